@@ -1,0 +1,48 @@
+"""One exception family for everything a user can be told about a file.
+
+Every error carries a stable kebab-case ``code`` (documented in README.md) and a
+message written for the person holding the file. Nothing below this layer
+(zipfile, lxml, KeyError ...) may escape to a user: the edge code converts it
+into a :class:`FormkitError`.
+"""
+from __future__ import annotations
+
+# code -> one-line meaning, as listed in README.md
+ERROR_CODES: dict[str, str] = {
+    "not-found": "the file does not exist or cannot be opened",
+    "not-docx": "the file is not a Word .docx package (empty, not a zip, or a legacy .doc)",
+    "corrupt": "the zip container is damaged or truncated",
+    "encrypted": "the document is password-protected",
+    "missing-part": "the package has no main document part",
+    "bad-xml": "a part of the package is not well-formed XML",
+    "unsafe-xml": "a part declares a DOCTYPE or entities; refused, never resolved",
+    "too-large": "a size, expansion-ratio or member-count limit was exceeded",
+    "unknown-form": "the document is not one of the known forms",
+    "form-mismatch": "the document is a known form, but not the one named with --form",
+    "no-such-form": "no form definition has that id",
+    "bad-form-definition": "a forms/<id>/form.yaml is invalid",
+}
+
+
+class FormkitError(Exception):
+    """An error about one input, with a stable code and a readable message."""
+
+    def __init__(self, code: str, message: str, file: str | None = None) -> None:
+        if code not in ERROR_CODES:
+            raise ValueError(f"unregistered error code {code!r}")
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.file = file
+
+    def with_file(self, file: str) -> "FormkitError":
+        """Return the same error naming ``file`` (kept if one is already named)."""
+        if self.file is None:
+            self.file = file
+        return self
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": str(self)}
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}" if self.file else self.message
