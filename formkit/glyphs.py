@@ -1,0 +1,79 @@
+"""The glyph table (``formkit/data/glyphs.yaml``) as lookups.
+
+One table decides, for every stage, what a character means: a box with a
+state, a mark that ticks a box, or a bullet that is never a box. The reader
+uses :func:`is_symbol_font` to keep symbol-font characters apart from text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    """What one character means: ``role`` is box, mark or bullet."""
+
+    char: str
+    role: str
+    checked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GlyphTable:
+    symbol_fonts: frozenset[str]
+    symbols: dict[tuple[str, int], Glyph]
+    unicode: dict[str, Glyph]
+    typed_marks: frozenset[str]
+
+
+def _font_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _glyph(entry: dict[str, Any], char: str) -> Glyph:
+    role = entry["role"]
+    if role not in ("box", "mark", "bullet"):
+        raise ValueError(f"glyphs.yaml: unknown role {role!r}")
+    return Glyph(char=char, role=role, checked=bool(entry.get("checked", role == "mark")))
+
+
+@lru_cache(maxsize=1)
+def table() -> GlyphTable:
+    """Load the glyph table once per process."""
+    text = resources.files("formkit").joinpath("data/glyphs.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    symbols = {
+        (_font_key(e["font"]), int(e["code"])): _glyph(e, e["char"]) for e in data["symbols"]
+    }
+    unicode = {e["char"]: _glyph(e, e["char"]) for e in data["unicode"]}
+    return GlyphTable(
+        symbol_fonts=frozenset(_font_key(f) for f in data["symbol_fonts"]),
+        symbols=symbols,
+        unicode=unicode,
+        typed_marks=frozenset(data["typed_marks"]),
+    )
+
+
+def is_symbol_font(name: str | None) -> bool:
+    """True for fonts whose characters are pictures, not letters (Wingdings ...)."""
+    return bool(name) and _font_key(name or "") in table().symbol_fonts
+
+
+def symbol_glyph(font: str, code: int) -> Glyph | None:
+    """The meaning of byte ``code`` in symbol font ``font``, if the table knows it."""
+    return table().symbols.get((_font_key(font), code & 0xFF))
+
+
+def unicode_glyph(char: str) -> Glyph | None:
+    """The meaning of a Unicode character, if it is a box, mark or bullet."""
+    return table().unicode.get(char)
+
+
+def is_typed_mark(token: str) -> bool:
+    """True when ``token`` (a character or short word) ticks a box beside it."""
+    return token in table().typed_marks
