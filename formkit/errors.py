@@ -19,6 +19,7 @@ ERROR_CODES: dict[str, str] = {
     "too-large": "a size, expansion-ratio or member-count limit was exceeded",
     "unknown-form": "the document is not one of the known forms",
     "form-mismatch": "the document is a known form, but not the one named with --form",
+    "internal-error": "formkit itself failed on this file (a bug: please report it with the file)",
     "no-such-form": "no form definition has that id",
     "bad-form-definition": "a forms/<id>/form.yaml is invalid",
 }

@@ -1,0 +1,115 @@
+"""The ``formkit`` command line (click).
+
+Exit status: 0 every file fine; 1 one or more files failed (each reported,
+every other file still in the output); 2 usage error. Heavy modules are
+imported inside the commands, so ``formkit parse`` never loads the fill
+machinery.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import click
+
+from .errors import FormkitError
+
+DOCX_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm")
+
+
+class FileFailed(click.ClickException):
+    """One or more inputs failed: exit 1 after everything else was written."""
+
+    exit_code = 1
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="formkit")
+def main() -> None:
+    """Fill, parse and score the ESAO self-assessment Word forms."""
+
+
+@main.command("forms")
+def forms_cmd() -> None:
+    """List the shipped forms: id and title."""
+    from . import forms
+
+    for form in forms.load_all():
+        click.echo(f"{form.id}\t{form.title}\t{form.title_en}")
+
+
+@main.command("schema")
+@click.argument("form")
+def schema_cmd(form: str) -> None:
+    """Print the JSON Schema of FORM's record."""
+    from . import forms
+    from .output import to_json
+    from .schema import form_schema
+
+    click.echo(to_json(form_schema(_load_form(form))))
+
+
+def _load_form(form: str) -> Any:
+    from . import forms
+
+    try:
+        return forms.load(form)
+    except FormkitError as exc:
+        raise click.BadParameter(exc.message, param_hint="FORM") from None
+
+
+def expand_inputs(args: Iterable[str]) -> Iterator[str]:
+    """Files as given; folders walked (sorted) for Word documents, skipping
+    Word's "~$" owner files and hidden files."""
+    for arg in args:
+        path = Path(arg)
+        if not path.is_dir():
+            yield arg
+            continue
+        for found in sorted(path.rglob("*")):
+            rel = found.relative_to(path)
+            if any(part.startswith((".", "~$")) for part in rel.parts):
+                continue
+            if found.suffix.lower() in DOCX_SUFFIXES and found.is_file():
+                yield str(Path(arg) / rel)
+
+
+@main.command("parse")
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE|DIR...")
+@click.option("--form", "form", metavar="FORM", help="Parse as this form (checked against the document).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one file, jsonl for several.")
+def parse_cmd(inputs: tuple[str, ...], form: str | None, output: str | None, fmt: str | None) -> None:
+    """Read completed forms into normalized JSON records."""
+    from .batch import run_parse
+
+    if form:
+        _load_form(form)
+    files = list(expand_inputs(inputs))
+    if not files:
+        raise click.UsageError("no Word documents found in the given folders")
+    fmt = fmt or ("json" if len(files) == 1 else "jsonl")
+    failed = run_parse(files, form, output, fmt)
+    if failed:
+        raise FileFailed(f"{failed} of {len(files)} file(s) failed")
+
+
+@main.command("inspect")
+@click.argument("file")
+@click.option("--form", "form", metavar="FORM", help="Read as this form.")
+def inspect_cmd(file: str, form: str | None) -> None:
+    """A readable account of one document: form, fields, boxes, warnings."""
+    from .inspect import report
+    from .parse import parse_file
+
+    if form:
+        _load_form(form)
+    result = parse_file(file, form=form)
+    click.echo(report(result))
+    if result.error:
+        raise FileFailed(str(result.error))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,157 @@
+"""Form definitions: ``forms/<id>/form.yaml`` loaded into frozen values.
+
+A definition names each field's locator kind and the printed labels that
+anchor it; the Python side only implements the kinds (see
+:mod:`formkit.locate`). A new form that fits the kinds needs no code.
+The JSON Schema of a form's record is generated here from the definition.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import FormkitError
+
+# kind -> keys it requires besides kind/title
+KINDS: dict[str, tuple[str, ...]] = {
+    "level": ("header",),
+    "section": ("label",),
+    "value": ("label",),
+    "lines": ("label",),
+    "boxes": ("items",),
+    "year": ("label",),
+    "header": (),
+    "images": ("label",),
+    "repeat": ("start", "fields"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDef:
+    """One field of a form: its record name, locator kind and anchors."""
+
+    name: str
+    kind: str
+    title: str
+    label: str = ""
+    optional: bool = False
+    header: str = ""
+    table: tuple[str, ...] = ()
+    after: str = ""
+    items: tuple[tuple[str, str], ...] = ()
+    ignore: tuple[str, ...] = ()
+    start: str = ""
+    headings: tuple[str, ...] = ()
+    fields: tuple["FieldDef", ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FormDef:
+    """A whole form definition."""
+
+    id: str
+    title: str
+    title_en: str
+    folder: Path
+    original: Path
+    phrases: tuple[str, ...]
+    min_score: float
+    fields: tuple[FieldDef, ...]
+    rubric: dict[str, Any]
+
+    def field(self, name: str) -> FieldDef:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def forms_dir() -> Path:
+    """Where the shipped forms live: $FORMKIT_FORMS, else forms/ beside the package."""
+    env = os.environ.get("FORMKIT_FORMS")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "forms"
+
+
+def available(root: Path | None = None) -> list[str]:
+    """Ids of the form definitions under ``root``, sorted."""
+    root = root or forms_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "form.yaml").is_file())
+
+
+def load_all(root: Path | None = None) -> list[FormDef]:
+    return [load(i, root) for i in available(root)]
+
+
+def load(form_id: str, root: Path | None = None) -> FormDef:
+    """Load ``forms/<form_id>/form.yaml`` (cached per path)."""
+    root = root or forms_dir()
+    path = root / form_id / "form.yaml"
+    if not path.is_file():
+        known = ", ".join(available(root)) or "none"
+        raise FormkitError("no-such-form", f"no form {form_id!r} (known forms: {known})")
+    return _load_path(str(path.resolve()))
+
+
+@lru_cache(maxsize=64)
+def _load_path(path: str) -> FormDef:
+    where = Path(path)
+    try:
+        data = yaml.safe_load(where.read_text("utf-8"))
+        return _form(data, where.parent)
+    except FormkitError:
+        raise
+    except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise FormkitError("bad-form-definition", f"{where}: {exc}") from None
+
+
+def _form(data: dict[str, Any], folder: Path) -> FormDef:
+    recognize = data.get("recognize") or {}
+    fields = tuple(_field(name, spec, folder) for name, spec in data["fields"].items())
+    return FormDef(
+        id=str(data["id"]),
+        title=str(data.get("title", data["id"])),
+        title_en=str(data.get("title_en", "")),
+        folder=folder,
+        original=folder / str(data.get("original", "original.docx")),
+        phrases=tuple(str(p) for p in recognize.get("phrases", ())),
+        min_score=float(recognize.get("min_score", 0.5)),
+        fields=fields,
+        rubric=dict(data.get("rubric") or {}),
+    )
+
+
+def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
+    kind = spec.get("kind")
+    if kind not in KINDS:
+        raise FormkitError(
+            "bad-form-definition", f"{folder / 'form.yaml'}: field {name!r}: unknown kind {kind!r}"
+        )
+    missing = [k for k in KINDS[kind] if not spec.get(k)]
+    if missing:
+        raise FormkitError(
+            "bad-form-definition",
+            f"{folder / 'form.yaml'}: field {name!r} ({kind}) needs {', '.join(missing)}",
+        )
+    items = spec.get("items") or {}
+    return FieldDef(
+        name=name,
+        kind=kind,
+        title=str(spec.get("title", name)),
+        label=str(spec.get("label", "")),
+        optional=bool(spec.get("optional", False)),
+        header=str(spec.get("header", "")),
+        table=tuple(str(t) for t in spec.get("table", ())),
+        after=str(spec.get("after", "")),
+        items=tuple((str(k), str(v)) for k, v in items.items()),
+        ignore=tuple(str(t) for t in spec.get("ignore", ())),
+        start=str(spec.get("start", "")),
+        headings=tuple(str(t) for t in spec.get("headings", ())),
+        fields=tuple(_field(n, s, folder) for n, s in (spec.get("fields") or {}).items()),
+    )

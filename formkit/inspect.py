@@ -1,0 +1,53 @@
+"""``formkit inspect``: a readable account of one document for the person
+checking it: the form recognized and why, each field with where it was found
+and the value read, each box with its glyph, font and state, and warnings."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .locate.kinds import describe_box
+from .locate.stream import build
+from .parse import ParseResult
+
+
+def _short(value: Any, width: int = 100) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def report(result: ParseResult) -> str:
+    """The account as text (what ``formkit inspect`` prints)."""
+    lines = [f"file: {result.file}"]
+    if result.error:
+        lines.append(f"error: {result.error.code}: {result.error.message}")
+        return "\n".join(lines)
+    rec = result.recognition
+    if rec is not None:
+        lines.append(f"form: {rec.form.id} ({rec.form.title})")
+        lines.append(f"  recognized because {rec.explain()}")
+        lines.extend(f"    found: {p}" for p in rec.found)
+        lines.extend(f"    missing: {p}" for p in rec.missing)
+    lines.append("fields:")
+    located = result.located
+    for name, found in (located.where.items() if located else []):
+        value = (result.record or {}).get(name, found.value)
+        lines.append(f"  {name} = {_short(value)}")
+        lines.append(f"    at: {found.where or 'not found'}")
+        lines.extend(f"    {d}" for d in found.detail)
+    lines.extend(_boxes(result))
+    lines.append("warnings:" if result.warnings else "warnings: none")
+    lines.extend(f"  [{w.code}] {w.message}" for w in result.warnings)
+    return "\n".join(lines)
+
+
+def _boxes(result: ParseResult) -> list[str]:
+    doc = result.document
+    if doc is None:
+        return []
+    out = ["boxes:"]
+    stream = build(doc.body)
+    for para in stream.paras:
+        for box in para.checkboxes:
+            out.append(f"  {describe_box(box)} at {para.where}: {para.text.strip()[:40]}")
+    return out if len(out) > 1 else ["boxes: none"]

@@ -1,0 +1,192 @@
+"""Locating a form's fields in a document model.
+
+:func:`locate` walks the form definition: label-anchored fields are found in
+definition order (each searched after the previous one, falling back to the
+whole scope for a copy whose order drifted), then every field's value is cut
+from its label to the next label found, or to the end of the label's table
+cell. Repeated blocks apply the same to each block.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..forms import FieldDef, FormDef
+from ..model import Document
+from ..warnings import Warning
+from . import kinds
+from .kinds import Found
+from .labels import Hit, make_label, match_inside, match_start, search
+from .stream import Stream, build
+
+_LABELLED = ("section", "value", "lines", "images", "year")
+_STOPS = ("section", "value", "lines", "images")
+
+
+@dataclass(slots=True)
+class Located:
+    """A record with, for each field path, where it was found."""
+
+    record: dict[str, Any]
+    where: dict[str, Found] = field(default_factory=dict)
+    warnings: list[Warning] = field(default_factory=list)
+
+
+def locate(form: FormDef, doc: Document) -> Located:
+    stream = build(doc.body)
+    headers = [build(s.blocks, f"header ({s.kind})") for s in doc.headers]
+    out = Located({})
+    repeat_starts = _repeat_starts(form.fields, stream)
+    hi = min(repeat_starts, default=len(stream.paras))
+    extra_stops = [Hit(i, 0, 0) for i in repeat_starts]
+    found = _fields(form.fields, stream, 0, len(stream.paras), hi, extra_stops, headers, "")
+    for name, item in found.items():
+        out.where[name] = item
+        out.warnings.extend(item.warnings)
+    for f in form.fields:
+        value = found[f.name].value
+        if f.optional and value in (None, ""):
+            continue
+        out.record[f.name] = value
+    return out
+
+
+def _repeat_starts(fields: tuple[FieldDef, ...], stream: Stream) -> list[int]:
+    starts: list[int] = []
+    for f in fields:
+        if f.kind == "repeat":
+            starts.extend(_block_starts(f, stream, 0, len(stream.paras)))
+    return starts
+
+
+def _block_starts(f: FieldDef, stream: Stream, lo: int, hi: int) -> list[int]:
+    label = make_label(f.start)
+    out = []
+    for para in stream.paras[lo:hi]:
+        hit = match_start(label, para)
+        if hit and (len(para.key) == len(label.key) or para.key[len(label.key)] == "#"):
+            out.append(para.index)
+    return out
+
+
+def _fields(
+    fields: tuple[FieldDef, ...],
+    stream: Stream,
+    lo: int,
+    hi: int,
+    label_hi: int,
+    extra_stops: list[Hit],
+    headers: list[Stream],
+    prefix: str,
+) -> dict[str, Found]:
+    """Locate ``fields`` in paragraphs [lo, hi); labels are searched in [lo, label_hi)."""
+    hits = _find_labels(fields, stream, lo, label_hi)
+    stops = sorted(
+        [h for f in fields if f.kind in _STOPS and (h := hits.get(f.name))] + extra_stops,
+        key=lambda h: (h.index, h.start),
+    )
+    out: dict[str, Found] = {}
+    for f in fields:
+        out[f.name] = _one(f, stream, lo, hi, hits.get(f.name), stops, headers, prefix + f.name)
+    return out
+
+
+def _find_labels(fields: tuple[FieldDef, ...], stream: Stream, lo: int, hi: int) -> dict[str, Hit]:
+    hits: dict[str, Hit] = {}
+    last: Hit | None = None
+    for f in fields:
+        if f.kind not in _LABELLED:
+            continue
+        label = make_label(f.label)
+        pos = last.index + 1 if last else lo
+        hit = None
+        if last is not None and f.kind == "value":
+            hit = match_inside(label, stream.paras[last.index], last.end)
+        hit = hit or search(label, stream, pos, hi) or search(label, stream, lo, hi)
+        if hit is None:
+            continue
+        hits[f.name] = hit
+        if f.kind != "year":
+            last = hit
+    return hits
+
+
+def _next_stop(stops: list[Hit], hit: Hit) -> Hit | None:
+    return next((s for s in stops if (s.index, s.start) > (hit.index, hit.start)), None)
+
+
+def _one(
+    f: FieldDef,
+    stream: Stream,
+    lo: int,
+    hi: int,
+    hit: Hit | None,
+    stops: list[Hit],
+    headers: list[Stream],
+    path: str,
+) -> Found:
+    if f.kind == "level":
+        return kinds.level(stream, f.header, f.table, path)
+    if f.kind == "boxes":
+        return _boxes(f, stream, lo, hi, path)
+    if f.kind == "header":
+        return Found(kinds.header_text(headers), "page header")
+    if f.kind == "repeat":
+        return _repeat(f, stream, headers, path)
+    if hit is None:
+        return _missing(f, path)
+    stop = _next_stop(stops, hit)
+    if stop is not None and stop.index >= hi:
+        stop = Hit(hi, 0, 0) if hi < len(stream.paras) else None
+    raw, where = kinds.span_text(stream, hit, stop)
+    if f.kind == "images":
+        end = min(stream.container_end(hit.index), stop.index if stop else hi, hi)
+        return Found(kinds.images_value(stream, hit, end), where)
+    if f.kind == "lines":
+        return Found(kinds.lines_value(raw, f.ignore), where)
+    if f.kind == "year":
+        return Found(kinds.year_value(raw), where)
+    if f.kind == "value":
+        return Found(kinds.value_value(raw), where)
+    return Found(kinds.section_value(raw), where)
+
+
+_EMPTY: dict[str, Any] = {"lines": [], "images": [], "year": None}
+
+
+def _missing(f: FieldDef, path: str) -> Found:
+    value = _EMPTY.get(f.kind, "")
+    if f.optional:
+        return Found(value)
+    warning = Warning.of("field-not-found", path, f"label {f.label!r} not found")
+    return Found(value, "", [warning])
+
+
+def _boxes(f: FieldDef, stream: Stream, lo: int, hi: int, path: str) -> Found:
+    anchor = search(make_label(f.after), stream, lo, hi) if f.after else None
+    if anchor is None:
+        return kinds.box_group(stream, f.items, lo, hi, False, path)
+    end = stream.container_end(anchor.index)
+    return kinds.box_group(stream, f.items, anchor.index, end, True, path)
+
+
+def _repeat(f: FieldDef, stream: Stream, headers: list[Stream], path: str) -> Found:
+    starts = _block_starts(f, stream, 0, len(stream.paras))
+    heading_labels = [make_label(h, exact=True) for h in f.headings]
+    found = Found([], stream.paras[starts[0]].where if starts else "")
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else stream.container_end(start)
+        headings = [
+            h for p in stream.paras[start + 1 : end] for lab in heading_labels if (h := match_start(lab, p))
+        ]
+        prefix = f"{path}[{len(found.value)}]."
+        sub = _fields(f.fields, stream, start + 1, end, end, headings, headers, prefix)
+        item = {name: s.value for name, s in sub.items()}
+        if not any(item.values()):
+            continue
+        index = len(found.value)
+        found.value.append(item)
+        for name, s in sub.items():
+            found.detail.append(f"[{index}].{name}: {s.where}")
+            found.warnings.extend(s.warnings)
+    return found

@@ -1,0 +1,245 @@
+"""The locator kinds: how each kind of field is read from the stream.
+
+Every function returns a :class:`Found`: the value, where it was found and
+the warnings, so ``inspect`` and the Python API can show provenance.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Break, Checkbox, Text
+from ..text import fold_digits, match_key, normalize, normalize_line, parse_int
+from ..warnings import Warning
+from .labels import Hit, Label, make_label
+from .stream import Para, Stream
+
+
+@dataclass(slots=True)
+class Found:
+    value: Any
+    where: str = ""
+    warnings: list[Warning] = field(default_factory=list)
+    detail: list[str] = field(default_factory=list)
+
+
+# ---- text between a label and the next one -------------------------------------------
+
+def span_text(stream: Stream, hit: Hit, stop: Hit | None) -> tuple[str, str]:
+    """The text after ``hit`` up to ``stop`` (or the end of the label's
+    container), with where it came from."""
+    paras = stream.paras
+    label_para = paras[hit.index]
+    if stop is not None and stop.index == hit.index:
+        return label_para.text[hit.end : stop.start], label_para.where
+    end = stream.container_end(hit.index)
+    if stop is not None:
+        end = min(end, stop.index)
+    parts = [label_para.text[hit.end :]]
+    parts.extend(p.text for p in paras[hit.index + 1 : end])
+    if stop is not None and stop.index == end and stop.start > 0:
+        parts.append(paras[stop.index].text[: stop.start])
+    last = paras[max(end - 1, hit.index)]
+    where = label_para.where if last is label_para else f"{label_para.where} .. {last.where}"
+    return "\n".join(parts), where
+
+
+_LEAD = re.compile(r"^[\s:：]+")
+
+
+def section_value(raw: str) -> str:
+    return normalize(_LEAD.sub("", raw))
+
+
+def value_value(raw: str) -> str:
+    return " ".join(section_value(raw).split("\n"))
+
+
+_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*")
+
+
+def lines_value(raw: str, ignore: tuple[str, ...]) -> list[str]:
+    """Numbered dotted lines: each line without its printed number; empty
+    lines and printed fillers ("ฯลฯ") dropped."""
+    skip = {match_key(i) for i in ignore}
+    out = []
+    for line in _LEAD.sub("", raw).split("\n"):
+        text = normalize_line(_NUMBER.sub("", normalize_line(line)))
+        if text and match_key(text) not in skip:
+            out.append(text)
+    return out
+
+
+_YEAR = re.compile(r"[0-9๐-๙]{4}(?:\s*[-–]\s*[0-9๐-๙]{4})?")
+
+
+def year_value(raw: str) -> str | None:
+    m = _YEAR.search(normalize(raw))
+    return re.sub(r"\s*[-–]\s*", " - ", m.group()) if m else None
+
+
+def images_value(stream: Stream, hit: Hit, end: int) -> list[dict[str, str]]:
+    return [
+        {"sha256": img.sha256, "media_type": img.media_type}
+        for p in stream.paras[hit.index : end]
+        for img in p.images
+    ]
+
+
+# ---- the level column ----------------------------------------------------------------
+
+def level(stream: Stream, header: str, others: tuple[str, ...], name: str) -> Found:
+    """The quality level ticked in the column headed ``header``."""
+    head = make_label(header, exact=True)
+    wanted = [make_label(t) for t in others]
+    for table, tpath, where in stream.tables:
+        col_row = _header_cell(stream, tpath, head, wanted)
+        if col_row is None:
+            continue
+        col, header_row = col_row
+        return _level_rows(stream, tpath, where, col, header_row, len(table.rows), name)
+    return Found(None, "", [Warning.of("field-not-found", name, "the quality-level table was not found")])
+
+
+def _cell_paras(stream: Stream, tpath: tuple[int, ...], row: int, col: int) -> list[Para]:
+    prefix = tpath + (row, col)
+    return [p for p in stream.paras if p.container[: len(prefix)] == prefix]
+
+
+def _header_cell(
+    stream: Stream, tpath: tuple[int, ...], head: Label, wanted: list[Label]
+) -> tuple[int, int] | None:
+    """(column, row) of the header cell, in a table that also has the other headers."""
+    rows: dict[int, dict[int, str]] = {}
+    for p in stream.paras:
+        if p.container[: len(tpath)] == tpath and len(p.container) >= len(tpath) + 2:
+            r, c = p.container[len(tpath)], p.container[len(tpath) + 1]
+            rows.setdefault(r, {}).setdefault(c, "")
+            rows[r][c] += p.key
+    for r, cells in sorted(rows.items()):
+        col = next((c for c, key in cells.items() if _strip_enum(key) == head.key), None)
+        joined = "".join(cells.values())
+        if col is not None and all(w.key in joined for w in wanted):
+            return col, r
+    return None
+
+
+def _strip_enum(key: str) -> str:
+    return key
+
+
+def _level_rows(
+    stream: Stream, tpath: tuple[int, ...], where: str, col: int, header_row: int, nrows: int, name: str
+) -> Found:
+    ticked: list[int] = []
+    detail: list[str] = []
+    for r in range(header_row + 1, nrows):
+        paras = _cell_paras(stream, tpath, r, col)
+        number = parse_int(" ".join(p.text for p in paras))
+        boxes = [b for p in paras for b in p.checkboxes]
+        if number is None or not boxes:
+            continue
+        state = any(b.checked for b in boxes)
+        detail.append(f"level {number}: {_describe(boxes)} ({where}, row {r + 1})")
+        if state:
+            ticked.append(number)
+    found = Found(None, f"{where}, column {col + 1}", detail=detail)
+    if len(ticked) == 1:
+        found.value = ticked[0]
+    elif len(ticked) > 1:
+        levels = ", ".join(map(str, ticked))
+        found.warnings.append(
+            Warning.of("multiple-levels-ticked", name, f"levels {levels} are all ticked; none taken")
+        )
+    return found
+
+
+def _describe(boxes: list[Checkbox]) -> str:
+    return "; ".join(describe_box(b) for b in boxes)
+
+
+def describe_box(box: Checkbox) -> str:
+    state = "ticked" if box.checked else "empty"
+    font = f" {box.font} 0x{box.code:02X}" if box.font and box.code is not None else ""
+    glyph = f" {box.glyph}" if box.glyph else ""
+    return f"{state} ({box.encoding}{glyph}{font})"
+
+
+# ---- box groups ----------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Box:
+    box: Checkbox
+    where: str
+    text: str = ""
+
+
+def boxes_in(stream: Stream, lo: int, hi: int) -> list[_Box]:
+    """Each checkbox in paragraphs [lo, hi) with the text that follows it up
+    to the next box (its printed label, possibly over several lines)."""
+    out: list[_Box] = []
+    for para in stream.paras[lo:hi]:
+        for item in para.paragraph.inlines:
+            if isinstance(item, Checkbox):
+                out.append(_Box(item, para.where))
+            elif out and isinstance(item, Text):
+                out[-1].text += item.text
+            elif out and isinstance(item, Break):
+                out[-1].text += " "
+        if out:
+            out[-1].text += " "
+    return out
+
+
+def box_group(
+    stream: Stream, items: tuple[tuple[str, str], ...], lo: int, hi: int, anchored: bool, name: str
+) -> Found:
+    """Ordered boxes matched to the definition's items by their labels; when
+    the labels cannot all be matched and the counts agree, by order."""
+    found_boxes = boxes_in(stream, lo, hi)
+    labels = [(key, make_label(text)) for key, text in items]
+    assigned: dict[str, _Box] = {}
+    used: set[int] = set()
+    for key, label in labels:
+        for n, cand in enumerate(found_boxes):
+            if n not in used and _label_fits(label, cand.text):
+                assigned[key] = cand
+                used.add(n)
+                break
+    if len(assigned) < len(items) and anchored and len(found_boxes) == len(items):
+        assigned = {key: found_boxes[n] for n, (key, _) in enumerate(items)}
+    found = Found({}, "")
+    for key, label in labels:
+        cand = assigned.get(key)
+        found.value[key] = bool(cand and cand.box.checked)
+        if cand is None:
+            found.warnings.append(
+                Warning.of("field-not-found", f"{name}.{key}", f"no box labelled {label.text!r}")
+            )
+        else:
+            found.detail.append(f"{key}: {describe_box(cand.box)} at {cand.where}")
+    if assigned:
+        found.where = next(iter(assigned.values())).where
+    return found
+
+
+def _label_fits(label: Label, text: str) -> bool:
+    key = match_key(text)
+    n = 0
+    while n < min(len(key), len(label.key)) and key[n] == label.key[n]:
+        n += 1
+    return n == len(label.key) or (len(label.key) >= 8 and n >= 0.6 * len(label.key))
+
+
+def header_text(streams: list[Stream]) -> str:
+    """The text of the page header(s): first non-empty story."""
+    for stream in streams:
+        text = value_value("\n".join(p.text for p in stream.paras))
+        if text:
+            return text
+    return ""
+
+
+def fold(text: str) -> str:
+    return fold_digits(text)

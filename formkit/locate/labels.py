@@ -1,0 +1,96 @@
+"""Finding printed labels in the paragraph stream, tolerant of the drift an
+office's own copy shows: extra or missing spaces, a changed year, Thai or
+Arabic digits, Word's automatic numbering instead of a typed "1.", and a
+missing trailing word.
+
+Labels are compared by :func:`formkit.text.match_key`. A label matches a
+paragraph that starts with it (what follows is the answer typed on the same
+line); a long label (8+ key characters) also matches when at least 60% of its
+start is there. Headings (``exact``) must be the whole line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text import match_key
+from .stream import Para, Stream
+
+_ENUM = re.compile(r"^\(?#\)?")
+_LONG = 8
+_MIN_SHARE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    text: str
+    key: str
+    exact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """Where a label was found: paragraph index and the character span of the
+    label in that paragraph's text."""
+
+    index: int
+    start: int
+    end: int
+
+
+def make_label(text: str, exact: bool = False) -> Label:
+    key = match_key(text)
+    return Label(text, _ENUM.sub("", key, count=1) or key, exact)
+
+
+def _common(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def match_start(label: Label, para: Para) -> Hit | None:
+    """The label at the start of ``para`` (after any typed list number)."""
+    pkey = para.key
+    skip = 0
+    if not label.key.startswith("#"):
+        m = _ENUM.match(pkey)
+        skip = m.end() if m and m.end() < len(pkey) else 0
+    n = _common(label.key, pkey[skip:])
+    size = len(label.key)
+    if label.exact:
+        ok = n == size and skip + n == len(pkey)
+    else:
+        ok = n == size or (size >= _LONG and n >= _MIN_SHARE * size)
+    if not ok or n == 0:
+        return None
+    return Hit(para.index, 0, para.key_ends[skip + n - 1])
+
+
+def match_inside(label: Label, para: Para, after: int) -> Hit | None:
+    """The whole label somewhere in ``para`` past character ``after`` (two
+    labels on one printed line: "ชื่อ...... กลุ่ม......")."""
+    ends = para.key_ends
+    first = next((k for k, e in enumerate(ends) if e > after), len(ends))
+    at = para.key.find(label.key, first + 1)
+    if at < 0 or not label.key:
+        return None
+    start = ends[at - 1] if at else 0
+    while start < len(para.text) and para.text[start] in " .…_:\t":
+        start += 1
+    return Hit(para.index, start, ends[at + len(label.key) - 1])
+
+
+def search(label: Label, stream: Stream, lo: int, hi: int) -> Hit | None:
+    """The first paragraph in [lo, hi) that starts with ``label``."""
+    for para in stream.paras[lo:hi]:
+        hit = match_start(label, para)
+        if hit:
+            return hit
+    return None
+
+
+def search_all(label: Label, stream: Stream, lo: int, hi: int) -> list[Hit]:
+    return [h for p in stream.paras[lo:hi] if (h := match_start(label, p))]

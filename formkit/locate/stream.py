@@ -1,0 +1,98 @@
+"""The paragraph stream locators search: every paragraph of a story in
+document order (table cells row by row, nested tables inside their cell),
+each with its container path and a readable location.
+
+A container path is ``()`` for the story itself and grows by
+``(table, row, col)`` for each table cell entered, so "paragraph p is inside
+the container of paragraph q" is a prefix test.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Block, Break, Checkbox, Image, Paragraph, Table, Text
+from ..text import clean_chars, key_with_positions
+
+Container = tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    """One paragraph of the stream, with what locators ask of it."""
+
+    index: int
+    paragraph: Paragraph
+    container: Container
+    where: str
+    text: str = field(compare=False)
+    key: str = field(compare=False)
+    key_ends: tuple[int, ...] = field(compare=False)
+
+    @property
+    def checkboxes(self) -> list[Checkbox]:
+        return [i for i in self.paragraph.inlines if isinstance(i, Checkbox)]
+
+    @property
+    def images(self) -> list[Image]:
+        return [i for i in self.paragraph.inlines if isinstance(i, Image)]
+
+    def inside(self, container: Container) -> bool:
+        return self.container[: len(container)] == container
+
+
+def paragraph_text(par: Paragraph) -> str:
+    """Character-clean text of a paragraph: text and line breaks; boxes,
+    symbols and images left out."""
+    parts: list[str] = []
+    for item in par.inlines:
+        if isinstance(item, Text):
+            parts.append(item.text)
+        elif isinstance(item, Break):
+            parts.append("\n")
+    return clean_chars("".join(parts))
+
+
+@dataclass(slots=True)
+class Stream:
+    """All paragraphs of one story, plus the tables with their positions."""
+
+    paras: list[Para]
+    tables: list[tuple[Table, Container, str]]
+
+    def container_end(self, start: int) -> int:
+        """Index one past the last paragraph inside the container of ``start``."""
+        container = self.paras[start].container
+        end = start + 1
+        while end < len(self.paras) and self.paras[end].inside(container):
+            end += 1
+        return end
+
+
+def build(blocks: tuple[Block, ...], story: str = "body") -> Stream:
+    """Flatten ``blocks`` into a :class:`Stream`."""
+    stream = Stream([], [])
+    _walk(blocks, (), story, stream)
+    return stream
+
+
+def _walk(blocks: tuple[Block, ...], container: Container, where: str, out: Stream) -> None:
+    table_no = 0
+    par_no = 0
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            par_no += 1
+            _add(out, block, container, f"{where}, paragraph {par_no}")
+            continue
+        table_no += 1
+        label = f"{where}, table {table_no}" if where != "body" else f"table {len(out.tables) + 1}"
+        out.tables.append((block, container + (table_no,), label))
+        for r, row in enumerate(block.rows):
+            for cell in row.cells:
+                cell_where = f"{label}, row {r + 1}, cell {cell.col + 1}"
+                _walk(cell.blocks, container + (table_no, r, cell.col), cell_where, out)
+
+
+def _add(out: Stream, par: Paragraph, container: Container, where: str) -> None:
+    text = paragraph_text(par)
+    key, ends = key_with_positions(text)
+    out.paras.append(Para(len(out.paras), par, container, where, text, key, tuple(ends)))

@@ -1,0 +1,115 @@
+"""Writing results: JSON, JSON Lines and CSV, always atomically.
+
+A file output is written to a temporary file beside the target and renamed
+into place only when complete, so an interrupted run (Ctrl-C, a crash) never
+leaves a half-written file. JSON Lines is streamed: each result is written as
+its file finishes, so memory stays flat over any number of files.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+
+@contextmanager
+def atomic_write(path: str | os.PathLike[str], *, encoding: str = "utf-8", newline: str | None = None) -> Iterator[IO[str]]:
+    """Open a temp file beside ``path``; rename it over ``path`` on success,
+    remove it on any failure or interrupt."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+@contextmanager
+def atomic_write_bytes(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """Binary twin of :func:`atomic_write`."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def to_json(obj: Any, indent: int | None = 2) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=indent)
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested dicts and lists as dotted keys; list items numbered from 1
+    (``works.1.title``, ``evidence.km_plan``)."""
+    out: dict[str, Any] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(value, list):
+        for n, item in enumerate(value, 1):
+            out.update(flatten(item, f"{prefix}.{n}" if prefix else str(n)))
+    else:
+        out[prefix] = value
+    return out
+
+
+def csv_row(result: dict[str, Any]) -> dict[str, Any]:
+    """One parse result as a flat CSV row."""
+    row: dict[str, Any] = {"file": result["file"], "form": result["form"]}
+    row.update(flatten(result.get("record") or {}))
+    warnings = result.get("warnings") or []
+    row["warnings"] = " | ".join(w["message"] for w in warnings)
+    error = result.get("error") or {}
+    row["error_code"] = error.get("code", "")
+    row["error_message"] = error.get("message", "")
+    return row
+
+
+def _cell(value: Any) -> Any:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else value
+
+
+def write_csv(rows: list[dict[str, Any]], fh: IO[str]) -> None:
+    """Rows with the union of their columns, first-seen order; UTF-8 BOM so
+    Excel opens Thai text intact (the caller opens ``fh`` with utf-8-sig)."""
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    writer = csv.DictWriter(fh, fieldnames=list(columns), lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    write_csv(rows, buf)
+    return buf.getvalue()

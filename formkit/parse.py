@@ -1,0 +1,109 @@
+"""The parse pipeline and its result envelope.
+
+    bytes -> package -> reader -> checkboxes -> recognize -> locate -> record
+
+:func:`parse_file` never raises for a problem with the file: the problem is
+the result's ``error`` (a stable code and a message naming the file), so a
+batch goes on with the next file.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import forms as formdefs
+from .checkboxes import convert_document
+from .errors import FormkitError
+from .locate import Located, locate
+from .model import Document
+from .recognize import Recognition, recognize
+from .warnings import Warning
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """One file's result; ``as_dict`` is the documented JSON envelope."""
+
+    file: str
+    form: str | None = None
+    record: dict[str, Any] | None = None
+    warnings: list[Warning] = field(default_factory=list)
+    error: FormkitError | None = None
+    recognition: Recognition | None = None
+    located: Located | None = None
+    document: Document | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "form": self.form,
+            "record": self.record,
+            "warnings": [w.as_dict() for w in self.warnings],
+            "error": self.error.as_dict() if self.error else None,
+        }
+
+
+def read_model(source: str | os.PathLike[str] | bytes, name: str) -> Document:
+    """Open a package and read it into the document model, boxes decided."""
+    from .package import open_package
+    from .reader import read_document
+
+    with open_package(source, name) as pkg:
+        return convert_document(read_document(pkg))
+
+
+def parse_file(
+    source: str | os.PathLike[str] | bytes,
+    name: str | None = None,
+    form: str | None = None,
+    forms_root: Path | None = None,
+) -> ParseResult:
+    """Parse one document. ``form`` forces a form id (checked, not trusted)."""
+    display = name if name is not None else str(source) if not isinstance(source, bytes) else "<bytes>"
+    result = ParseResult(display)
+    try:
+        doc = read_model(source, display)
+        _fill(result, doc, form, forms_root)
+    except FormkitError as exc:
+        result.error = exc.with_file(display)
+    except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
+        result.error = FormkitError(
+            "internal-error", f"formkit could not read this file ({type(exc).__name__}: {exc})", display
+        )
+    if result.error is not None:
+        result.form = result.record = None
+        result.warnings = []
+    return result
+
+
+def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | None) -> None:
+    available = formdefs.load_all(root)
+    forced = formdefs.load(form, root) if form else None
+    rec = recognize(doc, available, forced)
+    located = locate(rec.form, doc)
+    result.form = rec.form.id
+    result.recognition = rec
+    result.located = located
+    result.document = doc
+    result.record = located.record
+    result.warnings = _document_warnings(doc) + located.warnings
+
+
+def _document_warnings(doc: Document) -> list[Warning]:
+    out = []
+    if doc.tracked_changes:
+        out.append(
+            Warning.of(
+                "tracked-changes", None,
+                "the document holds tracked changes: insertions were read as accepted, deletions ignored",
+            )
+        )
+    if doc.comments:
+        out.append(Warning.of("comments-ignored", None, f"{doc.comments} comment(s) are not read as answers"))
+    return out

@@ -1,0 +1,137 @@
+"""WordprocessingML -> the document model (:mod:`formkit.model`).
+
+:func:`read_document` is the only entry point. It reads, once each and in one
+pass: the main document body, every header and footer part the sections
+reference, and the styles part (for run fonts and style numbering). Below this
+module only :mod:`formkit.package` knows the zip; above it nobody knows XML.
+
+The work is split by concern:
+
+* :mod:`formkit.reader_story`: the walk over one story (blocks, paragraphs,
+  runs, fields, content controls, revisions, text boxes);
+* :mod:`formkit.reader_inline`: single-element rules (``w:sym``, checkboxes,
+  drawings, symbol-font text);
+* :mod:`formkit.reader_tables`: the table grid and its merges;
+* :mod:`formkit.reader_styles`: font and numbering inheritance.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Protocol
+
+from lxml import etree
+
+from formkit.model import Block, Document, Image, Story
+from formkit.ns import REL_STYLES, qn
+from formkit.reader_story import StoryReader
+from formkit.reader_styles import Styles
+
+__all__ = ["read_document"]
+
+_BODY = qn("w:body")
+
+
+class _Rel(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def target(self) -> str: ...
+    @property
+    def external(self) -> bool: ...
+
+
+class PackageLike(Protocol):
+    """The part of :class:`formkit.package.Package` the reader uses."""
+
+    @property
+    def main_part(self) -> str: ...
+    def xml(self, part: str) -> etree._Element: ...
+    def rels(self, part: str) -> Mapping[str, _Rel]: ...
+    def read(self, part: str) -> bytes: ...
+    def has(self, part: str) -> bool: ...
+    def content_type(self, part: str) -> str: ...
+
+
+class ImageCache:
+    """Pictures of one package, read and hashed once per media part.
+
+    A relationship id is resolved against the rels of the part that holds the
+    picture (body, header or footer). External targets (``TargetMode=
+    "External"``, i.e. linked pictures) and targets missing from the package
+    give no image rather than an error: the document still reads.
+    """
+
+    def __init__(self, pkg: PackageLike) -> None:
+        self._pkg = pkg
+        self._rels: dict[str, Mapping[str, _Rel]] = {}
+        self._images: dict[str, Image | None] = {}
+
+    def resolve(self, part: str, rid: str) -> Image | None:
+        """The picture relationship ``rid`` of ``part`` points at, if readable."""
+        rels = self._rels.get(part)
+        if rels is None:
+            rels = self._rels[part] = self._pkg.rels(part)
+        rel = rels.get(rid)
+        if rel is None or rel.external:
+            return None
+        target = rel.target
+        if target not in self._images:
+            image = None
+            if self._pkg.has(target):
+                digest = hashlib.sha256(self._pkg.read(target)).hexdigest()
+                image = Image(digest, self._pkg.content_type(target), target)
+            self._images[target] = image
+        return self._images[target]
+
+
+def read_document(pkg: PackageLike) -> Document:
+    """Read a .docx package into an immutable :class:`~formkit.model.Document`.
+
+    Body blocks come in document order. Headers and footers are the parts
+    referenced by ``w:sectPr/w:headerReference|w:footerReference`` (ECMA-376
+    Part 1, §17.10), resolved through the main part's rels; each part is read
+    once even when several sections share it, as a :class:`Story` whose kind is
+    the reference's ``w:type`` (``default`` when absent). ``tracked_changes``
+    is set when any story holds a revision mark (§17.13.5); ``comments`` counts
+    the distinct comments anchored in the body (§17.13.4).
+    """
+    main = pkg.main_part
+    rels = pkg.rels(main)
+    styles = _styles(pkg, rels)
+    images = ImageCache(pkg)
+
+    body_reader = StoryReader(main, styles, images)
+    body_el = pkg.xml(main).find(_BODY)
+    body = body_reader.read(body_el if body_el is not None else ())
+
+    tracked = body_reader.tracked
+    stories: dict[str, list[Story]] = {"header": [], "footer": []}
+    seen: set[str] = set()
+    for kind, story_type, rid in body_reader.section_refs:
+        rel = rels.get(rid)
+        if rel is None or rel.external or rel.target in seen or not pkg.has(rel.target):
+            continue
+        seen.add(rel.target)
+        reader = StoryReader(rel.target, styles, images)
+        blocks: tuple[Block, ...] = reader.read(pkg.xml(rel.target))
+        tracked = tracked or reader.tracked
+        stories[kind].append(Story(story_type, blocks))
+
+    return Document(
+        body=body,
+        headers=tuple(stories["header"]),
+        footers=tuple(stories["footer"]),
+        tracked_changes=tracked,
+        comments=len(body_reader.comment_ids),
+    )
+
+
+def _styles(pkg: PackageLike, rels: Mapping[str, _Rel]) -> Styles:
+    """The styles part the main part's rels name (§17.7), or no styles at all."""
+    for rel in rels.values():
+        if rel.type.endswith(REL_STYLES) and not rel.external and pkg.has(rel.target):
+            return Styles.from_xml(pkg.xml(rel.target))
+    return Styles({})

@@ -1,0 +1,431 @@
+"""One pass over one story (the body, a header, a footer) into model blocks.
+
+The walk is iterative: an explicit stack of frames, each an iterator over an
+element's children plus the dispatch table for that level (block, table row,
+cell, paragraph, run) and an optional action when the frame is done. Deep
+nesting therefore never meets Python's recursion limit, every element is
+visited once, and an element the table does not name is skipped with its
+whole subtree. Which containers are descended, and which dropped, is the
+reading of WordprocessingML the tables below encode (ECMA-376 Part 1):
+
+* blocks (§17.2, §17.3.1, §17.4): ``w:p``, ``w:tbl``; block-level ``w:sdt``
+  (§17.5.2) and ``w:customXml`` are descended; ``w:sectPr`` gives header and
+  footer references (§17.10); anything else (bookmarks, proofing marks,
+  permissions, ``w:altChunk``) is skipped.
+* paragraph content (§17.3.2): runs, hyperlinks, smart tags, custom XML,
+  content controls, ``w:fldSimple`` (its content is the field result),
+  ``w:dir``/``w:bdo`` and insertions (``w:ins``, ``w:moveTo``, §17.13.5) are
+  descended; deletions (``w:del``, ``w:moveFrom``) are dropped whole.
+* run content (§17.3.3): see :meth:`StoryReader._run_table` handlers.
+* ``mc:AlternateContent`` (Part 3 §10.2) anywhere: first ``mc:Choice`` only.
+* complex fields (§17.16.13 fldChar): a stack per story; content between a
+  field's begin and separate is its instruction and is dropped, content
+  between separate and end is its result and is kept, nested fields included.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
+from typing import Protocol
+
+from lxml import etree
+
+from formkit.model import Block, Break, Image, Inline, Paragraph, Text
+from formkit.ns import qn
+from formkit.reader_inline import (
+    ALTERNATE_CONTENT,
+    W_VAL,
+    choose_alternate,
+    content_control_checkbox,
+    form_field_checkbox,
+    on_off,
+    scan_drawing,
+    split_text,
+    sym_inline,
+    symbol_font,
+)
+from formkit.reader_styles import Styles, numbering_of, rfonts_font
+from formkit.reader_tables import CONTINUE, RESTART, TableBuilder
+
+
+class ImageSource(Protocol):
+    """Resolves a picture relationship of a part (see :class:`formkit.reader.ImageCache`)."""
+
+    def resolve(self, part: str, rid: str) -> Image | None: ...
+
+
+_Handler = Callable[["StoryReader", etree._Element, "_Table"], None]
+_Table = dict[object, _Handler]
+_Frame = tuple[Iterator[etree._Element], _Table, Callable[[], None] | None]
+
+# --- XML names -------------------------------------------------------------
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_PPR, _RPR, _TRPR, _TCPR = qn("w:pPr"), qn("w:rPr"), qn("w:trPr"), qn("w:tcPr")
+_PSTYLE, _RSTYLE = qn("w:pStyle"), qn("w:rStyle")
+_SECTPR = qn("w:sectPr")
+_HEADER_REF, _FOOTER_REF = qn("w:headerReference"), qn("w:footerReference")
+_TYPE, _R_ID, _ID = qn("w:type"), qn("r:id"), qn("w:id")
+_R, _T = qn("w:r"), qn("w:t")
+_SDT, _SDT_PR, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtPr"), qn("w:sdtContent")
+_W14_CHECKBOX = qn("w14:checkbox")
+_CUSTOM_XML, _SMART_TAG = qn("w:customXml"), qn("w:smartTag")
+_HYPERLINK, _FLD_SIMPLE = qn("w:hyperlink"), qn("w:fldSimple")
+_DIR, _BDO = qn("w:dir"), qn("w:bdo")
+_INS, _DEL = qn("w:ins"), qn("w:del")
+_MOVE_TO, _MOVE_FROM = qn("w:moveTo"), qn("w:moveFrom")
+_RUBY, _RUBY_BASE = qn("w:ruby"), qn("w:rubyBase")
+_TAB, _PTAB, _BR, _CR = qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr")
+_NO_BREAK_HYPHEN, _SYM = qn("w:noBreakHyphen"), qn("w:sym")
+_DRAWING, _PICT, _OBJECT = qn("w:drawing"), qn("w:pict"), qn("w:object")
+_FLD_CHAR, _FLD_CHAR_TYPE = qn("w:fldChar"), qn("w:fldCharType")
+_COMMENT_REF, _COMMENT_START = qn("w:commentReference"), qn("w:commentRangeStart")
+_VANISH = qn("w:vanish")
+_GRID_BEFORE, _GRID_SPAN = qn("w:gridBefore"), qn("w:gridSpan")
+_VMERGE, _HMERGE = qn("w:vMerge"), qn("w:hMerge")
+
+_BREAK_KINDS = {"page": "page", "column": "column"}
+_STORY_TYPES = frozenset(("default", "first", "even"))
+
+
+class _ParagraphBuilder:
+    """Inlines of the open paragraph; adjacent text is joined on the way in."""
+
+    __slots__ = ("style", "numbered", "inlines", "text", "textboxes")
+
+    def __init__(self, style: str | None, numbered: bool) -> None:
+        self.style = style
+        self.numbered = numbered
+        self.inlines: list[Inline] = []
+        self.text: list[str] = []
+        self.textboxes: list[etree._Element] = []
+
+    def add(self, item: Inline) -> None:
+        if isinstance(item, Text):
+            self.text.append(item.text)
+            return
+        self._flush()
+        self.inlines.append(item)
+
+    def build(self) -> Paragraph:
+        self._flush()
+        return Paragraph(tuple(self.inlines), self.style, self.numbered)
+
+    def _flush(self) -> None:
+        if self.text:
+            joined = "".join(self.text)
+            self.text.clear()
+            if joined:
+                self.inlines.append(Text(joined))
+
+
+class StoryReader:
+    """Reads one story of the part ``part`` (whose rels resolve its pictures).
+
+    After :meth:`read`: ``tracked`` (a revision mark was seen), ``comment_ids``
+    (ids of comment anchors) and ``section_refs`` ((``"header"``/``"footer"``,
+    type, relationship id) in document order).
+    """
+
+    def __init__(self, part: str, styles: Styles, images: ImageSource) -> None:
+        self.part = part
+        self.tracked = False
+        self.comment_ids: set[object] = set()
+        self.section_refs: list[tuple[str, str, str]] = []
+        self._styles = styles
+        self._images = images
+        self._stack: list[_Frame] = []
+        self._containers: list[list[Block]] = []
+        self._tables: list[TableBuilder] = []
+        self._para: _ParagraphBuilder | None = None
+        self._para_style: str | None = None
+        self._font: str | None = None
+        # Complex-field stack: True once the field reached its result; and
+        # how many open fields are still in their instruction.
+        self._fields: list[bool] = []
+        self._in_instruction = 0
+        self._saved_fields: list[tuple[list[bool], int]] = []
+
+    def read(self, blocks: Iterable[etree._Element]) -> tuple[Block, ...]:
+        """The blocks of a story container's children (``w:body``, ``w:hdr``, ...)."""
+        self._containers = [[]]
+        self._stack = [(iter(blocks), _BLOCK, None)]
+        stack = self._stack
+        while stack:
+            children, table, done = stack[-1]
+            for child in children:
+                handler = table.get(child.tag)
+                if handler is not None:
+                    handler(self, child, table)
+                    if stack[-1][0] is not children:
+                        break  # the handler opened a frame: walk it first
+            else:
+                stack.pop()
+                if done is not None:
+                    done()
+        return tuple(self._containers[0])
+
+    # --- emitting -------------------------------------------------------------
+    def _emit(self, item: Inline) -> None:
+        if self._para is not None and not self._in_instruction:
+            self._para.add(item)
+
+    def _push(self, children: Iterator[etree._Element], table: _Table,
+              done: Callable[[], None] | None = None) -> None:
+        self._stack.append((children, table, done))
+
+    # --- generic containers ---------------------------------------------------
+    def _descend(self, el: etree._Element, table: _Table) -> None:
+        self._push(iter(el), table)
+
+    def _alternate(self, el: etree._Element, table: _Table) -> None:
+        branch = choose_alternate(el)
+        if branch is not None:
+            self._push(iter(branch), table)
+
+    def _sdt(self, el: etree._Element, table: _Table) -> None:
+        content = el.find(_SDT_CONTENT)
+        if content is not None:
+            self._push(iter(content), table)
+
+    def _insertion(self, el: etree._Element, table: _Table) -> None:
+        self.tracked = True
+        self._push(iter(el), table)
+
+    def _deletion(self, el: etree._Element, table: _Table) -> None:
+        self.tracked = True
+
+    def _comment(self, el: etree._Element, table: _Table) -> None:
+        self.comment_ids.add(el.get(_ID) or object())
+
+    # --- blocks ---------------------------------------------------------------
+    def _paragraph(self, el: etree._Element, table: _Table) -> None:
+        ppr = el.find(_PPR)
+        style: str | None = None
+        numbered: bool | None = None
+        if ppr is not None:
+            pstyle = ppr.find(_PSTYLE)
+            style = pstyle.get(W_VAL) if pstyle is not None else None
+            numbered = numbering_of(ppr)
+            mark = ppr.find(_RPR)
+            if mark is not None and (mark.find(_INS) is not None or mark.find(_DEL) is not None):
+                self.tracked = True
+            sect = ppr.find(_SECTPR)
+            if sect is not None:
+                self._section(sect, table)
+        if numbered is None:
+            numbered = self._styles.numbered(style)
+        self._para = _ParagraphBuilder(style, numbered)
+        self._para_style = style
+        self._push(iter(el), _PARAGRAPH, self._end_paragraph)
+
+    def _end_paragraph(self) -> None:
+        para = self._para
+        if para is None:
+            return
+        self._para = None
+        self._containers[-1].append(para.build())
+        if para.textboxes:
+            # Text-box contents are their own story: fields do not cross into them.
+            self._saved_fields.append((self._fields, self._in_instruction))
+            self._fields, self._in_instruction = [], 0
+            self._push(chain.from_iterable(para.textboxes), _BLOCK, self._end_textboxes)
+
+    def _end_textboxes(self) -> None:
+        self._fields, self._in_instruction = self._saved_fields.pop()
+
+    def _section(self, el: etree._Element, table: _Table) -> None:
+        for ref in el:
+            kind = "header" if ref.tag == _HEADER_REF else "footer" if ref.tag == _FOOTER_REF else None
+            rid = ref.get(_R_ID)
+            if kind is None or not rid:
+                continue
+            story_type = ref.get(_TYPE) or "default"
+            self.section_refs.append(
+                (kind, story_type if story_type in _STORY_TYPES else "default", rid)
+            )
+
+    # --- tables ---------------------------------------------------------------
+    def _table(self, el: etree._Element, table: _Table) -> None:
+        self._tables.append(TableBuilder())
+        self._push(iter(el), _TABLE, self._end_table)
+
+    def _end_table(self) -> None:
+        self._containers[-1].append(self._tables.pop().build())
+
+    def _row(self, el: etree._Element, table: _Table) -> None:
+        trpr = el.find(_TRPR)
+        grid_before = 0
+        if trpr is not None:
+            if trpr.find(_DEL) is not None:
+                self.tracked = True  # a deleted row (§17.13.5) is not read
+                return
+            if trpr.find(_INS) is not None:
+                self.tracked = True
+            grid_before = _int_val(trpr.find(_GRID_BEFORE), 0)
+        self._tables[-1].start_row(grid_before)
+        self._push(iter(el), _ROW, self._tables[-1].end_row)
+
+    def _cell(self, el: etree._Element, table: _Table) -> None:
+        tcpr = el.find(_TCPR)
+        span, vmerge, hmerge = 1, None, None
+        if tcpr is not None:
+            span = _int_val(tcpr.find(_GRID_SPAN), 1)
+            vmerge = _merge_val(tcpr.find(_VMERGE))
+            hmerge = _merge_val(tcpr.find(_HMERGE))
+        self._tables[-1].open_cell(span, vmerge, hmerge)
+        self._containers.append([])
+        self._push(iter(el), _BLOCK, self._end_cell)
+
+    def _end_cell(self) -> None:
+        self._tables[-1].close_cell(tuple(self._containers.pop()))
+
+    # --- paragraph content ----------------------------------------------------
+    def _run(self, el: etree._Element, table: _Table) -> None:
+        rpr = el.find(_RPR)
+        font: str | None = None
+        char_style: str | None = None
+        if rpr is not None:
+            vanish = rpr.find(_VANISH)
+            if vanish is not None and on_off(vanish.get(W_VAL)):
+                # Hidden text (§17.3.2.41) is not shown; its field marks still count.
+                self._push(iter(el), _HIDDEN_RUN)
+                return
+            font = rfonts_font(rpr)
+            rstyle = rpr.find(_RSTYLE)
+            char_style = rstyle.get(W_VAL) if rstyle is not None else None
+        self._font = font or self._styles.run_font(char_style, self._para_style)
+        self._push(iter(el), _RUN)
+
+    def _inline_sdt(self, el: etree._Element, table: _Table) -> None:
+        props = el.find(_SDT_PR)
+        box = props.find(_W14_CHECKBOX) if props is not None else None
+        if box is None:
+            self._sdt(el, table)
+            return
+        self._emit(content_control_checkbox(box, el.find(_SDT_CONTENT)))
+
+    def _ruby(self, el: etree._Element, table: _Table) -> None:
+        base = el.find(_RUBY_BASE)  # the ruby text above (w:rt) is an annotation
+        if base is not None:
+            self._push(iter(base), _PARAGRAPH)
+
+    # --- run content ----------------------------------------------------------
+    def _text(self, el: etree._Element, table: _Table) -> None:
+        text = el.text
+        if text and self._para is not None and not self._in_instruction:
+            for item in split_text(text, self._font):
+                self._para.add(item)
+
+    def _tab(self, el: etree._Element, table: _Table) -> None:
+        self._emit(Text("\t"))
+
+    def _hyphen(self, el: etree._Element, table: _Table) -> None:
+        self._emit(Text("-"))
+
+    def _break(self, el: etree._Element, table: _Table) -> None:
+        self._emit(Break(_BREAK_KINDS.get(el.get(_TYPE) or "", "line")))
+
+    def _carriage_return(self, el: etree._Element, table: _Table) -> None:
+        self._emit(Break("line"))
+
+    def _symbol(self, el: etree._Element, table: _Table) -> None:
+        item = sym_inline(el)
+        if item is not None:
+            self._emit(item)
+
+    def _drawing(self, el: etree._Element, table: _Table) -> None:
+        if self._para is None or self._in_instruction:
+            return
+        rids, boxes = scan_drawing(el)
+        for rid in rids:
+            image: Image | None = self._images.resolve(self.part, rid)
+            if image is not None:
+                self._para.add(image)
+        self._para.textboxes.extend(boxes)
+
+    def _field_char(self, el: etree._Element, table: _Table) -> None:
+        kind = el.get(_FLD_CHAR_TYPE)
+        if kind == "begin":
+            if table is _RUN:
+                box = form_field_checkbox(el)
+                if box is not None:
+                    self._emit(box)
+            self._fields.append(False)
+            self._in_instruction += 1
+        elif kind == "separate":
+            if self._fields and not self._fields[-1]:
+                self._fields[-1] = True
+                self._in_instruction -= 1
+        elif kind == "end" and self._fields:
+            if not self._fields.pop():
+                self._in_instruction -= 1
+
+
+def _int_val(el: etree._Element | None, default: int) -> int:
+    """``w:val`` of a decimal-number property, or ``default`` when absent or bad."""
+    if el is None:
+        return default
+    try:
+        return int(el.get(W_VAL) or "")
+    except ValueError:
+        return default
+
+
+def _merge_val(el: etree._Element | None) -> str | None:
+    """ST_Merge of ``w:vMerge``/``w:hMerge``: absent None; no value means continue."""
+    if el is None:
+        return None
+    return RESTART if el.get(W_VAL) == RESTART else CONTINUE
+
+
+_S = StoryReader
+_COMMON: _Table = {
+    ALTERNATE_CONTENT: _S._alternate,
+    _CUSTOM_XML: _S._descend,
+    _INS: _S._insertion,
+    _MOVE_TO: _S._insertion,
+    _DEL: _S._deletion,
+    _MOVE_FROM: _S._deletion,
+    _COMMENT_START: _S._comment,
+}
+_BLOCK: _Table = {
+    **_COMMON,
+    _P: _S._paragraph,
+    _TBL: _S._table,
+    _SDT: _S._sdt,
+    _SECTPR: _S._section,
+}
+_TABLE: _Table = {ALTERNATE_CONTENT: _S._alternate, _CUSTOM_XML: _S._descend,
+                  _SDT: _S._sdt, _TR: _S._row}
+_ROW: _Table = {ALTERNATE_CONTENT: _S._alternate, _CUSTOM_XML: _S._descend,
+                _SDT: _S._sdt, _TC: _S._cell}
+_PARAGRAPH: _Table = {
+    **_COMMON,
+    _R: _S._run,
+    _SDT: _S._inline_sdt,
+    _HYPERLINK: _S._descend,
+    _SMART_TAG: _S._descend,
+    _FLD_SIMPLE: _S._descend,
+    _DIR: _S._descend,
+    _BDO: _S._descend,
+    _RUBY: _S._ruby,
+}
+# Run content (§17.3.3). Not listed, so never text: w:instrText and
+# w:delInstrText (field instructions), w:delText, w:softHyphen (shown only at
+# a line end), footnote/endnote marks, w:lastRenderedPageBreak.
+_RUN: _Table = {
+    ALTERNATE_CONTENT: _S._alternate,
+    _T: _S._text,
+    _TAB: _S._tab,
+    _PTAB: _S._tab,
+    _BR: _S._break,
+    _CR: _S._carriage_return,
+    _NO_BREAK_HYPHEN: _S._hyphen,
+    _SYM: _S._symbol,
+    _DRAWING: _S._drawing,
+    _PICT: _S._drawing,
+    _OBJECT: _S._drawing,
+    _FLD_CHAR: _S._field_char,
+    _COMMENT_REF: _S._comment,
+}
+_HIDDEN_RUN: _Table = {_FLD_CHAR: _S._field_char}

@@ -1,0 +1,97 @@
+"""Text normalization: one implementation for everything read and written.
+
+Rules (the record contract in README.md):
+
+* NFC; the decomposed sara am "ํา" (U+0E4D U+0E32) becomes "ำ" (U+0E33);
+* zero-width characters (U+200B-U+200D, U+FEFF, U+2060) and soft hyphens removed;
+* NBSP, tabs and other Unicode spaces become a plain space;
+* per line: leader runs that only mark a blank (3+ '.', any '…', 3+ '_')
+  removed, inner white space collapsed, ends trimmed; empty lines dropped;
+  lines joined by "\\n".
+
+Values keep their digits as written (Thai or Arabic); :func:`match_key`
+folds digits, spacing and leaders for comparing labels only.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_DIGIT_FOLD = str.maketrans(_THAI_DIGITS, "0123456789")
+_REMOVE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u2060\u00ad"), None)
+_SPACES = dict.fromkeys(
+    map(ord, "\u00a0\t\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"),
+    " ",
+)
+_CHAR_MAP = {**_REMOVE, **_SPACES}
+_LEADER = re.compile(r"\.{3,}|…+|_{3,}")
+_WS = re.compile(r"[ \r\f\v]+")
+_LINE_SPLIT = re.compile(r"\r\n|[\n\r\v\u2028\u2029]")
+
+
+def clean_chars(text: str) -> str:
+    """Character-level rules only (NFC, sara am, zero-width, spaces); keeps lines."""
+    text = text.translate(_CHAR_MAP)
+    text = text.replace("\u0e4d\u0e32", "\u0e33")
+    return unicodedata.normalize("NFC", text)
+
+
+def normalize_line(line: str) -> str:
+    """One line: leaders removed, white space collapsed, ends trimmed."""
+    line = _LEADER.sub(" ", clean_chars(line))
+    return _WS.sub(" ", line).strip()
+
+
+def normalize(text: str) -> str:
+    """A whole value: every line normalized, empty lines dropped, joined by \\n."""
+    lines = (normalize_line(part) for part in _LINE_SPLIT.split(text))
+    return "\n".join(line for line in lines if line)
+
+
+def fold_digits(text: str) -> str:
+    """Thai digits to Arabic digits."""
+    return text.translate(_DIGIT_FOLD)
+
+
+def parse_int(text: str) -> int | None:
+    """An integer written in Thai or Arabic digits (surrounding text ignored)."""
+    match = re.search(r"\d+", fold_digits(text))
+    return int(match.group()) if match else None
+
+
+_KEY_DROP = re.compile(r"[\s.…_:\-–—]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def match_key(text: str) -> str:
+    """A comparison key for labels: normalized, case-folded, digits folded and
+    masked ("2565" and "2566" both become "#"), and spacing and punctuation
+    that offices change freely (spaces, dots, colons, dashes) removed."""
+    key = _KEY_DROP.sub("", fold_digits(clean_chars(text)).casefold())
+    return _DIGITS.sub("#", key)
+
+
+def key_with_positions(text: str) -> tuple[str, list[int]]:
+    """Like :func:`match_key` over ``text`` (already character-clean), plus,
+    for each key character, the index in ``text`` just past the characters it
+    stands for; lets a caller cut a label off the front of a line."""
+    folded = fold_digits(text).casefold()
+    key: list[str] = []
+    ends: list[int] = []
+    i = 0
+    while i < len(folded):
+        ch = folded[i]
+        if ch.isdigit():
+            j = i
+            while j < len(folded) and folded[j].isdigit():
+                j += 1
+            key.append("#")
+            ends.append(j)
+            i = j
+            continue
+        if not _KEY_DROP.fullmatch(ch):
+            key.append(ch)
+            ends.append(i + 1)
+        i += 1
+    return "".join(key), ends

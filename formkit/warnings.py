@@ -1,0 +1,31 @@
+"""Warnings are values: a stable kebab-case code, the field they concern and
+a message for the person checking the file. The codes are listed in README.md."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WARNING_CODES: dict[str, str] = {
+    "field-not-found": "a field's printed label (or table, or box) was not found; the field is empty",
+    "multiple-levels-ticked": "more than one quality level is ticked; level is null",
+    "tracked-changes": "the document holds tracked changes; insertions were read as accepted, deletions ignored",
+    "comments-ignored": "the document holds comments; they are not part of any answer",
+    "converted-from-doc": "the file was converted from legacy .doc before reading",
+    "converted-from-odt": "the file was converted from OpenDocument .odt before reading",
+    "converted-from-rtf": "the file was converted from RTF before reading",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    code: str
+    message: str
+    field: str | None = None
+
+    @classmethod
+    def of(cls, code: str, field: str | None, message: str) -> "Warning":
+        if code not in WARNING_CODES:
+            raise ValueError(f"unregistered warning code {code!r}")
+        return cls(code, f"{field}: {message}" if field else message, field)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}

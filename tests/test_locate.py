@@ -1,0 +1,160 @@
+"""Locator kinds over hand-built document models (no XML): label drift,
+text placement, box groups, the level column and repeated blocks."""
+from __future__ import annotations
+
+import pytest
+
+from formkit import forms
+from formkit.checkboxes import convert_document
+from formkit.locate import locate
+from formkit.locate.labels import make_label, match_start
+from formkit.locate.stream import build
+from formkit.model import Break, Cell, Checkbox, Document, Image, Paragraph, Row, Symbol, Table, Text
+
+DOTS = "." * 60
+
+
+def P(*items: object) -> Paragraph:
+    return Paragraph(tuple(Text(i) if isinstance(i, str) else i for i in items))  # type: ignore[misc]
+
+
+def box(checked: bool = False) -> Checkbox:
+    return Checkbox(checked, "symbol", "□", "Wingdings 2", 0xA3)
+
+
+def cell(col: int, *paras: Paragraph, merged: bool = False) -> Cell:
+    return Cell(tuple(paras), col, merged=merged)
+
+
+def quality_table(ticks: dict[int, bool], narrative: tuple[Paragraph, ...], evidence: tuple[Paragraph, ...]) -> Table:
+    header = Row((cell(0, P("ระดับคุณภาพ")), cell(1, P("คำอธิบายระดับคุณภาพ")),
+                  cell(2, P("กระบวนการ วิธีการดำเนินงาน ปัญหา อุปสรรค")), cell(3, P("เอกสาร/หลักฐานอ้างอิง"))))
+    rows = [header]
+    for n, level in enumerate((5, 4, 3, 2, 1)):
+        first = n == 0
+        rows.append(Row((
+            cell(0, P(box(ticks.get(level, False))), P(str(level))),
+            cell(1, P(f"คำอธิบาย {level}")),
+            cell(2, *narrative) if first else cell(2, P(""), merged=True),
+            cell(3, *evidence) if first else cell(3, P(""), merged=True),
+        )))
+    return Table(tuple(rows))
+
+
+NARRATIVE_LABELS = (
+    "1.  กระบวนการ วิธีการดำเนินงานเกี่ยวกับการพัฒนาสู่องค์การแห่งการเรียนรู้ ของสำนักงานเขตพื้นที่การศึกษา (ตามประเด็นในแนวทางการพิจารณา)",
+    "2.  ปัญหา อุปสรรค ",
+    "3.  ข้อเสนอแนะเพื่อการพัฒนา",
+)
+
+
+def evidence_cell(ticks: tuple[bool, ...] = (False,) * 4, lines: tuple[str, ...] = ("1. " + DOTS, "2. " + DOTS)) -> tuple[Paragraph, ...]:
+    labels = ("แผนปฏิบัติการประจำปีงบประมาณ ", "แผนการจัดการความรู้ประจำปีงบประมาณ พ.ศ. 2565",
+              "รายงานสรุปผลการดำเนินงานจัดการความรู้ ประจำปีงบประมาณ พ.ศ. 2565",
+              "หลักฐานอื่น ๆ ที่เกี่ยวข้อง (ถ้ามี) โปรดระบุ (เช่น โครงการ/กิจกรรม)")
+    paras = [P(Symbol("Wingdings", 0x6C), " เอกสารที่ต้องนำส่งในระบบ")]
+    for n, (label, tick) in enumerate(zip(labels, ticks)):
+        extra = (Break(), "พ.ศ. 2565") if n == 0 else ()
+        paras.append(P(Checkbox(tick, "symbol", "❒", "Wingdings", 0x72), " " + label, *extra))
+    paras.extend(P(line) for line in lines)
+    paras.append(P("ฯลฯ"))
+    return tuple(paras)
+
+
+def narrative(answers: tuple[str, str, str], label_drift: bool = False) -> tuple[Paragraph, ...]:
+    out = []
+    for label, answer in zip(NARRATIVE_LABELS, answers):
+        if label_drift:
+            label = label.replace(" (ตามประเด็นในแนวทางการพิจารณา)", "").replace("1.  ", "")
+        out.append(P(label))
+        out.append(P(answer or DOTS))
+    out.append(P(""))
+    return tuple(out)
+
+
+def doc_12(levels: dict[int, bool], answers: tuple[str, str, str] = ("", "", ""), drift: bool = False, **evidence: object) -> Document:
+    table = quality_table(levels, narrative(answers, drift), evidence_cell(**evidence))  # type: ignore[arg-type]
+    body = (P("มาตรฐานที่ 1 การบริหารจัดการองค์การสู่ความเป็นเลิศ"),
+            P("ตัวบ่งชี้ที่ 2 การพัฒนาสู่องค์การแห่งการเรียนรู้"), P("แนวทางการพิจารณา"), table)
+    return convert_document(Document(body))
+
+
+FORM_12 = forms.load("esao-1-2")
+FORM_31 = forms.load("esao-3-1")
+
+
+@pytest.mark.parametrize(
+    "ticks, level, warned",
+    [({}, None, False), ({4: True}, 4, False), ({1: True}, 1, False), ({5: True, 2: True}, None, True)],
+)
+def test_level_column(ticks: dict[int, bool], level: int | None, warned: bool) -> None:
+    located = locate(FORM_12, doc_12(ticks))
+    assert located.record["level"] == level
+    assert any(w.code == "multiple-levels-ticked" for w in located.warnings) is warned
+
+
+def test_sections_over_and_below_the_dots() -> None:
+    answers = ("ส่งเสริม KM" + DOTS, "งบประมาณน้อย", "ควรเพิ่ม & ขยาย <PLC>")
+    rec = locate(FORM_12, doc_12({3: True}, answers)).record
+    assert (rec["process"], rec["problems"], rec["suggestions"]) == ("ส่งเสริม KM", "งบประมาณน้อย", "ควรเพิ่ม & ขยาย <PLC>")
+
+
+def test_section_label_drift_auto_numbering_and_missing_trailing_words() -> None:
+    rec = locate(FORM_12, doc_12({}, ("ก", "ข", "ค"), drift=True)).record
+    assert (rec["process"], rec["problems"], rec["suggestions"]) == ("ก", "ข", "ค")
+
+
+def test_boxes_lines_and_year() -> None:
+    d = doc_12({}, ticks=(True, False, True, True), lines=("1. โครงการ ก" + DOTS, "2. " + DOTS, "3. กิจกรรม ข"))
+    rec = locate(FORM_12, d).record
+    assert rec["evidence"] == {"action_plan": True, "km_plan": False, "km_report": True, "other": True}
+    assert rec["other_evidence"] == ["โครงการ ก", "กิจกรรม ข"]
+    assert rec["fiscal_year"] == "2565"
+
+
+def test_value_on_the_label_line() -> None:
+    para = build((P("กลุ่มนโยบายและแผน" + DOTS),)).paras[0]
+    hit = match_start(make_label("กลุ่ม"), para)
+    assert hit is not None and para.text[hit.end:].rstrip(".") == "นโยบายและแผน"
+
+
+@pytest.mark.parametrize(
+    "label, text, matches",
+    [
+        ("2. ปัญหา อุปสรรค", "2.ปัญหาอุปสรรค", True),
+        ("2. ปัญหา อุปสรรค", "ปัญหาที่พบคือ", False),  # an answer that starts like a label
+        ("แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. 2565", "แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. ๒๕๖๖", True),
+        ("ชื่อผลงาน", "ชื่อ", False),
+        ("เชิงปริมาณ", "เชิงคุณภาพ", False),
+    ],
+)
+def test_label_matching(label: str, text: str, matches: bool) -> None:
+    para = build((P(text),)).paras[0]
+    assert (match_start(make_label(label), para) is not None) is matches
+
+
+def _work(n: int, title: str, group: str, photos: int, method_lines: tuple[str, ...] = ()) -> list[Paragraph]:
+    pics = [Image(f"{n}{i}".ljust(64, "0"), "image/png", f"word/media/{n}{i}.png") for i in range(photos)]
+    return [
+        P(f"ผลงานชิ้นที่ {n}"), P("ชื่อผลงาน" + (title or DOTS)), P("กลุ่ม" + (group or DOTS)),
+        P("ความเป็นมา"), P(" วิธีการดำเนินงาน/กระบวนการ "), *(P(m) for m in method_lines or (DOTS,)),
+        P("รูปแบบ/เทคนิค ที่ทำให้เกิดความสำเร็จ"), P(DOTS), P(""), P("ผลสำเร็จ"), P("เชิงปริมาณ"), P(DOTS),
+        P("เชิงคุณภาพ"), P(" ปัจจัยส่งผลให้เกิดความสำเร็จ"), P(DOTS),
+        P("การเผยแพร่/ประชาสัมพันธ์/หน่วยงานที่มาศึกษาดูงาน"), P(DOTS),
+        P("ตัวอย่างภาพกิจกรรม (อย่างน้อย 4 ภาพกิจกรรม)"), P(*pics[:2]), P(*pics[2:]), P(" "),
+    ]
+
+
+def test_repeated_blocks() -> None:
+    body = [P("มาตรฐานที่ 3 สัมฤทธิผลการบริหารและการจัดการศึกษา"), P("ผลงาน Best Practice ประจำปีงบประมาณ พ.ศ. 2563 - 2564")]
+    body += _work(1, "ระบบ A", "นโยบายและแผน", 4, ("ขั้นที่ 1", "ขั้นที่ 2"))
+    body += _work(2, "", "", 0)  # untouched: not a work
+    body += _work(3, "ระบบ C", "", 1)
+    rec = locate(FORM_31, convert_document(Document(tuple(body)))).record
+    assert [w["title"] for w in rec["works"]] == ["ระบบ A", "ระบบ C"]
+    first = rec["works"][0]
+    assert first["group"] == "นโยบายและแผน" and first["method"] == "ขั้นที่ 1\nขั้นที่ 2"
+    assert first["background"] == "" and first["technique"] == ""
+    assert len(first["photos"]) == 4 and first["photos"][0]["media_type"] == "image/png"
+    assert len(rec["works"][1]["photos"]) == 1
+    assert rec["fiscal_year"] == "2563 - 2564"

@@ -1,0 +1,66 @@
+"""Normalization rules, one row per rule."""
+import pytest
+
+from formkit.text import clean_chars, key_with_positions, match_key, normalize, normalize_line, parse_int
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("ทํางาน", "ทำงาน"),  # decomposed sara am
+        ("ระบบ\u200bติดตาม\u200c\u200d\ufeff", "ระบบติดตาม"),  # zero-width
+        ("แผน\u00adงาน", "แผนงาน"),  # soft hyphen
+        ("ก\u00a0ข\tค", "ก ข ค"),  # NBSP and tab to space
+        ("ชื่อผลงาน.....ระบบ", "ชื่อผลงาน ระบบ"),  # leader inside a line
+        ("...........", ""),  # a blank line of dots
+        ("คำตอบ……", "คำตอบ"),  # ellipsis leaders
+        ("ตอบ____ต่อ", "ตอบ ต่อ"),  # underscores
+        ("ฯลฯ", "ฯลฯ"),  # not a leader
+        ("1.2 บาท", "1.2 บาท"),  # one dot is text
+        ("ก..ข", "ก..ข"),  # two dots are text
+        ("  ก   ข  ", "ก ข"),  # collapse and trim
+        ("บรรทัด1\n\n  \nบรรทัด2", "บรรทัด1\nบรรทัด2"),  # empty lines dropped
+        ("a\r\nb\rc", "a\nb\nc"),
+        ("๑๒๓ & <tag> \"q\"", "๑๒๓ & <tag> \"q\""),  # digits and markup kept
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_clean_chars_keeps_lines() -> None:
+    assert clean_chars("ก\nข\u200b") == "ก\nข"
+
+
+def test_normalize_line_is_single_line_rule() -> None:
+    assert normalize_line(" ก ....  ข ") == "ก ข"
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. 2565", "แผนปฏิบัติการประจำปีงบประมาณ  พ.ศ.2566"),
+        ("ปีงบประมาณ พ.ศ. ๒๕๖๕", "ปีงบประมาณ พ.ศ. 2565"),
+        ("2.  ปัญหา อุปสรรค", "2. ปัญหาอุปสรรค :"),
+        ("ท\u200bํา", "ทำ"),
+    ],
+)
+def test_match_key_tolerates_drift(a: str, b: str) -> None:
+    assert match_key(a) == match_key(b)
+
+
+def test_match_key_keeps_words_apart() -> None:
+    assert match_key("เชิงปริมาณ") != match_key("เชิงคุณภาพ")
+
+
+def test_key_positions_map_back_to_text() -> None:
+    text = "กลุ่ม  12 ab"
+    key, ends = key_with_positions(text)
+    assert key == match_key(text)
+    assert text[: ends[4]] == "กลุ่ม"
+    assert text[: ends[5]] == "กลุ่ม  12"
+
+
+@pytest.mark.parametrize("raw, value", [("5", 5), ("๔", 4), (" ระดับ ๓ ", 3), ("ไม่มี", None)])
+def test_parse_int(raw: str, value: int | None) -> None:
+    assert parse_int(raw) == value
