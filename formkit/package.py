@@ -1,21 +1,22 @@
 """Open a returned .docx package safely and give access to its parts.
 
 A .docx is an OPC package (ECMA-376 Part 2, Open Packaging Conventions; section
-numbers below are those of the 2nd edition, ISO/IEC 29500-2:2008) stored as a
-ZIP archive (§10.2). A returned file is never trusted: before any member is
-inflated, the central directory is checked against :class:`Limits` (member
-count, declared sizes, total, compression ratio), and every later read is
-bounded by the size the headers declared, so a zip bomb or a header that lies
-about its size is refused without expanding it. Every failure surfaces as a
-:class:`FormkitError` naming the file and saying what the holder can do.
+numbers are those of the 2nd edition, ISO/IEC 29500-2:2008) stored as a ZIP
+archive (§10.2). A returned file is never trusted: before any member is
+inflated, the ZIP directory is checked against :class:`Limits` (entry count,
+declared sizes, total, compression ratio), and every read is bounded by the
+size the headers declared, so neither a zip bomb nor a header that lies about
+its size gets expanded. Every failure is a :class:`FormkitError` that names the
+file and tells its holder what to do.
 
-Part names (§9.1.1) have no leading slash here (``word/document.xml``) and are
-compared ASCII case-insensitively after percent-decoding, as OPC requires and
-Word does, so a relationship target ``Media/Image1.PNG`` finds the ZIP item
-``word/media/image1.png``.
+Part names (§9.1.1) are written without the leading slash
+(``word/document.xml``) and compared ASCII case-insensitively after
+percent-decoding, as OPC requires and Word does: a relationship target
+``Media/Image1.PNG`` finds the ZIP item ``word/media/image1.png``.
 """
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import posixpath
@@ -35,7 +36,7 @@ from formkit.errors import FormkitError
 from formkit.ns import REL_OFFICE_DOCUMENT, qn
 from formkit.xmlsafe import parse_xml
 
-__all__ = ["Limits", "Rel", "Package", "open_package"]
+__all__ = ["Limits", "Rel", "Package", "open_package", "resolve_target"]
 
 MiB = 2**20
 CONTENT_TYPES_PART = "[Content_Types].xml"
@@ -43,18 +44,27 @@ DEFAULT_MAIN_PART = "word/document.xml"
 _CHUNK = 256 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _GUESSED_TYPES = {
-    "png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg",
-    "gif": "image/gif", "bmp": "image/bmp", "tiff": "image/tiff",
-    "tif": "image/tiff", "emf": "image/x-emf", "wmf": "image/x-wmf",
-    "svg": "image/svg+xml",
+    "png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif",
+    "bmp": "image/bmp", "tiff": "image/tiff", "tif": "image/tiff", "emf": "image/x-emf",
+    "wmf": "image/x-wmf", "svg": "image/svg+xml",
 }
-_RESAVE = "open it in Word and save it as Word Document (.docx)"
-_RESEND = "ask the sender to send the original .docx again"
+_MAGICS = (  # what a non-ZIP file is, from its first bytes (lower-cased)
+    (b"{\\rtf", "a Rich Text Format (.rtf) file"), (b"%pdf-", "a PDF file"),
+    (b"<!doctype html", "a web page (HTML)"), (b"<html", "a web page (HTML)"),
+    (b"mime-version:", "a single-file web page (.mht)"), (b"\x89png", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"), (b"gif8", "a GIF image"), (b"rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"), (b"\x1f\x8b", "a gzip archive"),
+)
+_OTHER_OFFICE = (("spreadsheetml", "an Excel workbook (.xlsx)"),
+                 ("presentationml", "a PowerPoint presentation (.pptx)"),
+                 ("ms-excel", "an Excel workbook"), ("ms-powerpoint", "a PowerPoint presentation"))
+RESAVE = "open it in Word and save it as Word Document (.docx)"
+RESEND = "ask the sender to send the original .docx again"
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits for one input; every number is checked before inflating."""
+    """Resource limits for one input, all checked before anything is inflated."""
 
     max_file_bytes: int = 100 * MiB  # whole input file (os.stat, before reading)
     max_members: int = 2000  # ZIP entries
@@ -65,8 +75,8 @@ class Limits:
 
 @dataclass(frozen=True)
 class Rel:
-    """One relationship (§9.3.2): ``target`` is a resolved part name, or the URI
-    as written when ``external`` (``TargetMode="External"``)."""
+    """One relationship (§9.3.2): ``target`` is the resolved part name, or the
+    URI as written when ``external`` (``TargetMode="External"``)."""
 
     id: str
     type: str
@@ -74,8 +84,9 @@ class Rel:
     external: bool
 
 
-def _err(code: str, name: str, message: str) -> FormkitError:
-    return FormkitError(code, message, file=name)
+def _err(code: str, name: str, message: str, hint: str = RESEND) -> FormkitError:
+    """An error about file ``name``: what is wrong, then what to do."""
+    return FormkitError(code, f"{message}; {hint}" if hint else message, file=name)
 
 
 def _size(n: int) -> str:
@@ -83,59 +94,52 @@ def _size(n: int) -> str:
 
 
 def _key(part: str) -> str:
-    """Comparison key of a part name or ZIP item name (§9.1.1, §10.2.4):
-    no leading slash, percent-escapes decoded, case folded."""
+    """Comparison key of a part name or ZIP item name (§9.1.1, §10.2.4): no
+    leading slash, percent-escapes decoded, case folded."""
     return unquote(part.replace("\\", "/").lstrip("/")).lower()
 
 
 def _rels_part(part: str) -> str:
-    """The Relationships part of ``part`` (§9.3.1): ``a/_rels/b.xml.rels``;
-    the package's own relationships (``part == ""``) are ``_rels/.rels``."""
+    """The Relationships part of ``part`` (§9.3.1): ``a/_rels/b.xml.rels``; the
+    package's own relationships (``part == ""``) are in ``_rels/.rels``."""
     folder, base = posixpath.split(part.lstrip("/"))
     return posixpath.join(folder, "_rels", f"{base}.rels")
 
 
 def resolve_target(source: str, target: str) -> str:
     """Resolve an internal relationship target against its source part (§9.2.1,
-    RFC 3986 §5.2): relative to the source's folder, ``/`` from the package
-    root, ``..`` never above the root; fragment dropped, %-escapes decoded."""
+    RFC 3986 §5.2): relative to the source's folder, from the package root when
+    it starts with ``/``, ``..`` never above the root; fragment dropped,
+    %-escapes decoded."""
     target = unquote(target.split("#", 1)[0].replace("\\", "/"))
     if not target.startswith("/"):
         target = posixpath.join("/", posixpath.dirname(source.lstrip("/")), target)
     return posixpath.normpath(target).lstrip("/")
 
 
-# -- recognising what the input is -------------------------------------------
+# -- what the input is ----------------------------------------------------------
 
 def _describe(head: bytes) -> str:
     """Say what a non-ZIP file looks like, for the ``not-docx`` message."""
-    unknown = "a file of unknown type (not a zip package)"
-    text = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").lower()
-    known = [
-        (b"{\\rtf", "a Rich Text Format (.rtf) file"), (b"%pdf-", "a PDF file"),
-        (b"<!doctype html", "a web page (HTML)"), (b"<html", "a web page (HTML)"),
-        (b"mime-version:", "a single-file web page (.mht)"),
-        (b"\x89png", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
-        (b"gif8", "a GIF image"), (b"rar!", "a RAR archive"),
-        (b"7z\xbc\xaf", "a 7-Zip archive"), (b"\x1f\x8b", "a gzip archive"),
-    ]
-    for magic, what in known:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    for magic, what in _MAGICS:
         if text.startswith(magic):
             return what
     if text.startswith(b"<?xml"):
-        word = b"word.document" in text or b"pkg:package" in text or b"w:worddocument" in text
+        word = any(m in text for m in (b"word.document", b"pkg:package", b"w:worddocument"))
         return "a Word XML document (Word 2003 XML or Flat XML)" if word else "an XML file"
-    try:
-        decoded = head.decode("utf-8")
+    try:  # incremental: a character cut at the end of ``head`` is not an error
+        decoded = codecs.getincrementaldecoder("utf-8")().decode(head)
     except UnicodeDecodeError:
-        return unknown
-    printable = all(c.isprintable() or c in "\t\r\n" for c in decoded.rstrip("\x00"))
-    return "a plain text file" if printable else unknown
+        decoded = "\x00"
+    if all(c.isprintable() or c in "\t\r\n\f" for c in decoded):
+        return "a plain text file"
+    return "a file of unknown type (not a zip package)"
 
 
 def _ole_streams(stream: BinaryIO, names: tuple[str, ...]) -> set[str]:
-    """Which of ``names`` occur as UTF-16LE stream names in an OLE2 compound
-    file; scanned in chunks, so memory stays bounded whatever the size."""
+    """Which of ``names`` occur as (UTF-16LE) stream names in an OLE2 compound
+    file; read in overlapping chunks, so memory stays bounded."""
     patterns = {n: n.encode("utf-16-le") for n in names}
     overlap = max(len(p) for p in patterns.values())
     found: set[str] = set()
@@ -149,61 +153,63 @@ def _ole_streams(stream: BinaryIO, names: tuple[str, ...]) -> set[str]:
 
 
 def _refuse_ole(stream: BinaryIO, name: str) -> FormkitError:
-    """An OLE2 compound file is either an encrypted OOXML package (MS-OFFCRYPTO:
-    streams ``EncryptionInfo`` + ``EncryptedPackage``) or a legacy binary file."""
+    """An OLE2 compound file is either a password-protected OOXML document
+    (MS-OFFCRYPTO: streams ``EncryptionInfo`` and ``EncryptedPackage``) or a
+    legacy binary Office file (Word's has a ``WordDocument`` stream)."""
     found = _ole_streams(stream, ("EncryptedPackage", "EncryptionInfo", "WordDocument"))
     if found & {"EncryptedPackage", "EncryptionInfo"}:
-        return _err("encrypted", name, "the document is password-protected; remove the "
-                    "password in Word (File > Info > Protect Document > Encrypt with "
-                    "Password, clear it), save it again and resend it")
+        return _err("encrypted", name, "the document is password-protected",
+                    "remove the password in Word (File > Info > Protect Document > "
+                    "Encrypt with Password, clear it), save it and send it again")
     what = ("a legacy Word 97-2003 document (.doc)" if "WordDocument" in found
             else "a legacy Office 97-2003 file (.doc/.xls/.ppt)")
-    return _err("not-docx", name, f"this is {what}, not a .docx; {_RESAVE}")
+    return _err("not-docx", name, f"this is {what}, not a .docx", RESAVE)
 
 
 def _check_stat(st: os.stat_result, name: str, limits: Limits) -> None:
     if stat.S_ISDIR(st.st_mode):
-        raise _err("not-found", name, "this is a folder, not a file; give the path of the .docx file")
+        raise _err("not-found", name, "this is a folder, not a file", "give the .docx file's path")
     if not stat.S_ISREG(st.st_mode):
-        raise _err("not-found", name, "this is not a regular file; give the path of a .docx file")
+        raise _err("not-found", name, "this is not a regular file", "give a .docx file's path")
     if st.st_size > limits.max_file_bytes:
         raise _err("too-large", name, f"the file is {_size(st.st_size)}, over the limit of "
-                   f"{_size(limits.max_file_bytes)} (max_file_bytes); {_RESEND}")
+                   f"{_size(limits.max_file_bytes)} (max_file_bytes)")
 
 
 def _open_path(path: str, name: str, limits: Limits) -> BinaryIO:
-    """Open a file after checking with os.stat that it is a regular file within
-    the size limit (a FIFO or device would block or never end)."""
+    """Open a file after os.stat showed a regular file within the size limit
+    (a FIFO or a device would block or never end); fstat again once open."""
     try:
-        pass
+        _check_stat(os.stat(path), name, limits)
         handle = open(path, "rb")  # noqa: SIM115 - owned by the Package
     except FileNotFoundError:
-        raise _err("not-found", name, "the file does not exist; check the name and folder") from None
+        raise _err("not-found", name, "the file does not exist", "check its name and folder") from None
     except PermissionError:
-        raise _err("not-found", name, "the file cannot be read (permission denied); "
-                   "check its permissions or close it in other programs") from None
+        raise _err("not-found", name, "the file cannot be read (permission denied)",
+                   "check its permissions, or close it in other programs") from None
     except OSError as exc:
-        raise _err("not-found", name, f"the file cannot be opened ({exc.strerror or exc})") from None
+        raise _err("not-found", name, f"the file cannot be opened ({exc.strerror or exc})",
+                   "check the path") from None
     try:
-        _check_stat(os.fstat(handle.fileno()), name, limits)  # same file we stat'ed
+        _check_stat(os.fstat(handle.fileno()), name, limits)
     except BaseException:
         handle.close()
         raise
     return handle
 
 
-# -- the ZIP container (§10.2, Annex C) ---------------------------------------
+# -- the ZIP container (§10.2, Annex C; PKWARE APPNOTE) ---------------------------
 
 def _directory_size(stream: BinaryIO) -> tuple[int, int] | None:
-    """(entry count, central directory bytes) from the end-of-central-directory
-    record (and its ZIP64 variant), read before zipfile builds one object per
-    entry: a 100 MB file could otherwise declare millions of entries."""
+    """(entry count, directory bytes) from the end-of-central-directory record
+    (or its ZIP64 form), read before zipfile builds one object per entry: a
+    100 MB file could otherwise declare millions of entries."""
     end = stream.seek(0, io.SEEK_END)
     stream.seek(max(0, end - 22 - 0xFFFF))
     tail = stream.read()
     pos = tail.rfind(b"PK\x05\x06")
     if pos < 0 or len(tail) - pos < 22:
-        return None
+        return None  # zipfile will say it is not a zip
     count, cd_size = struct.unpack("<HI", tail[pos + 10 : pos + 16])
     locator = tail[max(0, pos - 20) : pos]
     if (count == 0xFFFF or cd_size == 0xFFFFFFFF) and locator[:4] == b"PK\x06\x07":
@@ -214,83 +220,78 @@ def _directory_size(stream: BinaryIO) -> tuple[int, int] | None:
     return int(count), int(cd_size)
 
 
+def _check_count(count: int, name: str, limits: Limits) -> None:
+    if count > limits.max_members:
+        raise _err("too-large", name, f"the package has {count:,} zip entries, over the limit "
+                   f"of {limits.max_members:,} (max_members)")
+
+
 def _open_zip(stream: BinaryIO, name: str, limits: Limits) -> zipfile.ZipFile:
     sizes = _directory_size(stream)
     if sizes is not None:
         _check_count(sizes[0], name, limits)
         if sizes[1] > limits.max_members * 1024 + 65536:
             raise _err("too-large", name, f"the zip directory is {_size(sizes[1])}, far more "
-                       f"than {limits.max_members} entries (max_members) need; {_RESEND}")
+                       f"than {limits.max_members:,} entries (max_members) need")
     try:
         return zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
             struct.error, UnicodeDecodeError):
         raise _err("corrupt", name, "the file is damaged or incomplete (its zip container "
-                   f"cannot be read, perhaps the download was cut short); {_RESEND}") from None
-
-
-def _check_count(count: int, name: str, limits: Limits) -> None:
-    if count > limits.max_members:
-        raise _err("too-large", name, f"the package has {count:,} zip entries, over the limit "
-                   f"of {limits.max_members:,} (max_members); {_RESEND}")
-
-
-def _index(zf: zipfile.ZipFile, name: str, limits: Limits) -> dict[str, zipfile.ZipInfo]:
-    """Check every central-directory header against the limits, before anything
-    is inflated, and index the members by part-name key."""
-    infos = zf.infolist()
-    _check_count(len(infos), name, limits)
-    index: dict[str, zipfile.ZipInfo] = {}
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x41:  # bit 0: encrypted, bit 6: strong encryption
-            raise _err("encrypted", name, f"the part {info.filename} is encrypted (the zip is "
-                       "password-protected); remove the password, save again and resend it")
-        _check_member(info, name, limits)
-        total += info.file_size
-        if info.is_dir():
-            continue
-        key = _key(info.filename)
-        if key in index:  # §9.1.1: names equal ignoring case are one part
-            raise _err("corrupt", name, f"the package holds two entries for the part "
-                       f"{info.filename}; {_RESEND}")
-        index[key] = info
-    if total > limits.max_total_bytes:
-        raise _err("too-large", name, f"the parts would unpack to {_size(total)} in all, over "
-                   f"the limit of {_size(limits.max_total_bytes)} (max_total_bytes); {_RESEND}")
-    return index
+                   "cannot be read; perhaps the download was cut short)") from None
 
 
 def _check_member(info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
-    size, packed = info.file_size, info.compress_size
+    size, packed = info.file_size, max(info.compress_size, 1)
+    if info.flag_bits & 0x41:  # APPNOTE 4.4.4 bit 0: encrypted, bit 6: strong encryption
+        raise _err("encrypted", name, f"the part {info.filename} is encrypted (the zip is "
+                   "password-protected)", "remove the password, save it and send it again")
     if size > limits.max_member_bytes:
         raise _err("too-large", name, f"the part {info.filename} would unpack to {_size(size)}, "
-                   f"over the limit of {_size(limits.max_member_bytes)} per part "
-                   f"(max_member_bytes); {_RESEND}")
-    if size > MiB and size > limits.max_ratio * max(packed, 1):
+                   f"over the limit of {_size(limits.max_member_bytes)} (max_member_bytes)")
+    if size > MiB and size > limits.max_ratio * packed:
         raise _err("too-large", name, f"the part {info.filename} is compressed "
-                   f"{size // max(packed, 1):,}:1 ({_size(size)} from {_size(packed)}), over the "
-                   f"limit of {limits.max_ratio}:1 (max_ratio); this is how a zip bomb looks, "
-                   f"so it was not unpacked; {_RESEND}")
+                   f"{size // packed:,}:1 ({_size(size)} from {_size(info.compress_size)}), "
+                   f"over the limit of {limits.max_ratio}:1 (max_ratio), as in a zip bomb; "
+                   "it was not unpacked")
 
 
-def _member_data_offset(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> int:
-    """Skip the local file header (APPNOTE 4.3.7) to the member's data."""
+def _index(zf: zipfile.ZipFile, name: str, limits: Limits) -> dict[str, zipfile.ZipInfo]:
+    """Check every directory header against the limits, before anything is
+    inflated, and index the members by part-name key."""
+    infos = zf.infolist()
+    _check_count(len(infos), name, limits)
+    index: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        _check_member(info, name, limits)
+        key = _key(info.filename)
+        if key in index:  # §9.1.1: names equal but for case are one part
+            raise _err("corrupt", name, f"the package holds two entries for {info.filename}")
+        if not info.is_dir():
+            index[key] = info
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_total_bytes:
+        raise _err("too-large", name, f"the parts would unpack to {_size(total)} in all, over "
+                   f"the limit of {_size(limits.max_total_bytes)} (max_total_bytes)")
+    return index
+
+
+def _seek_data(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> None:
+    """Seek past the member's local file header (APPNOTE 4.3.7) to its data."""
     stream.seek(info.header_offset)
     header = stream.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise _err("corrupt", name, f"the part {info.filename} is damaged (bad local header); {_RESEND}")
+        raise _err("corrupt", name, f"the part {info.filename} is damaged (bad local header)")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
-    return info.header_offset + 30 + int(name_len) + int(extra_len)
+    stream.seek(info.header_offset + 30 + int(name_len) + int(extra_len))
 
 
 def _inflate(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> bytes:
-    """Read one member, never producing more than its declared size + 1 byte:
-    data beyond the declared size means the header lies (``too-large``);
-    less data, bad deflate data or a CRC mismatch is ``corrupt``."""
+    """Read one member (stored or deflated), producing at most its declared size
+    + 1 byte: more data than declared means the header lies (``too-large``);
+    less, bad deflate data or a CRC mismatch is ``corrupt``."""
     want, left = info.file_size, info.compress_size
-    stored = info.compress_type == zipfile.ZIP_STORED
-    inflater = None if stored else zlib.decompressobj(-zlib.MAX_WBITS)
+    inflater = None if info.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15)
     out: list[bytes] = []
     crc = got = 0
     while left > 0 and not (inflater and inflater.eof):
@@ -304,39 +305,38 @@ def _inflate(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> bytes:
             got += len(piece)
             if got > want:
                 raise _err("too-large", name, f"the part {info.filename} holds more data than "
-                           f"its header declares ({_size(want)}); it was not unpacked; {_RESEND}")
+                           f"its header declares ({_size(want)}); it was not unpacked")
             out.append(piece)
             crc = zlib.crc32(piece, crc)
             if not piece and raw:
-                break  # no progress: treat as damaged below
+                break  # no progress: reported as damaged below
     complete = inflater.eof if inflater else left == 0
     if not complete or got != want or crc != info.CRC:
-        raise _err("corrupt", name, f"the part {info.filename} is damaged (truncated data or "
-                   f"checksum mismatch); {_RESEND}")
+        raise _err("corrupt", name, f"the part {info.filename} is damaged (truncated or "
+                   "checksum mismatch)")
     return b"".join(out)
 
 
-# -- the package --------------------------------------------------------------
+# -- the package ------------------------------------------------------------------
 
 class Package:
-    """An opened .docx. Members are read only on request; XML parts are parsed
-    at most once. Not for concurrent use by several threads without care
-    (reads are serialised by a lock; cached trees are shared)."""
+    """An opened .docx. Members are read only when asked; XML parts are parsed
+    at most once and the trees shared, so callers must not modify them. Reads
+    are serialised by a lock."""
 
     def __init__(self, stream: BinaryIO, zf: zipfile.ZipFile,
-                 index: dict[str, zipfile.ZipInfo], name: str, limits: Limits) -> None:
+                 index: dict[str, zipfile.ZipInfo], name: str) -> None:
         self.name = name
-        self.limits = limits
         self._stream, self._zip, self._index = stream, zf, index
         self._lock = threading.Lock()
+        self._closed = False
         self._xml: dict[str, etree._Element] = {}
         self._rels: dict[str, dict[str, Rel]] = {}
         self._types: tuple[dict[str, str], dict[str, str]] | None = None
-        self._closed = False
         self.main_part = self._find_main_part()
 
     def __repr__(self) -> str:
-        return f"<Package {self.name!r} main={self.main_part!r}>"
+        return f"<Package {self.name!r} main_part={self.main_part!r}>"
 
     def __enter__(self) -> Package:
         return self
@@ -346,37 +346,37 @@ class Package:
         self.close()
 
     def close(self) -> None:
-        """Close the archive and, for a path or bytes input, the underlying file."""
-        self._closed = True
-        self._zip.close()
-        self._stream.close()
+        """Close the archive and its file; later reads raise ValueError."""
+        with self._lock:
+            self._closed = True
+            self._zip.close()
+            self._stream.close()
 
     def has(self, part: str) -> bool:
-        """Whether the package holds ``part`` (compared case-insensitively)."""
+        """Whether the package holds ``part`` (compared as in §9.1.1)."""
         return _key(part) in self._index
 
     def read(self, part: str) -> bytes:
-        """The bytes of ``part``, bounded by its declared (and checked) size."""
+        """The bytes of ``part``, never more than its declared size."""
         info = self._index.get(_key(part))
         if info is None:
-            raise _err("missing-part", self.name, f"the document has no part {part}; "
-                       f"it is incomplete or damaged; {_RESEND}")
+            raise _err("missing-part", self.name, f"the document has no part {part}; it is "
+                       "incomplete or damaged")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _err("corrupt", self.name, f"the part {info.filename} uses compression method "
-                       f"{info.compress_type}, which Word never writes; {_RESEND}")
+            raise _err("corrupt", self.name, f"the part {info.filename} uses compression "
+                       f"method {info.compress_type}, which Word never writes")
         with self._lock:
             if self._closed:
                 raise ValueError(f"package {self.name!r} is closed")
             try:
-                self._stream.seek(_member_data_offset(self._stream, info, self.name))
+                _seek_data(self._stream, info, self.name)
                 return _inflate(self._stream, info, self.name)
-            except (OSError, zlib.error, ValueError, struct.error):
+            except (OSError, zlib.error, struct.error):
                 raise _err("corrupt", self.name, f"the part {info.filename} is damaged and "
-                           f"cannot be unpacked; {_RESEND}") from None
+                           "cannot be unpacked") from None
 
     def xml(self, part: str) -> etree._Element:
-        """The parsed root element of ``part`` (see :func:`parse_xml`), cached:
-        callers must not modify the tree."""
+        """The root element of ``part``, parsed by :func:`parse_xml`, cached."""
         key = _key(part)
         if key not in self._xml:
             try:
@@ -386,17 +386,16 @@ class Package:
         return self._xml[key]
 
     def rels(self, part: str) -> dict[str, Rel]:
-        """Relationships whose source is ``part`` ("" for the package), by Id,
-        from its Relationships part (§9.3.1); ``{}`` when it has none."""
+        """Relationships from ``part`` ("" for the package) by Id, read from its
+        Relationships part (§9.3.1); ``{}`` when it has none. Cached."""
         key = _key(part)
         if key not in self._rels:
-            rels_part = _rels_part(part)
             found: dict[str, Rel] = {}
-            if self.has(rels_part):
-                for el in self.xml(rels_part).iterchildren(qn("pr:Relationship")):
+            if self.has(_rels_part(part)):
+                for el in self.xml(_rels_part(part)).iterchildren(qn("pr:Relationship")):
                     rel = _make_rel(el, part)
-                    if rel is not None and rel.id not in found:
-                        found[rel.id] = rel
+                    if rel is not None:
+                        found.setdefault(rel.id, rel)
             self._rels[key] = found
         return dict(self._rels[key])
 
@@ -431,43 +430,38 @@ class Package:
         else ``word/document.xml`` when present."""
         for rel in self.rels("").values():
             if not rel.external and rel.type.endswith(REL_OFFICE_DOCUMENT) and self.has(rel.target):
-                self._refuse_other_office_type(rel.target)
+                media = self.content_type(rel.target)
+                for marker, what in _OTHER_OFFICE:
+                    if marker in media:
+                        raise _err("not-docx", self.name, f"this is {what}, not a Word "
+                                   "document", "send the Word form (.docx)")
                 return rel.target
         if self.has(DEFAULT_MAIN_PART):
             return DEFAULT_MAIN_PART
         self._refuse_foreign_zip()
         raise _err("missing-part", self.name, "the package has no main document part "
-                   f"(word/document.xml); it is incomplete or damaged; {_RESEND}")
-
-    def _refuse_other_office_type(self, main: str) -> None:
-        media = self.content_type(main)
-        for marker, what in (("spreadsheetml", "an Excel workbook (.xlsx)"),
-                             ("presentationml", "a PowerPoint presentation (.pptx)"),
-                             ("ms-excel", "an Excel workbook (.xlsm)"),
-                             ("ms-powerpoint", "a PowerPoint presentation (.pptm)")):
-            if marker in media:
-                raise _err("not-docx", self.name, f"this is {what}, not a Word document; "
-                           "send the Word form (.docx)")
+                   "(word/document.xml); it is incomplete or damaged")
 
     def _refuse_foreign_zip(self) -> None:
-        """A ZIP without [Content_Types].xml is not OPC; ODF says what it is in
-        its first member ``mimetype`` (ODF 1.2 Part 3 §3.3)."""
+        """A ZIP without ``[Content_Types].xml`` is no OPC package (§10.1.2.1);
+        an ODF file says what it is in its ``mimetype`` member (ODF 1.2 Part 3
+        §3.3)."""
         if self.has(CONTENT_TYPES_PART):
             return
         info = self._index.get("mimetype")
         if info is not None and info.file_size <= 200:
             mime = self.read("mimetype").decode("ascii", "replace")
             if mime.startswith("application/vnd.oasis.opendocument"):
-                ext = {"text": ".odt", "spreadsheet": ".ods", "presentation": ".odp"}.get(
-                    mime.rsplit(".", 1)[-1], ".odt/.ods/.odp")
-                raise _err("not-docx", self.name, f"this is an OpenDocument file ({ext}), not a "
-                           f".docx; {_RESAVE}")
-        raise _err("not-docx", self.name, "this is a zip archive but not a Word document (no "
-                   f"[Content_Types].xml and no word/document.xml); {_RESEND}")
+                kinds = {"text": ".odt", "spreadsheet": ".ods", "presentation": ".odp"}
+                ext = kinds.get(mime.rsplit(".", 1)[-1], ".odt/.ods/.odp")
+                raise _err("not-docx", self.name, f"this is an OpenDocument file ({ext}), not "
+                           "a .docx", RESAVE)
+        raise _err("not-docx", self.name, "this is a zip archive but not a Word document (it "
+                   "has no [Content_Types].xml and no word/document.xml)")
 
 
 def _make_rel(el: etree._Element, source: str) -> Rel | None:
-    """One ``Relationship`` element (§9.3.2.2), or None when Id/Target is missing."""
+    """One ``Relationship`` element (§9.3.2.2); None without Id or Target."""
     rid, target = el.get("Id"), el.get("Target")
     if not rid or target is None:
         return None
@@ -478,38 +472,34 @@ def _make_rel(el: etree._Element, source: str) -> Rel | None:
 
 def open_package(source: str | os.PathLike[str] | bytes, name: str | None = None,
                  limits: Limits = Limits()) -> Package:
-    """Open a .docx from a path or from its bytes; ``name`` is how messages
-    refer to it (default: the path as given, or ``<bytes>``)."""
+    """Open a .docx from a path or from its bytes. ``name`` is how messages
+    refer to the file (default: the path as given, or ``<bytes>``)."""
     if isinstance(source, bytes):
         name = name or "<bytes>"
         if len(source) > limits.max_file_bytes:
-            raise _err("too-large", name, f"the file is {_size(len(source))}, over the limit of "
-                       f"{_size(limits.max_file_bytes)} (max_file_bytes); {_RESEND}")
+            raise _err("too-large", name, f"the file is {_size(len(source))}, over the limit "
+                       f"of {_size(limits.max_file_bytes)} (max_file_bytes)")
         stream: BinaryIO = io.BytesIO(source)
     else:
-        path = os.fspath(source)
-        name = name or path
-        stream = _open_path(path, name, limits)
+        name = name or os.fspath(source)
+        stream = _open_path(os.fspath(source), name, limits)
     try:
-        return _open_stream(stream, name, limits)
+        head = stream.read(1024)
+        stream.seek(0)
+        if not head:
+            raise _err("not-docx", name, "the file is empty (0 bytes)")
+        if head.startswith(_OLE_MAGIC):
+            raise _refuse_ole(stream, name)
+        if not head.startswith(b"PK"):
+            raise _err("not-docx", name, f"this is {_describe(head)}, not a Word .docx file",
+                       f"{RESAVE}, or {RESEND}")
+        zf = _open_zip(stream, name, limits)
     except BaseException:
         stream.close()
         raise
-
-
-def _open_stream(stream: BinaryIO, name: str, limits: Limits) -> Package:
-    head = stream.read(1024)
-    stream.seek(0)
-    if not head:
-        raise _err("not-docx", name, f"the file is empty (0 bytes); {_RESEND}")
-    if head.startswith(_OLE_MAGIC):
-        raise _refuse_ole(stream, name)
-    if not head.startswith(b"PK"):
-        raise _err("not-docx", name, f"this is {_describe(head)}, not a Word .docx file; "
-                   f"{_RESAVE}, or {_RESEND}")
-    zf = _open_zip(stream, name, limits)
     try:
-        return Package(stream, zf, _index(zf, name, limits), name, limits)
+        return Package(stream, zf, _index(zf, name, limits), name)
     except BaseException:
         zf.close()
+        stream.close()
         raise

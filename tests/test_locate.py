@@ -158,3 +158,22 @@ def test_repeated_blocks() -> None:
     assert len(first["photos"]) == 4 and first["photos"][0]["media_type"] == "image/png"
     assert len(rec["works"][1]["photos"]) == 1
     assert rec["fiscal_year"] == "2563 - 2564"
+
+
+def test_level_table_without_its_header_row() -> None:
+    table = quality_table({2: True}, narrative(("", "", "")), evidence_cell())
+    headerless = Table(table.rows[1:])
+    doc = convert_document(Document((P("มาตรฐานที่ 1 การบริหารจัดการองค์การสู่ความเป็นเลิศ"), headerless)))
+    assert locate(FORM_12, doc).record["level"] == 2
+
+
+def test_work_retyped_as_a_label_answer_table() -> None:
+    def row(r: int, label: str, answer: str) -> Row:
+        return Row((cell(0, P(label)), cell(1, P(answer) if answer else P(""))))
+
+    rows = [row(0, "ชื่อผลงาน", "ระบบ A"), row(1, "กลุ่ม", "นโยบายและแผน"), row(2, "ความเป็นมา", ""),
+            row(3, "วิธีการดำเนินงาน/กระบวนการ", "ขั้นที่ 1"), row(4, "รูปแบบ/เทคนิค ที่ทำให้เกิดความสำเร็จ", "3C")]
+    body = (P("มาตรฐานที่ 3 สัมฤทธิผลการบริหารและการจัดการศึกษา"), P("ผลงานชิ้นที่ 1"), Table(tuple(rows)))
+    (work,) = locate(FORM_31, convert_document(Document(body))).record["works"]
+    assert (work["title"], work["group"], work["background"], work["method"], work["technique"]) == (
+        "ระบบ A", "นโยบายและแผน", "", "ขั้นที่ 1", "3C")

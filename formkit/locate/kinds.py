@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Break, Checkbox, Text
-from ..text import fold_digits, match_key, normalize, normalize_line, parse_int
+from ..text import match_key, normalize, normalize_line, parse_int
 from ..warnings import Warning
 from .labels import Hit, Label, make_label
 from .stream import Para, Stream
@@ -42,7 +42,44 @@ def span_text(stream: Stream, hit: Hit, stop: Hit | None) -> tuple[str, str]:
         parts.append(paras[stop.index].text[: stop.start])
     last = paras[max(end - 1, hit.index)]
     where = label_para.where if last is label_para else f"{label_para.where} .. {last.where}"
-    return "\n".join(parts), where
+    raw = "\n".join(parts)
+    if not normalize(raw) and end == stream.container_end(hit.index) and _opens_cell(stream, hit.index):
+        beside = _next_cell(stream, hit.index, stop)
+        if beside is not None:
+            lo, hi = beside
+            return "\n".join(p.text for p in paras[lo:hi]), f"{paras[lo].where} .. {paras[hi - 1].where}"
+    return raw, where
+
+
+def _opens_cell(stream: Stream, index: int) -> bool:
+    """True when the paragraph at ``index`` is the first with text in its cell."""
+    here = stream.paras[index].container
+    j = index - 1
+    while j >= 0 and stream.paras[j].container == here:
+        if stream.paras[j].key:
+            return False
+        j -= 1
+    return bool(here)
+
+
+def _next_cell(stream: Stream, index: int, stop: Hit | None) -> tuple[int, int] | None:
+    """The paragraphs of the cell right of a label's cell (a form re-typed as
+    a table: label | answer), when the label's own cell holds no answer."""
+    paras = stream.paras
+    here = paras[index].container
+    if not here:
+        return None
+    row, depth = here[:-1], len(here)
+    lo = stream.container_end(index)
+    if lo >= len(paras) or paras[lo].container[: len(row)] != row or len(paras[lo].container) < depth:
+        return None
+    cell = paras[lo].container[:depth]
+    hi = lo
+    while hi < len(paras) and paras[hi].container[:depth] == cell:
+        hi += 1
+    if stop is not None and lo <= stop.index < hi:
+        hi = stop.index
+    return (lo, hi) if hi > lo else None
 
 
 _LEAD = re.compile(r"^[\s:：]+")
@@ -99,7 +136,28 @@ def level(stream: Stream, header: str, others: tuple[str, ...], name: str) -> Fo
             continue
         col, header_row = col_row
         return _level_rows(stream, tpath, where, col, header_row, len(table.rows), name)
+    for table, tpath, where in stream.tables:
+        col = _box_digit_column(stream, tpath, len(table.rows))
+        if col is not None:
+            return _level_rows(stream, tpath, where, col, -1, len(table.rows), name)
     return Found(None, "", [Warning.of("field-not-found", name, "the quality-level table was not found")])
+
+
+def _box_digit_column(stream: Stream, tpath: tuple[int, ...], nrows: int) -> int | None:
+    """Without its header (an office re-typed it), the level column is the
+    first column where at least three rows hold a box and a digit 1..5."""
+    cells = {
+        p.container[-2:]
+        for p in stream.paras
+        if p.container[: len(tpath)] == tpath and len(p.container) == len(tpath) + 2 and p.checkboxes
+    }
+    votes: dict[int, int] = {}
+    for row, col in cells:
+        number = parse_int(" ".join(q.text for q in _cell_paras(stream, tpath, row, col)))
+        if number is not None and 1 <= number <= 5:
+            votes[col] = votes.get(col, 0) + 1
+    cols = sorted(col for col, n in votes.items() if n >= 3)
+    return cols[0] if cols else None
 
 
 def _cell_paras(stream: Stream, tpath: tuple[int, ...], row: int, col: int) -> list[Para]:
@@ -118,15 +176,11 @@ def _header_cell(
             rows.setdefault(r, {}).setdefault(c, "")
             rows[r][c] += p.key
     for r, cells in sorted(rows.items()):
-        col = next((c for c, key in cells.items() if _strip_enum(key) == head.key), None)
+        col = next((c for c, key in cells.items() if key == head.key), None)
         joined = "".join(cells.values())
         if col is not None and all(w.key in joined for w in wanted):
             return col, r
     return None
-
-
-def _strip_enum(key: str) -> str:
-    return key
 
 
 def _level_rows(
@@ -239,7 +293,3 @@ def header_text(streams: list[Stream]) -> str:
         if text:
             return text
     return ""
-
-
-def fold(text: str) -> str:
-    return fold_digits(text)
