@@ -18,7 +18,17 @@ import re
 from dataclasses import dataclass, replace
 
 from . import glyphs
-from .model import Block, Cell, Checkbox, Document, Inline, Paragraph, Row, Story, Symbol, Table, Text
+from .model import (
+    Block,
+    Checkbox,
+    Document,
+    Inline,
+    Paragraph,
+    Row,
+    Symbol,
+    Table,
+    Text,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,9 @@ machinery.
 """
 from __future__ import annotations
 
-import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import click
 
@@ -43,7 +43,6 @@ def forms_cmd() -> None:
 @click.argument("form")
 def schema_cmd(form: str) -> None:
     """Print the JSON Schema of FORM's record."""
-    from . import forms
     from .output import to_json
     from .schema import form_schema
 

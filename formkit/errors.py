@@ -36,7 +36,7 @@ class FormkitError(Exception):
         self.message = message
         self.file = file
 
-    def with_file(self, file: str) -> "FormkitError":
+    def with_file(self, file: str) -> FormkitError:
         """Return the same error naming ``file`` (kept if one is already named)."""
         if self.file is None:
             self.file = file

@@ -47,7 +47,7 @@ class FieldDef:
     ignore: tuple[str, ...] = ()
     start: str = ""
     headings: tuple[str, ...] = ()
-    fields: tuple["FieldDef", ...] = ()
+    fields: tuple[FieldDef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,7 +103,7 @@ class Paragraph:
 class Cell:
     """A table cell placed on the table grid."""
 
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
     col: int
     span: int = 1
     row_span: int = 1

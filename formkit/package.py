@@ -36,7 +36,7 @@ from formkit.errors import FormkitError
 from formkit.ns import REL_OFFICE_DOCUMENT, qn
 from formkit.xmlsafe import parse_xml
 
-__all__ = ["Limits", "Rel", "Package", "open_package", "resolve_target"]
+__all__ = ["Limits", "Package", "Rel", "open_package", "resolve_target"]
 
 MiB = 2**20
 CONTENT_TYPES_PART = "[Content_Types].xml"

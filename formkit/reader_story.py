@@ -42,7 +42,6 @@ from formkit.reader_inline import (
     scan_drawing,
     split_text,
     sym_inline,
-    symbol_font,
 )
 from formkit.reader_styles import Styles, numbering_of, rfonts_font
 from formkit.reader_tables import CONTINUE, RESTART, TableBuilder
@@ -90,7 +89,7 @@ _STORY_TYPES = frozenset(("default", "first", "even"))
 class _ParagraphBuilder:
     """Inlines of the open paragraph; adjacent text is joined on the way in."""
 
-    __slots__ = ("style", "numbered", "inlines", "text", "textboxes")
+    __slots__ = ("inlines", "numbered", "style", "text", "textboxes")
 
     def __init__(self, style: str | None, numbered: bool) -> None:
         self.style = style

@@ -93,7 +93,7 @@ class Styles:
         self._fonts: dict[tuple[str | None, str | None], str | None] = {}
 
     @classmethod
-    def from_xml(cls, root: etree._Element) -> "Styles":
+    def from_xml(cls, root: etree._Element) -> Styles:
         """Read a ``w:styles`` element (the root of ``word/styles.xml``)."""
         styles: dict[str, _Style] = {}
         default_paragraph: str | None = None

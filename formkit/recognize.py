@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from .errors import FormkitError
 from .forms import FormDef
-from .model import Block, Document, Paragraph
 from .locate.stream import paragraph_text
+from .model import Block, Document, Paragraph
 from .text import match_key
 
 

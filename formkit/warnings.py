@@ -22,7 +22,7 @@ class Warning:
     field: str | None = None
 
     @classmethod
-    def of(cls, code: str, field: str | None, message: str) -> "Warning":
+    def of(cls, code: str, field: str | None, message: str) -> Warning:
         if code not in WARNING_CODES:
             raise ValueError(f"unregistered warning code {code!r}")
         return cls(code, f"{field}: {message}" if field else message, field)

@@ -200,7 +200,7 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        reason = _POSITION_SUFFIX.sub("", str(exc.msg or "syntax error"))
+        reason = " ".join(_POSITION_SUFFIX.sub("", str(exc.msg or "syntax error")).split())
         raise FormkitError(
             "bad-xml",
             f"part {part} is not well-formed XML (line {exc.lineno}: {reason}); "

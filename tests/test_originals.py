@@ -91,7 +91,7 @@ LABELS = {
 }
 
 # (Wingdings F072 boxes, Wingdings F06C bullets) in the evidence cell.
-EVIDENCE_GLYPHS = {"esao-1-2": (4, 1), "esao-3-1": (1, 1)}
+EVIDENCE_GLYPHS = {"esao-1-2": (4, 1), "esao-3-1": (1, 0)}
 
 
 def docx_path(form_id: str) -> Path:
@@ -188,8 +188,8 @@ def test_evidence_cell_glyphs(form_id: str) -> None:
     for box in boxes:  # a box and its whole label are one paragraph
         p = next(box.iterancestors(W("p")))
         assert para_text(p).strip()
-    bullet_p = next(bullets[0].iterancestors(W("p")))
-    assert para_text(bullet_p) == " เอกสารที่ต้องนำส่งในระบบ"
+    first = next(evidence.iter(W("p")))
+    assert para_text(first).strip() == "เอกสารที่ต้องนำส่งในระบบ"
 
 
 def test_wrapped_evidence_label_uses_soft_breaks() -> None:

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from lxml import etree
 
 from formkit import package as pkgmod
 from formkit.errors import FormkitError
 from formkit.package import Limits, Package, Rel, open_package
+from formkit.xmlsafe import parse_xml
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 T_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
@@ -161,8 +163,12 @@ def test_minimal_docx_opens_and_reads(tmp_path: Path, as_path: bool) -> None:
 
 def test_xml_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = pkgmod.parse_xml
-    monkeypatch.setattr(pkgmod, "parse_xml", lambda data, part: calls.append(part) or real(data, part))
+
+    def counting(data: bytes, part: str) -> etree._Element:
+        calls.append(part)
+        return parse_xml(data, part)
+
+    monkeypatch.setattr(pkgmod, "parse_xml", counting)
     with open_package(build_zip(members())) as pkg:
         first = pkg.xml("word/document.xml")
         assert pkg.xml("/Word/Document.xml") is first
@@ -417,6 +423,14 @@ def test_too_many_members() -> None:
         for i in range(3000):
             zf.writestr(f"word/media/i{i}.bin", b"")
     expect("too-large", buf.getvalue(), "3,003", "max_members")
+
+
+def test_member_count_is_checked_before_zipfile_builds_its_directory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = build_zip({f"m{i}": b"" for i in range(50)})
+    monkeypatch.setattr(zipfile, "ZipFile", lambda *a, **k: pytest.fail("directory parsed"))
+    expect("too-large", data, "50 zip entries", limits=Limits(max_members=10))
 
 
 @pytest.mark.parametrize(

@@ -80,10 +80,12 @@ def test_prolog_comments_and_pis_are_fine(prolog: str) -> None:
     assert (root.tag, root.get("a"), root.text) == ("root", "1", "x")
 
 
-def test_whitespace_and_big_text_are_kept() -> None:
+def test_whitespace_big_text_and_deep_nesting_are_kept() -> None:
     big = "y" * (11 * 2**20)  # over libxml2's 10 MB text-node limit: huge_tree is on
     root = parse_xml(f"<r>  <a> </a>{big}</r>".encode(), PART)
     assert root.text == "  " and root[0].text == " " and len(root[0].tail) == len(big)
+    deep = parse_xml(b"<a>" * 300 + b"</a>" * 300, PART)  # libxml2's default cap is 256
+    assert sum(1 for _ in deep.iter()) == 300
 
 
 def test_one_parser_per_thread() -> None:
@@ -232,6 +234,7 @@ def test_encodings_outside_opc_are_refused(data: bytes) -> None:
         (b"<a/>\n<b/>", 2, "Extra content"),
         (b"<a><b>", 1, ""),
         (b"<a>\xff\xfe</a>", 1, ""),
+        ("<r/>".encode("utf-16-le"), 1, "invalid character"),  # no BOM, no "<?": not UTF-16
     ],
 )
 def test_malformed_xml_is_bad_xml_with_line(data: bytes, line: int, reason: str) -> None:
@@ -239,3 +242,4 @@ def test_malformed_xml_is_bad_xml_with_line(data: bytes, line: int, reason: str)
     assert f"part {PART} is not well-formed XML (line {line}: " in exc.message
     assert reason.lower() in exc.message.lower()
     assert ", column" not in exc.message  # libxml2's position suffix is folded into "line N"
+    assert "\n" not in exc.message

@@ -137,13 +137,13 @@ def level(stream: Stream, header: str, others: tuple[str, ...], name: str) -> Fo
         col, header_row = col_row
         return _level_rows(stream, tpath, where, col, header_row, len(table.rows), name)
     for table, tpath, where in stream.tables:
-        col = _box_digit_column(stream, tpath, len(table.rows))
-        if col is not None:
-            return _level_rows(stream, tpath, where, col, -1, len(table.rows), name)
+        found_col = _box_digit_column(stream, tpath)
+        if found_col is not None:
+            return _level_rows(stream, tpath, where, found_col, -1, len(table.rows), name)
     return Found(None, "", [Warning.of("field-not-found", name, "the quality-level table was not found")])
 
 
-def _box_digit_column(stream: Stream, tpath: tuple[int, ...], nrows: int) -> int | None:
+def _box_digit_column(stream: Stream, tpath: tuple[int, ...]) -> int | None:
     """Without its header (an office re-typed it), the level column is the
     first column where at least three rows hold a box and a digit 1..5."""
     cells = {
@@ -265,14 +265,14 @@ def box_group(
         assigned = {key: found_boxes[n] for n, (key, _) in enumerate(items)}
     found = Found({}, "")
     for key, label in labels:
-        cand = assigned.get(key)
-        found.value[key] = bool(cand and cand.box.checked)
-        if cand is None:
+        picked = assigned.get(key)
+        found.value[key] = bool(picked and picked.box.checked)
+        if picked is None:
             found.warnings.append(
                 Warning.of("field-not-found", f"{name}.{key}", f"no box labelled {label.text!r}")
             )
         else:
-            found.detail.append(f"{key}: {describe_box(cand.box)} at {cand.where}")
+            found.detail.append(f"{key}: {describe_box(picked.box)} at {picked.where}")
     if assigned:
         found.where = next(iter(assigned.values())).where
     return found

@@ -301,10 +301,8 @@ TABLE_3_1 = QualityTable(
         C("- รายละเอียดการกรอกข้อมูลดังเอกสารแนบ \u2013"),
     ),
     evidence=(
-        # The seed line shows no glyph before this label; the brief asks for
-        # the same ● bullet as esao-1-2 (a numbering bullet would not survive
-        # text extraction), so it is given as a w:sym here.
-        P(BULLET, " ", "เอกสารที่ต้องนำส่งในระบบ"),
+        # The seed shows no glyph before this label (unlike esao-1-2).
+        P("เอกสารที่ต้องนำส่งในระบบ"),
         P(
             DOC_BOX,
             " ",

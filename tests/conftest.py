@@ -1,0 +1,42 @@
+"""Shared fixtures: the repository root and LibreOffice.
+
+In CI (CI=true) a missing LibreOffice fails the tests that need it; on a
+developer machine they are skipped with the command that installs it.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        message = "LibreOffice is missing: bash tests/run.sh installs it (apt-get install libreoffice-writer-nogui)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def convert(soffice: str, files: list[Path], target: str, outdir: Path, profile: Path) -> list[Path]:
+    """Convert ``files`` with one headless LibreOffice run (a throw-away profile)."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+           "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=600)
+    ext = target.split(":")[0]
+    out = [outdir / f"{f.stem}.{ext}" for f in files]
+    missing = [p for p in out if not p.exists()]
+    assert not missing, f"LibreOffice did not write {missing}"
+    return out
