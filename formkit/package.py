@@ -16,7 +16,6 @@ percent-decoding, as OPC requires and Word does: a relationship target
 """
 from __future__ import annotations
 
-import codecs
 import io
 import os
 import posixpath
@@ -34,6 +33,7 @@ from lxml import etree
 
 from formkit.errors import FormkitError
 from formkit.ns import REL_OFFICE_DOCUMENT, qn
+from formkit.sniff import OLE_MAGIC, RESAVE, RESEND, describe, file_error, refuse_ole
 from formkit.xmlsafe import parse_xml
 
 __all__ = ["Limits", "Package", "Rel", "open_package", "resolve_target"]
@@ -42,24 +42,14 @@ MiB = 2**20
 CONTENT_TYPES_PART = "[Content_Types].xml"
 DEFAULT_MAIN_PART = "word/document.xml"
 _CHUNK = 256 * 1024
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _GUESSED_TYPES = {
     "png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif",
     "bmp": "image/bmp", "tiff": "image/tiff", "tif": "image/tiff", "emf": "image/x-emf",
     "wmf": "image/x-wmf", "svg": "image/svg+xml",
 }
-_MAGICS = (  # what a non-ZIP file is, from its first bytes (lower-cased)
-    (b"{\\rtf", "a Rich Text Format (.rtf) file"), (b"%pdf-", "a PDF file"),
-    (b"<!doctype html", "a web page (HTML)"), (b"<html", "a web page (HTML)"),
-    (b"mime-version:", "a single-file web page (.mht)"), (b"\x89png", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"), (b"gif8", "a GIF image"), (b"rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"), (b"\x1f\x8b", "a gzip archive"),
-)
 _OTHER_OFFICE = (("spreadsheetml", "an Excel workbook (.xlsx)"),
                  ("presentationml", "a PowerPoint presentation (.pptx)"),
                  ("ms-excel", "an Excel workbook"), ("ms-powerpoint", "a PowerPoint presentation"))
-RESAVE = "open it in Word and save it as Word Document (.docx)"
-RESEND = "ask the sender to send the original .docx again"
 
 
 @dataclass(frozen=True)
@@ -82,11 +72,6 @@ class Rel:
     type: str
     target: str
     external: bool
-
-
-def _err(code: str, name: str, message: str, hint: str = RESEND) -> FormkitError:
-    """An error about file ``name``: what is wrong, then what to do."""
-    return FormkitError(code, f"{message}; {hint}" if hint else message, file=name)
 
 
 def _size(n: int) -> str:
@@ -117,62 +102,13 @@ def resolve_target(source: str, target: str) -> str:
     return posixpath.normpath(target).lstrip("/")
 
 
-# -- what the input is ----------------------------------------------------------
-
-def _describe(head: bytes) -> str:
-    """Say what a non-ZIP file looks like, for the ``not-docx`` message."""
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    for magic, what in _MAGICS:
-        if text.startswith(magic):
-            return what
-    if text.startswith(b"<?xml"):
-        word = any(m in text for m in (b"word.document", b"pkg:package", b"w:worddocument"))
-        return "a Word XML document (Word 2003 XML or Flat XML)" if word else "an XML file"
-    try:  # incremental: a character cut at the end of ``head`` is not an error
-        decoded = codecs.getincrementaldecoder("utf-8")().decode(head)
-    except UnicodeDecodeError:
-        decoded = "\x00"
-    if all(c.isprintable() or c in "\t\r\n\f" for c in decoded):
-        return "a plain text file"
-    return "a file of unknown type (not a zip package)"
-
-
-def _ole_streams(stream: BinaryIO, names: tuple[str, ...]) -> set[str]:
-    """Which of ``names`` occur as (UTF-16LE) stream names in an OLE2 compound
-    file; read in overlapping chunks, so memory stays bounded."""
-    patterns = {n: n.encode("utf-16-le") for n in names}
-    overlap = max(len(p) for p in patterns.values())
-    found: set[str] = set()
-    stream.seek(0)
-    carry = b""
-    while chunk := stream.read(_CHUNK):
-        window = carry + chunk
-        found.update(n for n, p in patterns.items() if p in window)
-        carry = window[-overlap:]
-    return found
-
-
-def _refuse_ole(stream: BinaryIO, name: str) -> FormkitError:
-    """An OLE2 compound file is either a password-protected OOXML document
-    (MS-OFFCRYPTO: streams ``EncryptionInfo`` and ``EncryptedPackage``) or a
-    legacy binary Office file (Word's has a ``WordDocument`` stream)."""
-    found = _ole_streams(stream, ("EncryptedPackage", "EncryptionInfo", "WordDocument"))
-    if found & {"EncryptedPackage", "EncryptionInfo"}:
-        return _err("encrypted", name, "the document is password-protected",
-                    "remove the password in Word (File > Info > Protect Document > "
-                    "Encrypt with Password, clear it), save it and send it again")
-    what = ("a legacy Word 97-2003 document (.doc)" if "WordDocument" in found
-            else "a legacy Office 97-2003 file (.doc/.xls/.ppt)")
-    return _err("not-docx", name, f"this is {what}, not a .docx", RESAVE)
-
-
 def _check_stat(st: os.stat_result, name: str, limits: Limits) -> None:
     if stat.S_ISDIR(st.st_mode):
-        raise _err("not-found", name, "this is a folder, not a file", "give the .docx file's path")
+        raise file_error("not-found", name, "this is a folder, not a file", "give the .docx file's path")
     if not stat.S_ISREG(st.st_mode):
-        raise _err("not-found", name, "this is not a regular file", "give a .docx file's path")
+        raise file_error("not-found", name, "this is not a regular file", "give a .docx file's path")
     if st.st_size > limits.max_file_bytes:
-        raise _err("too-large", name, f"the file is {_size(st.st_size)}, over the limit of "
+        raise file_error("too-large", name, f"the file is {_size(st.st_size)}, over the limit of "
                    f"{_size(limits.max_file_bytes)} (max_file_bytes)")
 
 
@@ -183,12 +119,12 @@ def _open_path(path: str, name: str, limits: Limits) -> BinaryIO:
         _check_stat(os.stat(path), name, limits)
         handle = open(path, "rb")  # noqa: SIM115 - owned by the Package
     except FileNotFoundError:
-        raise _err("not-found", name, "the file does not exist", "check its name and folder") from None
+        raise file_error("not-found", name, "the file does not exist", "check its name and folder") from None
     except PermissionError:
-        raise _err("not-found", name, "the file cannot be read (permission denied)",
+        raise file_error("not-found", name, "the file cannot be read (permission denied)",
                    "check its permissions, or close it in other programs") from None
     except OSError as exc:
-        raise _err("not-found", name, f"the file cannot be opened ({exc.strerror or exc})",
+        raise file_error("not-found", name, f"the file cannot be opened ({exc.strerror or exc})",
                    "check the path") from None
     try:
         _check_stat(os.fstat(handle.fileno()), name, limits)
@@ -222,7 +158,7 @@ def _directory_size(stream: BinaryIO) -> tuple[int, int] | None:
 
 def _check_count(count: int, name: str, limits: Limits) -> None:
     if count > limits.max_members:
-        raise _err("too-large", name, f"the package has {count:,} zip entries, over the limit "
+        raise file_error("too-large", name, f"the package has {count:,} zip entries, over the limit "
                    f"of {limits.max_members:,} (max_members)")
 
 
@@ -231,26 +167,26 @@ def _open_zip(stream: BinaryIO, name: str, limits: Limits) -> zipfile.ZipFile:
     if sizes is not None:
         _check_count(sizes[0], name, limits)
         if sizes[1] > limits.max_members * 1024 + 65536:
-            raise _err("too-large", name, f"the zip directory is {_size(sizes[1])}, far more "
+            raise file_error("too-large", name, f"the zip directory is {_size(sizes[1])}, far more "
                        f"than {limits.max_members:,} entries (max_members) need")
     try:
         return zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
             struct.error, UnicodeDecodeError):
-        raise _err("corrupt", name, "the file is damaged or incomplete (its zip container "
+        raise file_error("corrupt", name, "the file is damaged or incomplete (its zip container "
                    "cannot be read; perhaps the download was cut short)") from None
 
 
 def _check_member(info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
     size, packed = info.file_size, max(info.compress_size, 1)
     if info.flag_bits & 0x41:  # APPNOTE 4.4.4 bit 0: encrypted, bit 6: strong encryption
-        raise _err("encrypted", name, f"the part {info.filename} is encrypted (the zip is "
+        raise file_error("encrypted", name, f"the part {info.filename} is encrypted (the zip is "
                    "password-protected)", "remove the password, save it and send it again")
     if size > limits.max_member_bytes:
-        raise _err("too-large", name, f"the part {info.filename} would unpack to {_size(size)}, "
+        raise file_error("too-large", name, f"the part {info.filename} would unpack to {_size(size)}, "
                    f"over the limit of {_size(limits.max_member_bytes)} (max_member_bytes)")
     if size > MiB and size > limits.max_ratio * packed:
-        raise _err("too-large", name, f"the part {info.filename} is compressed "
+        raise file_error("too-large", name, f"the part {info.filename} is compressed "
                    f"{size // packed:,}:1 ({_size(size)} from {_size(info.compress_size)}), "
                    f"over the limit of {limits.max_ratio}:1 (max_ratio), as in a zip bomb; "
                    "it was not unpacked")
@@ -266,12 +202,12 @@ def _index(zf: zipfile.ZipFile, name: str, limits: Limits) -> dict[str, zipfile.
         _check_member(info, name, limits)
         key = _key(info.filename)
         if key in index:  # §9.1.1: names equal but for case are one part
-            raise _err("corrupt", name, f"the package holds two entries for {info.filename}")
+            raise file_error("corrupt", name, f"the package holds two entries for {info.filename}")
         if not info.is_dir():
             index[key] = info
     total = sum(info.file_size for info in infos)
     if total > limits.max_total_bytes:
-        raise _err("too-large", name, f"the parts would unpack to {_size(total)} in all, over "
+        raise file_error("too-large", name, f"the parts would unpack to {_size(total)} in all, over "
                    f"the limit of {_size(limits.max_total_bytes)} (max_total_bytes)")
     return index
 
@@ -281,7 +217,7 @@ def _seek_data(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> None:
     stream.seek(info.header_offset)
     header = stream.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise _err("corrupt", name, f"the part {info.filename} is damaged (bad local header)")
+        raise file_error("corrupt", name, f"the part {info.filename} is damaged (bad local header)")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     stream.seek(info.header_offset + 30 + int(name_len) + int(extra_len))
 
@@ -304,7 +240,7 @@ def _inflate(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> bytes:
             raw = b"" if inflater is None or inflater.eof else inflater.unconsumed_tail
             got += len(piece)
             if got > want:
-                raise _err("too-large", name, f"the part {info.filename} holds more data than "
+                raise file_error("too-large", name, f"the part {info.filename} holds more data than "
                            f"its header declares ({_size(want)}); it was not unpacked")
             out.append(piece)
             crc = zlib.crc32(piece, crc)
@@ -312,7 +248,7 @@ def _inflate(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> bytes:
                 break  # no progress: reported as damaged below
     complete = inflater.eof if inflater else left == 0
     if not complete or got != want or crc != info.CRC:
-        raise _err("corrupt", name, f"the part {info.filename} is damaged (truncated or "
+        raise file_error("corrupt", name, f"the part {info.filename} is damaged (truncated or "
                    "checksum mismatch)")
     return b"".join(out)
 
@@ -360,10 +296,10 @@ class Package:
         """The bytes of ``part``, never more than its declared size."""
         info = self._index.get(_key(part))
         if info is None:
-            raise _err("missing-part", self.name, f"the document has no part {part}; it is "
+            raise file_error("missing-part", self.name, f"the document has no part {part}; it is "
                        "incomplete or damaged")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _err("corrupt", self.name, f"the part {info.filename} uses compression "
+            raise file_error("corrupt", self.name, f"the part {info.filename} uses compression "
                        f"method {info.compress_type}, which Word never writes")
         with self._lock:
             if self._closed:
@@ -372,7 +308,7 @@ class Package:
                 _seek_data(self._stream, info, self.name)
                 return _inflate(self._stream, info, self.name)
             except (OSError, zlib.error, struct.error):
-                raise _err("corrupt", self.name, f"the part {info.filename} is damaged and "
+                raise file_error("corrupt", self.name, f"the part {info.filename} is damaged and "
                            "cannot be unpacked") from None
 
     def xml(self, part: str) -> etree._Element:
@@ -433,13 +369,13 @@ class Package:
                 media = self.content_type(rel.target)
                 for marker, what in _OTHER_OFFICE:
                     if marker in media:
-                        raise _err("not-docx", self.name, f"this is {what}, not a Word "
+                        raise file_error("not-docx", self.name, f"this is {what}, not a Word "
                                    "document", "send the Word form (.docx)")
                 return rel.target
         if self.has(DEFAULT_MAIN_PART):
             return DEFAULT_MAIN_PART
         self._refuse_foreign_zip()
-        raise _err("missing-part", self.name, "the package has no main document part "
+        raise file_error("missing-part", self.name, "the package has no main document part "
                    "(word/document.xml); it is incomplete or damaged")
 
     def _refuse_foreign_zip(self) -> None:
@@ -454,9 +390,9 @@ class Package:
             if mime.startswith("application/vnd.oasis.opendocument"):
                 kinds = {"text": ".odt", "spreadsheet": ".ods", "presentation": ".odp"}
                 ext = kinds.get(mime.rsplit(".", 1)[-1], ".odt/.ods/.odp")
-                raise _err("not-docx", self.name, f"this is an OpenDocument file ({ext}), not "
+                raise file_error("not-docx", self.name, f"this is an OpenDocument file ({ext}), not "
                            "a .docx", RESAVE)
-        raise _err("not-docx", self.name, "this is a zip archive but not a Word document (it "
+        raise file_error("not-docx", self.name, "this is a zip archive but not a Word document (it "
                    "has no [Content_Types].xml and no word/document.xml)")
 
 
@@ -477,7 +413,7 @@ def open_package(source: str | os.PathLike[str] | bytes, name: str | None = None
     if isinstance(source, bytes):
         name = name or "<bytes>"
         if len(source) > limits.max_file_bytes:
-            raise _err("too-large", name, f"the file is {_size(len(source))}, over the limit "
+            raise file_error("too-large", name, f"the file is {_size(len(source))}, over the limit "
                        f"of {_size(limits.max_file_bytes)} (max_file_bytes)")
         stream: BinaryIO = io.BytesIO(source)
     else:
@@ -487,11 +423,11 @@ def open_package(source: str | os.PathLike[str] | bytes, name: str | None = None
         head = stream.read(1024)
         stream.seek(0)
         if not head:
-            raise _err("not-docx", name, "the file is empty (0 bytes)")
-        if head.startswith(_OLE_MAGIC):
-            raise _refuse_ole(stream, name)
+            raise file_error("not-docx", name, "the file is empty (0 bytes)")
+        if head.startswith(OLE_MAGIC):
+            raise refuse_ole(stream, name)
         if not head.startswith(b"PK"):
-            raise _err("not-docx", name, f"this is {_describe(head)}, not a Word .docx file",
+            raise file_error("not-docx", name, f"this is {describe(head)}, not a Word .docx file",
                        f"{RESAVE}, or {RESEND}")
         zf = _open_zip(stream, name, limits)
     except BaseException:

@@ -1,0 +1,77 @@
+"""What a returned file is, from its first bytes, when it is not a .docx
+package: the words of the ``not-docx`` and ``encrypted`` messages.
+
+An OLE2 compound file (magic D0 CF 11 E0) is either a password-protected
+OOXML document (MS-OFFCRYPTO: streams ``EncryptionInfo`` and
+``EncryptedPackage``) or a legacy binary Office file.
+"""
+from __future__ import annotations
+
+import codecs
+from typing import BinaryIO
+
+from formkit.errors import FormkitError
+
+_CHUNK = 256 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAGICS = (  # what a non-ZIP file is, from its first bytes (lower-cased)
+    (b"{\\rtf", "a Rich Text Format (.rtf) file"), (b"%pdf-", "a PDF file"),
+    (b"<!doctype html", "a web page (HTML)"), (b"<html", "a web page (HTML)"),
+    (b"mime-version:", "a single-file web page (.mht)"), (b"\x89png", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"), (b"gif8", "a GIF image"), (b"rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"), (b"\x1f\x8b", "a gzip archive"),
+)
+RESAVE = "open it in Word and save it as Word Document (.docx)"
+RESEND = "ask the sender to send the original .docx again"
+
+
+def file_error(code: str, name: str, message: str, hint: str = RESEND) -> FormkitError:
+    """An error about file ``name``: what is wrong, then what to do."""
+    return FormkitError(code, f"{message}; {hint}" if hint else message, file=name)
+
+
+def describe(head: bytes) -> str:
+    """Say what a non-ZIP file looks like, for the ``not-docx`` message."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    for magic, what in _MAGICS:
+        if text.startswith(magic):
+            return what
+    if text.startswith(b"<?xml"):
+        word = any(m in text for m in (b"word.document", b"pkg:package", b"w:worddocument"))
+        return "a Word XML document (Word 2003 XML or Flat XML)" if word else "an XML file"
+    try:  # incremental: a character cut at the end of ``head`` is not an error
+        decoded = codecs.getincrementaldecoder("utf-8")().decode(head)
+    except UnicodeDecodeError:
+        decoded = "\x00"
+    if all(c.isprintable() or c in "\t\r\n\f" for c in decoded):
+        return "a plain text file"
+    return "a file of unknown type (not a zip package)"
+
+
+def _ole_streams(stream: BinaryIO, names: tuple[str, ...]) -> set[str]:
+    """Which of ``names`` occur as (UTF-16LE) stream names in an OLE2 compound
+    file; read in overlapping chunks, so memory stays bounded."""
+    patterns = {n: n.encode("utf-16-le") for n in names}
+    overlap = max(len(p) for p in patterns.values())
+    found: set[str] = set()
+    stream.seek(0)
+    carry = b""
+    while chunk := stream.read(_CHUNK):
+        window = carry + chunk
+        found.update(n for n, p in patterns.items() if p in window)
+        carry = window[-overlap:]
+    return found
+
+
+def refuse_ole(stream: BinaryIO, name: str) -> FormkitError:
+    """An OLE2 compound file is either a password-protected OOXML document
+    (MS-OFFCRYPTO: streams ``EncryptionInfo`` and ``EncryptedPackage``) or a
+    legacy binary Office file (Word's has a ``WordDocument`` stream)."""
+    found = _ole_streams(stream, ("EncryptedPackage", "EncryptionInfo", "WordDocument"))
+    if found & {"EncryptedPackage", "EncryptionInfo"}:
+        return file_error("encrypted", name, "the document is password-protected",
+                    "remove the password in Word (File > Info > Protect Document > "
+                    "Encrypt with Password, clear it), save it and send it again")
+    what = ("a legacy Word 97-2003 document (.doc)" if "WordDocument" in found
+            else "a legacy Office 97-2003 file (.doc/.xls/.ppt)")
+    return file_error("not-docx", name, f"this is {what}, not a .docx", RESAVE)
