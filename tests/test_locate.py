@@ -177,3 +177,12 @@ def test_work_retyped_as_a_label_answer_table() -> None:
     (work,) = locate(FORM_31, convert_document(Document(body))).record["works"]
     assert (work["title"], work["group"], work["background"], work["method"], work["technique"]) == (
         "ระบบ A", "นโยบายและแผน", "", "ขั้นที่ 1", "3C")
+
+
+def test_label_after_a_heading_on_the_same_line() -> None:
+    body = [P("มาตรฐานที่ 3 สัมฤทธิผลการบริหารและการจัดการศึกษา"), P("ผลงานชิ้นที่ 1"), P("ชื่อผลงานระบบ A"),
+            P("กลุ่มบริหารงานบุคคล"), P("รูปแบบ/เทคนิค ที่ทำให้เกิดความสำเร็จ"), P("เทคนิค 3C"),
+            P("ผลสำเร็จ เชิงปริมาณ"), P("ครู 600 คน"), P("เชิงคุณภาพ"), P("ครูพึงพอใจ")]
+    (work,) = locate(FORM_31, convert_document(Document(tuple(body)))).record["works"]
+    assert (work["technique"], work["quantitative"], work["qualitative"]) == ("เทคนิค 3C", "ครู 600 คน", "ครูพึงพอใจ")
+    assert work["group"] == "บริหารงานบุคคล"

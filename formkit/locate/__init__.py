@@ -16,7 +16,7 @@ from ..model import Document
 from ..warnings import Warning
 from . import kinds
 from .kinds import Found
-from .labels import Hit, make_label, match_inside, match_start, search
+from .labels import Hit, make_label, match_inside, match_start, search, search_inside
 from .stream import Stream, build
 
 _LABELLED = ("section", "value", "lines", "images", "year")
@@ -103,6 +103,7 @@ def _find_labels(fields: tuple[FieldDef, ...], stream: Stream, lo: int, hi: int)
         if last is not None and f.kind == "value":
             hit = match_inside(label, stream.paras[last.index], last.end)
         hit = hit or search(label, stream, pos, hi) or search(label, stream, lo, hi)
+        hit = hit or search_inside(label, stream, pos, hi)
         if hit is None:
             continue
         hits[f.name] = hit

@@ -38,8 +38,6 @@ def span_text(stream: Stream, hit: Hit, stop: Hit | None) -> tuple[str, str]:
         end = min(end, stop.index)
     parts = [label_para.text[hit.end :]]
     parts.extend(p.text for p in paras[hit.index + 1 : end])
-    if stop is not None and stop.index == end and stop.start > 0:
-        parts.append(paras[stop.index].text[: stop.start])
     last = paras[max(end - 1, hit.index)]
     where = label_para.where if last is label_para else f"{label_para.where} .. {last.where}"
     raw = "\n".join(parts)

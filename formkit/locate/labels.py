@@ -92,5 +92,17 @@ def search(label: Label, stream: Stream, lo: int, hi: int) -> Hit | None:
     return None
 
 
+def search_inside(label: Label, stream: Stream, lo: int, hi: int) -> Hit | None:
+    """The first paragraph in [lo, hi) holding the whole label after other
+    text ("ผลสำเร็จ เชิงปริมาณ" on one line): a last resort."""
+    if len(label.key) < 4:
+        return None
+    for para in stream.paras[lo:hi]:
+        hit = match_inside(label, para, 0)
+        if hit:
+            return hit
+    return None
+
+
 def search_all(label: Label, stream: Stream, lo: int, hi: int) -> list[Hit]:
     return [h for p in stream.paras[lo:hi] if (h := match_start(label, p))]
