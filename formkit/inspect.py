@@ -31,8 +31,9 @@ def report(result: ParseResult) -> str:
     lines.append("fields:")
     located = result.located
     for name, found in (located.where.items() if located else []):
-        value = (result.record or {}).get(name, found.value)
-        lines.append(f"  {name} = {_short(value)}")
+        record = result.record or {}
+        shown = _short(record[name]) if name in record else "(absent)"
+        lines.append(f"  {name} = {shown}")
         lines.append(f"    at: {found.where or 'not found'}")
         lines.extend(f"    {d}" for d in found.detail)
     lines.extend(_boxes(result))
@@ -49,5 +50,6 @@ def _boxes(result: ParseResult) -> list[str]:
     stream = build(doc.body)
     for para in stream.paras:
         for box in para.checkboxes:
-            out.append(f"  {describe_box(box)} at {para.where}: {para.text.strip()[:40]}")
+            label = " ".join(para.text.split())[:40]
+            out.append(f"  {describe_box(box)} at {para.where}" + (f": {label}" if label else ""))
     return out if len(out) > 1 else ["boxes: none"]
