@@ -24,11 +24,11 @@ from lxml.etree import _Element
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "samples" / "tools"))
 
-import editing as ed  # noqa: E402
-import make_samples as ms  # noqa: E402
+import editing as ed
+import make_samples as ms
 
 FORMS = ("esao-1-2", "esao-3-1")
-W14_CHECKED = "{%s}checked" % ed.NS["w14"]
+W14_CHECKED = ed.q("w14:checked")
 
 
 def original(form: str) -> tuple[ed.Package, _Element]:
@@ -168,8 +168,15 @@ def field_anchor(form: str, key: str) -> tuple[ed.Package, _Element, _Element, _
     return pkg, root, prompt, dots
 
 
+def dotted_anchor(form: str, key: str) -> tuple[ed.Package, _Element, _Element, _Element]:
+    """Like field_anchor, for a field the form prints a dotted line for."""
+    pkg, root, prompt, dots = field_anchor(form, key)
+    assert dots is not None
+    return pkg, root, prompt, dots
+
+
 def test_over_dots_keeps_the_label_and_replaces_the_dots() -> None:
-    _, _, prompt, dots = field_anchor("esao-3-1", "group")
+    _, _, prompt, dots = dotted_anchor("esao-3-1", "group")
     assert dots is prompt
     made = ed.type_over_dots(dots, ["นโยบายและแผน"], ed.Typist())
     assert made == [prompt]
@@ -189,14 +196,14 @@ def test_over_dots_multi_line_adds_paragraphs_with_the_same_properties() -> None
 
 
 def test_before_dots_leaves_the_dots_in_their_own_run() -> None:
-    _, _, prompt, dots = field_anchor("esao-1-2", "problems")
+    _, _, _prompt, dots = dotted_anchor("esao-1-2", "problems")
     ed.type_before_dots(dots, ["ขาดงบประมาณ"], ed.Typist())
     runs = [texts(r) for r in dots.findall(ed.q("w:r"))]
     assert runs[0] == "ขาดงบประมาณ" and ed.LEADER.fullmatch(runs[1]) and len(runs) == 2
 
 
 def test_before_dots_with_enter_splits_the_line() -> None:
-    _, _, prompt, dots = field_anchor("esao-3-1", "title")
+    _, _, _prompt, dots = field_anchor("esao-3-1", "title")
     made = ed.type_before_dots(dots, ["หนึ่ง", "สอง"], ed.Typist())
     assert [ed.paragraph_text(p).rstrip(".") for p in made] == ["ชื่อผลงานหนึ่ง", "สอง"]
     assert made[-1] is dots and ed.LEADER.search(ed.paragraph_text(dots))
@@ -204,7 +211,7 @@ def test_before_dots_with_enter_splits_the_line() -> None:
 
 @pytest.mark.parametrize("keep", [True, False])
 def test_below_prompt_keeps_or_deletes_the_dotted_line(keep: bool) -> None:
-    _, root, prompt, dots = field_anchor("esao-1-2", "suggestions")
+    _, _root, prompt, dots = dotted_anchor("esao-1-2", "suggestions")
     made = ed.type_below_prompt(prompt, ["บรรทัดหนึ่ง", "บรรทัดสอง"], ed.Typist(), dots, keep_dots=keep)
     assert [p.getprevious() for p in made] == [prompt, made[0]]
     assert (dots.getparent() is not None) is keep
@@ -251,7 +258,7 @@ def test_content_control_typist_wraps_runs_in_sdt() -> None:
 
 
 def test_tracked_typing_inserts_answer_and_deletes_dots_and_wrong_answer() -> None:
-    _, root, prompt, dots = field_anchor("esao-1-2", "problems")
+    _, root, _prompt, dots = dotted_anchor("esao-1-2", "problems")
     typist = ed.TrackedTypist(ed.Revisions(), retract="คำตอบผิด")
     ed.type_over_dots(dots, ["คำตอบจริง", "บรรทัดสอง"], typist)
     inserted = "".join(texts(i) for i in root.iter(ed.q("w:ins")))
@@ -269,7 +276,7 @@ def test_tracked_typing_inserts_answer_and_deletes_dots_and_wrong_answer() -> No
 
 
 def test_tracked_paragraph_deletion_keeps_it_as_deleted_text() -> None:
-    _, root, prompt, dots = field_anchor("esao-1-2", "process")
+    _, _root, prompt, dots = dotted_anchor("esao-1-2", "process")
     ed.type_below_prompt(prompt, ["ก"], ed.TrackedTypist(ed.Revisions()), dots, keep_dots=False)
     assert dots.getparent() is not None and texts(dots) == ""
     assert ed.LEADER.search(texts(dots, "w:delText"))
@@ -280,7 +287,7 @@ def test_tracked_paragraph_deletion_keeps_it_as_deleted_text() -> None:
 
 
 def test_comment_part_relationship_and_anchors() -> None:
-    pkg, root, prompt, dots = field_anchor("esao-1-2", "process")
+    pkg, root, _prompt, dots = field_anchor("esao-1-2", "process")
     made = ed.type_over_dots(dots, ["ก"], ed.Typist())
     cid = str(ed.add_comment(pkg, root, made, "ความเห็น"))
     ed.save_document(pkg, root)
@@ -480,4 +487,5 @@ def test_sample_json_follows_the_contract(sample: ms.Sample) -> None:
 def test_blank_samples_are_the_originals() -> None:
     for form in FORMS:
         blank = (REPO / "samples" / form / "blank.docx").read_bytes()
-        assert blank == (REPO / "forms" / form / "original.docx").read_bytes()
+        assert blank == (REPO / "forms" / form / "original.docx").read_bytes(), \
+            "the originals changed: run python samples/tools/make_samples.py"

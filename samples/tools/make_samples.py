@@ -31,7 +31,7 @@ from typing import Any
 from lxml.etree import _Element
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import editing as ed  # noqa: E402  (samples/tools is not a package)
+import editing as ed
 
 REPO = Path(__file__).resolve().parents[2]
 Record = dict[str, Any]
@@ -61,8 +61,8 @@ class Place:
 
     def describe(self) -> str:
         bits = [self.how]
-        if self.how == "below":
-            bits.append("dots kept" if self.keep_dots else "dots deleted")
+        if self.how == "below" and not self.keep_dots:
+            bits.append("dots deleted")
         if self.typist != "plain":
             bits.append({"split": "split runs", "control": "content control", "tracked": "tracked"}[self.typist])
         if self.soft_breaks:
@@ -759,7 +759,7 @@ def styles_of(sample: Sample) -> str:
         extras.append("office name in header")
     if sample.convert:
         extras.append(f"converted by {sample.convert}")
-    return f"{places} | {ticks}; {'; '.join(extras)}"
+    return f"{places}. Ticks: {ticks}; {'; '.join(extras)}"
 
 
 def write_readme() -> Path:
@@ -775,8 +775,10 @@ def write_readme() -> Path:
         "where `soffice` is installed.",
         "",
         "Placements: over = typed over the dots; before = typed before them (dots left); below = new",
-        "paragraphs under the prompt; same-line = after the label on the prompt line. Tick names are",
-        "the keys of `editing.TICKS`.",
+        "paragraphs under the prompt (the dotted line left below the answer unless \"dots deleted\");",
+        "same-line = after the label on the prompt line. `field@N` applies to work N only, `*` to the",
+        "other fields. Tick names are the keys of `editing.TICKS`. If a `blank` sample differs from its",
+        "original, the originals changed: run the script again.",
         "",
     ]
     for form in ("esao-1-2", "esao-3-1"):
