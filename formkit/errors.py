@@ -22,6 +22,11 @@ ERROR_CODES: dict[str, str] = {
     "internal-error": "formkit itself failed on this file (a bug: please report it with the file)",
     "no-such-form": "no form definition has that id",
     "bad-form-definition": "a forms/<id>/form.yaml is invalid",
+    "converter-missing": "LibreOffice is not installed (needed to convert or preview documents)",
+    "renderer-missing": "poppler-utils (pdftoppm, pdfinfo) is not installed (needed for PNG previews)",
+    "conversion-failed": "LibreOffice could not convert the file (damaged, or not a Word/OpenDocument/RTF document)",
+    "conversion-timeout": "LibreOffice did not finish converting the file within the time limit and was stopped",
+    "bad-data": "a data file for fill or bulk cannot be read, or a record in it does not fit the form",
 }
 
 

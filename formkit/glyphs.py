@@ -29,6 +29,8 @@ class GlyphTable:
     symbols: dict[tuple[str, int], Glyph]
     unicode: dict[str, Glyph]
     typed_marks: frozenset[str]
+    ticks: dict[str, int]
+    unicode_tick: str
 
 
 def _font_key(name: str) -> str:
@@ -51,11 +53,14 @@ def table() -> GlyphTable:
         (_font_key(e["font"]), int(e["code"])): _glyph(e, e["char"]) for e in data["symbols"]
     }
     unicode = {e["char"]: _glyph(e, e["char"]) for e in data["unicode"]}
+    ticks = {_font_key(str(k)): int(v) for k, v in data["ticks"].items() if k != "unicode"}
     return GlyphTable(
         symbol_fonts=frozenset(_font_key(f) for f in data["symbol_fonts"]),
         symbols=symbols,
         unicode=unicode,
         typed_marks=frozenset(data["typed_marks"]),
+        ticks=ticks,
+        unicode_tick=str(data["ticks"]["unicode"]),
     )
 
 
@@ -77,3 +82,12 @@ def unicode_glyph(char: str) -> Glyph | None:
 def is_typed_mark(token: str) -> bool:
     """True when ``token`` (a character or short word) ticks a box beside it."""
     return token in table().typed_marks
+
+
+def tick_code(font: str) -> int | None:
+    """The ticked box of ``font``'s own family (fill writes it), if known."""
+    return table().ticks.get(_font_key(font))
+
+
+def unicode_tick() -> str:
+    return table().unicode_tick

@@ -23,13 +23,14 @@ from typing import Protocol
 from lxml import etree
 
 from formkit.model import Block, Document, Image, Story
-from formkit.ns import REL_STYLES, qn
+from formkit.ns import REL_FOOTER, REL_HEADER, REL_STYLES, qn
 from formkit.reader_story import StoryReader
 from formkit.reader_styles import Styles
 
 __all__ = ["read_document"]
 
 _BODY = qn("w:body")
+_STORY_RELS = {"header": REL_HEADER, "footer": REL_FOOTER}
 
 
 class _Rel(Protocol):
@@ -92,7 +93,9 @@ def read_document(pkg: PackageLike) -> Document:
 
     Body blocks come in document order. Headers and footers are the parts
     referenced by ``w:sectPr/w:headerReference|w:footerReference`` (ECMA-376
-    Part 1, §17.10), resolved through the main part's rels; each part is read
+    Part 1, §17.10), resolved through the main part's rels (a reference whose
+    relationship is missing, external or not of the header/footer type is
+    skipped); each part is read
     once even when several sections share it, as a :class:`Story` whose kind is
     the reference's ``w:type`` (``default`` when absent). ``tracked_changes``
     is set when any story holds a revision mark (§17.13.5); ``comments`` counts
@@ -112,7 +115,13 @@ def read_document(pkg: PackageLike) -> Document:
     seen: set[str] = set()
     for kind, story_type, rid in body_reader.section_refs:
         rel = rels.get(rid)
-        if rel is None or rel.external or rel.target in seen or not pkg.has(rel.target):
+        if (
+            rel is None
+            or rel.external
+            or not rel.type.endswith(_STORY_RELS[kind])
+            or rel.target in seen
+            or not pkg.has(rel.target)
+        ):
             continue
         seen.add(rel.target)
         reader = StoryReader(rel.target, styles, images)

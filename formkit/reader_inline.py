@@ -1,8 +1,9 @@
 """Rules for single inline elements, free of the walker's state.
 
 Each function reads one small piece of WordprocessingML (a ``w:sym``, a
-content-control checkbox, a form-field checkbox, a drawing) and returns model
-values; :mod:`formkit.reader_story` decides when they are emitted.
+content-control checkbox, a form-field checkbox, a drawing, symbol-font text)
+and returns model values; :mod:`formkit.reader_story` decides when they are
+emitted, into a :class:`ParagraphBuilder`.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from functools import lru_cache
 from lxml import etree
 
 from formkit.glyphs import is_symbol_font, symbol_glyph
-from formkit.model import Checkbox, Inline, Symbol, Text
+from formkit.model import Checkbox, Inline, Paragraph, Symbol, Text
 from formkit.ns import qn
 
 W_VAL = qn("w:val")
@@ -46,6 +47,53 @@ _ON = frozenset(("1", "true", "on"))
 _SYMBOL_FONT_CHARS = re.compile("[\x00-\x1f\x21-\xff\uf000-\uf0ff]")
 # Outside symbol fonts only the private-use U+F0xx block is a glyph.
 _PRIVATE_USE_CHARS = re.compile("[\uf000-\uf0ff]")
+#: Whether a text holds a private-use U+F0xx character (a match or None).
+find_private_use = _PRIVATE_USE_CHARS.search
+
+
+class ParagraphBuilder:
+    """Inlines of the open paragraph; adjacent text is joined on the way in
+    (never across a symbol, checkbox, image or break). Text boxes anchored in
+    the paragraph are collected for the walker to read after it."""
+
+    __slots__ = ("inlines", "numbered", "style", "text", "textboxes")
+
+    def __init__(self, style: str | None, numbered: bool) -> None:
+        self.style = style
+        self.numbered = numbered
+        self.inlines: list[Inline] = []
+        self.text: list[str] = []
+        self.textboxes: list[etree._Element] = []
+
+    def add(self, item: Inline) -> None:
+        if isinstance(item, Text):
+            self.text.append(item.text)
+            return
+        self._flush()
+        self.inlines.append(item)
+
+    def build(self) -> Paragraph:
+        self._flush()
+        return Paragraph(tuple(self.inlines), self.style, self.numbered)
+
+    def _flush(self) -> None:
+        if self.text:
+            joined = "".join(self.text)
+            self.text.clear()
+            if joined:
+                self.inlines.append(Text(joined))
+
+
+def lead(el: etree._Element, tag: str) -> etree._Element | None:
+    """The properties child ``tag`` of ``el``: the schema puts it first (a
+    row's ``w:trPr`` may follow ``w:tblPrEx``), so only the first three
+    children are looked at; cheaper than ``find`` on every run."""
+    for index, child in enumerate(el):
+        if child.tag == tag:
+            return child
+        if index == 2:
+            break
+    return None
 
 
 def on_off(value: str | None) -> bool:
@@ -97,9 +145,8 @@ def sym_inline(el: etree._Element) -> Inline | None:
     font = el.get(_SYM_FONT) or ""
     if code <= 0xFF or 0xF000 <= code <= 0xF0FF:
         return Symbol(font, code & 0xFF)
-    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-        return None
-    return Text(chr(code))
+    char = _char(code)
+    return Text(char) if char else None
 
 
 def content_control_checkbox(box: etree._Element, content: etree._Element | None) -> Checkbox:
@@ -121,8 +168,8 @@ def content_control_checkbox(box: etree._Element, content: etree._Element | None
         return Checkbox(
             checked, "content-control", glyph.char if glyph else shown, font, code & 0xFF
         )
-    if not shown and code is not None and code <= 0x10FFFF:
-        shown = chr(code)
+    if not shown and code is not None:
+        shown = _char(code)
     return Checkbox(checked, "content-control", shown)
 
 
@@ -184,6 +231,11 @@ def scan_drawing(el: etree._Element) -> tuple[list[str], list[etree._Element]]:
         else:
             stack.extend(reversed(node))
     return rids, boxes
+
+
+def _char(code: int) -> str:
+    """The Unicode character ``code``, or "" for a surrogate or out-of-range code."""
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else ""
 
 
 def _hex(value: str | None) -> int | None:

@@ -16,7 +16,8 @@ reading of WordprocessingML the tables below encode (ECMA-376 Part 1):
   content controls, ``w:fldSimple`` (its content is the field result),
   ``w:dir``/``w:bdo`` and insertions (``w:ins``, ``w:moveTo``, §17.13.5) are
   descended; deletions (``w:del``, ``w:moveFrom``) are dropped whole.
-* run content (§17.3.3): see :meth:`StoryReader._run_table` handlers.
+* run content (§17.3.3): the ``_RUN`` table at the end of this module;
+  a hidden run (``w:vanish``) keeps only its field characters.
 * ``mc:AlternateContent`` (Part 3 §10.2) anywhere: first ``mc:Choice`` only.
 * complex fields (§17.16.13 fldChar): a stack per story; content between a
   field's begin and separate is its instruction and is dropped, content
@@ -30,20 +31,24 @@ from typing import Protocol
 
 from lxml import etree
 
-from formkit.model import Block, Break, Image, Inline, Paragraph, Text
+from formkit.model import Block, Break, Image, Inline, Text
 from formkit.ns import qn
 from formkit.reader_inline import (
     ALTERNATE_CONTENT,
     W_VAL,
+    ParagraphBuilder,
     choose_alternate,
     content_control_checkbox,
+    find_private_use,
     form_field_checkbox,
+    lead,
     on_off,
     scan_drawing,
     split_text,
     sym_inline,
+    symbol_font,
 )
-from formkit.reader_styles import Styles, numbering_of, rfonts_font
+from formkit.reader_styles import Styles, font_name, numbering_of
 from formkit.reader_tables import CONTINUE, RESTART, TableBuilder
 
 
@@ -78,43 +83,12 @@ _NO_BREAK_HYPHEN, _SYM = qn("w:noBreakHyphen"), qn("w:sym")
 _DRAWING, _PICT, _OBJECT = qn("w:drawing"), qn("w:pict"), qn("w:object")
 _FLD_CHAR, _FLD_CHAR_TYPE = qn("w:fldChar"), qn("w:fldCharType")
 _COMMENT_REF, _COMMENT_START = qn("w:commentReference"), qn("w:commentRangeStart")
-_VANISH = qn("w:vanish")
+_VANISH, _RFONTS, _NUMPR = qn("w:vanish"), qn("w:rFonts"), qn("w:numPr")
 _GRID_BEFORE, _GRID_SPAN = qn("w:gridBefore"), qn("w:gridSpan")
 _VMERGE, _HMERGE = qn("w:vMerge"), qn("w:hMerge")
 
 _BREAK_KINDS = {"page": "page", "column": "column"}
 _STORY_TYPES = frozenset(("default", "first", "even"))
-
-
-class _ParagraphBuilder:
-    """Inlines of the open paragraph; adjacent text is joined on the way in."""
-
-    __slots__ = ("inlines", "numbered", "style", "text", "textboxes")
-
-    def __init__(self, style: str | None, numbered: bool) -> None:
-        self.style = style
-        self.numbered = numbered
-        self.inlines: list[Inline] = []
-        self.text: list[str] = []
-        self.textboxes: list[etree._Element] = []
-
-    def add(self, item: Inline) -> None:
-        if isinstance(item, Text):
-            self.text.append(item.text)
-            return
-        self._flush()
-        self.inlines.append(item)
-
-    def build(self) -> Paragraph:
-        self._flush()
-        return Paragraph(tuple(self.inlines), self.style, self.numbered)
-
-    def _flush(self) -> None:
-        if self.text:
-            joined = "".join(self.text)
-            self.text.clear()
-            if joined:
-                self.inlines.append(Text(joined))
 
 
 class StoryReader:
@@ -135,9 +109,10 @@ class StoryReader:
         self._stack: list[_Frame] = []
         self._containers: list[list[Block]] = []
         self._tables: list[TableBuilder] = []
-        self._para: _ParagraphBuilder | None = None
+        self._para: ParagraphBuilder | None = None
         self._para_style: str | None = None
-        self._font: str | None = None
+        self._font: str | None = None  # of the current run
+        self._text_font = True  # the current run's font is not a symbol font
         # Complex-field stack: True once the field reached its result; and
         # how many open fields are still in their instruction.
         self._fields: list[bool] = []
@@ -198,22 +173,23 @@ class StoryReader:
 
     # --- blocks ---------------------------------------------------------------
     def _paragraph(self, el: etree._Element, table: _Table) -> None:
-        ppr = el.find(_PPR)
         style: str | None = None
         numbered: bool | None = None
-        if ppr is not None:
-            pstyle = ppr.find(_PSTYLE)
-            style = pstyle.get(W_VAL) if pstyle is not None else None
-            numbered = numbering_of(ppr)
-            mark = ppr.find(_RPR)
-            if mark is not None and (mark.find(_INS) is not None or mark.find(_DEL) is not None):
-                self.tracked = True
-            sect = ppr.find(_SECTPR)
-            if sect is not None:
-                self._section(sect, table)
+        ppr = lead(el, _PPR)
+        for prop in ppr if ppr is not None else ():
+            tag = prop.tag
+            if tag == _PSTYLE:
+                style = prop.get(W_VAL)
+            elif tag == _NUMPR:
+                numbered = numbering_of(prop)
+            elif tag == _RPR:  # the paragraph mark's revisions
+                if prop.find(_INS) is not None or prop.find(_DEL) is not None:
+                    self.tracked = True
+            elif tag == _SECTPR:
+                self._section(prop, table)
         if numbered is None:
             numbered = self._styles.numbered(style)
-        self._para = _ParagraphBuilder(style, numbered)
+        self._para = ParagraphBuilder(style, numbered)
         self._para_style = style
         self._push(iter(el), _PARAGRAPH, self._end_paragraph)
 
@@ -252,25 +228,31 @@ class StoryReader:
         self._containers[-1].append(self._tables.pop().build())
 
     def _row(self, el: etree._Element, table: _Table) -> None:
-        trpr = el.find(_TRPR)
         grid_before = 0
-        if trpr is not None:
-            if trpr.find(_DEL) is not None:
+        trpr = lead(el, _TRPR)  # after w:tblPrEx when there is one
+        for prop in trpr if trpr is not None else ():
+            tag = prop.tag
+            if tag == _DEL:
                 self.tracked = True  # a deleted row (§17.13.5) is not read
                 return
-            if trpr.find(_INS) is not None:
+            if tag == _INS:
                 self.tracked = True
-            grid_before = _int_val(trpr.find(_GRID_BEFORE), 0)
+            elif tag == _GRID_BEFORE:
+                grid_before = _int_val(prop, 0)
         self._tables[-1].start_row(grid_before)
         self._push(iter(el), _ROW, self._tables[-1].end_row)
 
     def _cell(self, el: etree._Element, table: _Table) -> None:
-        tcpr = el.find(_TCPR)
         span, vmerge, hmerge = 1, None, None
-        if tcpr is not None:
-            span = _int_val(tcpr.find(_GRID_SPAN), 1)
-            vmerge = _merge_val(tcpr.find(_VMERGE))
-            hmerge = _merge_val(tcpr.find(_HMERGE))
+        tcpr = lead(el, _TCPR)
+        for prop in tcpr if tcpr is not None else ():
+            tag = prop.tag
+            if tag == _GRID_SPAN:
+                span = _int_val(prop, 1)
+            elif tag == _VMERGE:
+                vmerge = _merge_val(prop)
+            elif tag == _HMERGE:
+                hmerge = _merge_val(prop)
         self._tables[-1].open_cell(span, vmerge, hmerge)
         self._containers.append([])
         self._push(iter(el), _BLOCK, self._end_cell)
@@ -280,23 +262,25 @@ class StoryReader:
 
     # --- paragraph content ----------------------------------------------------
     def _run(self, el: etree._Element, table: _Table) -> None:
-        rpr = el.find(_RPR)
         font: str | None = None
         char_style: str | None = None
-        if rpr is not None:
-            vanish = rpr.find(_VANISH)
-            if vanish is not None and on_off(vanish.get(W_VAL)):
+        rpr = lead(el, _RPR)
+        for prop in rpr if rpr is not None else ():
+            tag = prop.tag
+            if tag == _RFONTS:
+                font = font_name(prop)
+            elif tag == _RSTYLE:
+                char_style = prop.get(W_VAL)
+            elif tag == _VANISH and on_off(prop.get(W_VAL)):
                 # Hidden text (§17.3.2.41) is not shown; its field marks still count.
                 self._push(iter(el), _HIDDEN_RUN)
                 return
-            font = rfonts_font(rpr)
-            rstyle = rpr.find(_RSTYLE)
-            char_style = rstyle.get(W_VAL) if rstyle is not None else None
         self._font = font or self._styles.run_font(char_style, self._para_style)
+        self._text_font = not symbol_font(self._font)
         self._push(iter(el), _RUN)
 
     def _inline_sdt(self, el: etree._Element, table: _Table) -> None:
-        props = el.find(_SDT_PR)
+        props = lead(el, _SDT_PR)
         box = props.find(_W14_CHECKBOX) if props is not None else None
         if box is None:
             self._sdt(el, table)
@@ -311,9 +295,14 @@ class StoryReader:
     # --- run content ----------------------------------------------------------
     def _text(self, el: etree._Element, table: _Table) -> None:
         text = el.text
-        if text and self._para is not None and not self._in_instruction:
+        para = self._para
+        if not text or para is None or self._in_instruction:
+            return
+        if self._text_font and not find_private_use(text):
+            para.text.append(text)  # the common case: plain text, no glyphs
+        else:
             for item in split_text(text, self._font):
-                self._para.add(item)
+                para.add(item)
 
     def _tab(self, el: etree._Element, table: _Table) -> None:
         self._emit(Text("\t"))
@@ -355,25 +344,20 @@ class StoryReader:
             if self._fields and not self._fields[-1]:
                 self._fields[-1] = True
                 self._in_instruction -= 1
-        elif kind == "end" and self._fields:
-            if not self._fields.pop():
-                self._in_instruction -= 1
+        elif kind == "end" and self._fields and not self._fields.pop():
+            self._in_instruction -= 1  # it ended without a result
 
 
-def _int_val(el: etree._Element | None, default: int) -> int:
-    """``w:val`` of a decimal-number property, or ``default`` when absent or bad."""
-    if el is None:
-        return default
+def _int_val(el: etree._Element, default: int) -> int:
+    """``w:val`` of a decimal-number property, or ``default`` when missing or bad."""
     try:
         return int(el.get(W_VAL) or "")
     except ValueError:
         return default
 
 
-def _merge_val(el: etree._Element | None) -> str | None:
-    """ST_Merge of ``w:vMerge``/``w:hMerge``: absent None; no value means continue."""
-    if el is None:
-        return None
+def _merge_val(el: etree._Element) -> str:
+    """ST_Merge of ``w:vMerge``/``w:hMerge``: no value means continue."""
     return RESTART if el.get(W_VAL) == RESTART else CONTINUE
 
 
@@ -427,4 +411,4 @@ _RUN: _Table = {
     _FLD_CHAR: _S._field_char,
     _COMMENT_REF: _S._comment,
 }
-_HIDDEN_RUN: _Table = {_FLD_CHAR: _S._field_char}
+_HIDDEN_RUN: _Table = {_FLD_CHAR: _S._field_char, _COMMENT_REF: _S._comment}

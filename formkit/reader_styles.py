@@ -44,24 +44,23 @@ _MAX_CHAIN = 32
 
 
 def rfonts_font(rpr: etree._Element | None) -> str | None:
-    """The font a ``w:rPr`` names for Latin text: ``w:ascii``, else ``w:hAnsi``."""
-    if rpr is None:
-        return None
-    fonts = rpr.find(_RFONTS)
-    if fonts is None:
-        return None
-    return fonts.get(_ASCII) or fonts.get(_HANSI) or None
+    """The font a ``w:rPr`` names for Latin text (see :func:`font_name`)."""
+    return font_name(rpr.find(_RFONTS)) if rpr is not None else None
 
 
-def numbering_of(ppr: etree._Element | None) -> bool | None:
-    """Numbering a ``w:pPr`` sets: True/False from ``w:numPr/w:numId``, None if silent.
+def font_name(rfonts: etree._Element | None) -> str | None:
+    """The font a ``w:rFonts`` names for Latin text: ``w:ascii``, else ``w:hAnsi``."""
+    if rfonts is None:
+        return None
+    return rfonts.get(_ASCII) or rfonts.get(_HANSI) or None
+
+
+def numbering_of(numpr: etree._Element | None) -> bool | None:
+    """Numbering a ``w:numPr`` sets: True/False from its ``w:numId``, None if silent.
 
     ``w:numId w:val="0"`` explicitly removes numbering (§17.9); a ``w:numPr``
     without ``w:numId`` only sets the level and leaves the list to the style.
     """
-    if ppr is None:
-        return None
-    numpr = ppr.find(_NUMPR)
     if numpr is None:
         return None
     numid = numpr.find(_NUMID)
@@ -102,10 +101,11 @@ class Styles:
             if not style_id:
                 continue
             based = el.find(_BASED_ON)
+            ppr = el.find(_PPR)
             styles[style_id] = _Style(
                 based_on=based.get(_VAL) if based is not None else None,
                 font=rfonts_font(el.find(_RPR)),
-                numbered=numbering_of(el.find(_PPR)),
+                numbered=numbering_of(ppr.find(_NUMPR)) if ppr is not None else None,
             )
             if (
                 default_paragraph is None

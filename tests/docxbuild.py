@@ -91,7 +91,7 @@ def _rels(rels: Iterable[RelSpec]) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<Relationships xmlns="{_PKG_REL_NS}">{"".join(rows)}</Relationships>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def _content_types(overrides: Mapping[str, str], extensions: Iterable[str]) -> bytes:
@@ -105,7 +105,7 @@ def _content_types(overrides: Mapping[str, str], extensions: Iterable[str]) -> b
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         f'{"".join(rows)}</Types>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def _section(headers: Mapping[str, str]) -> str:
@@ -184,8 +184,9 @@ def r(text: str = "", *, font: str | None = None, props: str = "", content: str 
 
 
 def p(*content: str, style: str | None = None, ppr: str = "") -> str:
-    """A paragraph of raw content (plain strings become runs), with an optional
-    ``w:pStyle`` and more raw ``w:pPr`` children."""
+    """A paragraph of ``content``: a string starting with ``<`` is raw XML, any
+    other becomes a run of that text; with an optional ``w:pStyle`` and more
+    raw ``w:pPr`` children."""
     inner = "".join(c if c.lstrip().startswith("<") else r(c) for c in content)
     props = (f'<w:pStyle w:val={quoteattr(style)}/>' if style else "") + ppr
     return f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{inner}</w:p>"

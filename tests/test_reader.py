@@ -28,7 +28,7 @@ from formkit.model import (
 )
 from formkit.package import open_package
 from formkit.reader import read_document
-from docxbuild import RelSpec, make_docx, p, r
+from tests.docxbuild import RelSpec, make_docx, p, r
 
 # --- helpers -----------------------------------------------------------------
 
@@ -148,7 +148,7 @@ CONTENT_CASES = [
     ("fldSimple result", f'<w:fldSimple w:instr=" PAGE ">{r("3")}</w:fldSimple>', (Text("3"),)),
     ("ins kept", r("a") + f'<w:ins w:id="1" w:author="x">{r("b")}</w:ins>', (Text("ab"),)),
     ("moveTo kept", f'<w:moveTo w:id="1" w:author="x">{r("m")}</w:moveTo>', (Text("m"),)),
-    ("del dropped", r("a") + f'<w:del w:id="1" w:author="x"><w:r><w:delText>gone</w:delText></w:r></w:del>' + r("b"), (Text("ab"),)),
+    ("del dropped", r("a") + '<w:del w:id="1" w:author="x"><w:r><w:delText>gone</w:delText></w:r></w:del>' + r("b"), (Text("ab"),)),
     ("moveFrom dropped", f'<w:moveFrom w:id="1" w:author="x">{r("old")}</w:moveFrom>' + r("new"), (Text("new"),)),
     ("delText outside del", "<w:r><w:delText>x</w:delText></w:r>", ()),
     ("dir", f'<w:dir w:val="rtl">{r("d")}</w:dir>', (Text("d"),)),
@@ -192,6 +192,7 @@ CONTENT_CASES = [
     ("sym bad hex skipped", '<w:r><w:sym w:font="Wingdings" w:char="ZZ"/></w:r>', ()),
     ("sym without font", '<w:r><w:sym w:char="F0FE"/></w:r>', (Symbol("", 0xFE),)),
     ("sym of a Unicode char is text", '<w:r><w:sym w:font="MS Gothic" w:char="2612"/></w:r>', (Text("☒"),)),
+    ("sym of a surrogate skipped", '<w:r><w:sym w:font="X" w:char="D800"/></w:r>', ()),
     ("Wingdings 2 run R", r("R", font="Wingdings 2"), (Symbol("Wingdings 2", 0x52),)),
     ("Wingdings 2 run, PUA char", r("\uf0a3", font="Wingdings 2"), (Symbol("Wingdings 2", 0xA3),)),
     ("Wingdings run: glyph, space and Thai", r("\uf072 เอกสาร", font="Wingdings"), (Symbol("Wingdings", 0x72), Text(" เอกสาร"))),
@@ -405,6 +406,11 @@ def test_grid_before() -> None:
     assert table.cell_at(1, 0) is None
 
 
+def test_row_properties_after_table_exceptions() -> None:
+    row = '<w:tr><w:tblPrEx><w:tblBorders/></w:tblPrEx><w:trPr><w:gridBefore w:val="2"/></w:trPr>' + tc("x") + "</w:tr>"
+    assert [c.col for c in only_table(read(tbl(row))).rows[0].cells] == [2]
+
+
 def test_legacy_hmerge_widens_previous_cell() -> None:
     body = tbl(tr(tc("m", '<w:hMerge w:val="restart"/>'), tc("", "<w:hMerge/>"), tc("z")))
     cells = only_table(read(body)).rows[0].cells
@@ -575,6 +581,12 @@ def test_header_types_and_shared_parts() -> None:
     assert [s.kind for s in doc.footers] == ["default"]
 
 
+def test_header_reference_to_a_non_header_part_is_skipped() -> None:
+    section = '<w:sectPr><w:headerReference w:type="default" r:id="rId_image1"/><w:footerReference r:id="rIdWeb"/></w:sectPr>'
+    doc = read(p("b") + section, media=MEDIA, extra_rels=[RelSpec("rIdWeb", "footer", "http://example.com/f.xml", True)])
+    assert (doc.headers, doc.footers) == ((), ())
+
+
 def test_header_image_resolves_through_header_rels() -> None:
     doc = read(p("b"), headers={"header1.xml": p(drawing("rId_image2"))}, media=MEDIA)
     assert doc.headers[0].blocks == (Paragraph((GIF_IMAGE,)),)
@@ -592,14 +604,14 @@ def test_header_table_and_fields() -> None:
 TRACKED_CASES = [
     ("plain", p("a"), {}, False),
     ("insertion", p(f'<w:ins w:id="1" w:author="a">{r("x")}</w:ins>'), {}, True),
-    ("deletion", p(f'<w:del w:id="1" w:author="a"><w:r><w:delText>x</w:delText></w:r></w:del>'), {}, True),
+    ("deletion", p('<w:del w:id="1" w:author="a"><w:r><w:delText>x</w:delText></w:r></w:del>'), {}, True),
     ("moveFrom", p(f'<w:moveFrom w:id="1">{r("x")}</w:moveFrom>'), {}, True),
     ("moveTo", p(f'<w:moveTo w:id="1">{r("x")}</w:moveTo>'), {}, True),
     ("inserted paragraph mark", p("a", ppr='<w:rPr><w:ins w:id="1" w:author="a"/></w:rPr>'), {}, True),
     ("deleted paragraph mark", p("a", ppr='<w:rPr><w:del w:id="1" w:author="a"/></w:rPr>'), {}, True),
     ("inserted row", tbl(tr(tc("a"), props='<w:ins w:id="1" w:author="a"/>')), {}, True),
     ("in a header only", p("a"), {"header1.xml": p(f'<w:ins w:id="1">{r("x")}</w:ins>')}, True),
-    ("in a table cell", tbl(tr(tc(blocks=p(f'<w:del w:id="1"><w:r><w:delText>x</w:delText></w:r></w:del>')))), {}, True),
+    ("in a table cell", tbl(tr(tc(blocks=p('<w:del w:id="1"><w:r><w:delText>x</w:delText></w:r></w:del>')))), {}, True),
 ]
 
 
@@ -621,6 +633,7 @@ COMMENT_CASES = [
     ("range spanning paragraphs", '<w:commentRangeStart w:id="3"/>' + p("a") + p(r("b"), '<w:commentRangeEnd w:id="3"/><w:r><w:commentReference w:id="3"/></w:r>'), 1),
     ("comment in a cell", tbl(tr(tc(blocks=p(comment("9", "c"))))), 1),
     ("reference without id", p('<w:r><w:commentReference/></w:r>'), 1),
+    ("reference in a hidden run", p(r(props="<w:vanish/>", content='<w:commentReference w:id="2"/>')), 1),
 ]
 
 

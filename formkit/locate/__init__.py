@@ -30,12 +30,14 @@ class Located:
     record: dict[str, Any]
     where: dict[str, Found] = field(default_factory=dict)
     warnings: list[Warning] = field(default_factory=list)
+    stream: Stream | None = None
+    headers: list[Stream] = field(default_factory=list)
 
 
 def locate(form: FormDef, doc: Document) -> Located:
     stream = build(doc.body)
     headers = [build(s.blocks, f"header ({s.kind})") for s in doc.headers]
-    out = Located({})
+    out = Located({}, stream=stream, headers=headers)
     repeat_starts = _repeat_starts(form.fields, stream)
     hi = min(repeat_starts, default=len(stream.paras))
     extra_stops = [Hit(i, 0, 0) for i in repeat_starts]
@@ -140,16 +142,19 @@ def _one(
     if stop is not None and stop.index >= hi:
         stop = Hit(hi, 0, 0) if hi < len(stream.paras) else None
     raw, where = kinds.span_text(stream, hit, stop)
+    end = kinds.span_end(stream, hit, stop)
     if f.kind == "images":
         end = min(stream.container_end(hit.index), stop.index if stop else hi, hi)
-        return Found(kinds.images_value(stream, hit, end), where)
-    if f.kind == "lines":
-        return Found(kinds.lines_value(raw, f.ignore), where)
-    if f.kind == "year":
-        return Found(kinds.year_value(raw), where)
-    if f.kind == "value":
-        return Found(kinds.value_value(raw), where)
-    return Found(kinds.section_value(raw), where)
+        value: Any = kinds.images_value(stream, hit, end)
+    elif f.kind == "lines":
+        value = kinds.lines_value(raw, f.ignore)
+    elif f.kind == "year":
+        value = kinds.year_value(raw)
+    elif f.kind == "value":
+        value = kinds.value_value(raw)
+    else:
+        value = kinds.section_value(raw)
+    return Found(value, where, hit=hit, end=end)
 
 
 _EMPTY: dict[str, Any] = {"lines": [], "images": [], "year": None}
@@ -183,6 +188,7 @@ def _repeat(f: FieldDef, stream: Stream, headers: list[Stream], path: str) -> Fo
         prefix = f"{path}[{len(found.value)}]."
         sub = _fields(f.fields, stream, start + 1, end, end, headings, headers, prefix)
         item = {name: s.value for name, s in sub.items()}
+        found.blocks.append((start, end, sub))
         if not any(item.values()):
             continue
         index = len(found.value)

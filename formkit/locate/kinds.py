@@ -18,13 +18,29 @@ from .stream import Para, Stream
 
 @dataclass(slots=True)
 class Found:
+    """A located value with its provenance. ``hit`` and ``end`` (the label and
+    the stream index where its answer ends), ``boxes`` (key -> (stream index,
+    ordinal of the box in its paragraph)) and ``blocks`` (repeated blocks:
+    start, end and their fields) are what fill needs to turn the original
+    into a template."""
+
     value: Any
     where: str = ""
     warnings: list[Warning] = field(default_factory=list)
     detail: list[str] = field(default_factory=list)
+    hit: Hit | None = None
+    end: int = -1
+    boxes: dict[Any, tuple[int, int]] = field(default_factory=dict)
+    blocks: list[tuple[int, int, dict[str, "Found"]]] = field(default_factory=list)
 
 
 # ---- text between a label and the next one -------------------------------------------
+
+def span_end(stream: Stream, hit: Hit, stop: Hit | None) -> int:
+    """Stream index one past the last paragraph of a label's answer."""
+    end = stream.container_end(hit.index)
+    return min(end, stop.index) if stop is not None else end
+
 
 def span_text(stream: Stream, hit: Hit, stop: Hit | None) -> tuple[str, str]:
     """The text after ``hit`` up to ``stop`` (or the end of the label's
@@ -33,9 +49,7 @@ def span_text(stream: Stream, hit: Hit, stop: Hit | None) -> tuple[str, str]:
     label_para = paras[hit.index]
     if stop is not None and stop.index == hit.index:
         return label_para.text[hit.end : stop.start], label_para.where
-    end = stream.container_end(hit.index)
-    if stop is not None:
-        end = min(end, stop.index)
+    end = span_end(stream, hit, stop)
     parts = [label_para.text[hit.end :]]
     parts.extend(p.text for p in paras[hit.index + 1 : end])
     last = paras[max(end - 1, hit.index)]
@@ -186,6 +200,7 @@ def _level_rows(
 ) -> Found:
     ticked: list[int] = []
     detail: list[str] = []
+    targets: dict[Any, tuple[int, int]] = {}
     for r in range(header_row + 1, nrows):
         paras = _cell_paras(stream, tpath, r, col)
         number = parse_int(" ".join(p.text for p in paras))
@@ -193,10 +208,12 @@ def _level_rows(
         if number is None or not boxes:
             continue
         state = any(b.checked for b in boxes)
+        first = next(p for p in paras if p.checkboxes)
+        targets[number] = (first.index, 0)
         detail.append(f"level {number}: {_describe(boxes)} ({where}, row {r + 1})")
         if state:
             ticked.append(number)
-    found = Found(None, f"{where}, column {col + 1}", detail=detail)
+    found = Found(None, f"{where}, column {col + 1}", detail=detail, boxes=targets)
     if len(ticked) == 1:
         found.value = ticked[0]
     elif len(ticked) > 1:
@@ -224,6 +241,7 @@ def describe_box(box: Checkbox) -> str:
 class _Box:
     box: Checkbox
     where: str
+    at: tuple[int, int]
     text: str = ""
 
 
@@ -232,9 +250,11 @@ def boxes_in(stream: Stream, lo: int, hi: int) -> list[_Box]:
     to the next box (its printed label, possibly over several lines)."""
     out: list[_Box] = []
     for para in stream.paras[lo:hi]:
+        ordinal = 0
         for item in para.paragraph.inlines:
             if isinstance(item, Checkbox):
-                out.append(_Box(item, para.where))
+                out.append(_Box(item, para.where, (para.index, ordinal)))
+                ordinal += 1
             elif out and isinstance(item, Text):
                 out[-1].text += item.text
             elif out and isinstance(item, Break):
@@ -270,6 +290,7 @@ def box_group(
                 Warning.of("field-not-found", f"{name}.{key}", f"no box labelled {label.text!r}")
             )
         else:
+            found.boxes[key] = picked.at
             found.detail.append(f"{key}: {describe_box(picked.box)} at {picked.where}")
     if assigned:
         found.where = next(iter(assigned.values())).where

@@ -1,0 +1,451 @@
+"""Rows of records for ``formkit bulk``: CSV, Excel .xlsx and JSON Lines.
+
+:func:`read_rows` checks the file and its header at once (raising
+``not-found`` or ``bad-data`` for the whole file) and returns an iterator of
+:class:`Row`: one per non-empty row, numbered as a person sees it (the
+spreadsheet row, header = 1; for JSON Lines the line). A bad row carries its
+error and never stops the others.
+
+Columns are the record's fields with nested ones dotted, as ``parse --format
+csv`` writes them: ``level``, ``evidence.km_plan``, ``other_evidence`` (items
+split on newlines or ";") or ``other_evidence.1``, ``works.1.title``,
+``works.1.photos`` (paths split on newlines or ";") or ``works.1.photos.1``.
+Items are numbered from 1. Empty cells are "not given"; a work with every
+cell empty is dropped; numbered items are taken in order, gaps closed.
+Photo paths are relative to the data file's folder. The parse output's own
+columns (file, form, warnings, error_code, error_message) are ignored.
+
+CSV is read as Thai offices save it: UTF-8 (with or without BOM), UTF-16
+with BOM (Excel's "Unicode Text") and Windows-874 / TIS-620 (see
+:func:`detect_encoding`); the delimiter (",", ";" or tab) is sniffed from the
+header, and Excel's ``sep=`` first line is honoured (and, as in Excel, not
+counted as a row). Row problems name the column (``works.2.photos.1``).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .errors import FormkitError
+from .forms import FieldDef, FormDef
+from .records import BadData, PathNamer, PathSegments, bracket_path, unwrap, validate
+from .text import fold_digits
+
+ENCODING_NAMES = {
+    "utf-8-sig": "UTF-8 with BOM",
+    "utf-8": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp874": "Windows-874 (TIS-620)",
+}
+PARSE_COLUMNS = frozenset({"file", "form", "warnings", "error_code", "error_message"})
+_TRUE = frozenset({"true", "1", "x", "✓", "✔", "☑", "☒", "ใช่", "yes", "y", "มี", "จริง"})
+_FALSE = frozenset({"false", "0", "ไม่ใช่", "no", "n", "-", "☐", "ไม่มี", "เท็จ"})
+_SPLIT = re.compile(r"\r\n|[\r\n;]")
+_SEP_LINE = re.compile(r'"?sep=(.)"?[^\r\n]*(\r\n|\r|\n)', re.IGNORECASE)
+_NUMBER = re.compile(r"[0-9๐-๙]+")
+
+
+class Row(NamedTuple):
+    """One data row: its number as the user sees it, and either the
+    validated record or the error that row has."""
+
+    number: int
+    record: dict[str, Any] | None
+    error: FormkitError | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A header cell understood: where its value goes in the record.
+
+    ``path`` holds field names and 1-based item numbers as written
+    (``("works", 2, "photos", 1)``); ``mode`` is "scalar", "box", "list"
+    (a whole list in one cell) or "item" (one numbered list item)."""
+
+    name: str
+    path: PathSegments
+    field: FieldDef
+    mode: str
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of a CSV file's bytes: a BOM decides (``utf-8-sig``,
+    ``utf-16``); else ``utf-8`` if it decodes strictly, else ``cp874``
+    (Windows-874, a superset of TIS-620). Raises ``bad-data`` if neither fits."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for encoding in ("utf-8", "cp874"):
+        try:
+            data.decode(encoding)
+            return encoding
+        except UnicodeDecodeError as exc:
+            error = exc
+    raise FormkitError("bad-data", f"not UTF-8 or Windows-874 text (byte {error.start} is invalid in both)")
+
+
+def csv_encoding(path: Path) -> str:
+    """The encoding :func:`read_rows` uses for the CSV file ``path`` (for the
+    CLI to report; :data:`ENCODING_NAMES` has readable names)."""
+    return detect_encoding(_read_bytes(path))
+
+
+def read_rows(path: Path, form: FormDef) -> Iterator[Row]:
+    """The rows of ``path`` (.csv/.tsv/.txt, .xlsx/.xlsm or .jsonl) as
+    validated records of ``form``. File-level problems (missing, unreadable,
+    unknown columns in the header) raise at once; row problems are in
+    :attr:`Row.error`."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return _table_rows(_csv_rows(path), path, form)
+    if suffix in (".xlsx", ".xlsm"):
+        return _table_rows(xlsx_rows(path), path, form)
+    if suffix in (".jsonl", ".ndjson"):
+        return _jsonl_rows(path, form)
+    hint = " (save it as .xlsx or .csv)" if suffix in (".xls", ".ods", ".numbers") else ""
+    raise FormkitError("bad-data", f"expected a .csv, .xlsx or .jsonl file{hint}", str(path))
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise FormkitError("not-found", "no such file", str(path)) from None
+    except OSError as exc:
+        raise FormkitError("not-found", f"cannot be read: {exc.strerror or exc}", str(path)) from None
+
+
+# -- CSV ---------------------------------------------------------------------
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
+    """(row number, cells) for every CSV record, the header first (row 1)."""
+    data = _read_bytes(path)
+    try:
+        text = data.decode(detect_encoding(data))
+    except FormkitError as exc:
+        raise exc.with_file(str(path)) from None
+    sep = _SEP_LINE.match(text)
+    if sep:
+        text, delimiter = text[sep.end():], sep.group(1)
+    else:
+        delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    try:
+        for number, cells in enumerate(reader, 1):
+            yield number, cells
+    except csv.Error as exc:
+        raise FormkitError("bad-data", f"row {number + 1}: not valid CSV: {exc}", str(path)) from None
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The candidate that splits the header line into the most cells."""
+    first = text.split("\n", 1)[0]
+    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+# -- Excel ---------------------------------------------------------------------
+
+
+def xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
+    """(row number, cells) of the first sheet, read-only with cached values;
+    whole numbers as ints. The workbook is closed when the rows end."""
+    import openpyxl  # only .xlsx needs it
+
+    _read_bytes(path)  # not-found before openpyxl's own message
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, XML errors ...
+        raise FormkitError("bad-data", f"not a readable Excel workbook ({type(exc).__name__}: {exc})", str(path)) from None
+    return _sheet_rows(book)
+
+
+def _sheet_rows(book: Any) -> Iterator[tuple[int, Sequence[Any]]]:
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # some writers record a wrong sheet size
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), 1):
+            yield number, [_whole(value) for value in cells]
+    finally:
+        book.close()
+
+
+def _whole(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# -- columns -------------------------------------------------------------------
+
+
+def _number(text: str) -> int | None:
+    """A 1-based item number in Thai or Arabic digits."""
+    return int(fold_digits(text)) if _NUMBER.fullmatch(text) and int(fold_digits(text)) > 0 else None
+
+
+def parse_column(name: str, fields: Sequence[FieldDef]) -> Column | None:
+    """Understand one header cell, or None if it names no field."""
+    found = _column(name.split("."), fields)
+    return None if found is None else Column(name, *found)
+
+
+def _column(parts: list[str], fields: Sequence[FieldDef]) -> tuple[PathSegments, FieldDef, str] | None:
+    head, rest = parts[0], parts[1:]
+    field = next((f for f in fields if f.name == head), None)
+    if field is None:
+        return None
+    if field.kind == "boxes":
+        keys = [key for key, _ in field.items]
+        return ((head, rest[0]), field, "box") if len(rest) == 1 and rest[0] in keys else None
+    if field.kind in ("lines", "images"):
+        if not rest:
+            return (head,), field, "list"
+        n = _number(rest[0]) if len(rest) == 1 else None
+        return None if n is None else ((head, n), field, "item")
+    if field.kind == "repeat":
+        n = _number(rest[0]) if len(rest) >= 2 else None
+        sub = _column(rest[1:], field.fields) if n is not None else None
+        return None if n is None or sub is None else ((head, n, *sub[0]), sub[1], sub[2])
+    return ((head,), field, "scalar") if not rest else None
+
+
+class Header(NamedTuple):
+    """A header row understood: one :class:`Column` (or None) per cell, and
+    the cells to ignore (the parse output's own columns)."""
+
+    columns: list[Column | None]
+    ignored: frozenset[int]
+
+
+def parse_header(cells: Sequence[Any], form: FormDef) -> Header:
+    """Understand the header row. Raises one ``bad-data`` naming every
+    unknown column, a repeated column, or a list given both whole and by
+    numbered items."""
+    columns: list[Column | None] = []
+    unknown: list[str] = []
+    ignored: set[int] = set()
+    seen: dict[PathSegments, str] = {}
+    problems: list[str] = []
+    for index, cell in enumerate(cells):
+        name = "" if cell is None else str(cell).strip().casefold()
+        column = parse_column(name, form.fields) if name else None
+        if name in PARSE_COLUMNS:
+            ignored.add(index)
+        elif name and column is None:
+            unknown.append(name)
+        elif column is not None:
+            _check_clash(column, seen, problems)
+        columns.append(column)
+    if unknown:
+        problems.insert(0, f"unknown column(s) {', '.join(map(repr, unknown))}{_known_hint(unknown, form)}")
+    if problems:
+        raise FormkitError("bad-data", "header: " + "; ".join(problems))
+    if not any(columns):
+        raise FormkitError("bad-data", "no header row naming the form's fields")
+    return Header(columns, frozenset(ignored))
+
+
+def _check_clash(column: Column, seen: dict[PathSegments, str], problems: list[str]) -> None:
+    if column.path in seen:
+        problems.append(f"column {column.name!r} given twice")
+    list_path = column.path[:-1] if column.mode == "item" else column.path
+    marker = (*list_path, "#whole" if column.mode == "list" else "#items")
+    other = (*list_path, "#items" if column.mode == "list" else "#whole")
+    if column.mode in ("list", "item") and other in seen:
+        problems.append(f"{'.'.join(map(str, list_path))} given both whole and by numbered items")
+    seen[column.path] = column.name
+    seen[marker] = column.name
+
+
+def _known_hint(unknown: Sequence[str], form: FormDef) -> str:
+    import difflib
+
+    known = [f.name for f in form.fields]
+    close = difflib.get_close_matches(unknown[0].split(".")[0], known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close and close[0] != unknown[0].split(".")[0] else ""
+
+
+# -- cells -----------------------------------------------------------------------
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def tick(value: Any) -> bool:
+    """A box cell: true/false, 1/0, x, ✓ ✔ ☑ ☒, ใช่/ไม่ใช่, มี/ไม่มี, yes/no,
+    y/n, "-" (any case); an empty cell is False. Raises ValueError."""
+    if isinstance(value, bool):
+        return value
+    if _empty(value):
+        return False
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    key = text.strip().casefold()
+    if key in _TRUE or key in _FALSE:
+        return key in _TRUE
+    raise ValueError(f"expected a tick (x, ✓, 1, true, ใช่ ... or 0, false, ไม่ใช่, empty), got {text.strip()!r}")
+
+
+def _text(value: Any, field: FieldDef) -> Any:
+    """A cell for a text field: strings as they are, whole numbers without
+    ".0"; a date only for a year (a Buddhist-era year: CE + 543 when below 2400)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        if field.kind != "year":
+            raise ValueError(f"expected text, got the date {value.isoformat()} (format the column as text)")
+        return str(value.year + 543 if value.year < 2400 else value.year)
+    if isinstance(value, bool):
+        raise ValueError(f"expected text, got {str(value).upper()}")
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    text = str(value)
+    return text.strip() if field.kind in ("year", "level") else text
+
+
+def _cell(column: Column, value: Any) -> Any:
+    """The record value of one non-empty cell. Raises ValueError."""
+    kind = column.field.kind
+    if column.mode == "box":
+        return tick(value)
+    if kind == "level":
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else _text(value, column.field)
+    if column.mode == "list":
+        return [part.strip() for part in _SPLIT.split(_text(value, column.field)) if part.strip()]
+    if column.mode == "item":
+        return _text(value, column.field).strip()
+    return _text(value, column.field)
+
+
+def _put(record: dict[str, Any], column: Column, value: Any) -> None:
+    """Store ``value`` at the column's path; repeat items and numbered list
+    items are kept in dicts by their number until :func:`_finish`."""
+    node: dict[Any, Any] = record
+    for seg in column.path[:-1]:
+        node = node.setdefault(seg, {})
+    node[column.path[-1]] = value
+
+
+def _finish(node: Any, path: PathSegments, numbers: dict[PathSegments, list[int]]) -> Any:
+    """Numbered dicts to lists in number order, remembering the numbers."""
+    if not isinstance(node, dict):
+        return node
+    if node and all(isinstance(k, int) for k in node):
+        order = sorted(node)
+        numbers[path] = order
+        return [_finish(node[n], (*path, i), numbers) for i, n in enumerate(order)]
+    return {k: _finish(v, (*path, k), numbers) for k, v in node.items()}
+
+
+def _namer(numbers: dict[PathSegments, list[int]]) -> PathNamer:
+    """Paths named as the columns: ``works.3.photos.2``, with the item
+    numbers as written (a whole-cell list counts from 1)."""
+    def name(path: PathSegments) -> str:
+        out: list[str] = []
+        for i, seg in enumerate(path):
+            given = numbers.get(path[:i])
+            out.append(str(given[seg] if given and isinstance(seg, int) else seg + 1) if isinstance(seg, int) else seg)
+        return ".".join(out)
+
+    return name
+
+
+def build_record(header: Header, cells: Sequence[Any]) -> tuple[dict[str, Any], list[str], PathNamer]:
+    """A row's cells as a nested record, the cell problems (naming the
+    column), and a path namer giving validation problems column names."""
+    record: dict[str, Any] = {}
+    problems: list[str] = []
+    for index, value in enumerate(cells):
+        column = header.columns[index] if index < len(header.columns) else None
+        if _empty(value) or index in header.ignored:
+            continue
+        if column is None:
+            problems.append(f"a value in column {index + 1}, which has no header: {_short(value)}")
+            continue
+        try:
+            _put(record, column, _cell(column, value))
+        except ValueError as exc:
+            problems.append(f"{column.name}: {exc}")
+    numbers: dict[PathSegments, list[int]] = {}
+    finished = _finish(record, (), numbers)
+    return finished, problems, _namer(numbers)
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:39] + "…")
+
+
+def _table_rows(rows: Iterator[tuple[int, Sequence[Any]]], path: Path, form: FormDef) -> Iterator[Row]:
+    """Header checked now (raising for the file); the data rows lazily."""
+    for number, header in rows:
+        if not all(_empty(cell) for cell in header):
+            break
+    else:
+        raise FormkitError("bad-data", "empty: no header row", str(path))
+    try:
+        parsed = parse_header(header, form)
+    except FormkitError as exc:
+        if hasattr(rows, "close"):
+            rows.close()  # an open workbook
+        raise exc.with_file(str(path)) from None
+    return _data_rows(rows, parsed, path, form)
+
+
+def _data_rows(
+    rows: Iterator[tuple[int, Sequence[Any]]], header: Header, path: Path, form: FormDef
+) -> Iterator[Row]:
+    for number, cells in rows:
+        if all(_empty(cell) for cell in cells):
+            continue
+        record, problems, namer = build_record(header, cells)
+        yield _validated(form, record, problems, path, number, namer)
+
+
+def _validated(form: FormDef, record: Any, problems: list[str], path: Path, number: int, namer: PathNamer) -> Row:
+    """Validate one row's record, adding ``problems`` found before."""
+    prefix = f"{'line' if path.suffix.lower() in ('.jsonl', '.ndjson') else 'row'} {number}"
+    try:
+        clean = validate(form, record, path.parent, str(path), name_path=namer, prefix=prefix)
+    except BadData as exc:
+        problems = [*problems, *exc.problems]
+        clean = None
+    if problems:
+        return Row(number, None, BadData(problems, str(path), prefix))
+    return Row(number, clean, None)
+
+
+# -- JSON Lines ------------------------------------------------------------------
+
+
+def _jsonl_rows(path: Path, form: FormDef) -> Iterator[Row]:
+    data = _read_bytes(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FormkitError("bad-data", f"not UTF-8 text (byte {exc.start})", str(path)) from None
+    return _jsonl_records(text.split("\n"), path, form)
+
+
+def _jsonl_records(lines: Iterable[str], path: Path, form: FormDef) -> Iterator[Row]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record, form_id = unwrap(json.loads(line), str(path))
+        except json.JSONDecodeError as exc:
+            yield Row(number, None, BadData([f"not valid JSON: {exc.msg} (column {exc.colno})"], str(path), f"line {number}"))
+            continue
+        except FormkitError as exc:
+            yield Row(number, None, BadData([exc.message], str(path), f"line {number}"))
+            continue
+        problems = [f"a parse result of form {form_id}, not {form.id}"] if form_id not in (None, form.id) else []
+        yield _validated(form, record, problems, path, number, bracket_path)

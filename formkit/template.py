@@ -1,0 +1,419 @@
+"""Deriving a fill template from an original form, by the form's locators.
+
+The original (ours in forms/<id>/, or an office's own copy) is read and
+located exactly as ``parse`` reads a returned form; every blank and box the
+locators find becomes a docxtpl tag in a copy of its XML: dotted lines become
+``{%p for line in f.process %}`` paragraphs (the dots kept in an ``else``),
+dots after a label become ``{{ f.title }}``, boxes get a ticked glyph of
+their own family when their condition holds, the printed year becomes
+``{{ f.fiscal_year }}``, the repeated block a ``{%p for w in f.works %}``
+loop with its photos. Nothing is hand-typed, so an office's copy whose runs
+are split elsewhere gets the same template.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from . import forms as formdefs
+from . import glyphs
+from .checkboxes import convert_document
+from .errors import FormkitError
+from .forms import FieldDef, FormDef
+from .locate import Located, locate
+from .locate.kinds import Found
+from .locate.labels import make_label, match_inside, match_start
+from .locate.stream import Para, Stream
+from .ns import qn
+from .recognize import recognize
+from .template_header import header_part, prepare_header
+from .template_xml import (
+    LEADER, W_P, W_SYM, W_T, answer_paragraph, escape_braces, first_text_run, pieces, raw_text,
+    run_font, runs_between, tag_paragraph, text_run, visible, wrap,
+)
+
+_YEAR = re.compile(r"[0-9๐-๙]{4}(?:\s*[-–]\s*[0-9๐-๙]{4})?")
+
+
+@dataclass(slots=True)
+class Template:
+    """A derived template: its package with tags, and what rendering needs."""
+
+    form: FormDef
+    members: dict[str, bytes]
+    main_part: str
+    header_part: str | None
+    printed_year: str | None
+    text_width_emu: int
+    notes: list[str] = field(default_factory=list)
+
+    def docx(self) -> bytes:
+        """The template as an ordinary .docx (open it in Word to see the tags)."""
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in self.members.items():
+                zf.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
+        return buf.getvalue()
+
+
+def derive(form: FormDef, original: Path | None = None) -> Template:
+    """The template for ``form`` from ``original`` (default: the shipped one),
+    cached per (form definition, original bytes)."""
+    path = original or form.original
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FormkitError("not-found", f"cannot read the original ({exc.strerror})", str(path)) from None
+    definition = (form.folder / "form.yaml").read_bytes()
+    key = hashlib.sha256(definition + b"\0" + data).hexdigest()
+    return _derive_cached(key, form.id, str(form.folder.parent), data, str(path))
+
+
+@lru_cache(maxsize=16)
+def _derive_cached(key: str, form_id: str, root: str, data: bytes, name: str) -> Template:
+    return _derive(formdefs.load(form_id, Path(root)), data, name)
+
+
+def _derive(form: FormDef, data: bytes, name: str) -> Template:
+    from .package import open_package
+    from .reader import read_document
+    from .xmlsafe import parse_xml
+
+    with open_package(data, name) as pkg:
+        model = convert_document(read_document(pkg))
+        recognize(model, formdefs.load_all(form.folder.parent), form)
+        located = locate(form, model)
+        main = pkg.main_part
+        root = parse_xml(pkg.read(main), main)
+        members = {n: pkg.read(n) for n in _member_names(data)}
+    escape_braces(root)
+    builder = _Builder(root, located)
+    builder.fields(form.fields, located.where, "f")
+    members[main] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    head = prepare_header(members, main, "f.office") if _has_kind(form, "header") else None
+    year = located.record.get("fiscal_year") if isinstance(located.record.get("fiscal_year"), str) else None
+    return Template(form, members, main, head, year, _text_width(root), builder.notes)
+
+
+def _has_kind(form: FormDef, kind: str) -> bool:
+    return any(f.kind == kind for f in form.fields)
+
+
+def _member_names(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return [i.filename for i in zf.infolist() if not i.is_dir()]
+
+
+def _text_width(root: etree._Element) -> int:
+    """Text width of the last section in EMU (twips x 635), for scaling photos."""
+    sect = root.find(f".//{qn('w:body')}/{qn('w:sectPr')}")
+    width, left, right = 11906, 1440, 1440
+    if sect is not None:
+        size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+        if size is not None:
+            width = int(size.get(qn("w:w"), width))
+        if margins is not None:
+            left = int(margins.get(qn("w:left"), left))
+            right = int(margins.get(qn("w:right"), right))
+    return max(width - left - right, 2880) * 635
+
+
+class _Builder:
+    """Applies each field's transform to the original's XML tree."""
+
+    def __init__(self, root: etree._Element, located: Located) -> None:
+        assert located.stream is not None
+        self.stream: Stream = located.stream
+        self.elements = list(root.iter(W_P))
+        self.notes: list[str] = []
+
+    def element(self, index: int) -> etree._Element:
+        ref = self.stream.paras[index].paragraph.ref
+        if ref < 0 or ref >= len(self.elements):
+            raise FormkitError("internal-error", f"paragraph {index} has no place in the original")
+        return self.elements[ref]
+
+    def fields(self, fields: tuple[FieldDef, ...], where: dict[str, Found], var: str) -> None:
+        for f in fields:
+            found = where.get(f.name)
+            if found is None:
+                continue
+            expr = f"{var}.{f.name}"
+            handler = getattr(self, f"_{f.kind}", None)
+            if handler is not None:
+                handler(f, found, expr)
+
+    # -- boxes ------------------------------------------------------------------------
+    def _level(self, f: FieldDef, found: Found, expr: str) -> None:
+        for level, (index, ordinal) in found.boxes.items():
+            self._tick(index, ordinal, f"{expr} == {int(level)}")
+
+    def _boxes(self, f: FieldDef, found: Found, expr: str) -> None:
+        for key, (index, ordinal) in found.boxes.items():
+            self._tick(index, ordinal, f"{expr}.{key}")
+
+    def _tick(self, index: int, ordinal: int, condition: str) -> None:
+        p = self.element(index)
+        glyph = _nth_glyph(p, ordinal)
+        if glyph is None:
+            self.notes.append(f"box {ordinal + 1} of {self.stream.paras[index].where} cannot be ticked")
+            return
+        if glyph.tag == W_SYM:
+            font = glyph.get(qn("w:font"), "")
+            code = glyphs.tick_code(font)
+            if code is not None:
+                printed = glyph.get(qn("w:char"), "")
+                glyph.set(qn("w:char"), f"{{{{ 'F0{code:02X}' if {condition} else '{printed}' }}}}")
+            return
+        _tick_text(p, glyph, condition)
+
+    # -- text -------------------------------------------------------------------------
+    def _section(self, f: FieldDef, found: Found, expr: str) -> None:
+        if found.hit is None:
+            return
+        label_p = self.element(found.hit.index)
+        dotted = [self.element(i) for i in range(found.hit.index + 1, found.end) if _blank(self.stream.paras[i])]
+        if dotted:
+            _loop_over(dotted[0], expr, dotted[0])
+            for extra in dotted[1:]:
+                extra.addprevious(tag_paragraph(f"{{%p if not {expr} %}}"))
+                extra.addnext(tag_paragraph("{%p endif %}"))
+            return
+        at = _leader_after_label(label_p, f.label, found)
+        if at is not None:
+            runs = runs_between(label_p, *at)
+            wrap(runs, f"{{% if {expr} %}}{{{{ {expr}[0] }}}}{{% else %}}", "{% endif %}")
+            _insert_lines(label_p, label_p, f"{expr}[1:]")
+            return
+        _insert_lines(label_p, label_p, expr)
+
+    def _value(self, f: FieldDef, found: Found, expr: str) -> None:
+        if found.hit is None:
+            return
+        label_p = self.element(found.hit.index)
+        at = _leader_after_label(label_p, f.label, found)
+        if at is not None:
+            runs = runs_between(label_p, *at)
+            wrap(runs, f"{{% if {expr} %}}{{{{ {expr} }}}}{{% else %}}", "{% endif %}")
+            return
+        dotted = [self.element(i) for i in range(found.hit.index + 1, found.end) if _blank(self.stream.paras[i])]
+        if dotted:
+            _fill_leader(dotted[0], expr)
+        else:
+            label_p.append(text_run(f"{{% if {expr} %}} {{{{ {expr} }}}}{{% endif %}}", first_text_run(label_p)))
+
+    def _lines(self, f: FieldDef, found: Found, expr: str) -> None:
+        if found.hit is None:
+            return
+        numbered = [
+            self.element(i)
+            for i in range(found.hit.index + 1, found.end)
+            if _NUMBERED_BLANK.match(self.stream.paras[i].text)
+        ]
+        for n, p in enumerate(numbered):
+            _fill_leader(p, f"{expr}[{n}]", guard=f"{expr}|length > {n}")
+        anchor = numbered[-1] if numbered else self.element(found.hit.index)
+        first = len(numbered)
+        like = anchor if numbered else self.element(found.hit.index)
+        body = answer_paragraph(like, first_text_run(like), f"{{{{ loop.index + {first} }}}}. {{{{ item }}}}")
+        anchor.addnext(tag_paragraph("{%p endfor %}"))
+        anchor.addnext(body)
+        anchor.addnext(tag_paragraph(f"{{%p for item in {expr}[{first}:] %}}"))
+
+    def _year(self, f: FieldDef, found: Found, expr: str) -> None:
+        printed = found.value
+        if not isinstance(printed, str):
+            return
+        pattern = _year_pattern(printed)
+        for p in self.elements:
+            text = raw_text(p)
+            for m in reversed(list(pattern.finditer(text))):
+                runs = runs_between(p, m.start(), m.end())
+                if runs:
+                    wrap(runs, f"{{% if {expr} %}}{{{{ {expr} }}}}{{% else %}}", "{% endif %}")
+
+    def _images(self, f: FieldDef, found: Found, expr: str) -> None:
+        if found.hit is None:
+            return
+        label_p = self.element(found.hit.index)
+        row = answer_paragraph(label_p, first_text_run(label_p), f"{{{{r row }}}}")
+        label_p.addnext(tag_paragraph("{%p endfor %}"))
+        label_p.addnext(row)
+        label_p.addnext(tag_paragraph(f"{{%p for row in {expr} %}}"))
+
+    def _repeat(self, f: FieldDef, found: Found, expr: str) -> None:
+        if not found.blocks:
+            return
+        start, end, sub = found.blocks[0]
+        first, last = self._top(start), self._top(end - 1)
+        self.fields(f.fields, sub, "w")
+        _number_block(self.element(start), f.start)
+        first.addprevious(tag_paragraph(f"{{%p for w in {expr} %}}"))
+        last.addnext(tag_paragraph("{%p endfor %}"))
+
+    def _top(self, index: int) -> etree._Element:
+        """The body-level element (paragraph or table) holding stream paragraph ``index``."""
+        el = self.element(index)
+        while el.getparent() is not None and el.getparent().tag != qn("w:body"):
+            el = el.getparent()
+        return el
+
+
+_NUMBERED_BLANK = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*(?:\.{3,}|…+|_{3,})\s*$")
+
+
+def _blank(para: Para) -> bool:
+    """A printed blank: a paragraph of leaders only."""
+    text = para.text.strip()
+    return bool(text) and not LEADER.sub("", text).strip()
+
+
+def _loop_over(dotted: etree._Element, expr: str, like: etree._Element) -> None:
+    """Replace a dotted paragraph by one paragraph per answer line (the dots
+    kept for an empty answer)."""
+    line = answer_paragraph(like, first_text_run(like), "{{ line }}")
+    for p in (
+        tag_paragraph(f"{{%p if {expr} %}}"),
+        tag_paragraph(f"{{%p for line in {expr} %}}"),
+        line,
+        tag_paragraph("{%p endfor %}"),
+        tag_paragraph("{%p else %}"),
+    ):
+        dotted.addprevious(p)
+    dotted.addnext(tag_paragraph("{%p endif %}"))
+
+
+def _insert_lines(after: etree._Element, like: etree._Element, expr: str) -> None:
+    """Answer paragraphs right after ``after`` (no printed blank to replace)."""
+    line = answer_paragraph(like, first_text_run(like), "{{ line }}")
+    after.addnext(tag_paragraph("{%p endfor %}"))
+    after.addnext(line)
+    after.addnext(tag_paragraph(f"{{%p for line in {expr} %}}"))
+
+
+def _fill_leader(p: etree._Element, expr: str, guard: str | None = None) -> None:
+    """The first leader run of ``p`` shows ``expr`` when it has a value."""
+    m = LEADER.search(raw_text(p))
+    if m is None:
+        return
+    runs = runs_between(p, m.start(), len(raw_text(p)))
+    cond = guard or expr
+    wrap(runs, f"{{% if {cond} and {expr} %}}{{{{ {expr} }}}}{{% else %}}", "{% endif %}")
+
+
+def _leader_after_label(p: etree._Element, label_text: str, found: Found) -> tuple[int, int] | None:
+    """Raw span of the dots that follow the label on its own line."""
+    text, where = visible(p)
+    key_para = _pseudo_para(text)
+    label = make_label(label_text)
+    hit = match_start(label, key_para) or match_inside(label, key_para, 0)
+    if hit is None or hit.end == 0:
+        return None
+    raw = raw_text(p)
+    after = where[hit.end - 1] + 1
+    m = LEADER.search(raw, after)
+    if m is None or raw[after : m.start()].strip(" :\t"):
+        return None
+    end = m.end()
+    while (n := LEADER.match(raw, end)) or (end < len(raw) and raw[end] in " ."):
+        end = n.end() if n else end + 1
+    return m.start(), end
+
+
+def _pseudo_para(text: str) -> Para:
+    from .locate.stream import Para as _Para
+    from .model import Paragraph
+    from .text import clean_chars, key_with_positions
+
+    key, ends = key_with_positions(clean_chars(text))
+    return _Para(0, Paragraph(()), (), "", clean_chars(text), key, tuple(ends))
+
+
+def _nth_glyph(p: etree._Element, ordinal: int) -> etree._Element | None:
+    """The ``ordinal``-th box of paragraph ``p``: a w:sym, or a w:t holding a
+    box character (its run then stands alone), in document order."""
+    found = -1
+    for el in p.iter(W_SYM, W_T):
+        if el.tag == W_SYM:
+            glyph = glyphs.symbol_glyph(el.get(qn("w:font"), ""), _code(el.get(qn("w:char"), "")))
+            found += glyph is not None and glyph.role != "bullet"
+        else:
+            symbol_run = glyphs.is_symbol_font(run_font(el.getparent()))
+            for ch in el.text or "":
+                found += _is_box_char(ch, symbol_run, run_font(el.getparent()))
+                if found == ordinal:
+                    return el
+            continue
+        if found == ordinal:
+            return el
+    return None
+
+
+def _code(char: str) -> int:
+    try:
+        return int(char, 16) & 0xFF
+    except ValueError:
+        return -1
+
+
+def _is_box_char(ch: str, symbol_run: bool, font: str) -> bool:
+    if symbol_run or "\uf000" <= ch <= "\uf0ff":
+        glyph = glyphs.symbol_glyph(font, ord(ch))
+    else:
+        glyph = glyphs.unicode_glyph(ch)
+    return glyph is not None and glyph.role != "bullet"
+
+
+def _tick_text(p: etree._Element, t: etree._Element, condition: str) -> None:
+    """A box written as a character: isolate it in its own run and write the
+    ticked character of its family when ``condition`` holds."""
+    run = t.getparent()
+    font = run_font(run)
+    symbol_run = glyphs.is_symbol_font(font)
+    start = next(pc.start for pc in pieces(p) if pc.node is t)
+    offset = next(k for k, ch in enumerate(t.text or "") if _is_box_char(ch, symbol_run, font))
+    (box_run,) = runs_between(p, start + offset, start + offset + 1)
+    box_t = box_run.find(W_T)
+    printed = box_t.text or ""
+    if symbol_run or "\uf000" <= printed <= "\uf0ff":
+        code = glyphs.tick_code(font)
+        ticked = chr(0xF000 | code) if code is not None and printed >= "\uf000" else chr(code or 0x52)
+    else:
+        ticked = glyphs.unicode_tick()
+    box_t.text = f"{{% if {condition} %}}{ticked}{{% else %}}{printed}{{% endif %}}"
+
+
+def _year_pattern(printed: str) -> re.Pattern[str]:
+    parts = []
+    for ch in printed:
+        if ch.isdigit():
+            thai = "๐๑๒๓๔๕๖๗๘๙"[int(ch)] if ch in "0123456789" else ch
+            parts.append(f"[{ch}{thai}]")
+        elif ch in "-–":
+            parts.append("[-–]")
+        elif ch == " ":
+            parts.append(r"\s*")
+        else:
+            parts.append(re.escape(ch))
+    return re.compile("".join(parts))
+
+
+def _number_block(p: etree._Element, start_label: str) -> None:
+    """The printed number after "ผลงานชิ้นที่" becomes the loop's index."""
+    raw = raw_text(p)
+    m = re.search(r"[0-9๐-๙]+", raw)
+    if m is None:
+        p.append(text_run(" {{ loop.index }}", first_text_run(p)))
+        return
+    runs = runs_between(p, m.start(), m.end())
+    runs[0].addprevious(text_run("{{ loop.index }}", runs[0]))
+    for run in runs:
+        run.getparent().remove(run)
