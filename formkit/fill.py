@@ -173,7 +173,7 @@ def _context(fields: tuple[FieldDef, ...], record: dict[str, Any], canon: dict[s
             ctx[f.name] = value.split("\n") if value else []
         elif f.kind == "repeat":
             works = [w for w in (record.get(f.name) or []) if any(_canon_fields(f.fields, w or {}).values())]
-            items = [_context(f.fields, w, c, photos) for w, c in zip(works, value)]
+            items = [_context(f.fields, w, c, photos) for w, c in zip(works, value or [])]
             ctx[f.name] = items or [_context(f.fields, {}, _canon_fields(f.fields, {}), photos)]
         elif f.kind == "images":
             runs = [photos.run(_photo_path(p)) for p in record.get(f.name) or []]

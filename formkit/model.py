@@ -12,7 +12,7 @@ its own, so row/column positions stay true to the printed grid.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 
@@ -80,12 +80,16 @@ class Paragraph:
     """A paragraph: its inlines in order, its style id and list numbering.
 
     ``numbered`` is True when Word numbers the paragraph itself (``w:numPr``):
-    the printed "1." is then not part of the text.
+    the printed "1." is then not part of the text. ``ref`` is the paragraph's
+    position among its part's paragraphs in XML order, kept only when the
+    reader is asked for it (fill needs it to find the paragraph again); it
+    takes no part in comparisons.
     """
 
     inlines: tuple[Inline, ...]
     style: str | None = None
     numbered: bool = False
+    ref: int = field(default=-1, compare=False)
 
     @property
     def text(self) -> str:
@@ -101,7 +105,9 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """A table cell placed on the table grid."""
+    """A table cell placed on the table grid. A cell that continues a
+    vertical merge has ``merged=True`` and keeps whatever blocks Word left in
+    it (usually one empty paragraph)."""
 
     blocks: tuple[Block, ...]
     col: int

@@ -29,7 +29,7 @@ from formkit.reader_styles import Styles
 
 __all__ = ["read_document"]
 
-_BODY = qn("w:body")
+_BODY, _P = qn("w:body"), qn("w:p")
 _STORY_RELS = {"header": REL_HEADER, "footer": REL_FOOTER}
 
 
@@ -88,7 +88,7 @@ class ImageCache:
         return self._images[target]
 
 
-def read_document(pkg: PackageLike) -> Document:
+def read_document(pkg: PackageLike, refs: bool = False) -> Document:
     """Read a .docx package into an immutable :class:`~formkit.model.Document`.
 
     Body blocks come in document order. Headers and footers are the parts
@@ -106,8 +106,10 @@ def read_document(pkg: PackageLike) -> Document:
     styles = _styles(pkg, rels)
     images = ImageCache(pkg)
 
-    body_reader = StoryReader(main, styles, images)
-    body_el = pkg.xml(main).find(_BODY)
+    root = pkg.xml(main)
+    index = {el: n for n, el in enumerate(root.iter(_P))} if refs else None
+    body_reader = StoryReader(main, styles, images, index)
+    body_el = root.find(_BODY)
     body = body_reader.read(body_el if body_el is not None else ())
 
     tracked = body_reader.tracked

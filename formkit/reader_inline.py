@@ -56,11 +56,12 @@ class ParagraphBuilder:
     (never across a symbol, checkbox, image or break). Text boxes anchored in
     the paragraph are collected for the walker to read after it."""
 
-    __slots__ = ("inlines", "numbered", "style", "text", "textboxes")
+    __slots__ = ("inlines", "numbered", "ref", "style", "text", "textboxes")
 
-    def __init__(self, style: str | None, numbered: bool) -> None:
+    def __init__(self, style: str | None, numbered: bool, ref: int = -1) -> None:
         self.style = style
         self.numbered = numbered
+        self.ref = ref
         self.inlines: list[Inline] = []
         self.text: list[str] = []
         self.textboxes: list[etree._Element] = []
@@ -74,7 +75,7 @@ class ParagraphBuilder:
 
     def build(self) -> Paragraph:
         self._flush()
-        return Paragraph(tuple(self.inlines), self.style, self.numbered)
+        return Paragraph(tuple(self.inlines), self.style, self.numbered, self.ref)
 
     def _flush(self) -> None:
         if self.text:

@@ -99,8 +99,11 @@ class StoryReader:
     type, relationship id) in document order).
     """
 
-    def __init__(self, part: str, styles: Styles, images: ImageSource) -> None:
+    def __init__(
+        self, part: str, styles: Styles, images: ImageSource, refs: dict[etree._Element, int] | None = None
+    ) -> None:
         self.part = part
+        self._refs = refs
         self.tracked = False
         self.comment_ids: set[object] = set()
         self.section_refs: list[tuple[str, str, str]] = []
@@ -189,7 +192,8 @@ class StoryReader:
                 self._section(prop, table)
         if numbered is None:
             numbered = self._styles.numbered(style)
-        self._para = ParagraphBuilder(style, numbered)
+        ref = self._refs.get(el, -1) if self._refs is not None else -1
+        self._para = ParagraphBuilder(style, numbered, ref)
         self._para_style = style
         self._push(iter(el), _PARAGRAPH, self._end_paragraph)
 

@@ -88,7 +88,7 @@ def _derive(form: FormDef, data: bytes, name: str) -> Template:
     from .xmlsafe import parse_xml
 
     with open_package(data, name) as pkg:
-        model = convert_document(read_document(pkg))
+        model = convert_document(read_document(pkg, refs=True))
         recognize(model, formdefs.load_all(form.folder.parent), form)
         located = locate(form, model)
         main = pkg.main_part

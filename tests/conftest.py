@@ -40,3 +40,9 @@ def convert(soffice: str, files: list[Path], target: str, outdir: Path, profile:
     missing = [p for p in out if not p.exists()]
     assert not missing, f"LibreOffice did not write {missing}"
     return out
+
+
+def expected_samples() -> list[Path]:
+    """The expected-JSON files of the samples: a .json with a .docx beside it
+    (record-*.json files are fill inputs, not expectations)."""
+    return sorted(p for p in (ROOT / "samples").glob("*/*.json") if p.with_suffix(".docx").exists())

@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from formkit.cli import main
+from tests.conftest import expected_samples
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED = sorted((ROOT / "samples").glob("*/*.json"))
+EXPECTED = expected_samples()
 
 
 @pytest.fixture(scope="module")
