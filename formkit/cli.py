@@ -94,6 +94,53 @@ def parse_cmd(inputs: tuple[str, ...], form: str | None, output: str | None, fmt
         raise FileFailed(f"{failed} of {len(files)} file(s) failed")
 
 
+@main.command("fill")
+@click.argument("form")
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The filled .docx to write.")
+@click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form instead of the shipped one.")
+def fill_cmd(form: str, data: str, output: str, original: str | None) -> None:
+    """Fill FORM's original from the record in DATA (.json or .yaml)."""
+    from .fill import Filler
+    from .records import read_record
+
+    definition = _load_form(form)
+    try:
+        record = read_record(data, definition)
+        Filler(definition, Path(original) if original else None).fill(record, output)
+    except FormkitError as exc:
+        raise FileFailed(f"{exc} [{exc.code}]") from None
+    click.echo(f"formkit: wrote {output}", err=True)
+
+
+@main.command("bulk")
+@click.argument("form")
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), help="Folder for the filled documents.")
+@click.option("--zip", "zip_path", type=click.Path(dir_okay=False), help="Write one .zip archive instead of a folder.")
+@click.option("--name", "pattern", default="{office}-{form}.docx", show_default=True, help="File name pattern from the record's fields, {form} and {row}.")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: all cores).")
+@click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form.")
+def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int, original: str | None) -> None:
+    """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
+    from .bulk import default_jobs, run_bulk
+
+    if bool(out_dir) == bool(zip_path):
+        raise click.UsageError("give exactly one of -o DIR and --zip OUT.zip")
+    definition = _load_form(form)
+    try:
+        outcome = run_bulk(
+            definition, Path(data), Path(out_dir) if out_dir else None, Path(zip_path) if zip_path else None,
+            pattern, jobs or default_jobs(), original,
+        )
+    except FormkitError as exc:
+        raise FileFailed(f"{exc} [{exc.code}]") from None
+    total = outcome.written + outcome.failed
+    click.echo(f"formkit: {total} row(s): {outcome.written} written, {outcome.failed} failed", err=True)
+    if outcome.failed:
+        raise FileFailed(f"{outcome.failed} of {total} row(s) failed")
+
+
 @main.command("inspect")
 @click.argument("file")
 @click.option("--form", "form", metavar="FORM", help="Read as this form.")

@@ -1,0 +1,143 @@
+"""fill: the original filled from records, everything else left as printed,
+and parse(fill(r)) == canonical(r)."""
+from __future__ import annotations
+
+import io
+import json
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from formkit import forms
+from formkit.cli import main
+from formkit.fill import Filler
+from formkit.locate.stream import build
+from formkit.model import Paragraph
+from formkit.ns import qn
+from formkit.parse import parse_file, read_model
+from formkit.records import read_record
+from tests.conftest import ROOT
+
+RECORDS = sorted(p for p in (ROOT / "samples").glob("*/record-*") if p.suffix in (".json", ".yaml", ".yml"))
+FORM_12, FORM_31 = forms.load("esao-1-2"), forms.load("esao-3-1")
+
+
+def png(colour: int, width: int = 40, height: int = 30) -> bytes:
+    raw = b"".join(b"\x00" + bytes([colour, 255 - colour, 90]) * width for _ in range(height))
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def fill_bytes(filler: Filler, record: dict) -> tuple[bytes, dict]:
+    buf = io.BytesIO()
+    canon = filler.render(record, buf)
+    return buf.getvalue(), canon
+
+
+def static_texts(data: bytes) -> list[str]:
+    return [p.text for p in build(read_model(data, "x").body).paras]
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_sample_record_round_trips_through_the_cli(path: Path, tmp_path: Path) -> None:
+    form = path.parent.name
+    out = tmp_path / "filled.docx"
+    result = CliRunner().invoke(main, ["fill", form, str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    record = read_record(path, forms.load(form))
+    parsed = parse_file(out)
+    assert parsed.error is None and parsed.form == form
+    assert parsed.record == Filler(forms.load(form)).canonical(record)
+    # what the record said comes back as said (photos as their digests)
+    for key, value in record.items():
+        if key != "works":
+            assert parsed.record[key] == value, key
+    for given, got in zip(record.get("works", []), parsed.record.get("works", [])):
+        assert {k: v for k, v in got.items() if k != "photos"} == {k: v for k, v in given.items() if k != "photos"}
+        assert len(got["photos"]) == len(given["photos"])
+
+
+@pytest.mark.parametrize("form", [FORM_12, FORM_31], ids=lambda f: f.id)
+def test_an_empty_record_changes_no_text(form: forms.FormDef) -> None:
+    data, canon = fill_bytes(Filler(form), {})
+    assert static_texts(data) == static_texts(form.original.read_bytes())
+    assert parse_file(data, "x").record == canon
+
+
+def test_answers_keep_everything_else_as_printed() -> None:
+    record = {"level": 3, "process": "ก & ข\nค < ง", "problems": "\"อุปสรรค\"", "suggestions": "ข้อเสนอ",
+              "evidence": {"km_plan": True}, "other_evidence": ["หนึ่ง", "สอง", "สาม"]}
+    data, canon = fill_bytes(Filler(FORM_12), record)
+    filled = static_texts(data)
+    original = [t for t in static_texts(FORM_12.original.read_bytes()) if t.strip(" .")]
+    answers = {"ก & ข", "ค < ง", "\"อุปสรรค\"", "ข้อเสนอ"}
+    it = iter(filled)
+    for text in original:  # every printed line is still there, in order (dots may carry an answer)
+        head = text.split("....")[0].rstrip()
+        assert any(t.startswith(head) for t in it), text
+    assert answers <= set(filled)
+    assert parse_file(data, "x").record == canon
+
+
+def _document_xml(data: bytes) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return etree.fromstring(zf.read("word/document.xml"))
+
+
+def test_ticks_use_the_box_family_and_runs_carry_complex_script_properties() -> None:
+    data, _ = fill_bytes(Filler(FORM_12), {"level": 4, "evidence": {"action_plan": True, "other": True}, "process": "คำตอบ"})
+    root = _document_xml(data)
+    syms = [(s.get(qn("w:font")), s.get(qn("w:char"))) for s in root.iter(qn("w:sym"))]
+    assert [c for f, c in syms if f == "Wingdings 2"] == ["F0A3", "F052", "F0A3", "F0A3", "F0A3"]
+    assert [c for f, c in syms if f == "Wingdings" and c != "F06C"] == ["F0FE", "F072", "F072", "F0FE"]
+    answer_runs = [t.getparent() for t in root.iter(qn("w:t")) if t.text == "คำตอบ"]
+    assert answer_runs
+    for run in answer_runs:
+        fonts = run.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        assert fonts is not None and fonts.get(qn("w:cs")) == "TH SarabunPSK"
+        assert run.find(f"{qn('w:rPr')}/{qn('w:szCs')}") is not None
+        assert run.find(f"{qn('w:rPr')}/{qn('w:b')}") is None
+
+
+def test_multi_line_answers_become_paragraphs() -> None:
+    data, _ = fill_bytes(Filler(FORM_12), {"process": "บรรทัดหนึ่ง\nบรรทัดสอง\n\nบรรทัดสาม"})
+    texts = static_texts(data)
+    at = texts.index("บรรทัดหนึ่ง")
+    assert texts[at : at + 3] == ["บรรทัดหนึ่ง", "บรรทัดสอง", "บรรทัดสาม"]
+
+
+def test_works_photos_two_per_row_scaled_to_the_page(tmp_path: Path) -> None:
+    photos = []
+    for n in range(5):
+        photos.append(tmp_path / f"p{n}.png")
+        photos[-1].write_bytes(png(40 * n, 40, 30))
+    work = {"title": "ระบบ", "group": "กลุ่มนิเทศ", "method": "ขั้นตอน", "photos": [str(p) for p in photos]}
+    record = {"works": [work, {**work, "title": "ระบบสอง", "photos": []}], "office": "สพป.ทดสอบ", "fiscal_year": "2565 - 2566"}
+    data, canon = fill_bytes(Filler(FORM_31), record)
+    doc = read_model(data, "x")
+    rows = [p for p in build(doc.body).paras if any(type(i).__name__ == "Image" for i in p.paragraph.inlines)]
+    assert [sum(type(i).__name__ == "Image" for i in p.paragraph.inlines) for p in rows] == [2, 2, 1]
+    extents = [int(e.get("cx")) for e in _document_xml(data).iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")]
+    assert len(set(extents)) == 1 and 2_000_000 < extents[0] < 3_100_000  # half of an A4 text width
+    parsed = parse_file(data, "x").record
+    assert parsed == canon
+    assert [w["title"] for w in parsed["works"]] == ["ระบบ", "ระบบสอง"]
+    assert parsed["office"] == "สพป.ทดสอบ" and parsed["fiscal_year"] == "2565 - 2566"
+    texts = static_texts(data)
+    assert [t for t in texts if t.startswith("ผลงานชิ้นที่")] == ["ผลงานชิ้นที่ 1", "ผลงานชิ้นที่ 2"]
+
+
+def test_fill_reports_bad_data_naming_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"level": 9, "evidnce": {}}), "utf-8")
+    result = CliRunner().invoke(main, ["fill", "esao-1-2", str(bad), "-o", str(tmp_path / "x.docx")])
+    assert result.exit_code == 1
+    assert "level" in result.stderr and "evidnce" in result.stderr and "bad.json" in result.stderr
+    assert not (tmp_path / "x.docx").exists()
