@@ -128,7 +128,9 @@ def _canon(f: FieldDef, value: Any) -> Any:
         return int(value) if value not in (None, "") else None
     if kind == "section":
         return kinds.section_value(str(value or ""))
-    if kind in ("value", "header"):
+    if kind == "value":  # written on the label's line, where a leading colon reads as punctuation
+        return kinds.value_value(kinds.strip_lead(str(value or "")))
+    if kind == "header":
         return kinds.value_value(str(value or ""))
     if kind == "year":
         return kinds.year_value(str(value)) if value else None

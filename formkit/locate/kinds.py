@@ -48,9 +48,9 @@ def span_text(stream: Stream, hit: Hit, stop: Hit | None) -> tuple[str, str]:
     paras = stream.paras
     label_para = paras[hit.index]
     if stop is not None and stop.index == hit.index:
-        return label_para.text[hit.end : stop.start], label_para.where
+        return strip_lead(label_para.text[hit.end : stop.start]), label_para.where
     end = span_end(stream, hit, stop)
-    parts = [label_para.text[hit.end :]]
+    parts = [strip_lead(label_para.text[hit.end :])]
     parts.extend(p.text for p in paras[hit.index + 1 : end])
     last = paras[max(end - 1, hit.index)]
     where = label_para.where if last is label_para else f"{label_para.where} .. {last.where}"
@@ -97,8 +97,13 @@ def _next_cell(stream: Stream, index: int, stop: Hit | None) -> tuple[int, int] 
 _LEAD = re.compile(r"^[\s:：]+")
 
 
+def strip_lead(text: str) -> str:
+    """The rest of a label's line without the colon or spaces after the label."""
+    return _LEAD.sub("", text)
+
+
 def section_value(raw: str) -> str:
-    return normalize(_LEAD.sub("", raw))
+    return normalize(raw)
 
 
 def value_value(raw: str) -> str:
@@ -113,7 +118,7 @@ def lines_value(raw: str, ignore: tuple[str, ...]) -> list[str]:
     lines and printed fillers ("ฯลฯ") dropped."""
     skip = {match_key(i) for i in ignore}
     out = []
-    for line in _LEAD.sub("", raw).split("\n"):
+    for line in raw.split("\n"):
         text = normalize_line(_NUMBER.sub("", normalize_line(line)))
         if text and match_key(text) not in skip:
             out.append(text)
