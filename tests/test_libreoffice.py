@@ -63,3 +63,37 @@ def test_sample_saved_by_libreoffice_parses_the_same(expected: Path, resaved: di
     got = parse_file(resaved[f"{expected.parent.name}/{expected.stem}"])
     assert got.error is None and got.form == want["form"]
     assert got.record == want["record"]
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
+    """Every sample record filled into its form."""
+    from formkit import forms
+    from formkit.fill import Filler
+    from formkit.records import read_record
+
+    tmp = tmp_path_factory.mktemp("filled")
+    out: dict[str, tuple[Path, dict]] = {}
+    for path in sorted((ROOT / "samples").glob("*/record-*")):
+        form = forms.load(path.parent.name)
+        target = tmp / f"{path.parent.name}__{path.stem}.docx"
+        canon = Filler(form).fill(read_record(path, form), target)
+        out[target.stem] = (target, canon)
+    assert out
+    return out
+
+
+def test_filled_documents_survive_libreoffice(filled: dict[str, tuple[Path, dict]], soffice: str, tmp_path: Path) -> None:
+    """docx -> docx and docx -> odt -> docx keep every answer; every filled
+    document converts to PDF."""
+    files = [path for path, _ in filled.values()]
+    pdfs = convert(soffice, files, "pdf", tmp_path / "pdf", tmp_path / "profile")
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+    resaved = convert(soffice, files, "docx:MS Word 2007 XML", tmp_path / "docx", tmp_path / "profile")
+    odts = convert(soffice, files, "odt", tmp_path / "odt", tmp_path / "profile")
+    back = convert(soffice, odts, "docx:MS Word 2007 XML", tmp_path / "back", tmp_path / "profile")
+    for (name, (_, canon)), again, via_odt in zip(filled.items(), resaved, back):
+        for copy in (again, via_odt):
+            result = parse_file(copy)
+            assert result.error is None, (name, result.error)
+            assert result.record == canon, (name, copy)
