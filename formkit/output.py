@@ -13,20 +13,20 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 
 @contextmanager
-def atomic_write(path: str | os.PathLike[str], *, encoding: str = "utf-8", newline: str | None = None) -> Iterator[IO[str]]:
+def _atomic(path: str | os.PathLike[str], mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
     """Open a temp file beside ``path``; rename it over ``path`` on success,
-    remove it on any failure or interrupt."""
+    remove it on any failure or interrupt (Ctrl-C included)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
+        with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -39,24 +39,16 @@ def atomic_write(path: str | os.PathLike[str], *, encoding: str = "utf-8", newli
         raise
 
 
-@contextmanager
-def atomic_write_bytes(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
-    """Binary twin of :func:`atomic_write`."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+def atomic_write(
+    path: str | os.PathLike[str], *, encoding: str = "utf-8", newline: str | None = None
+) -> AbstractContextManager[IO[str]]:
+    """A text file written atomically (see :func:`_atomic`)."""
+    return _atomic(path, "w", encoding=encoding, newline=newline)
+
+
+def atomic_write_bytes(path: str | os.PathLike[str]) -> AbstractContextManager[IO[bytes]]:
+    """A binary file written atomically."""
+    return _atomic(path, "wb")
 
 
 def to_json(obj: Any, indent: int | None = 2) -> str:

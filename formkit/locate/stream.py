@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Block, Break, Checkbox, Image, Paragraph, Table, Text
+from ..model import Block, Checkbox, Image, Paragraph, Table
 from ..text import clean_chars, key_with_positions
 
 Container = tuple[int, ...]
@@ -43,13 +43,7 @@ class Para:
 def paragraph_text(par: Paragraph) -> str:
     """Character-clean text of a paragraph: text and line breaks; boxes,
     symbols and images left out."""
-    parts: list[str] = []
-    for item in par.inlines:
-        if isinstance(item, Text):
-            parts.append(item.text)
-        elif isinstance(item, Break):
-            parts.append("\n")
-    return clean_chars("".join(parts))
+    return clean_chars(par.text)
 
 
 @dataclass(slots=True)
