@@ -94,6 +94,45 @@ def parse_cmd(inputs: tuple[str, ...], form: str | None, output: str | None, fmt
         raise FileFailed(f"{failed} of {len(files)} file(s) failed")
 
 
+@main.command("score")
+@click.argument("inputs", nargs=-1, required=True, metavar="RECORDS...")
+@click.option("--judgments", type=click.Path(dir_okay=False), help="The committee's judgments (.jsonl or .csv).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one record, jsonl for several.")
+def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None, fmt: str | None) -> None:
+    """Score parse output (json/jsonl, '-' for stdin) or Word files by the rubric."""
+    from .score import JudgmentsError, run_score
+
+    try:
+        failed = run_score(inputs, judgments, output, fmt)
+    except JudgmentsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--judgments") from None
+    except OSError as exc:
+        raise click.UsageError(f"{exc.filename}: cannot be read ({exc.strerror})") from None
+    if failed:
+        raise FileFailed(f"{failed} record(s) could not be scored")
+
+
+@main.command("report")
+@click.argument("inputs", nargs=-1, required=True, metavar="RESULTS...")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for report.xlsx and report.html.")
+@click.option("--judgments", type=click.Path(dir_okay=False), help="The committee's judgments, when RESULTS are parse output.")
+@click.option("--title", default="formkit: committee report", show_default=True, help="The report's title.")
+def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, title: str) -> None:
+    """The committee's overview of a batch: an .xlsx workbook and one HTML page."""
+    from .report import run_report
+    from .score import JudgmentsError
+
+    try:
+        failed = run_report(inputs, judgments, Path(out_dir), title)
+    except JudgmentsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--judgments") from None
+    except OSError as exc:
+        raise click.UsageError(f"{exc.filename}: cannot be read ({exc.strerror})") from None
+    if failed:
+        raise FileFailed(f"{failed} record(s) could not be scored (listed in the report)")
+
+
 @main.command("fill")
 @click.argument("form")
 @click.argument("data", type=click.Path(dir_okay=False))

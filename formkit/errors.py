@@ -27,6 +27,8 @@ ERROR_CODES: dict[str, str] = {
     "conversion-failed": "LibreOffice could not convert the file (damaged, or not a Word/OpenDocument/RTF document)",
     "conversion-timeout": "LibreOffice did not finish converting the file within the time limit and was stopped",
     "bad-data": "a data file for fill or bulk cannot be read, or a record in it does not fit the form",
+    "bad-input": "an input to score or report is not a parse or score result (not JSON, or without the result's keys)",
+    "no-rubric": "the form has no rubric section in its form.yaml, so its records cannot be scored",
 }
 
 

@@ -30,6 +30,7 @@ def _atomic(path: str | os.PathLike[str], mode: str, **kwargs: Any) -> Iterator[
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -37,6 +38,12 @@ def _atomic(path: str | os.PathLike[str], mode: str, **kwargs: Any) -> Iterator[
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write(

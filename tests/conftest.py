@@ -46,3 +46,16 @@ def expected_samples() -> list[Path]:
     """The expected-JSON files of the samples: a .json with a .docx beside it
     (record-*.json files are fill inputs, not expectations)."""
     return sorted(p for p in (ROOT / "samples").glob("*/*.json") if p.with_suffix(".docx").exists())
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Headless Chromium for the HTML report's browser test; fails in CI
+    (CI=true) when missing, skips on a developer machine."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "Chromium is missing: bash tests/run.sh installs it (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

@@ -1,0 +1,388 @@
+"""Scoring: every rubric row of both forms, the work-counting rules, the
+committee's judgments (reading, matching, mismatches), the text proposal,
+``agrees``, and the ``score`` command's inputs, formats and exit codes."""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from formkit import forms, rubric
+from formkit.cli import main
+from formkit.errors import FormkitError
+from formkit.score import (
+    JudgmentRow,
+    JudgmentsError,
+    match_judgments,
+    parse_bool,
+    read_judgments,
+    score_items,
+    score_result,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+S12 = ROOT / "samples" / "esao-1-2"
+S31 = ROOT / "samples" / "esao-3-1"
+PHOTO = {"sha256": "0" * 64, "media_type": "image/png"}
+ALL = (True, True, True, True)
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def work(title: str = "ผลงาน", group: str = "อำนวยการ", method: str = "วิธีการ", photos: int = 4) -> dict[str, Any]:
+    return {"title": title, "group": group, "method": method, "background": "", "photos": [PHOTO] * photos}
+
+
+def envelope(form: str, record: dict[str, Any], file: str = "x.docx") -> dict[str, Any]:
+    return {"file": file, "form": form, "record": record, "warnings": [], "error": None}
+
+
+def works_record(works: list[dict[str, Any]], level: int | None = None, ticked: bool = True) -> dict[str, Any]:
+    return {"level": level, "evidence": {"works_detail": ticked}, "works": works}
+
+
+def esao12(process: str = "", level: int | None = None, **boxes: bool) -> dict[str, Any]:
+    evidence = {"action_plan": False, "km_plan": False, "km_report": False, "other": False, **boxes}
+    return {"level": level, "process": process, "problems": "", "suggestions": "", "evidence": evidence,
+            "other_evidence": []}
+
+
+# -- esao-3-1: works ----------------------------------------------------------
+
+GROUPS = ["อำนวยการ", "นโยบายและแผน", "บริหารงานบุคคล", "ส่งเสริมการจัดการศึกษา", "นิเทศ ติดตามและประเมินผล"]
+
+
+@pytest.mark.parametrize("n, level", [(5, 5), (4, 4), (3, 3), (2, 2), (1, 1), (0, 1)])
+def test_every_works_row(n: int, level: int) -> None:
+    record = works_record([work(f"ผลงาน {i}", GROUPS[i]) for i in range(n)])
+    outcome = rubric.evaluate(forms.load("esao-3-1"), record)
+    assert (outcome.level, outcome.basis) == (level, "rubric")
+    assert outcome.reasons[0].startswith(f"{n} of {n} work(s) count, from {n} distinct group(s): level {level}")
+
+
+def test_more_works_than_groups_is_capped_by_the_groups() -> None:
+    record = works_record([work(f"w{i}", GROUPS[i % 3]) for i in range(6)])
+    outcome = rubric.evaluate(forms.load("esao-3-1"), record)
+    assert outcome.level == 3
+    assert any("same as work 1's" in r for r in outcome.reasons)
+
+
+def test_prefixed_group_names_are_one_group() -> None:
+    names = ["กลุ่มนโยบายและแผน", "นโยบายและแผน", "หน่วย นโยบาย และแผน", "ศูนย์นโยบายและแผน", "กลุ่ม  นโยบายและแผน"]
+    record = works_record([work(f"w{i}", g) for i, g in enumerate(names)])
+    outcome = rubric.evaluate(forms.load("esao-3-1"), record)
+    assert outcome.level == 1 and "from 1 distinct group(s)" in outcome.reasons[0]
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("กลุ่มอำนวยการ", "อำนวยการ", True),
+    ("หน่วยตรวจสอบภายใน", "ตรวจสอบภายใน", True),
+    ("ศูนย์ ICT", "ict", True),
+    ("กลุ่ม ๑", "กลุ่ม 1", True),
+    ("กลุ่ม 1", "กลุ่ม 2", False),
+    ("งานนโยบาย", "นโยบาย", False),          # only the three prefixes are dropped
+])
+def test_group_key(a: str, b: str, same: bool) -> None:
+    prefixes = forms.load("esao-3-1").rubric["group_prefixes"]
+    assert (rubric.group_key(a, prefixes) == rubric.group_key(b, prefixes)) is same
+
+
+@pytest.mark.parametrize("broken, why", [
+    (work(photos=3), "3 photos, at least 4 needed"),
+    (work(photos=0), "0 photos, at least 4 needed"),
+    (work(title=""), "no title"),
+    (work(group=""), "no group"),
+    (work(method="  "), "no method"),
+    (work(group="กลุ่ม"), "names no group"),
+])
+def test_a_work_that_does_not_count_says_why(broken: dict[str, Any], why: str) -> None:
+    record = works_record([work("a", GROUPS[0]), work("b", GROUPS[1]), broken])
+    outcome = rubric.evaluate(forms.load("esao-3-1"), record)
+    assert outcome.level == 2
+    assert any(r.startswith("work 3") and "does not count" in r and why in r for r in outcome.reasons)
+
+
+def test_photo_shortfall_and_unticked_box_are_missing_evidence() -> None:
+    record = works_record([work("a", photos=2)], ticked=False)
+    outcome = rubric.evaluate(forms.load("esao-3-1"), record)
+    assert any("2 of 4 photos" in m for m in outcome.missing)
+    assert any("(works_detail) not ticked" in m for m in outcome.missing)
+
+
+def test_the_samples_score_as_their_works_say() -> None:
+    levels = {p.stem: score_result(json.loads(p.read_text("utf-8"))).level
+              for p in S31.glob("*.json") if p.with_suffix(".docx").exists()}
+    # three-works ticks 3, but work 2 has only 2 photos: level 2
+    assert levels == {"blank": 1, "five-works-vml": 5, "libreoffice": 2, "one-work": 1, "partly-filled": 1,
+                      "three-works": 2}
+
+
+# -- esao-1-2: judgments ------------------------------------------------------
+
+@pytest.mark.parametrize("done, clear, level", [
+    (ALL, (True, True, True, True), 5),
+    (ALL, (True, True, True, False), 4),
+    (ALL, (False, True, False, True), 3),
+    (ALL, (False, False, True, False), 2),
+    (ALL, (False, False, False, False), 1),
+    ((True, True, False, True), (True, True, True, True), 1),
+    ((False, False, False, False), (False, False, False, False), 1),
+])
+def test_every_judgments_row(done: tuple[bool, ...], clear: tuple[bool, ...], level: int) -> None:
+    outcome = rubric.evaluate(forms.load("esao-1-2"), esao12(), rubric.Judgment(done, clear))
+    assert (outcome.level, outcome.basis) == (level, "judgments")
+    if not all(done):
+        assert any("not carried out" in r for r in outcome.reasons[1:])
+
+
+def test_a_clear_mark_on_a_consideration_not_carried_out_does_not_count() -> None:
+    outcome = rubric.evaluate(forms.load("esao-1-2"), esao12(),
+                              rubric.Judgment((True, True, True, True), (True, False, False, False)))
+    assert outcome.level == 2
+
+
+# -- esao-1-2: the proposal from the text --------------------------------------
+
+FULL = ("1) จัดทำแผนพัฒนาบุคลากรรายบุคคล (ID Plan) ครบทุกคน\n"
+        "2) ทุกกลุ่มจัดกิจกรรม KM และ PLC เดือนละ 1 ครั้ง\n"
+        "3) พัฒนาห้องสมุดดิจิทัลเป็นแหล่งเรียนรู้ ใช้ต่อเนื่องทุกวัน\n"
+        "4) ส่งเสริมการทำวิจัยในงานประจำ (R2R) ทุกกลุ่ม")
+
+
+def test_auto_proposes_from_passages_and_ticked_boxes() -> None:
+    record = esao12(FULL, action_plan=True, km_plan=True, km_report=True)
+    outcome = rubric.evaluate(forms.load("esao-1-2"), record)
+    assert (outcome.level, outcome.basis) == (5, "auto")
+    assert outcome.reasons[0].startswith("PROPOSAL, not a committee judgment: level 5")
+    assert "process line 4 «4) ส่งเสริมการทำวิจัย" in outcome.reasons[4]
+    assert "km_plan ticked" in outcome.reasons[2]
+    assert outcome.reasons[-1].startswith("supporting documents: action_plan ticked")
+
+
+def test_auto_without_supporting_boxes_finds_nothing_clear() -> None:
+    outcome = rubric.evaluate(forms.load("esao-1-2"), esao12(FULL))
+    assert outcome.level == 1
+    assert all("addressed, not clear" in r for r in outcome.reasons[1:5])
+    assert len(outcome.missing) == 3
+
+
+def test_auto_counts_a_named_document_as_support_and_reads_negations() -> None:
+    record = esao12(FULL.replace("4) ส่งเสริมการทำวิจัยในงานประจำ (R2R) ทุกกลุ่ม", "4) ยังไม่ได้นำกระบวนการวิจัยมาใช้"),
+                    km_plan=True)
+    record["other_evidence"] = ["บันทึกการใช้ห้องสมุดดิจิทัล"]
+    outcome = rubric.evaluate(forms.load("esao-1-2"), record)
+    assert "not done: process line 4" in outcome.reasons[4] and "says it was not" in outcome.reasons[4]
+    assert "document «บันทึกการใช้ห้องสมุดดิจิทัล»" in outcome.reasons[3]
+    assert outcome.level == 1
+
+
+def test_auto_with_three_clear_proposes_four() -> None:
+    vague = FULL.replace("ใช้ต่อเนื่องทุกวัน", "")           # consideration 3: no number, no frequency
+    outcome = rubric.evaluate(forms.load("esao-1-2"), esao12(vague, action_plan=True, km_plan=True, km_report=True))
+    assert outcome.level == 4 and "not specific" in outcome.reasons[3]
+
+
+# -- rubric data: checked, and generic -------------------------------------------
+
+def test_shipped_rubrics_are_valid() -> None:
+    for form in forms.load_all():
+        rubric.check(form)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"kind": "votes"}, "rubric kind 'votes'"),
+    ({"levels": [{"level": 5, "min_photos": 3}, {"level": 1, "otherwise": True}]}, "unknown condition 'min_photos'"),
+    ({"levels": [{"level": 5, "min_works": 5}]}, "exactly one row needs otherwise"),
+    ({"field": "pictures"}, "'pictures' is not a field"),
+    ({"evidence": {"field": "evidence", "required": ["nope"]}}, "no box 'nope'"),
+])
+def test_a_wrong_rubric_fails_loudly(change: dict[str, Any], message: str) -> None:
+    form = forms.load("esao-3-1")
+    broken = dataclasses.replace(form, rubric={**form.rubric, **change})
+    with pytest.raises(FormkitError, match=message) as info:
+        rubric.check(broken)
+    assert info.value.code == "bad-form-definition"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"considerations": [{"name": "x", "keywords": ["k"], "boxes": ["km_plann"]}]}, "no box 'km_plann'"),
+    ({"considerations": [{"name": "x"}]}, "needs name and keywords"),
+    ({"auto": {"passages": ["proces"]}}, "'proces' is not a field"),
+    ({"auto": {}}, "auto: needs passages"),
+])
+def test_a_wrong_judgments_rubric_fails_loudly(change: dict[str, Any], message: str) -> None:
+    form = forms.load("esao-1-2")
+    with pytest.raises(FormkitError, match=message):
+        rubric.check(dataclasses.replace(form, rubric={**form.rubric, **change}))
+
+
+def test_a_new_rubric_of_the_same_kind_needs_no_python() -> None:
+    form = forms.load("esao-3-1")
+    lenient = dataclasses.replace(form, rubric={
+        **form.rubric, "counts_when": {"filled": ["title"], "at_least": {"photos": 1}},
+        "levels": [{"level": 3, "min_works": 2}, {"level": 1, "otherwise": True}]})
+    rubric.check(lenient)
+    record = works_record([work("a", group="", photos=1), work("b", method="", photos=1)])
+    assert rubric.evaluate(lenient, record).level == 3
+    assert rubric.evaluate(form, record).level == 1
+
+
+def test_a_form_without_rubric_is_not_scored() -> None:
+    form = forms.load("esao-3-1")
+    with pytest.raises(FormkitError) as info:
+        rubric.evaluate(dataclasses.replace(form, rubric={}), works_record([]))
+    assert info.value.code == "no-rubric"
+
+
+# -- agrees, failed results --------------------------------------------------------
+
+@pytest.mark.parametrize("ticked, agrees", [(2, True), (4, False), (None, None)])
+def test_agrees(ticked: int | None, agrees: bool | None) -> None:
+    record = works_record([work("a", GROUPS[0]), work("b", GROUPS[1])], level=ticked)
+    score = score_result(envelope("esao-3-1", record)).as_dict()
+    assert (score["self_assessed"], score["level"], score["agrees"]) == (ticked, 2, agrees)
+    assert list(score) == ["file", "form", "office", "self_assessed", "level", "basis", "reasons", "agrees"]
+
+
+def test_a_failed_parse_is_listed_not_scored() -> None:
+    failed = {"file": "bad.docx", "form": None, "record": None, "warnings": [],
+              "error": {"code": "corrupt", "message": "bad.docx: the zip is damaged"}}
+    score = score_result(failed).as_dict()
+    assert score["level"] is None and score["basis"] is None and score["agrees"] is None
+    assert score["reasons"] == ["not scored: the file could not be parsed: bad.docx: the zip is damaged [corrupt]"]
+
+
+def test_parse_warnings_are_kept_in_the_reasons() -> None:
+    result = json.loads((S12 / "multiple-levels.json").read_text("utf-8"))
+    score = score_result(result)
+    assert score.self_assessed is None and score.agrees is None
+    assert any(r.startswith("parse warning: ") and "[multiple-levels-ticked]" in r for r in score.reasons)
+
+
+# -- judgments files and matching --------------------------------------------------
+
+@pytest.mark.parametrize("spelled, value", [
+    ("true", True), ("TRUE", True), ("1", True), ("x", True), ("X", True), ("✓", True), ("ใช่", True), ("yes", True),
+    ("false", False), ("0", False), ("no", False), ("", False), (False, False)])
+def test_booleans(spelled: Any, value: bool) -> None:
+    assert parse_bool(spelled, "here") is value
+
+
+def test_an_unknown_boolean_is_a_usage_error() -> None:
+    with pytest.raises(JudgmentsError, match="maybe"):
+        parse_bool("maybe", "j.csv line 2, done1")
+
+
+def test_csv_and_jsonl_judgments(tmp_path: Path) -> None:
+    csv_file = tmp_path / "j.csv"
+    csv_file.write_text("file,done1,done2,done3,done4,clear1,clear2,clear3,clear4\n"
+                        "a.docx,x,x,✓,ใช่,yes,,0,false\n", "utf-8-sig")
+    jsonl = tmp_path / "j.jsonl"
+    jsonl.write_text(json.dumps({"file": "a.docx", "done": [True] * 4, "clear": [True, False, False, False]}) + "\n")
+    for path in (csv_file, jsonl):
+        [row] = read_judgments(str(path))
+        assert row.file == "a.docx" and row.judgment == rubric.Judgment(ALL, (True, False, False, False))
+
+
+def test_a_csv_without_the_columns_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "j.csv"
+    path.write_text("file,done1,clear2\na.docx,1,1\n")
+    with pytest.raises(JudgmentsError, match="clear1"):
+        read_judgments(str(path))
+
+
+def _row(file: str) -> JudgmentRow:
+    return JudgmentRow(file, rubric.Judgment(ALL, ALL), f"j line {file}")
+
+
+def test_matching_by_path_then_by_unique_base_name() -> None:
+    files = ["in/a.docx", "in/b.docx", "old/b.docx"]
+    matched, orphans = match_judgments(files, [_row("./in/a.docx"), _row("b.docx"), _row("c.docx")])
+    assert list(matched) == ["in/a.docx"] and matched["in/a.docx"].file == "./in/a.docx"
+    assert "matches 2 files" in orphans[0] and "'c.docx'" in orphans[1] and "names no parsed file" in orphans[1]
+    matched, orphans = match_judgments(files, [_row("C:\\returned\\a.docx"), _row("old/b.docx")])
+    assert sorted(matched) == ["in/a.docx", "old/b.docx"] and not orphans
+
+
+def test_two_judgments_for_one_file_are_an_error() -> None:
+    with pytest.raises(JudgmentsError, match="a second judgment"):
+        match_judgments(["in/a.docx"], [_row("in/a.docx"), _row("a.docx")])
+
+
+def test_mismatches_are_reported_in_reasons_and_notes() -> None:
+    items = [envelope("esao-1-2", esao12(FULL), "in/judged.docx"), envelope("esao-1-2", esao12(FULL), "in/unjudged.docx"),
+             envelope("esao-3-1", works_record([]), "in/works.docx")]
+    run = score_items(items, [_row("judged.docx"), _row("typo.docx"), _row("works.docx")], "j.csv")
+    judged, unjudged, works = run.scores
+    assert (judged.basis, judged.level) == ("judgments", 5)
+    assert unjudged.basis == "auto" and unjudged.reasons[0].startswith("no committee judgment for in/unjudged.docx in j.csv")
+    assert "'typo.docx'" in unjudged.reasons[0]
+    assert works.basis == "rubric" and "was not used" in works.reasons[0]
+    assert any("typo.docx" in n and "names no parsed file" in n for n in run.notes)
+    assert len(run.notes) == 3
+
+
+# -- the command ---------------------------------------------------------------
+
+def test_parse_then_score_through_stdin() -> None:
+    code, parsed, _ = run("parse", str(ROOT / "samples"))
+    assert code == 0
+    code, out, err = run("score", "-", stdin=parsed)
+    scores = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(scores) == len(parsed.splitlines()) == 21
+    assert {s["basis"] for s in scores} == {"rubric", "auto"}
+    assert "21 record(s): 21 scored (6 by rubric, 0 by judgments, 15 auto proposal(s))" in err
+    assert "15 record(s) have no committee judgment (no --judgments given)" in err
+
+
+def test_score_reads_word_files_and_writes_each_format(tmp_path: Path) -> None:
+    code, out, _ = run("score", str(S31 / "three-works.docx"))
+    assert code == 0 and json.loads(out)["level"] == 2
+    code, out, _ = run("score", str(S31), "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 6
+    target = tmp_path / "s.csv"
+    code, _, _ = run("score", str(S31), "--format", "csv", "-o", str(target))
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
+    assert code == 0 and target.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert [r["level"] for r in rows if r["file"].endswith("three-works.docx")] == ["2"]
+    assert rows[0]["agrees"] == "" and " | " in rows[-1]["reasons"]
+
+
+def test_judgments_on_the_command_line(tmp_path: Path) -> None:
+    judgments = tmp_path / "j.jsonl"
+    judgments.write_text(json.dumps({"file": "over-dots.docx", "done": [1, 1, 1, 1], "clear": [1, 1, 1, 0]}) + "\n"
+                         + json.dumps({"file": "nowhere.docx", "done": [1] * 4, "clear": [1] * 4}) + "\n")
+    code, out, err = run("score", str(S12 / "over-dots.json"), str(S12 / "before-dots.json"), "--judgments", str(judgments))
+    over, before = (json.loads(line) for line in out.splitlines())
+    assert code == 0
+    assert (over["basis"], over["level"], over["agrees"]) == ("judgments", 4, True)
+    assert before["basis"] == "auto" and "nowhere.docx" in before["reasons"][0]
+    assert "'nowhere.docx'" in err and "no committee judgment for" in err
+
+
+def test_bad_inputs_exit_1_and_usage_errors_exit_2(tmp_path: Path) -> None:
+    code, out, err = run("score", "-", stdin=(S31 / "one-work.json").read_text("utf-8").replace("\n", " ")
+                         + "\nnot json\n{\"file\": \"x\"}\n")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and len(lines) == 3 and lines[0]["level"] == 1
+    assert [l["basis"] for l in lines[1:]] == [None, None]
+    assert "[bad-input]" in lines[1]["reasons"][0] and "not scored" in err
+    bad = tmp_path / "j.csv"
+    bad.write_text("file,done1,clear1\na.docx,perhaps,1\n")
+    assert run("score", str(S12 / "over-dots.json"), "--judgments", str(bad))[0] == 2
+    assert run("score", str(tmp_path / "absent.jsonl"))[0] == 2
+
+
+def test_score_output_passes_through() -> None:
+    code, first, _ = run("score", str(S31), "--format", "jsonl")
+    code2, again, _ = run("score", "-", stdin=first)
+    assert code == code2 == 0 and again == first
