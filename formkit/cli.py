@@ -16,6 +16,7 @@ import click
 from .errors import FormkitError
 
 DOCX_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm")
+LEGACY_SUFFIXES = (".doc", ".rtf", ".odt")
 
 
 class FileFailed(click.ClickException):
@@ -58,9 +59,10 @@ def _load_form(form: str) -> Any:
         raise click.BadParameter(exc.message, param_hint="FORM") from None
 
 
-def expand_inputs(args: Iterable[str]) -> Iterator[str]:
-    """Files as given; folders walked (sorted) for Word documents, skipping
-    Word's "~$" owner files and hidden files."""
+def expand_inputs(args: Iterable[str], legacy: bool = False) -> Iterator[str]:
+    """Files as given; folders walked (sorted) for Word documents (and, with
+    ``legacy``, .doc/.rtf/.odt), skipping Word's "~$" owner files and hidden files."""
+    suffixes = DOCX_SUFFIXES + (LEGACY_SUFFIXES if legacy else ())
     for arg in args:
         path = Path(arg)
         if not path.is_dir():
@@ -70,7 +72,7 @@ def expand_inputs(args: Iterable[str]) -> Iterator[str]:
             rel = found.relative_to(path)
             if any(part.startswith((".", "~$")) for part in rel.parts):
                 continue
-            if found.suffix.lower() in DOCX_SUFFIXES and found.is_file():
+            if found.suffix.lower() in suffixes and found.is_file():
                 yield str(Path(arg) / rel)
 
 
@@ -79,17 +81,18 @@ def expand_inputs(args: Iterable[str]) -> Iterator[str]:
 @click.option("--form", "form", metavar="FORM", help="Parse as this form (checked against the document).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one file, jsonl for several.")
-def parse_cmd(inputs: tuple[str, ...], form: str | None, output: str | None, fmt: str | None) -> None:
+@click.option("--convert/--no-convert", default=True, show_default=True, help="Read .doc, .rtf and .odt through LibreOffice.")
+def parse_cmd(inputs: tuple[str, ...], form: str | None, output: str | None, fmt: str | None, convert: bool) -> None:
     """Read completed forms into normalized JSON records."""
     from .batch import run_parse
 
     if form:
         _load_form(form)
-    files = list(expand_inputs(inputs))
+    files = list(expand_inputs(inputs, legacy=convert))
     if not files:
         raise click.UsageError("no Word documents found in the given folders")
     fmt = fmt or ("json" if len(files) == 1 else "jsonl")
-    failed = run_parse(files, form, output, fmt)
+    failed = run_parse(files, form, output, fmt, convert)
     if failed:
         raise FileFailed(f"{failed} of {len(files)} file(s) failed")
 

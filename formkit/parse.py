@@ -58,18 +58,41 @@ def read_model(source: str | os.PathLike[str] | bytes, name: str) -> Document:
         return convert_document(read_document(pkg))
 
 
+def legacy_format(path: str | os.PathLike[str]) -> str | None:
+    """"doc", "rtf" or "odt" when ``path`` holds a format LibreOffice must
+    convert first; None otherwise (including unreadable files: parse says why)."""
+    from .sniff import legacy_kind
+
+    try:
+        with open(path, "rb") as fh:
+            return legacy_kind(fh.read(4096), fh)
+    except OSError:
+        return None
+
+
 def parse_file(
     source: str | os.PathLike[str] | bytes,
     name: str | None = None,
     form: str | None = None,
     forms_root: Path | None = None,
+    *,
+    convert: bool = True,
+    converted_from: str | None = None,
 ) -> ParseResult:
-    """Parse one document. ``form`` forces a form id (checked, not trusted)."""
+    """Parse one document. ``form`` forces a form id (checked, not trusted).
+    A legacy .doc, .rtf or .odt is converted through LibreOffice first unless
+    ``convert`` is False; ``converted_from`` says a caller already did that."""
     display = name if name is not None else str(source) if not isinstance(source, bytes) else "<bytes>"
+    if convert and converted_from is None and not isinstance(source, bytes):
+        kind = legacy_format(source)
+        if kind is not None:
+            return _parse_legacy(Path(source), display, kind, form, forms_root)
     result = ParseResult(display)
     try:
         doc = read_model(source, display)
         _fill(result, doc, form, forms_root)
+        if converted_from:
+            result.warnings.insert(0, converted_warning(converted_from))
     except FormkitError as exc:
         result.error = exc.with_file(display)
     except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
@@ -80,6 +103,26 @@ def parse_file(
         result.form = result.record = None
         result.warnings = []
     return result
+
+
+def converted_warning(kind: str) -> Warning:
+    return Warning.of(f"converted-from-{kind}", None, f"read after LibreOffice converted it from .{kind} to .docx")
+
+
+def _parse_legacy(path: Path, display: str, kind: str, form: str | None, root: Path | None) -> ParseResult:
+    """One legacy file: convert it alone (batches convert together, see batch.py)."""
+    import tempfile
+
+    from .convert import Converter
+
+    try:
+        with Converter(purpose=f"read a .{kind} file") as converter, tempfile.TemporaryDirectory() as tmp:
+            out = converter.convert([path], "docx", Path(tmp))[path]
+            if isinstance(out, FormkitError):
+                raise out
+            return parse_file(out, display, form, root, converted_from=kind)
+    except FormkitError as exc:
+        return ParseResult(display, error=exc.with_file(display))
 
 
 def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | None) -> None:

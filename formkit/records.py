@@ -60,14 +60,20 @@ _BAD = object()  # a value that failed its check (the problem is recorded)
 
 
 class BadData(FormkitError):
-    """A record that does not fit its form: ``problems`` lists each one
-    ("works[2].group: expected text, got 5"); the message joins them with
-    "; " after an optional ``prefix`` ("row 7")."""
+    """A record that does not fit its form. ``problems`` lists each one
+    ("works[2].group: expected text, got 5"); ``message`` joins them with
+    "; "; ``prefix`` says which record of the file ("row 7") and is shown by
+    ``str()`` between the file and the message (the message itself stays
+    without it, for callers that print the row number themselves)."""
 
     def __init__(self, problems: Sequence[str], file: str | None = None, prefix: str = "") -> None:
         self.problems = tuple(problems)
-        message = "; ".join(self.problems)
-        super().__init__("bad-data", f"{prefix}: {message}" if prefix else message, file)
+        self.prefix = prefix
+        super().__init__("bad-data", "; ".join(self.problems), file)
+
+    def __str__(self) -> str:
+        where = ": ".join(part for part in (self.file, self.prefix) if part)
+        return f"{where}: {self.message}" if where else self.message
 
 
 def bracket_path(path: PathSegments) -> str:

@@ -75,3 +75,24 @@ def refuse_ole(stream: BinaryIO, name: str) -> FormkitError:
     what = ("a legacy Word 97-2003 document (.doc)" if "WordDocument" in found
             else "a legacy Office 97-2003 file (.doc/.xls/.ppt)")
     return file_error("not-docx", name, f"this is {what}, not a .docx", RESAVE)
+
+
+_ODT_MIME = b"application/vnd.oasis.opendocument.text"
+
+
+def legacy_kind(head: bytes, stream: BinaryIO | None = None) -> str | None:
+    """The format LibreOffice can turn into .docx, from a file's first bytes:
+    "doc" (Word 97-2003: an OLE2 file with a WordDocument stream, and not a
+    password-protected OOXML package), "rtf", or "odt" (an ODF package stores
+    its ``mimetype`` member first and uncompressed, ODF 1.2 Part 3 §3.3, so the
+    media type stands at byte 38). None for anything else."""
+    if head.startswith(OLE_MAGIC):
+        if stream is None:
+            return "doc"
+        found = _ole_streams(stream, ("EncryptedPackage", "EncryptionInfo", "WordDocument"))
+        return "doc" if found == {"WordDocument"} else None
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(b"PK\x03\x04") and head[30:38] == b"mimetype" and head[38:38 + len(_ODT_MIME)] == _ODT_MIME:
+        return "odt"
+    return None

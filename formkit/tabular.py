@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import json
 import re
@@ -38,12 +39,7 @@ from .forms import FieldDef, FormDef
 from .records import BadData, PathNamer, PathSegments, bracket_path, unwrap, validate
 from .text import fold_digits
 
-ENCODING_NAMES = {
-    "utf-8-sig": "UTF-8 with BOM",
-    "utf-8": "UTF-8",
-    "utf-16": "UTF-16",
-    "cp874": "Windows-874 (TIS-620)",
-}
+ENCODING_NAMES = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp874": "Windows-874 (TIS-620)"}
 PARSE_COLUMNS = frozenset({"file", "form", "warnings", "error_code", "error_message"})
 _TRUE = frozenset({"true", "1", "x", "✓", "✔", "☑", "☒", "ใช่", "yes", "y", "มี", "จริง"})
 _FALSE = frozenset({"false", "0", "ไม่ใช่", "no", "n", "-", "☐", "ไม่มี", "เท็จ"})
@@ -128,7 +124,8 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
-    """(row number, cells) for every CSV record, the header first (row 1)."""
+    """(row number, cells) for every CSV record, the header first (row 1);
+    the whole file is split now, so a CSV syntax error is the file's."""
     data = _read_bytes(path)
     try:
         text = data.decode(detect_encoding(data))
@@ -140,12 +137,10 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
     else:
         delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    number = 0
     try:
-        for number, cells in enumerate(reader, 1):
-            yield number, cells
+        return iter(list(enumerate(reader, 1)))
     except csv.Error as exc:
-        raise FormkitError("bad-data", f"row {number + 1}: not valid CSV: {exc}", str(path)) from None
+        raise FormkitError("bad-data", f"not valid CSV: {exc} (record {reader.line_num})", str(path)) from None
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -268,8 +263,6 @@ def _check_clash(column: Column, seen: dict[PathSegments, str], problems: list[s
 
 
 def _known_hint(unknown: Sequence[str], form: FormDef) -> str:
-    import difflib
-
     known = [f.name for f in form.fields]
     close = difflib.get_close_matches(unknown[0].split(".")[0], known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close and close[0] != unknown[0].split(".")[0] else ""
@@ -365,6 +358,8 @@ def build_record(header: Header, cells: Sequence[Any]) -> tuple[dict[str, Any], 
     problems: list[str] = []
     for index, value in enumerate(cells):
         column = header.columns[index] if index < len(header.columns) else None
+        if column is not None and column.mode == "box" and len(column.path) == 2 and _empty(value):
+            value = False  # an empty top-level box cell is an unticked box (not "not given")
         if _empty(value) or index in header.ignored:
             continue
         if column is None:
@@ -400,9 +395,7 @@ def _table_rows(rows: Iterator[tuple[int, Sequence[Any]]], path: Path, form: For
     return _data_rows(rows, parsed, path, form)
 
 
-def _data_rows(
-    rows: Iterator[tuple[int, Sequence[Any]]], header: Header, path: Path, form: FormDef
-) -> Iterator[Row]:
+def _data_rows(rows: Iterator[tuple[int, Sequence[Any]]], header: Header, path: Path, form: FormDef) -> Iterator[Row]:
     for number, cells in rows:
         if all(_empty(cell) for cell in cells):
             continue
@@ -427,9 +420,10 @@ def _validated(form: FormDef, record: Any, problems: list[str], path: Path, numb
 
 
 def _jsonl_rows(path: Path, form: FormDef) -> Iterator[Row]:
-    data = _read_bytes(path)
+    """UTF-8 checked now; then one :class:`Row` per non-blank line. A parse
+    result envelope (``parse --format jsonl``) gives its record."""
     try:
-        text = data.decode("utf-8-sig")
+        text = _read_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FormkitError("bad-data", f"not UTF-8 text (byte {exc.start})", str(path)) from None
     return _jsonl_records(text.split("\n"), path, form)
@@ -442,10 +436,12 @@ def _jsonl_records(lines: Iterable[str], path: Path, form: FormDef) -> Iterator[
         try:
             record, form_id = unwrap(json.loads(line), str(path))
         except json.JSONDecodeError as exc:
-            yield Row(number, None, BadData([f"not valid JSON: {exc.msg} (column {exc.colno})"], str(path), f"line {number}"))
-            continue
+            problem = f"not valid JSON: {exc.msg} (column {exc.colno})"
         except FormkitError as exc:
-            yield Row(number, None, BadData([exc.message], str(path), f"line {number}"))
-            continue
-        problems = [f"a parse result of form {form_id}, not {form.id}"] if form_id not in (None, form.id) else []
-        yield _validated(form, record, problems, path, number, bracket_path)
+            problem = exc.message
+        else:
+            problem = f"a parse result of form {form_id}, not {form.id}" if form_id not in (None, form.id) else ""
+            if not problem:
+                yield _validated(form, record, [], path, number, bracket_path)
+                continue
+        yield Row(number, None, BadData([problem], str(path), f"line {number}"))
