@@ -66,7 +66,7 @@ def run_bulk(
     from .tabular import read_rows
 
     _filler(form, original)  # derive the template once, before any worker starts
-    namer = Namer(pattern)
+    namer = Namer(pattern, max_bytes=200)
     outcome = Outcome()
     rows = read_rows(data, form)
     with ExitStack() as stack:

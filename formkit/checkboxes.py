@@ -74,7 +74,7 @@ def convert_paragraph(par: Paragraph) -> Paragraph:
 def _may_hold_glyph(inline: Inline) -> bool:
     if isinstance(inline, Symbol):
         return True
-    return isinstance(inline, Text) and any(glyphs.unicode_glyph(c) for c in inline.text)
+    return isinstance(inline, Text) and glyphs.box_chars().search(inline.text) is not None
 
 
 def _split(inline: Inline) -> list[Inline | _Mark]:

@@ -167,9 +167,15 @@ def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pa
     """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
     from .bulk import default_jobs, run_bulk
 
+    from .naming import Namer
+
     if bool(out_dir) == bool(zip_path):
         raise click.UsageError("give exactly one of -o DIR and --zip OUT.zip")
     definition = _load_form(form)
+    try:
+        Namer(pattern, fields=[f.name for f in definition.fields])
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--name") from None
     try:
         outcome = run_bulk(
             definition, Path(data), Path(out_dir) if out_dir else None, Path(zip_path) if zip_path else None,

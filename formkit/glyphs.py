@@ -6,6 +6,7 @@ uses :func:`is_symbol_font` to keep symbol-font characters apart from text.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -91,3 +92,10 @@ def tick_code(font: str) -> int | None:
 
 def unicode_tick() -> str:
     return table().unicode_tick
+
+
+@lru_cache(maxsize=1)
+def box_chars() -> re.Pattern[str]:
+    """A pattern matching any Unicode character that is a box or a mark."""
+    chars = "".join(c for c, g in table().unicode.items() if g.role != "bullet")
+    return re.compile("[" + re.escape(chars) + "]")

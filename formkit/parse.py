@@ -18,7 +18,8 @@ from .checkboxes import convert_document
 from .errors import FormkitError
 from .locate import Located, locate
 from .model import Document
-from .recognize import Recognition, recognize
+from .locate.stream import build
+from .recognize import Recognition, recognize_key, stream_key
 from .warnings import Warning
 
 
@@ -128,8 +129,9 @@ def _parse_legacy(path: Path, display: str, kind: str, form: str | None, root: P
 def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | None) -> None:
     available = formdefs.load_all(root)
     forced = formdefs.load(form, root) if form else None
-    rec = recognize(doc, available, forced)
-    located = locate(rec.form, doc)
+    stream = build(doc.body)
+    rec = recognize_key(stream_key(stream), available, forced)
+    located = locate(rec.form, doc, stream)
     result.form = rec.form.id
     result.recognition = rec
     result.located = located

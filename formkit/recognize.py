@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .errors import FormkitError
 from .forms import FormDef
-from .locate.stream import paragraph_text
+from .locate.stream import Stream, paragraph_text
 from .model import Block, Document, Paragraph
 from .text import match_key
 
@@ -56,7 +56,16 @@ def score(form: FormDef, key: str) -> Recognition:
 
 def recognize(doc: Document, forms: list[FormDef], forced: FormDef | None = None) -> Recognition:
     """The form ``doc`` is, or FormkitError ``unknown-form`` / ``form-mismatch``."""
-    key = document_key(doc)
+    return recognize_key(document_key(doc), forms, forced)
+
+
+def stream_key(stream: Stream) -> str:
+    """The document key from an already built stream (no second walk)."""
+    return "".join(p.key for p in stream.paras)
+
+
+def recognize_key(key: str, forms: list[FormDef], forced: FormDef | None = None) -> Recognition:
+    """:func:`recognize` over a document key."""
     ranked = sorted((score(f, key) for f in forms), key=lambda r: -r.score)
     best = [r for r in ranked if r.score >= r.form.min_score]
     if forced is not None:

@@ -103,9 +103,10 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def _suggest(name: str, known: Sequence[str]) -> str:
+def suggest(name: str, known: Sequence[str]) -> str:
+    """' (did you mean 'x'?)' for the closest of ``known``, or ""."""
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return f" (did you mean {close[0]!r}?)" if close and close[0] != name else ""
 
 
 class _Checker:
@@ -128,7 +129,7 @@ class _Checker:
         for key in value:
             if key not in names:
                 where = f"{self.name_path(path)}: " if path else ""
-                self.problems.append(f"{where}unknown field {str(key)!r}{_suggest(str(key), names)}")
+                self.problems.append(f"{where}unknown field {str(key)!r}{suggest(str(key), names)}")
         out: dict[str, Any] = {}
         for field in fields:
             if field.name not in value or (value[field.name] is None and field.kind != "level"):
@@ -196,7 +197,7 @@ class _Checker:
         keys = [key for key, _ in field.items]
         for key in value:
             if key not in keys:
-                self.bad(path, f"unknown box {str(key)!r}{_suggest(str(key), keys)}")
+                self.bad(path, f"unknown box {str(key)!r}{suggest(str(key), keys)}")
         out: dict[str, bool] = {}
         for key in keys:
             tick = value.get(key, False)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import json
 import re
@@ -36,7 +35,7 @@ from typing import Any, NamedTuple
 
 from .errors import FormkitError
 from .forms import FieldDef, FormDef
-from .records import BadData, PathNamer, PathSegments, bracket_path, unwrap, validate
+from .records import BadData, PathNamer, PathSegments, bracket_path, suggest, unwrap, validate
 from .text import fold_digits
 
 ENCODING_NAMES = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp874": "Windows-874 (TIS-620)"}
@@ -171,13 +170,9 @@ def _sheet_rows(book: Any) -> Iterator[tuple[int, Sequence[Any]]]:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong sheet size
         for number, cells in enumerate(sheet.iter_rows(values_only=True), 1):
-            yield number, [_whole(value) for value in cells]
+            yield number, [int(v) if isinstance(v, float) and v.is_integer() else v for v in cells]
     finally:
         book.close()
-
-
-def _whole(value: Any) -> Any:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 # -- columns -------------------------------------------------------------------
@@ -229,7 +224,7 @@ def parse_header(cells: Sequence[Any], form: FormDef) -> Header:
     columns: list[Column | None] = []
     unknown: list[str] = []
     ignored: set[int] = set()
-    seen: dict[PathSegments, str] = {}
+    seen: set[PathSegments] = set()
     problems: list[str] = []
     for index, cell in enumerate(cells):
         name = "" if cell is None else str(cell).strip().casefold()
@@ -242,7 +237,8 @@ def parse_header(cells: Sequence[Any], form: FormDef) -> Header:
             _check_clash(column, seen, problems)
         columns.append(column)
     if unknown:
-        problems.insert(0, f"unknown column(s) {', '.join(map(repr, unknown))}{_known_hint(unknown, form)}")
+        hint = suggest(unknown[0].split(".")[0], [f.name for f in form.fields])
+        problems.insert(0, f"unknown column(s) {', '.join(map(repr, unknown))}{hint}")
     if problems:
         raise FormkitError("bad-data", "header: " + "; ".join(problems))
     if not any(columns):
@@ -250,22 +246,14 @@ def parse_header(cells: Sequence[Any], form: FormDef) -> Header:
     return Header(columns, frozenset(ignored))
 
 
-def _check_clash(column: Column, seen: dict[PathSegments, str], problems: list[str]) -> None:
+def _check_clash(column: Column, seen: set[PathSegments], problems: list[str]) -> None:
+    """A column given twice, or a list given whole and by items."""
     if column.path in seen:
         problems.append(f"column {column.name!r} given twice")
-    list_path = column.path[:-1] if column.mode == "item" else column.path
-    marker = (*list_path, "#whole" if column.mode == "list" else "#items")
-    other = (*list_path, "#items" if column.mode == "list" else "#whole")
-    if column.mode in ("list", "item") and other in seen:
-        problems.append(f"{'.'.join(map(str, list_path))} given both whole and by numbered items")
-    seen[column.path] = column.name
-    seen[marker] = column.name
-
-
-def _known_hint(unknown: Sequence[str], form: FormDef) -> str:
-    known = [f.name for f in form.fields]
-    close = difflib.get_close_matches(unknown[0].split(".")[0], known, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close and close[0] != unknown[0].split(".")[0] else ""
+    whole = column.path[:-1] if column.mode == "item" else column.path
+    if (column.mode == "item" and whole in seen) or (column.mode == "list" and (*whole, "#items") in seen):
+        problems.append(f"{'.'.join(map(str, whole))} given both whole and by numbered items")
+    seen.update({column.path, (*whole, "#items")} if column.mode == "item" else {column.path})
 
 
 # -- cells -----------------------------------------------------------------------
@@ -363,7 +351,7 @@ def build_record(header: Header, cells: Sequence[Any]) -> tuple[dict[str, Any], 
         if _empty(value) or index in header.ignored:
             continue
         if column is None:
-            problems.append(f"a value in column {index + 1}, which has no header: {_short(value)}")
+            problems.append(f"a value in column {index + 1}, which has no header: {str(value)[:40]!r}")
             continue
         try:
             _put(record, column, _cell(column, value))
@@ -372,11 +360,6 @@ def build_record(header: Header, cells: Sequence[Any]) -> tuple[dict[str, Any], 
     numbers: dict[PathSegments, list[int]] = {}
     finished = _finish(record, (), numbers)
     return finished, problems, _namer(numbers)
-
-
-def _short(value: Any) -> str:
-    text = str(value)
-    return repr(text if len(text) <= 40 else text[:39] + "…")
 
 
 def _table_rows(rows: Iterator[tuple[int, Sequence[Any]]], path: Path, form: FormDef) -> Iterator[Row]:

@@ -329,12 +329,12 @@ def _leader_after_label(p: etree._Element, label_text: str, found: Found) -> tup
 
 
 def _pseudo_para(text: str) -> Para:
-    from .locate.stream import Para as _Para
+    """A stream paragraph for text read straight from the XML."""
     from .model import Paragraph
-    from .text import clean_chars, key_with_positions
+    from .text import clean_chars, clean_key
 
-    key, ends = key_with_positions(clean_chars(text))
-    return _Para(0, Paragraph(()), (), "", clean_chars(text), key, tuple(ends))
+    clean = clean_chars(text)
+    return Para(0, Paragraph(()), (), "", clean, clean_key(clean))
 
 
 def _nth_glyph(p: etree._Element, ordinal: int) -> etree._Element | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _DIGIT_FOLD = str.maketrans(_THAI_DIGITS, "0123456789")
@@ -30,11 +31,16 @@ _WS = re.compile(r"[ \r\f\v]+")
 _LINE_SPLIT = re.compile(r"\r\n|[\n\r\v\u2028\u2029]")
 
 
+_SPECIAL = re.compile("[" + "".join(chr(c) for c in _CHAR_MAP) + "]")
+
+
 def clean_chars(text: str) -> str:
     """Character-level rules only (NFC, sara am, zero-width, spaces); keeps lines."""
-    text = text.translate(_CHAR_MAP)
-    text = text.replace("\u0e4d\u0e32", "\u0e33")
-    return unicodedata.normalize("NFC", text)
+    if _SPECIAL.search(text):
+        text = text.translate(_CHAR_MAP)
+    if "\u0e4d" in text:
+        text = text.replace("\u0e4d\u0e32", "\u0e33")
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def normalize_line(line: str) -> str:
@@ -68,30 +74,35 @@ def match_key(text: str) -> str:
     """A comparison key for labels: normalized, case-folded, digits folded and
     masked ("2565" and "2566" both become "#"), and spacing and punctuation
     that offices change freely (spaces, dots, colons, dashes) removed."""
-    key = _KEY_DROP.sub("", fold_digits(clean_chars(text)).casefold())
-    return _DIGITS.sub("#", key)
+    return clean_key(clean_chars(text))
+
+
+def clean_key(text: str) -> str:
+    """:func:`match_key` of text that is already character-clean."""
+    return _KEY_DROP.sub("", _DIGITS.sub("#", fold_digits(text).casefold()))
+
+
+_KEY_TOKEN = re.compile(r"\d+|[^\s.…_:\-–—]")
+
+
+@lru_cache(maxsize=2048)
+def key_ends(text: str) -> tuple[int, ...]:
+    """For each character of ``clean_key(text)``, the index in ``text`` just
+    past the characters it stands for (computed only where a label matched)."""
+    return tuple(key_with_positions(text)[1])
 
 
 def key_with_positions(text: str) -> tuple[str, list[int]]:
     """Like :func:`match_key` over ``text`` (already character-clean), plus,
     for each key character, the index in ``text`` just past the characters it
     stands for; lets a caller cut a label off the front of a line."""
-    folded = fold_digits(text).casefold()
+    folded = fold_digits(text).casefold() if not text.isascii() else text.lower()
+    if len(folded) != len(text):  # a case fold that changes length: keep positions true
+        folded = fold_digits(text)
     key: list[str] = []
     ends: list[int] = []
-    i = 0
-    while i < len(folded):
-        ch = folded[i]
-        if ch.isdigit():
-            j = i
-            while j < len(folded) and folded[j].isdigit():
-                j += 1
-            key.append("#")
-            ends.append(j)
-            i = j
-            continue
-        if not _KEY_DROP.fullmatch(ch):
-            key.append(ch)
-            ends.append(i + 1)
-        i += 1
+    for m in _KEY_TOKEN.finditer(folded):
+        token = m.group()
+        key.append("#" if token[0].isdigit() else token)
+        ends.append(m.end())
     return "".join(key), ends

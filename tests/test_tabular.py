@@ -122,6 +122,11 @@ def test_delimiters_are_sniffed_and_sep_lines_honoured(tmp_path: Path, delimiter
     assert [r.number for r in rows] == [2, 3]  # Excel hides the sep= line
 
 
+def test_rows_above_the_header_keep_the_numbering(tmp_path: Path) -> None:
+    path = _write(tmp_path, [[], ["", ""], ["level", "office"], ["3", "สพป. ๑"]])
+    assert _rows(path) == [Row(4, {"level": 3, "office": "สพป. ๑"}, None)]
+
+
 def test_undecodable_bytes_are_a_file_error(tmp_path: Path) -> None:
     assert detect_encoding("ก".encode("cp874")) == "cp874"
     assert detect_encoding("ก".encode("utf-8")) == "utf-8"

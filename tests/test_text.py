@@ -64,3 +64,15 @@ def test_key_positions_map_back_to_text() -> None:
 @pytest.mark.parametrize("raw, value", [("5", 5), ("๔", 4), (" ระดับ ๓ ", 3), ("ไม่มี", None)])
 def test_parse_int(raw: str, value: int | None) -> None:
     assert parse_int(raw) == value
+
+
+@pytest.mark.parametrize(
+    "text", ["พ.ศ. 2563 - 2564", "12.5 บาท", "ข้อ ๑.๒", "A-1 b", "แผน  (ถ้ามี) : 2565", "ก\u200bข", "ทํา"]
+)
+def test_key_and_its_positions_agree(text: str) -> None:
+    from formkit.text import clean_chars, clean_key, key_ends
+
+    clean = clean_chars(text)
+    key, ends = key_with_positions(clean)
+    assert key == clean_key(clean) == match_key(text)
+    assert list(key_ends(clean)) == ends and len(ends) == len(key)

@@ -34,8 +34,10 @@ class Located:
     headers: list[Stream] = field(default_factory=list)
 
 
-def locate(form: FormDef, doc: Document) -> Located:
-    stream = build(doc.body)
+def locate(form: FormDef, doc: Document, stream: Stream | None = None) -> Located:
+    """Every field of ``form`` in ``doc`` (``stream``: the body's stream, when
+    the caller already built it)."""
+    stream = stream or build(doc.body)
     headers = [build(s.blocks, f"header ({s.kind})") for s in doc.headers]
     out = Located({}, stream=stream, headers=headers)
     repeat_starts = _repeat_starts(form.fields, stream)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Block, Checkbox, Image, Paragraph, Table
-from ..text import clean_chars, key_with_positions
+from ..text import clean_chars, clean_key, key_ends
 
 Container = tuple[int, ...]
 
@@ -26,7 +26,11 @@ class Para:
     where: str
     text: str = field(compare=False)
     key: str = field(compare=False)
-    key_ends: tuple[int, ...] = field(compare=False)
+
+    @property
+    def key_ends(self) -> tuple[int, ...]:
+        """Where each key character ends in ``text`` (see :func:`key_ends`)."""
+        return key_ends(self.text)
 
     @property
     def checkboxes(self) -> list[Checkbox]:
@@ -88,5 +92,4 @@ def _walk(blocks: tuple[Block, ...], container: Container, where: str, out: Stre
 
 def _add(out: Stream, par: Paragraph, container: Container, where: str) -> None:
     text = paragraph_text(par)
-    key, ends = key_with_positions(text)
-    out.paras.append(Para(len(out.paras), par, container, where, text, key, tuple(ends)))
+    out.paras.append(Para(len(out.paras), par, container, where, text, clean_key(text)))
