@@ -202,7 +202,7 @@ class _Builder:
         at = _leader_after_label(label_p, f.label, found)
         if at is not None:
             runs = runs_between(label_p, *at)
-            wrap(runs, f"{{% if {expr} %}}{{{{ {expr} }}}}{{% else %}}", "{% endif %}")
+            wrap(runs, f"{{% if {expr} %}} {{{{ {expr} }}}}{{% else %}}", "{% endif %}")
             return
         dotted = [self.element(i) for i in range(found.hit.index + 1, found.end) if _blank(self.stream.paras[i])]
         if dotted:
