@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import inspect
 import io
 import zipfile
@@ -33,7 +32,12 @@ def parse_jobs_supported() -> bool:
 
 
 def docx2python_available() -> bool:
-    return importlib.util.find_spec("docx2python") is not None
+    """Whether docx2python can be imported (it is an optional, bench-only extra)."""
+    try:
+        import docx2python  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 @dataclass(slots=True)

@@ -6,20 +6,40 @@ The Python API::
     result = parse_file("returned.docx")          # never raises for a bad file
     result.as_dict()                               # the documented JSON envelope
     result.located.where["level"].where            # where each field was found
+
+Names are imported on first use, so ``import formkit`` (and the command
+line's start-up) stays cheap.
 """
 from __future__ import annotations
 
-from .errors import ERROR_CODES, FormkitError
-from .parse import ParseResult, parse_file, read_model
-from .warnings import WARNING_CODES, Warning
+from importlib import import_module
+from typing import Any
 
 __all__ = [
     "ERROR_CODES",
-    "WARNING_CODES",
+    "Filler",
     "FormkitError",
     "ParseResult",
+    "WARNING_CODES",
     "Warning",
     "parse_file",
     "read_model",
 ]
 __version__ = "0.1.0"
+
+_WHERE = {
+    "ERROR_CODES": "errors",
+    "FormkitError": "errors",
+    "ParseResult": "parse",
+    "parse_file": "parse",
+    "read_model": "parse",
+    "WARNING_CODES": "warnings",
+    "Warning": "warnings",
+    "Filler": "fill",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module 'formkit' has no attribute {name!r}")

@@ -9,7 +9,6 @@ folder, or into one zip archive written atomically.
 from __future__ import annotations
 
 import io
-import os
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -121,6 +120,3 @@ def _results(
         for (number, record), result in zip(chunk, produced):
             yield number, record, result
 
-
-def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -82,9 +82,12 @@ def expand_inputs(args: Iterable[str], legacy: bool = False) -> Iterator[str]:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one file, jsonl for several.")
 @click.option("--convert/--no-convert", default=True, show_default=True, help="Read .doc, .rtf and .odt through LibreOffice.")
-def parse_cmd(inputs: tuple[str, ...], form: str | None, output: str | None, fmt: str | None, convert: bool) -> None:
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: all cores).")
+def parse_cmd(
+    inputs: tuple[str, ...], form: str | None, output: str | None, fmt: str | None, convert: bool, jobs: int
+) -> None:
     """Read completed forms into normalized JSON records."""
-    from .batch import run_parse
+    from .batch import default_jobs, run_parse
 
     if form:
         _load_form(form)
@@ -92,7 +95,7 @@ def parse_cmd(inputs: tuple[str, ...], form: str | None, output: str | None, fmt
     if not files:
         raise click.UsageError("no Word documents found in the given folders")
     fmt = fmt or ("json" if len(files) == 1 else "jsonl")
-    failed = run_parse(files, form, output, fmt, convert)
+    failed = run_parse(files, form, output, fmt, convert, jobs or default_jobs())
     if failed:
         raise FileFailed(f"{failed} of {len(files)} file(s) failed")
 
@@ -165,7 +168,8 @@ def fill_cmd(form: str, data: str, output: str, original: str | None) -> None:
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form.")
 def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int, original: str | None) -> None:
     """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
-    from .bulk import default_jobs, run_bulk
+    from .batch import default_jobs
+    from .bulk import run_bulk
 
     from .naming import Namer
 
