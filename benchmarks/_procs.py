@@ -20,9 +20,10 @@ RSS = Path(__file__).resolve().with_name("_rss.py")
 
 @dataclass(slots=True)
 class Run:
-    """One timed process: wall seconds and peak RSS in MiB."""
+    """One timed process: wall and CPU seconds, peak RSS in MiB."""
 
     wall_s: float
+    cpu_s: float
     rss_mb: float
 
 
@@ -41,7 +42,7 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> Run:
     data = json.loads(out.stdout)
     if data["returncode"] != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {data['returncode']}: {data['stderr']}")
-    return Run(data["wall_s"], data["maxrss_kb"] / 1024)
+    return Run(data["wall_s"], data["cpu_s"], data["maxrss_kb"] / 1024)
 
 
 def console_script() -> Path | None:
@@ -62,6 +63,9 @@ class StartupResult:
 
     def median_ms(self, label: str) -> float:
         return statistics.median(r.wall_s for r in self.runs[label]) * 1000
+
+    def median_cpu_ms(self, label: str) -> float:
+        return statistics.median(r.cpu_s for r in self.runs[label]) * 1000
 
     def median_rss(self, label: str) -> float:
         return statistics.median(r.rss_mb for r in self.runs[label])

@@ -89,16 +89,19 @@ class Row:
     ratios: list[str] = field(default_factory=list)
     rss_mb: float | None = None
     skipped: str = ""
+    cpu_ms: float | None = None
 
     def cells(self) -> list[str]:
         docs_s = f"{1000 / self.ms:,.1f}" if self.ms else "—"
         ms = f"{self.ms:.2f}" if self.ms is not None else "—"
+        cpu = f"{self.cpu_ms:.2f}" if self.cpu_ms is not None else "—"
         ratio = "; ".join(self.ratios) if not self.skipped else f"skipped: {self.skipped}"
-        return [self.section, self.task, self.form or "—", f"{self.n:,}" if self.n else "—", ms, docs_s,
+        return [self.section, self.task, self.form or "—", f"{self.n:,}" if self.n else "—", ms, docs_s, cpu,
                 ratio or "—", f"{self.rss_mb:.1f}" if self.rss_mb is not None else "—"]
 
 
-HEADER = ["section", "task", "form", "N", "ms/doc (median)", "docs/s", "time ratio (÷ baseline, same run)", "peak RSS MiB"]
+HEADER = ["section", "task", "form", "N", "ms/doc (median)", "docs/s", "CPU ms/doc", "time ratio (÷ baseline, same run)",
+          "peak RSS MiB"]
 
 
 def table(rows: list[Row]) -> list[str]:
@@ -118,6 +121,7 @@ class Target:
     higher_is_better: bool
     unit: str = "×"
     why_missing: str = ""
+    cpu: float | None = None
 
     @property
     def met(self) -> bool | None:
@@ -128,7 +132,7 @@ class Target:
     def cells(self) -> list[str]:
         if self.measured is None:
             return [self.name, "—", self._limit(), f"not measured: {self.why_missing}"]
-        value = f"{self.measured:.2f}{self.unit}"
+        value = f"{self.measured:.2f}{self.unit}" + (f" (CPU time: {self.cpu:.2f}{self.unit})" if self.cpu else "")
         if self.met:
             room = self.measured / self.limit if self.higher_is_better else self.limit / self.measured
             verdict = f"**met** ({room:.2f}× margin)"

@@ -1,4 +1,4 @@
-"""Run one command; print its wall time and peak RSS as JSON on stdout.
+"""Run one command; print its wall time, CPU time and peak RSS as JSON on stdout.
 
     python benchmarks/_rss.py -- CMD ARGS...
 
@@ -22,8 +22,10 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    print(json.dumps({"wall_s": wall, "maxrss_kb": peak_kb, "returncode": done.returncode,
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb = usage.ru_maxrss  # KiB on Linux
+    print(json.dumps({"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": peak_kb,
+                      "returncode": done.returncode,
                       "stderr": done.stderr.decode("utf-8", "replace")[-2000:]}))
     return 0
 

@@ -153,7 +153,7 @@ def _belongs_before(items: list[Inline | _Mark], at: int) -> bool:
 
 
 # a one-character word right after the box, or a sign glued to it ("☐/5")
-_AFTER_WORD = re.compile(r"\s*(\S)(?=\s|$)")
+_AFTER_WORD = re.compile(r"\s*(\S)(?=\s|$|[\u0e00-\u0e7f])")  # "X แผน", "Xแผน"
 _AFTER_SIGN = re.compile(r"\s*([/×])")
 # a one-character word right before the box
 _BEFORE = re.compile(r"(?:^|\s)(\S)\s*$")

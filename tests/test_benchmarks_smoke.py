@@ -61,7 +61,7 @@ def test_quick_benchmark_reports_every_row(report: str) -> None:
     for item in ("- date: ", "- machine: ", "- Python ", "lxml ", "docxtpl ", "python-docx ", "docx2python "):
         assert item in report
     rows = _rows(report)
-    assert all(len(r) == 8 for r in rows), rows
+    assert all(len(r) == 9 for r in rows), rows
     labels = _labels()
     per_form = [label for key, label in labels.items() if not label.startswith("start-up")]
     expected = [(label, form) for form in FORMS for label in per_form]
@@ -70,13 +70,13 @@ def test_quick_benchmark_reports_every_row(report: str) -> None:
     for label, form in expected:
         row = found.get((label, form))
         assert row is not None, f"row missing: {label} ({form})"
-        if row[6].startswith("skipped: "):
-            assert label in OPTIONAL and OPTIONAL[label] in row[6], row
+        if row[7].startswith("skipped: "):
+            assert label in OPTIONAL and OPTIONAL[label] in row[7], row
             continue
-        assert NUMBER.match(row[4]) and NUMBER.match(row[5]), row
+        assert NUMBER.match(row[4]) and NUMBER.match(row[5]) and NUMBER.match(row[6]), row
     memory = [r for r in rows if r[0] == "memory"]
     assert [r[3] for r in memory] == ["2", "20"]
-    assert all(NUMBER.match(r[4]) and NUMBER.match(r[7]) for r in memory), memory
+    assert all(NUMBER.match(r[4]) and NUMBER.match(r[8]) for r in memory), memory
 
 
 def test_quick_benchmark_reports_every_target(report: str) -> None:

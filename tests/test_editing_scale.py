@@ -135,47 +135,39 @@ def test_libreoffice_saves_keep_every_field(soffice: str, tmp_path: Path) -> Non
 
 
 # --------------------------------------------------------------------------- parser problems found
+# Documents a person really produces that parse wrong. The generator keeps each out of the runs
+# above (see the note it names); when a case here starts passing, drop that exclusion too.
 
 
-def _one_work(title: str, group: str) -> dict[str, Any]:
-    work = {key: "" for key in ("background", "method", "technique", "quantitative", "qualitative",
-                                "success_factors", "dissemination")}
+def _one_work(title: str, group: str, photos: int = 0) -> dict[str, Any]:
+    work = dict.fromkeys(("background", "method", "technique", "quantitative", "qualitative",
+                          "success_factors", "dissemination"), "")
+    pngs = [ed.solid_png((200, 40 * n, 30)) for n in range(photos)]
     return {"level": None, "evidence": {"works_detail": False},
-            "works": [{"title": title, "group": group, **work, "photos": []}]}
+            "works": [{"title": title, "group": group, **work, "photos": pngs}]}
 
 
-@pytest.mark.xfail(strict=True, reason="parser: 'กลุ่ม' inside a typed title is taken for the group label "
-                                       "printed on the next line (locate._find_labels tries match_inside first)")
 def test_title_mentioning_a_group_keeps_title_and_group() -> None:
-    record = _one_work("การนิเทศแบบกลุ่มเครือข่าย", "นโยบายและแผน")
     styles = gen.Styles(places={"title@1": ms.Place("over"), "group@1": ms.Place("over")},
                         level_tick="wingdings2-F052", evidence_ticks={"works_detail": "wingdings2-F052"})
-    case = gen.Case("esao-3-1", "title-with-group", record, styles, gen.generate("esao-3-1", record, styles),
-                    *gen.expected("esao-3-1", record, styles))
+    case = gen.case_of("esao-3-1", "title-with-group", _one_work("การนิเทศแบบกลุ่มเครือข่าย", "นโยบายและแผน"), styles)
     assert problems(case, case.data, "title-with-group.docx") == []
 
 
-@pytest.mark.xfail(strict=True, reason="parser: an 'X' typed right after a box whose label follows with no "
-                                       "space ('❒Xแผน...') is not read as a tick ('X' must stand alone)")
 def test_x_typed_against_a_glued_label_ticks_the_box() -> None:
-    record: dict[str, Any] = {"level": 3, "process": "", "problems": "", "suggestions": "", "other_evidence": [],
-              "evidence": {"action_plan": False, "km_plan": True, "km_report": False, "other": False}}
+    record: dict[str, Any] = {
+        "level": 3, "process": "", "problems": "", "suggestions": "", "other_evidence": [],
+        "evidence": {"action_plan": False, "km_plan": True, "km_report": False, "other": False},
+    }
     styles = gen.Styles(places={}, level_tick="wingdings2-F052", retyped="paragraphs", retyped_glued=True,
                         evidence_ticks=dict.fromkeys(record["evidence"], "mark-X-after"))
-    case = gen.Case("esao-1-2", "glued-x", record, styles, gen.generate("esao-1-2", record, styles),
-                    *gen.expected("esao-1-2", record, styles))
+    case = gen.case_of("esao-1-2", "glued-x", record, styles)
     assert problems(case, case.data, "glued-x.docx") == []
 
 
-@pytest.mark.xfail(strict=True, reason="parser: photos in the answer cell right of the photo label (a block "
-                                       "re-typed as a label | answer table) are not read: images stop at the "
-                                       "end of the label's own cell")
 def test_photos_in_the_answer_cell_of_a_label_table_are_read() -> None:
-    record = _one_work("ระบบติดตามงบประมาณ", "นโยบายและแผน")
-    record["works"][0]["photos"] = [ed.solid_png((200, 30, 30)), ed.solid_png((30, 200, 30))]
     styles = gen.Styles(places={"title@1": ms.Place("answer-cell"), "group@1": ms.Place("answer-cell")},
                         level_tick="wingdings2-F052", evidence_ticks={"works_detail": "wingdings2-F052"},
                         retyped="label-table-photos", photos={1: "paragraphs"})
-    case = gen.Case("esao-3-1", "photos-in-cell", record, styles, gen.generate("esao-3-1", record, styles),
-                    *gen.expected("esao-3-1", record, styles))
+    case = gen.case_of("esao-3-1", "photos-in-cell", _one_work("ระบบติดตามงบประมาณ", "นโยบายและแผน", 2), styles)
     assert problems(case, case.data, "photos-in-cell.docx") == []

@@ -8,6 +8,7 @@ cell. Repeated blocks apply the same to each block.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +17,8 @@ from ..model import Document
 from ..warnings import Warning
 from . import kinds
 from .kinds import Found
-from .labels import Hit, make_label, match_inside, match_start, search, search_inside
-from .stream import Stream, build
+from .labels import Hit, Label, make_label, match_inside, match_start, search, search_inside
+from .stream import Para, Stream, build
 
 _LABELLED = ("section", "value", "lines", "images", "year")
 _STOPS = ("section", "value", "lines", "images")
@@ -105,7 +106,7 @@ def _find_labels(fields: tuple[FieldDef, ...], stream: Stream, lo: int, hi: int)
         pos = last.index + 1 if last else lo
         hit = None
         if last is not None and f.kind == "value":
-            hit = match_inside(label, stream.paras[last.index], last.end)
+            hit = _second_label(label, stream.paras[last.index], last.end)
         hit = hit or search(label, stream, pos, hi) or search(label, stream, lo, hi)
         hit = hit or search_inside(label, stream, pos, hi)
         if hit is None:
@@ -114,6 +115,19 @@ def _find_labels(fields: tuple[FieldDef, ...], stream: Stream, lo: int, hi: int)
         if f.kind != "year":
             last = hit
     return hits
+
+
+_BLANK_BEFORE = re.compile(r"(?:\.{3,}|…+|_{3,}|\s{2,}|\t)\s*$")
+
+
+def _second_label(label: Label, para: Para, after: int) -> Hit | None:
+    """A second label on the same printed line ("ชื่อผลงาน...... กลุ่ม......"):
+    only where a blank (leaders, a tab or a wide gap) stands before it, so a
+    word inside an answer ("การนิเทศแบบกลุ่มเครือข่าย") is never taken for it."""
+    hit = match_inside(label, para, after)
+    if hit is None or not _BLANK_BEFORE.search(para.text[after : hit.start]):
+        return None
+    return hit
 
 
 def _next_stop(stops: list[Hit], hit: Hit) -> Hit | None:
@@ -148,6 +162,9 @@ def _one(
     if f.kind == "images":
         end = min(stream.container_end(hit.index), stop.index if stop else hi, hi)
         value: Any = kinds.images_value(stream, hit, end)
+        beside = kinds.beside(stream, hit, stop) if not value else None
+        if beside is not None:
+            value = kinds.images_value(stream, Hit(beside[0], 0, 0), beside[1])
     elif f.kind == "lines":
         value = kinds.lines_value(raw, f.ignore)
     elif f.kind == "year":

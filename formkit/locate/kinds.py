@@ -55,12 +55,18 @@ def span_text(stream: Stream, hit: Hit, stop: Hit | None) -> tuple[str, str]:
     last = paras[max(end - 1, hit.index)]
     where = label_para.where if last is label_para else f"{label_para.where} .. {last.where}"
     raw = "\n".join(parts)
-    if not normalize(raw) and end == stream.container_end(hit.index) and _opens_cell(stream, hit.index):
-        beside = _next_cell(stream, hit.index, stop)
-        if beside is not None:
-            lo, hi = beside
-            return "\n".join(p.text for p in paras[lo:hi]), f"{paras[lo].where} .. {paras[hi - 1].where}"
+    if not normalize(raw) and (cell := beside(stream, hit, stop)) is not None:
+        lo, hi = cell
+        return "\n".join(p.text for p in paras[lo:hi]), f"{paras[lo].where} .. {paras[hi - 1].where}"
     return raw, where
+
+
+def beside(stream: Stream, hit: Hit, stop: Hit | None) -> tuple[int, int] | None:
+    """The answer cell right of a label that fills its own cell (a form
+    re-typed as a label | answer table): its paragraph range, or None."""
+    if span_end(stream, hit, stop) != stream.container_end(hit.index) or not _opens_cell(stream, hit.index):
+        return None
+    return _next_cell(stream, hit.index, stop)
 
 
 def _opens_cell(stream: Stream, index: int) -> bool:
