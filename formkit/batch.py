@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from typing import IO, Any
 
 import click
@@ -14,6 +16,27 @@ import click
 from .errors import FormkitError
 from .output import atomic_write, csv_row, to_json, write_csv
 from .parse import ParseResult, legacy_format, parse_file
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool that, when the run is interrupted or fails, drops the
+    queued work and stops its workers instead of waiting for them."""
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+    try:
+        yield pool
+    except BaseException:
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers:
+            proc.terminate()
+        raise
+    pool.shutdown(wait=True)
 
 
 def default_jobs() -> int:
@@ -106,7 +129,7 @@ def _results(
 ) -> Any:
     jobs_list = ((path, form, converted.get(path), convert) for path in files)
     if jobs > 1 and len(files) >= jobs * _MIN_PER_WORKER:
-        pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+        pool = stack.enter_context(worker_pool(jobs))
         produced = pool.map(_parse_one, jobs_list, chunksize=16)
     else:
         produced = map(_parse_one, jobs_list)

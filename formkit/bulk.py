@@ -12,7 +12,6 @@ import io
 import sys
 import zipfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import click
 
 from .errors import FormkitError
+from .batch import worker_pool
 from .fill import Filler
 from .forms import FormDef
 from .output import atomic_write_bytes
@@ -110,7 +110,7 @@ def _results(
         for number, record in good():
             yield number, record, _render((form, original, record))
         return
-    pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+    pool = stack.enter_context(worker_pool(jobs))
     pending = good()
     while True:
         chunk = [item for _, item in zip(range(64 * jobs), pending)]

@@ -7,16 +7,24 @@ machinery.
 """
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
+from concurrent.futures.process import BrokenProcessPool
 
 from .errors import FormkitError
 
 DOCX_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm")
 LEGACY_SUFFIXES = (".doc", ".rtf", ".odt")
+
+
+_WORKER_DIED = (
+    "a worker process stopped unexpectedly (out of memory, or killed); nothing was written: "
+    "run again, with --jobs 1 to find the file that causes it"
+)
 
 
 class FileFailed(click.ClickException):
@@ -29,6 +37,13 @@ class FileFailed(click.ClickException):
 @click.version_option(package_name="formkit")
 def main() -> None:
     """Fill, parse and score the ESAO self-assessment Word forms."""
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (kill, timeout) stops a run like Ctrl-C: temporary outputs are
+    removed and worker processes stopped on the way out."""
+    raise KeyboardInterrupt
 
 
 @main.command("forms")
@@ -95,7 +110,10 @@ def parse_cmd(
     if not files:
         raise click.UsageError("no Word documents found in the given folders")
     fmt = fmt or ("json" if len(files) == 1 else "jsonl")
-    failed = run_parse(files, form, output, fmt, convert, jobs or default_jobs())
+    try:
+        failed = run_parse(files, form, output, fmt, convert, jobs or default_jobs())
+    except BrokenProcessPool:
+        raise FileFailed(_WORKER_DIED) from None
     if failed:
         raise FileFailed(f"{failed} of {len(files)} file(s) failed")
 
@@ -187,6 +205,8 @@ def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pa
         )
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
+    except BrokenProcessPool:
+        raise FileFailed(_WORKER_DIED) from None
     total = outcome.written + outcome.failed
     click.echo(f"formkit: {total} row(s): {outcome.written} written, {outcome.failed} failed", err=True)
     if outcome.failed:

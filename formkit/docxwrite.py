@@ -33,7 +33,8 @@ class TemplatePackage:
         folder, base = main_part.rsplit("/", 1) if "/" in main_part else ("", main_part)
         self.rels_part = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
         self.members[self.rels_part] = members.get(self.rels_part) or _EMPTY_RELS
-        self.members["[Content_Types].xml"] = _with_image_defaults(members["[Content_Types].xml"])
+        types = members.get("[Content_Types].xml") or _MINIMAL_TYPES
+        self.members["[Content_Types].xml"] = _with_image_defaults(types)
 
     def write(self, out: IO[bytes], rendered: dict[str, bytes], media: list[Media]) -> None:
         """Write one document to ``out``."""
@@ -49,6 +50,17 @@ class TemplatePackage:
 _EMPTY_RELS = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+)
+
+
+_MINIMAL_TYPES = (  # a package that came without one (ECMA-376 Part 2, 10.1.2.1)
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/word/document.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    b"</Types>"
 )
 
 

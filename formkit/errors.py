@@ -20,6 +20,7 @@ ERROR_CODES: dict[str, str] = {
     "unknown-form": "the document is not one of the known forms",
     "form-mismatch": "the document is a known form, but not the one named with --form",
     "internal-error": "formkit itself failed on this file (a bug: please report it with the file)",
+    "bad-original": "the original given to fill cannot be turned into a fill template",
     "no-such-form": "no form definition has that id",
     "bad-form-definition": "a forms/<id>/form.yaml is invalid",
     "converter-missing": "LibreOffice is not installed (needed to convert or preview documents)",
@@ -42,6 +43,10 @@ class FormkitError(Exception):
         self.code = code
         self.message = message
         self.file = file
+
+    def __reduce__(self) -> tuple[type[FormkitError], tuple[str, str, str | None]]:
+        """Rebuilt whole after crossing a process boundary (worker pools)."""
+        return (type(self), (self.code, self.message, self.file))
 
     def with_file(self, file: str) -> FormkitError:
         """Return the same error naming ``file`` (kept if one is already named)."""

@@ -69,10 +69,16 @@ class Filler:
         env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
         tpl = DocxTemplate(io.BytesIO(self.template.docx()))
         parts = [self.template.main_part] + ([self.template.header_part] if self.template.header_part else [])
-        self.compiled = {
-            part: env.from_string(tpl.patch_xml(self.template.members[part].decode("utf-8"))) for part in parts
-        }
         self._photo_cache: dict[str, tuple[bytes, str, int, int]] = {}
+        try:
+            self.compiled = {
+                part: env.from_string(tpl.patch_xml(self.template.members[part].decode("utf-8"))) for part in parts
+            }
+            self.render({}, io.BytesIO())  # an original whose tags do not nest is refused here, once
+        except jinja2.TemplateError as exc:
+            raise FormkitError(
+                "bad-original", f"its blanks could not be turned into a fill template ({exc})", self.template.name
+            ) from None
 
     def canonical(self, record: dict[str, Any]) -> dict[str, Any]:
         """What parse will read back from the document filled with ``record``."""

@@ -172,7 +172,7 @@ def _open_zip(stream: BinaryIO, name: str, limits: Limits) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
-            struct.error, UnicodeDecodeError):
+            struct.error, UnicodeDecodeError, NotImplementedError):
         raise file_error("corrupt", name, "the file is damaged or incomplete (its zip container "
                    "cannot be read; perhaps the download was cut short)") from None
 
@@ -214,6 +214,8 @@ def _index(zf: zipfile.ZipFile, name: str, limits: Limits) -> dict[str, zipfile.
 
 def _seek_data(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> None:
     """Seek past the member's local file header (APPNOTE 4.3.7) to its data."""
+    if info.header_offset < 0:
+        raise file_error("corrupt", name, f"the part {info.filename} is damaged (bad header offset)")
     stream.seek(info.header_offset)
     header = stream.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":

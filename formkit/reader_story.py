@@ -31,6 +31,7 @@ from typing import Protocol
 
 from lxml import etree
 
+from formkit.errors import FormkitError
 from formkit.model import Block, Break, Image, Inline, Text
 from formkit.ns import qn
 from formkit.reader_inline import (
@@ -86,6 +87,10 @@ _COMMENT_REF, _COMMENT_START = qn("w:commentReference"), qn("w:commentRangeStart
 _VANISH, _RFONTS, _NUMPR = qn("w:vanish"), qn("w:rFonts"), qn("w:numPr")
 _GRID_BEFORE, _GRID_SPAN = qn("w:gridBefore"), qn("w:gridSpan")
 _VMERGE, _HMERGE = qn("w:vMerge"), qn("w:hMerge")
+
+# Word's own user interface stops far earlier; every stage above the reader
+# walks tables recursively, so a hostile depth is refused here.
+MAX_TABLE_DEPTH = 64
 
 _BREAK_KINDS = {"page": "page", "column": "column"}
 _STORY_TYPES = frozenset(("default", "first", "even"))
@@ -225,6 +230,10 @@ class StoryReader:
 
     # --- tables ---------------------------------------------------------------
     def _table(self, el: etree._Element, table: _Table) -> None:
+        if len(self._tables) >= MAX_TABLE_DEPTH:
+            raise FormkitError(
+                "too-large", f"tables are nested more than {MAX_TABLE_DEPTH} deep; no real form is"
+            )
         self._tables.append(TableBuilder())
         self._push(iter(el), _TABLE, self._end_table)
 

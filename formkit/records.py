@@ -71,6 +71,9 @@ class BadData(FormkitError):
         self.prefix = prefix
         super().__init__("bad-data", "; ".join(self.problems), file)
 
+    def __reduce__(self) -> tuple[type["BadData"], tuple[tuple[str, ...], str | None, str]]:  # type: ignore[override]
+        return (type(self), (self.problems, self.file, self.prefix))
+
     def __str__(self) -> str:
         where = ": ".join(part for part in (self.file, self.prefix) if part)
         return f"{where}: {self.message}" if where else self.message

@@ -54,6 +54,7 @@ class Template:
     printed_year: str | None
     text_width_emu: int
     notes: list[str] = field(default_factory=list)
+    name: str = ""
 
     def docx(self) -> bytes:
         """The template as an ordinary .docx (open it in Word to see the tags)."""
@@ -100,7 +101,7 @@ def _derive(form: FormDef, data: bytes, name: str) -> Template:
     members[main] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     head = prepare_header(members, main, "f.office") if _has_kind(form, "header") else None
     year = located.record.get("fiscal_year") if isinstance(located.record.get("fiscal_year"), str) else None
-    return Template(form, members, main, head, year, _text_width(root), builder.notes)
+    return Template(form, members, main, head, year, _text_width(root), builder.notes, name)
 
 
 def _has_kind(form: FormDef, kind: str) -> bool:
@@ -119,11 +120,19 @@ def _text_width(root: etree._Element) -> int:
     if sect is not None:
         size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
         if size is not None:
-            width = int(size.get(qn("w:w"), width))
+            width = _twips(size.get(qn("w:w")), width)
         if margins is not None:
-            left = int(margins.get(qn("w:left"), left))
-            right = int(margins.get(qn("w:right"), right))
+            left = _twips(margins.get(qn("w:left")), left)
+            right = _twips(margins.get(qn("w:right")), right)
     return max(width - left - right, 2880) * 635
+
+
+def _twips(value: str | None, default: int) -> int:
+    """A measure in twentieths of a point (ST_TwipsMeasure); the default when unreadable."""
+    try:
+        return int(float(value)) if value is not None else default
+    except ValueError:
+        return default
 
 
 class _Builder:
@@ -254,6 +263,9 @@ class _Builder:
             return
         start, end, sub = found.blocks[0]
         first, last = self._top(start), self._top(end - 1)
+        if first.getparent() is None or first.getparent() is not last.getparent():
+            self.notes.append(f"the {f.name} block is not a run of body paragraphs; it is left as printed")
+            return
         self.fields(f.fields, sub, "w")
         _number_block(self.element(start), f.start)
         first.addprevious(tag_paragraph(f"{{%p for w in {expr} %}}"))

@@ -69,7 +69,8 @@ def _block_starts(f: FieldDef, stream: Stream, lo: int, hi: int) -> list[int]:
     out = []
     for para in stream.paras[lo:hi]:
         hit = match_start(label, para)
-        if hit and (len(para.key) == len(label.key) or para.key[len(label.key)] == "#"):
+        rest = para.key[len(label.key) : len(label.key) + 1]
+        if hit and rest in ("", "#"):
             out.append(para.index)
     return out
 

@@ -153,67 +153,68 @@ def level(stream: Stream, header: str, others: tuple[str, ...], name: str) -> Fo
     """The quality level ticked in the column headed ``header``."""
     head = make_label(header, exact=True)
     wanted = [make_label(t) for t in others]
-    for table, tpath, where in stream.tables:
-        col_row = _header_cell(stream, tpath, head, wanted)
-        if col_row is None:
-            continue
-        col, header_row = col_row
-        return _level_rows(stream, tpath, where, col, header_row, len(table.rows), name)
-    for table, tpath, where in stream.tables:
-        found_col = _box_digit_column(stream, tpath)
+    tables = [(table, _cells(stream, tpath), where) for table, tpath, where in stream.tables]
+    for table, cells, where in tables:
+        col_row = _header_cell(cells, head, wanted)
+        if col_row is not None:
+            col, header_row = col_row
+            return _level_rows(cells, where, col, header_row, len(table.rows), name)
+    for table, cells, where in tables:
+        found_col = _box_digit_column(cells)
         if found_col is not None:
-            return _level_rows(stream, tpath, where, found_col, -1, len(table.rows), name)
+            return _level_rows(cells, where, found_col, -1, len(table.rows), name)
     return Found(None, "", [Warning.of("field-not-found", name, "the quality-level table was not found")])
 
 
-def _box_digit_column(stream: Stream, tpath: tuple[int, ...]) -> int | None:
+def _box_digit_column(cells: dict[tuple[int, int], list[Para]]) -> int | None:
     """Without its header (an office re-typed it), the level column is the
     first column where at least three rows hold a box and a digit 1..5."""
-    cells = {
-        p.container[-2:]
-        for p in stream.paras
-        if p.container[: len(tpath)] == tpath and len(p.container) == len(tpath) + 2 and p.checkboxes
-    }
     votes: dict[int, int] = {}
-    for row, col in cells:
-        number = parse_int(" ".join(q.text for q in _cell_paras(stream, tpath, row, col)))
+    for (row, col), paras in cells.items():
+        if not any(p.checkboxes for p in paras):
+            continue
+        number = parse_int(" ".join(p.text for p in paras))
         if number is not None and 1 <= number <= 5:
             votes[col] = votes.get(col, 0) + 1
     cols = sorted(col for col, n in votes.items() if n >= 3)
     return cols[0] if cols else None
 
 
-def _cell_paras(stream: Stream, tpath: tuple[int, ...], row: int, col: int) -> list[Para]:
-    prefix = tpath + (row, col)
-    return [p for p in stream.paras if p.container[: len(prefix)] == prefix]
+def _cells(stream: Stream, tpath: tuple[int, ...]) -> dict[tuple[int, int], list[Para]]:
+    """The paragraphs of each (row, column) cell of the table at ``tpath``
+    (nested tables' paragraphs counted in their outer cell), in one pass."""
+    cells: dict[tuple[int, int], list[Para]] = {}
+    depth = len(tpath)
+    for p in stream.paras:
+        c = p.container
+        if len(c) >= depth + 2 and c[:depth] == tpath:
+            cells.setdefault((c[depth], c[depth + 1]), []).append(p)
+    return cells
 
 
 def _header_cell(
-    stream: Stream, tpath: tuple[int, ...], head: Label, wanted: list[Label]
+    cells: dict[tuple[int, int], list[Para]], head: Label, wanted: list[Label]
 ) -> tuple[int, int] | None:
     """(column, row) of the header cell, in a table that also has the other headers."""
     rows: dict[int, dict[int, str]] = {}
-    for p in stream.paras:
-        if p.container[: len(tpath)] == tpath and len(p.container) >= len(tpath) + 2:
-            r, c = p.container[len(tpath)], p.container[len(tpath) + 1]
-            rows.setdefault(r, {}).setdefault(c, "")
-            rows[r][c] += p.key
-    for r, cells in sorted(rows.items()):
-        col = next((c for c, key in cells.items() if key == head.key), None)
-        joined = "".join(cells.values())
+    for (r, c), paras in cells.items():
+        rows.setdefault(r, {})[c] = "".join(p.key for p in paras)
+    for r, row in sorted(rows.items()):
+        col = next((c for c, key in row.items() if key == head.key), None)
+        joined = "".join(row.values())
         if col is not None and all(w.key in joined for w in wanted):
             return col, r
     return None
 
 
 def _level_rows(
-    stream: Stream, tpath: tuple[int, ...], where: str, col: int, header_row: int, nrows: int, name: str
+    cells: dict[tuple[int, int], list[Para]], where: str, col: int, header_row: int, nrows: int, name: str
 ) -> Found:
     ticked: list[int] = []
     detail: list[str] = []
     targets: dict[Any, tuple[int, int]] = {}
     for r in range(header_row + 1, nrows):
-        paras = _cell_paras(stream, tpath, r, col)
+        paras = cells.get((r, col), [])
         number = parse_int(" ".join(p.text for p in paras))
         boxes = [b for p in paras for b in p.checkboxes]
         if number is None or not boxes:

@@ -1,0 +1,567 @@
+"""Nothing lost: outputs are whole or absent, batches stream, memory stays flat.
+
+Every run here is a real ``formkit`` process (``python -c`` running the CLI),
+started in its own session like a job in a terminal, so a Ctrl-C can be sent
+the way a terminal sends it: SIGINT to the whole process group, workers
+included. What is checked:
+
+* ``parse -o`` streams: the temporary ``.part`` file holds complete result
+  lines, growing while the batch runs;
+* Ctrl-C after the first results: the process exits, leaving no output and no
+  ``.part`` file (an older output stays as it was); SIGTERM and SIGKILL never
+  leave a partial output either;
+* peak memory over 2,000 files is that of 200;
+* ``fill`` and ``bulk``: a bad row or a failure in the middle of rendering
+  never leaves a partial document, archive or temporary file;
+* a full disk keeps the old output.
+
+Known bugs found here are xfail(strict=True) tests, each saying what is wrong.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from formkit.cli import main
+from tests.docxbuild import make_docx, p
+
+ROOT = Path(__file__).resolve().parent.parent
+S12 = ROOT / "samples" / "esao-1-2"
+S31 = ROOT / "samples" / "esao-3-1"
+MIX = [S12 / "over-dots.docx", S31 / "three-works.docx", S12 / "typed-marks.docx", S31 / "one-work.docx",
+       S12 / "tracked-changes-comments.docx", S31 / "partly-filled.docx", S12 / "blank.docx"]
+
+# The CLI, with an optional hook standing in for a precisely timed event:
+# FORMKIT_TEST_HOOK = "<module>:<function or Class.method>:<n>:<action>" runs
+# the action right after the n-th call; actions: "sigint" (Ctrl-C: SIGINT to the
+# whole process group, as a terminal sends it) and "kill-worker" (SIGKILL one
+# worker of the ProcessPoolExecutor the method belongs to, as the OOM killer
+# would). It touches a marker file when it fires.
+CLI = r"""
+import importlib, os, signal, sys
+hook = os.environ.get("FORMKIT_TEST_HOOK")
+if hook:
+    module, attr, n, action = hook.split(":")
+    owner = importlib.import_module(module)
+    *parents, last = attr.split(".")
+    for name in parents:
+        owner = getattr(owner, name)
+    original, seen = getattr(owner, last), [0]
+    def hooked(*args, **kwargs):
+        result = original(*args, **kwargs)
+        seen[0] += 1
+        if seen[0] == int(n):
+            open(os.environ["FORMKIT_TEST_MARKER"], "w").close()
+            if action == "sigint":
+                os.killpg(0, signal.SIGINT)
+            else:
+                os.kill(next(iter(args[0]._processes)), signal.SIGKILL)
+        return result
+    setattr(owner, last, hooked)
+from formkit.cli import main
+main(prog_name="formkit")
+"""
+
+
+@dataclass
+class Run:
+    """One ``formkit`` process in its own session (process group)."""
+
+    proc: subprocess.Popen[bytes]
+    err: Path
+    marker: Path
+    usage: resource.struct_rusage | None = None
+
+    @classmethod
+    def start(cls, tmp: Path, *args: str, hook: str | None = None, preexec=None) -> Run:  # type: ignore[no-untyped-def]
+        tmp.mkdir(parents=True, exist_ok=True)
+        err, marker = tmp / f"stderr-{time.monotonic_ns()}.txt", tmp / f"hook-{time.monotonic_ns()}"
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "FORMKIT_TEST_MARKER": str(marker)}
+        env.pop("FORMKIT_TEST_HOOK", None)
+        if hook:
+            env["FORMKIT_TEST_HOOK"] = hook
+
+        def child_setup() -> None:
+            if preexec:
+                preexec()
+
+        with err.open("wb") as fh:
+            proc = subprocess.Popen([sys.executable, "-c", CLI, *args], stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=fh, cwd=tmp, env=env,
+                                    start_new_session=True, preexec_fn=child_setup)
+        return cls(proc, err, marker)
+
+    @property
+    def stderr(self) -> str:
+        return self.err.read_text("utf-8", "replace")
+
+    def poll(self) -> int | None:
+        """The exit status once the process ended (reaped with wait4, which
+        also gives its resource usage), else None."""
+        if self.proc.returncode is None:
+            pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            if pid:
+                self.usage = usage
+                self.proc.returncode = os.waitstatus_to_exitcode(status)
+        return self.proc.returncode
+
+    def wait(self, timeout: float) -> int | None:
+        """The exit status, or None when still running after ``timeout`` s
+        (then the whole group is killed)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.poll() is not None:
+                return self.proc.returncode
+            if time.monotonic() > deadline:
+                self.kill_group()
+                os.wait4(self.proc.pid, 0)
+                self.proc.returncode = -9
+                return None
+            time.sleep(0.01)
+
+    def group_alive(self, grace: float = 2.0) -> bool:
+        """Whether any process of the run's group (a worker) outlives it."""
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.proc.pid, 0)
+            except ProcessLookupError:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def kill_group(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def signal_group(self, signum: int) -> None:
+        os.killpg(self.proc.pid, signum)
+
+
+@pytest.fixture
+def runs() -> Iterator[list[Run]]:
+    """Every process a test starts; whatever is left of them is killed after it."""
+    started: list[Run] = []
+    yield started
+    for run in started:
+        run.kill_group()
+        if run.proc.returncode is None:
+            run.proc.wait()
+
+
+def parts_in(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.part")) + sorted(folder.glob(".*.part"))
+
+
+def lines_in(path: Path) -> list[str]:
+    """The complete lines of a file being written (a missing file: none)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    return raw.decode("utf-8").split("\n")[:-1] if b"\n" in raw else []
+
+
+def wait_for_lines(folder: Path, run: Run, count: int = 1, timeout: float = 30) -> Path:
+    """The .part file once it holds ``count`` complete lines."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert run.poll() is None, f"finished before {count} result(s) were seen:\n{run.stderr}"
+        for part in parts_in(folder):
+            if len(lines_in(part)) >= count:
+                return part
+        time.sleep(0.002)
+    pytest.fail(f"no .part file with {count} line(s) after {timeout} s")
+
+
+def link_batch(folder: Path, count: int, sources: list[Path] = MIX) -> Path:
+    """``count`` files in ``folder``: hard links to copies of ``sources`` in turn
+    (plus, every 50th, an unrelated document and an empty file: failures too)."""
+    folder.mkdir(parents=True)
+    store = folder.parent / f"{folder.name}-sources"
+    store.mkdir()
+    copies = []
+    for i, src in enumerate(sources):
+        copies.append(store / f"{i}.docx")
+        shutil.copy(src, copies[-1])
+    (store / "memo.docx").write_bytes(make_docx(p("บันทึกข้อความ เรื่อง ขอเชิญประชุม")))
+    (store / "empty.docx").write_bytes(b"")
+    for n in range(count):
+        src = store / ("memo.docx" if n % 50 == 7 else "empty.docx" if n % 50 == 31 else copies[n % len(copies)].name)
+        os.link(src, folder / f"แบบ-{n:05d}.docx")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def batch300(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return link_batch(tmp_path_factory.mktemp("nothing-lost") / "returned", 300)
+
+
+# -- parse -o streams and is atomic -----------------------------------------------------
+
+def test_parse_streams_results_as_files_finish(tmp_path: Path, batch300: Path, runs: list[Run]) -> None:
+    """While the batch runs, the .part file holds complete result lines and
+    grows; out.jsonl appears only at the end, whole."""
+    out = tmp_path / "out.jsonl"
+    run = Run.start(tmp_path / "run", "parse", str(batch300), "-o", str(out))
+    runs.append(run)
+    seen: list[int] = []
+    while run.poll() is None:
+        for part in parts_in(tmp_path):
+            lines = lines_in(part)
+            if lines and run.poll() is None:
+                assert not out.exists(), "out.jsonl appeared before the batch ended"
+                for line in lines:
+                    json.loads(line)  # every line written is a whole result
+                if not seen or len(lines) > seen[-1]:
+                    seen.append(len(lines))
+        time.sleep(0.002)
+    assert run.wait(10) == 1, run.stderr  # one in 50 files is an empty file or a memo: they fail
+    assert len(seen) >= 2 and 0 < seen[0] < 300, f"line counts seen while running: {seen}"
+    rows = [json.loads(line) for line in lines_in(out)]
+    assert [Path(r["file"]).name for r in rows] == sorted(f.name for f in batch300.iterdir())
+    assert sum(r["error"] is None for r in rows) == 300 - 12
+    assert not parts_in(tmp_path)
+
+
+@pytest.mark.parametrize("old", [False, True], ids=["no-old-output", "old-output"])
+def test_ctrl_c_after_the_first_results_leaves_no_output(tmp_path: Path, batch300: Path, runs: list[Run],
+                                                        old: bool) -> None:
+    out = tmp_path / "out.jsonl"
+    if old:
+        out.write_text('{"file": "last-week.docx"}\n', "utf-8")
+    run = Run.start(tmp_path / "run", "parse", str(batch300), "-o", str(out))
+    runs.append(run)
+    wait_for_lines(tmp_path, run)
+    run.signal_group(signal.SIGINT)
+    code = run.wait(15)
+    assert code is not None, "still running 15 s after Ctrl-C"
+    assert code != 0
+    assert not parts_in(tmp_path)
+    assert (out.read_text("utf-8") == '{"file": "last-week.docx"}\n') if old else not out.exists()
+    assert "Traceback" not in run.stderr and "Aborted" in run.stderr
+    assert not run.group_alive(), "worker processes outlived the run"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_killed_run_never_leaves_a_partial_output(tmp_path: Path, batch300: Path, runs: list[Run],
+                                                    signum: int) -> None:
+    """`kill`, `timeout`, a closed session or the OOM killer (main process
+    only): the old output stays whole; no partial out.jsonl ever appears."""
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"file": "last-week.docx"}\n', "utf-8")
+    run = Run.start(tmp_path / "run", "parse", str(batch300), "-o", str(out))
+    runs.append(run)
+    wait_for_lines(tmp_path, run)
+    run.proc.send_signal(signum)
+    assert run.wait(15) is not None
+    assert out.read_text("utf-8") == '{"file": "last-week.docx"}\n'
+
+
+def test_sigterm_cleans_up_like_ctrl_c(tmp_path: Path, batch300: Path, runs: list[Run]) -> None:
+    out = tmp_path / "out.jsonl"
+    run = Run.start(tmp_path / "run", "parse", str(batch300), "-o", str(out))
+    runs.append(run)
+    wait_for_lines(tmp_path, run)
+    run.proc.send_signal(signal.SIGTERM)
+    assert run.wait(15) is not None
+    assert not run.group_alive(), "worker processes outlived the run"
+    assert not parts_in(tmp_path) and not out.exists()
+
+
+# -- Ctrl-C and worker deaths in the worker pool (parse and bulk --jobs 2) --------------------
+
+def _bulk_rows(tmp_path: Path, count: int) -> Path:
+    record = json.loads((S12 / "record-1.json").read_text("utf-8"))
+    rows = tmp_path / "rows.jsonl"
+    with rows.open("w", encoding="utf-8") as fh:
+        for n in range(count):
+            fh.write(json.dumps({**record, "office": f"สพป. ทดสอบ เขต {n}"}, ensure_ascii=False) + "\n")
+    return rows
+
+
+def _pool_runs(tmp_path: Path, batch300: Path, hook: str) -> dict[str, tuple[Run, Path]]:
+    """parse and bulk --zip, both with 2 workers, started together with ``hook``."""
+    rows = _bulk_rows(tmp_path, 400)
+    started = {}
+    for name, args in {
+        "parse": ("parse", str(batch300), "--jobs", "2", "-o", str(tmp_path / "parse" / "out.jsonl")),
+        "bulk": ("bulk", "esao-1-2", str(rows), "--jobs", "2", "--zip", str(tmp_path / "bulk" / "out.zip")),
+    }.items():
+        (tmp_path / name).mkdir()
+        started[name] = (Run.start(tmp_path / name / "run", *args, hook=hook), tmp_path / name)
+    return started
+
+
+def _check_interrupted(name: str, run: Run, folder: Path, code: int | None) -> None:
+    assert run.marker.exists(), f"{name}: the hook never fired (rewrite this test for the new pool)"
+    assert code is not None, f"{name}: still running 6 s after Ctrl-C"
+    assert code != 0, f"{name}: Ctrl-C was swallowed, the run went on and exited 0"
+    assert not parts_in(folder) and not (folder / "out.jsonl").exists() and not (folder / "out.zip").exists()
+    assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr, f"{name}:\n{run.stderr}"
+    assert not run.group_alive(), f"{name}: worker processes outlived the run"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: Ctrl-C while the worker pool is starting hangs `formkit parse` (--jobs > 1, the default) and "
+    "`formkit bulk --jobs N` for ever: KeyboardInterrupt reaches the main process inside "
+    "ProcessPoolExecutor.submit/_spawn_process, the ExitStack's pool shutdown(wait=True) (or "
+    "multiprocessing's exit handler) then joins workers that wait on the call queue for ever "
+    "(formkit/batch.py _results, formkit/bulk.py _results: the workers do not ignore SIGINT and the pool is "
+    "not cancelled/terminated on interrupt); at other moments the interrupt is swallowed ('Exception ignored "
+    "in _after_at_fork_child_reinit_locks' / '_releaseLock', the run goes on and exits 0)"))
+def test_ctrl_c_as_the_workers_start(tmp_path: Path, batch300: Path, runs: list[Run]) -> None:
+    started = _pool_runs(tmp_path, batch300, "concurrent.futures.process:ProcessPoolExecutor._spawn_process:1:sigint")
+    runs.extend(run for run, _ in started.values())
+    deadline = time.monotonic() + 6
+    codes = {name: run.wait(max(0.1, deadline - time.monotonic())) for name, (run, _) in started.items()}
+    for name, (run, folder) in started.items():
+        _check_interrupted(name, run, folder, codes[name])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: Ctrl-C just after a --jobs > 1 run of parse or bulk handed out its first tasks prints each idle "
+    "worker's traceback ('Process ForkProcess-1: Traceback ... KeyboardInterrupt' from "
+    "concurrent/futures/process.py _process_worker): the workers do not ignore SIGINT "
+    "(formkit/batch.py _results, formkit/bulk.py _results)"))
+def test_ctrl_c_as_the_first_tasks_go_out(tmp_path: Path, batch300: Path, runs: list[Run]) -> None:
+    started = _pool_runs(tmp_path, batch300, "concurrent.futures.process:ProcessPoolExecutor.submit:2:sigint")
+    runs.extend(run for run, _ in started.values())
+    codes = {name: run.wait(15) for name, (run, _) in started.items()}
+    for name, (run, folder) in started.items():
+        _check_interrupted(name, run, folder, codes[name])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: when a worker process dies (the OOM killer, a crash in a C library), `formkit parse` and "
+    "`formkit bulk` with --jobs > 1 end with a raw concurrent.futures.process.BrokenProcessPool "
+    "traceback instead of an error message (formkit/batch.py _results, formkit/bulk.py _results; "
+    "cli.py catches only FormkitError); the output is rightly not written"))
+def test_a_dead_worker_is_reported_without_a_traceback(tmp_path: Path, batch300: Path, runs: list[Run]) -> None:
+    started = _pool_runs(tmp_path, batch300, "concurrent.futures.process:ProcessPoolExecutor.submit:3:kill-worker")
+    runs.extend(run for run, _ in started.values())
+    for name, (run, folder) in started.items():
+        code = run.wait(30)
+        assert run.marker.exists(), f"{name}: the hook never fired (rewrite this test for the new pool)"
+        assert code == 1, (name, code, run.stderr)
+        assert not parts_in(folder) and not (folder / "out.jsonl").exists() and not (folder / "out.zip").exists()
+        assert "Traceback" not in run.stderr and "error" in run.stderr.lower(), f"{name}:\n{run.stderr}"
+
+
+# -- memory stays flat ---------------------------------------------------------------
+
+def test_memory_is_flat_over_2000_files(tmp_path: Path, runs: list[Run]) -> None:
+    """Peak RSS (the main process and its reaped workers, from wait4) of
+    `formkit parse DIR -o out.jsonl` over 2,000 files is that of 200."""
+    peaks = {}
+    for count in (200, 2000):
+        folder = link_batch(tmp_path / f"in-{count}", count)
+        out = tmp_path / f"out-{count}.jsonl"
+        run = Run.start(tmp_path / f"run-{count}", "parse", str(folder), "-o", str(out))
+        runs.append(run)
+        assert run.wait(120) == 1, run.stderr
+        assert run.usage is not None
+        peaks[count] = run.usage.ru_maxrss * 1024
+        assert len(lines_in(out)) == count
+    grown = peaks[2000] - peaks[200]
+    assert grown < 20 * 2**20, f"peak RSS 200 files {peaks[200] / 2**20:.1f} MiB, 2000 files {peaks[2000] / 2**20:.1f} MiB"
+    assert peaks[2000] < 200 * 2**20
+
+
+# -- fill and bulk ---------------------------------------------------------------------
+
+def cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stderr
+
+
+def bad_jpeg(path: Path) -> Path:
+    """A file that passes the record check (JPEG magic bytes) but is no
+    picture: filling fails in the middle of rendering the document."""
+    path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200)
+    return path
+
+
+def work_record(tmp_path: Path, photos: list[str]) -> dict:
+    record = json.loads((S31 / "record-1.json").read_text("utf-8"))
+    for work in record["works"]:
+        work["photos"] = [str((S31 / (photo["path"] if isinstance(photo, dict) else photo)).resolve())
+                          for photo in work.get("photos", [])]
+    record["works"][-1]["photos"] = photos
+    return record
+
+
+@pytest.mark.parametrize("old", [False, True], ids=["no-old-output", "old-output"])
+@pytest.mark.parametrize("case", ["invalid-record", "fails-mid-render"])
+def test_fill_failure_writes_nothing(tmp_path: Path, case: str, old: bool) -> None:
+    out = tmp_path / "out" / "filled.docx"
+    if old:
+        out.parent.mkdir()
+        out.write_bytes(b"last week's document")
+    if case == "invalid-record":
+        data = tmp_path / "record.json"
+        data.write_text(json.dumps({"level": 9, "proces": "typo"}), "utf-8")
+        code, err = cli("fill", "esao-1-2", str(data), "-o", str(out))
+        assert "level" in err
+    else:
+        data = tmp_path / "record.json"
+        record = work_record(tmp_path, [str(bad_jpeg(tmp_path / "photo.jpg"))])
+        data.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+        code, err = cli("fill", "esao-3-1", str(data), "-o", str(out))
+        assert "photo.jpg" in err
+    assert code == 1 and "[bad-data]" in err and "Traceback" not in err
+    assert (out.read_bytes() == b"last week's document") if old else not out.exists()
+    assert not parts_in(out.parent) if out.parent.exists() else True
+
+
+def _bulk_input(tmp_path: Path) -> tuple[Path, list[str]]:
+    """Five esao-3-1 rows: good, invalid, good, failing mid-render, good."""
+    good = [work_record(tmp_path, [str((S31 / "photos" / f"activity-{i}.png").resolve()) for i in (1, 2)])
+            for _ in range(3)]
+    for n, record in enumerate(good):
+        record["office"] = f"สพป. ดี {n}"
+    invalid = {**good[0], "office": "สพป. ผิด", "level": "ห้า"}
+    broken = {**work_record(tmp_path, [str(bad_jpeg(tmp_path / "broken.jpg"))]), "office": "สพป. รูปเสีย"}
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
+                            for r in (good[0], invalid, good[1], broken, good[2])), "utf-8")
+    return rows, [r["office"] for r in good]
+
+
+UNPICKLABLE: list[pytest.MarkDecorator] = []  # fixed: FormkitError.__reduce__
+
+
+@pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=UNPICKLABLE)])
+@pytest.mark.parametrize("where", ["folder", "zip"])
+def test_bulk_bad_rows_never_leave_partial_files(tmp_path: Path, where: str, jobs: str) -> None:
+    from formkit.parse import parse_file
+
+    rows, offices = _bulk_input(tmp_path)
+    target = tmp_path / ("out" if where == "folder" else "out.zip")
+    args = ["-o", str(target)] if where == "folder" else ["--zip", str(target)]
+    code, err = cli("bulk", "esao-3-1", str(rows), *args, "--jobs", jobs, "--name", "{office}.docx")
+    assert code == 1 and "row 2" in err and "row 4" in err and "Traceback" not in err
+    assert "3 written, 2 failed" in err
+    if where == "folder":
+        written = {f.name: f.read_bytes() for f in target.iterdir()}
+        assert not parts_in(target)
+    else:
+        with zipfile.ZipFile(target) as zf:
+            assert zf.testzip() is None
+            written = {name: zf.read(name) for name in zf.namelist()}
+        assert not parts_in(tmp_path)
+    assert sorted(written) == sorted(f"{office}.docx" for office in offices)
+    for name, data in written.items():
+        result = parse_file(data, name)
+        assert result.error is None and result.record["office"] == name[: -len(".docx")]
+
+
+def test_ctrl_c_mid_bulk_leaves_no_archive(tmp_path: Path, runs: list[Run]) -> None:
+    """bulk --zip with one job: interrupted after some documents went into
+    the archive's .part file, nothing is left (an old archive stays whole)."""
+    rows = _bulk_rows(tmp_path, 600)
+    out = tmp_path / "out.zip"
+    out.write_bytes(b"last week's archive")
+    run = Run.start(tmp_path / "run", "bulk", "esao-1-2", str(rows), "--jobs", "1", "--zip", str(out))
+    runs.append(run)
+    deadline = time.monotonic() + 30
+    while not any(part.stat().st_size > 100_000 for part in parts_in(tmp_path)):
+        assert time.monotonic() < deadline and run.poll() is None, run.stderr
+        time.sleep(0.005)
+    run.signal_group(signal.SIGINT)
+    assert run.wait(15) not in (None, 0), run.stderr
+    assert out.read_bytes() == b"last week's archive" and not parts_in(tmp_path)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: Ctrl-C while fill or bulk (--jobs 1) is writing a document's zip ends in a raw traceback: the "
+    "KeyboardInterrupt leaves a member's write handle open, and the `with zipfile.ZipFile(...)` exit in "
+    "formkit/docxwrite.py TemplatePackage.write then raises ValueError('Can't close the ZIP file while "
+    "there is an open writing handle on it'), which hides the interrupt (about one Ctrl-C in seven during "
+    "a bulk run); the outputs are rightly not written"))
+def test_ctrl_c_while_a_document_is_zipped(tmp_path: Path, runs: list[Run]) -> None:
+    rows = _bulk_rows(tmp_path, 50)
+    record = tmp_path / "record.json"
+    shutil.copy(S12 / "record-1.json", record)
+    hook = "zipfile:_get_compressor:60:sigint"
+    started = {
+        "bulk": Run.start(tmp_path / "bulk", "bulk", "esao-1-2", str(rows), "--jobs", "1", "--zip",
+                          str(tmp_path / "bulk" / "out.zip"), hook=hook),
+        "fill": Run.start(tmp_path / "fill", "fill", "esao-1-2", str(record), "-o",
+                          str(tmp_path / "fill" / "out.docx"), hook="zipfile:_get_compressor:15:sigint"),
+    }
+    runs.extend(started.values())
+    for name, run in started.items():
+        code = run.wait(15)
+        assert run.marker.exists(), f"{name}: the hook never fired"
+        assert code not in (None, 0), (name, code)
+        assert not parts_in(tmp_path / name) and not list((tmp_path / name).glob("out.*")), name
+        assert "Traceback" not in run.stderr, f"{name}:\n{run.stderr[-800:]}"
+
+
+# -- a full disk ---------------------------------------------------------------------
+
+def _small_disk() -> None:
+    """In the child: files may not grow past 60 kB (EFBIG, as on a full disk)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (60_000, 60_000))
+
+
+def _disk_full_runs(tmp_path: Path, batch300: Path) -> dict[str, tuple[Run, Path]]:
+    rows = _bulk_rows(tmp_path, 60)
+    record = tmp_path / "record.json"
+    big = tmp_path / "big.png"  # a PNG header and 300 kB that do not compress: the document outgrows the disk
+    big.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x78\x00\x00\x00\x5a" + os.urandom(300_000))
+    record.write_text(json.dumps(work_record(tmp_path, [str(big)] * 4), ensure_ascii=False), "utf-8")
+    started = {}
+    for name, (args, out) in {
+        "parse": (("parse", str(batch300)), "out.jsonl"),
+        "bulk": (("bulk", "esao-1-2", str(rows), "--jobs", "1", "--zip"), "out.zip"),
+        "fill": (("fill", "esao-3-1", str(record)), "out.docx"),
+    }.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / out).write_bytes(b"last week's output")
+        flag = [] if name == "bulk" else ["-o"]
+        started[name] = (Run.start(folder / "run", *args, *flag, str(folder / out), preexec=_small_disk), folder / out)
+    for run, _ in started.values():
+        run.wait(60)
+    return started
+
+
+def test_a_full_disk_keeps_the_old_output(tmp_path: Path, batch300: Path, runs: list[Run]) -> None:
+    started = _disk_full_runs(tmp_path, batch300)
+    runs.extend(run for run, _ in started.values())
+    for name, (run, out) in started.items():
+        assert run.proc.returncode not in (None, 0), (name, run.stderr)
+        assert out.read_bytes() == b"last week's output", name
+        assert not parts_in(out.parent), name
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: an error writing the output (disk full, quota, EFBIG) reaches the user as a raw Python traceback "
+    "('OSError: [Errno 27] File too large' from formkit/output.py _atomic) from parse -o, bulk --zip and fill "
+    "-o: cli.py catches only FormkitError; the old output is rightly kept"))
+def test_a_full_disk_is_reported_without_a_traceback(tmp_path: Path, batch300: Path, runs: list[Run]) -> None:
+    started = _disk_full_runs(tmp_path, batch300)
+    runs.extend(run for run, _ in started.values())
+    for name, (run, out) in started.items():
+        assert "Traceback" not in run.stderr, f"{name}:\n{run.stderr[-600:]}"
+        assert str(out) in run.stderr or out.name in run.stderr, name
