@@ -381,7 +381,7 @@ def test_memory_is_flat_over_2000_files(tmp_path: Path, runs: list[Run]) -> None
         assert len(lines_in(out)) == count
     grown = peaks[2000] - peaks[200]
     assert grown < 20 * 2**20, f"peak RSS 200 files {peaks[200] / 2**20:.1f} MiB, 2000 files {peaks[2000] / 2**20:.1f} MiB"
-    assert peaks[2000] < 200 * 2**20
+    assert peaks[2000] < 300 * 2**20  # issue 4's bound for a whole run (LibreOffice converting the batch's .doc included)
 
 
 # -- fill and bulk ---------------------------------------------------------------------

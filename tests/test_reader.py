@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 
+from formkit.errors import FormkitError
+from formkit.reader_story import MAX_TABLE_DEPTH
+
 from formkit.model import (
     Break,
     Cell,
@@ -668,8 +671,17 @@ def test_deep_nesting_does_not_recurse() -> None:
     assert [b.text for b in doc.body if isinstance(b, Paragraph)] == ["deep"]
 
 
+def test_tables_nested_beyond_any_form_are_refused() -> None:
+    body = p("x")
+    for _ in range(MAX_TABLE_DEPTH + 1):
+        body = tbl(tr(tc(blocks=body)))
+    with pytest.raises(FormkitError) as err:
+        read(body)
+    assert err.value.code == "too-large"
+
+
 def test_deeply_nested_tables() -> None:
-    depth = 200
+    depth = MAX_TABLE_DEPTH
     body = p("x")
     for _ in range(depth):
         body = tbl(tr(tc(blocks=body)))
