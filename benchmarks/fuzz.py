@@ -21,9 +21,10 @@ record. A normal result, or a :class:`formkit.errors.FormkitError` with a
 registered code, is fine. Anything else is a crash and is saved under
 ``tests/fuzz_regressions/`` with a name saying what crashed:
 
-* an exception escaping (``parse-crash-KeyError-<sha8>.docx``,
-  ``derive-esao-1-2-crash-IndexError-<sha8>.docx``);
-* an ``internal-error`` result (``parse-internal-error-ValueError-<sha8>.docx``):
+* an exception escaping (``parse-crash-KeyError-<function>-<sha8>.docx``,
+  ``derive-esao-1-2-crash-IndexError-<function>-<sha8>.docx``, the function
+  being the innermost formkit frame);
+* an ``internal-error`` result (``parse-internal-error-ValueError-<function>-<sha8>.docx``):
   parse turned a bug into a result;
 * an unregistered error code;
 * a hang: one input running over ``--timeout`` seconds (``parse-slow-<sha8>.docx``);
@@ -578,9 +579,12 @@ def save(crash: Crash, data: bytes, steps: list[str], seed_name: str, out_dir: P
     stem = crash.file_stem(data)
     path = out_dir / f"{stem}.docx"
     path.write_bytes(data)
+    report = crash.report.splitlines()
+    if len(report) > 80:  # a RecursionError's traceback runs to thousands of lines
+        report = [*report[:20], f"... ({len(report) - 60} lines left out) ...", *report[-40:]]
     (out_dir / f"{stem}.txt").write_text(
         f"target: {crash.target}\nkind: {crash.kind}\ndetail: {crash.detail}\nwhere: {crash.where}\n"
-        f"from: {seed_name}\nmutations: {'; '.join(steps)}\n\n{crash.report}\n", "utf-8")
+        f"from: {seed_name}\nmutations: {'; '.join(steps)}\n\n" + "\n".join(report) + "\n", "utf-8")
     return path
 
 

@@ -223,14 +223,16 @@ def test_parse_streams_results_as_files_finish(tmp_path: Path, batch300: Path, r
     runs.append(run)
     seen: list[int] = []
     while run.poll() is None:
+        # out.jsonl is renamed into place whole: whenever it exists, it has every result
+        assert len(lines_in(out)) in (0, 300), "a partial out.jsonl was visible"
         for part in parts_in(tmp_path):
             lines = lines_in(part)
-            if lines and run.poll() is None:
-                assert not out.exists(), "out.jsonl appeared before the batch ended"
+            if lines and len(lines) < 300:
                 for line in lines:
                     json.loads(line)  # every line written is a whole result
                 if not seen or len(lines) > seen[-1]:
                     seen.append(len(lines))
+                    assert not out.exists() or len(lines_in(out)) == 300
         time.sleep(0.002)
     assert run.wait(10) == 1, run.stderr  # one in 50 files is an empty file or a memo: they fail
     assert len(seen) >= 2 and 0 < seen[0] < 300, f"line counts seen while running: {seen}"
