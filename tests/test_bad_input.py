@@ -494,9 +494,18 @@ def long_quality_table(copies: int) -> bytes:
     return rezip(parts)
 
 
+def many_tables(count: int) -> bytes:
+    """over-dots.docx with ``count`` one-cell tables after the form: 10 KB for 6000."""
+    xml = document_xml()
+    table = "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>ตาราง</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/>"
+    assert xml.count("<w:sectPr") == 1
+    return sample_with("word/document.xml", xml.replace("<w:sectPr", table * count + "<w:sectPr").encode("utf-8"))
+
+
 HANGS = [  # shapes that once took quadratic time (an index of table cells fixed both)
     pytest.param(lambda: long_quality_table(4000), 6.0, id="long-quality-table"),
     pytest.param(lambda: grown_answer(50_000, 150)[0], 20.0, id="many-paragraph-answer"),
+    pytest.param(lambda: many_tables(6000), 4.0, id="many-tables"),
 ]
 
 

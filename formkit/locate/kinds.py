@@ -153,7 +153,8 @@ def level(stream: Stream, header: str, others: tuple[str, ...], name: str) -> Fo
     """The quality level ticked in the column headed ``header``."""
     head = make_label(header, exact=True)
     wanted = [make_label(t) for t in others]
-    tables = [(table, _cells(stream, tpath), where) for table, tpath, where in stream.tables]
+    index = _all_cells(stream)
+    tables = [(table, index.get(tpath, {}), where) for table, tpath, where in stream.tables]
     for table, cells, where in tables:
         col_row = _header_cell(cells, head, wanted)
         if col_row is not None:
@@ -180,16 +181,16 @@ def _box_digit_column(cells: dict[tuple[int, int], list[Para]]) -> int | None:
     return cols[0] if cols else None
 
 
-def _cells(stream: Stream, tpath: tuple[int, ...]) -> dict[tuple[int, int], list[Para]]:
-    """The paragraphs of each (row, column) cell of the table at ``tpath``
-    (nested tables' paragraphs counted in their outer cell), in one pass."""
-    cells: dict[tuple[int, int], list[Para]] = {}
-    depth = len(tpath)
+def _all_cells(stream: Stream) -> dict[tuple[int, ...], dict[tuple[int, int], list[Para]]]:
+    """For every table (by its container path), the paragraphs of each
+    (row, column) cell, nested tables' paragraphs counted in their outer
+    cells too; one pass over the stream, however many tables there are."""
+    tables: dict[tuple[int, ...], dict[tuple[int, int], list[Para]]] = {}
     for p in stream.paras:
         c = p.container
-        if len(c) >= depth + 2 and c[:depth] == tpath:
-            cells.setdefault((c[depth], c[depth + 1]), []).append(p)
-    return cells
+        for k in range(0, len(c) - 2, 3):
+            tables.setdefault(c[: k + 1], {}).setdefault((c[k + 1], c[k + 2]), []).append(p)
+    return tables
 
 
 def _header_cell(
