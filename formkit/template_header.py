@@ -7,6 +7,7 @@ w:headerReference in the final w:sectPr).
 """
 from __future__ import annotations
 
+import copy
 import posixpath
 
 from lxml import etree
@@ -77,7 +78,7 @@ def _run_props(mark: etree._Element) -> etree._Element:
     rpr = etree.Element(qn("w:rPr"))
     for child in mark:
         if child.tag not in (qn("w:ins"), qn("w:del"), qn("w:rPrChange")):
-            rpr.append(etree.fromstring(etree.tostring(child)))
+            rpr.append(copy.deepcopy(child))
     return rpr
 
 

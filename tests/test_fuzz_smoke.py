@@ -33,10 +33,7 @@ def _load_fuzz():  # type: ignore[no-untyped-def]
 fuzz = _load_fuzz()
 
 # file-name prefix -> the bug it shows (still open)
-SEEK = ("formkit/package.py _seek_data: stream.seek(info.header_offset) with the negative offset zipfile "
-        "computes from a damaged central directory raises ValueError('negative seek value'), which "
-        "Package.read does not catch (it catches OSError, zlib.error, struct.error)")
-KNOWN: dict[str, str] = {}  # every saved crash is fixed; add "prefix": "BUG: ..." for a new one
+KNOWN: dict[str, str] = {}  # "file-name prefix": "BUG: ..." for each saved crash still open; all are fixed
 
 
 def known_bug(path: Path) -> str | None:
