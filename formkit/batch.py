@@ -19,8 +19,11 @@ from .parse import ParseResult, legacy_format, parse_file
 
 
 def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the main process, which stops the pool."""
+    """Workers leave Ctrl-C to the main process, which stops the pool, and
+    end quietly when it terminates them (the CLI's SIGTERM handler, inherited
+    through fork, would make each print a KeyboardInterrupt traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextmanager
