@@ -29,15 +29,12 @@ def _ignore_sigint() -> None:
 @contextmanager
 def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool that, when the run is interrupted or fails, drops the
-    queued work and stops its workers instead of waiting for them."""
+    queued work instead of doing it."""
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
     try:
         yield pool
     except BaseException:
-        workers = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in workers:
-            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)  # workers finish the task in hand and exit
         raise
     pool.shutdown(wait=True)
 

@@ -343,9 +343,6 @@ def test_ctrl_c_as_the_workers_start(tmp_path: Path, batch300: Path, runs: list[
         _check_interrupted(name, run, folder, codes[name])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Ctrl-C just after a --jobs > 1 run of parse handed out its first tasks ends with a worker "
-    "traceback on stderr: " + INHERITED_SIGTERM))
 def test_ctrl_c_as_the_first_tasks_go_out(tmp_path: Path, batch300: Path, runs: list[Run]) -> None:
     started = _pool_runs(tmp_path, batch300, "concurrent.futures.process:ProcessPoolExecutor.submit:2:sigint")
     runs.extend(run for run, _ in started.values())
