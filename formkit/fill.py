@@ -13,6 +13,7 @@ import hashlib
 import io
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, IO
 
@@ -163,12 +164,18 @@ def _photo_path(photo: Any) -> str:
 
 
 def _photo_ref(photo: Any) -> dict[str, str]:
-    path = _photo_path(photo)
+    return dict(_photo_digest(_photo_path(photo)))
+
+
+@lru_cache(maxsize=4096)
+def _photo_digest(path: str) -> tuple[tuple[str, str], ...]:
+    """A photo's digest and media type, read once per process (a batch
+    reuses the same pictures across many records)."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise FormkitError("bad-data", f"photo {path}: {exc.strerror}") from None
-    return {"sha256": hashlib.sha256(data).hexdigest(), "media_type": image_info(data, path).media_type}
+    return (("sha256", hashlib.sha256(data).hexdigest()), ("media_type", image_info(data, path).media_type))
 
 
 # -- the render context ---------------------------------------------------------------------

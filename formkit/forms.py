@@ -86,7 +86,13 @@ def available(root: Path | None = None) -> list[str]:
 
 
 def load_all(root: Path | None = None) -> list[FormDef]:
-    return [load(i, root) for i in available(root)]
+    """Every form under ``root``; the folder is listed once per process."""
+    return list(_load_all(str((root or forms_dir()).resolve())))
+
+
+@lru_cache(maxsize=8)
+def _load_all(root: str) -> tuple[FormDef, ...]:
+    return tuple(load(i, Path(root)) for i in available(Path(root)))
 
 
 def load(form_id: str, root: Path | None = None) -> FormDef:
