@@ -255,5 +255,72 @@ def preview_cmd(file: str, output: str, page: int | None, all_pages: bool) -> No
         click.echo(str(written))
 
 
+@main.command("learn")
+@click.argument("original", type=click.Path(dir_okay=False))
+@click.option("--id", "form_id", required=True, help="The new form's id (lower-case letters, digits, - and _).")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for form.yaml and a copy of the original (forms/ID/).")
+@click.option("--force", is_flag=True, help="Replace an existing form.yaml there.")
+def learn_cmd(original: str, form_id: str, out_dir: str, force: bool) -> None:
+    """Draft a form definition from ORIGINAL, a blank Word form.
+
+    Writes OUT/form.yaml (fields with the locator kinds parse and fill use;
+    every guess marked with a CHECK comment) and OUT/original.docx. Then run
+    `formkit check OUT` and `formkit check OUT --roundtrip 20`.
+    """
+    from .learn_yaml import write_draft
+
+    try:
+        target, draft = write_draft(Path(original), form_id, Path(out_dir), force)
+    except FormkitError as exc:
+        raise FileFailed(f"{exc} [{exc.code}]") from None
+    kinds: dict[str, int] = {}
+    for f in draft.fields:
+        kinds[f.kind] = kinds.get(f.kind, 0) + 1
+    doubts = target.read_text("utf-8").count("# CHECK:")
+    summary = ", ".join(f"{n} {k}" for k, n in kinds.items())
+    click.echo(f"formkit: wrote {target}: {len(draft.fields)} fields ({summary}); {doubts} CHECK comment(s)", err=True)
+
+
+@main.command("check")
+@click.argument("form")
+@click.option("--original", type=click.Path(dir_okay=False), help="Check against an office's copy instead of the form's original.")
+@click.option("--roundtrip", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Also fill N generated records and parse them back.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the generated records.")
+def check_cmd(form: str, original: str | None, roundtrip: int, seed: int) -> None:
+    """Check FORM (an id, or a folder holding form.yaml) against its original.
+
+    Every anchor of the definition is looked for: recognition phrases, labels,
+    the level column, each box, repeated blocks, headings. Exit 1 when one is
+    missing (the nearest printed line is shown) or a record does not come back.
+    """
+    from .check import check
+    from .check_roundtrip import roundtrip as run_roundtrip
+
+    definition = _load_form(form)
+    where = Path(original) if original else None
+    try:
+        findings = check(definition, where)
+    except FormkitError as exc:
+        raise FileFailed(f"{exc} [{exc.code}]") from None
+    for finding in findings:
+        click.echo(finding.line())
+    missing = [f for f in findings if not f.ok]
+    problems = 0
+    if roundtrip:
+        try:
+            mismatches = run_roundtrip(definition, roundtrip, where, seed)
+        except FormkitError as exc:
+            raise FileFailed(f"{exc} [{exc.code}]") from None
+        for m in mismatches:
+            click.echo(f"DIFFERS record {m.number} {m.field}: filled {m.expected!r}, parsed {m.got!r}")
+        problems = len({m.number for m in mismatches})
+        click.echo(f"round trip: {roundtrip - problems} of {roundtrip} generated records came back unchanged")
+    if missing or problems:
+        raise FileFailed(f"{len(missing)} anchor(s) missing, {problems} record(s) changed by the round trip")
+    click.echo(f"formkit: {definition.id}: every anchor found", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

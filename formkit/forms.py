@@ -63,6 +63,7 @@ class FormDef:
     min_score: float
     fields: tuple[FieldDef, ...]
     rubric: dict[str, Any]
+    headings: tuple[str, ...] = ()
 
     def field(self, name: str) -> FieldDef:
         for f in self.fields:
@@ -96,12 +97,29 @@ def _load_all(root: str) -> tuple[FormDef, ...]:
 
 
 def load(form_id: str, root: Path | None = None) -> FormDef:
-    """Load ``forms/<form_id>/form.yaml`` (cached per path)."""
+    """Load ``forms/<form_id>/form.yaml`` (cached per path). ``form_id`` may
+    also be a path: a form folder or its form.yaml (a learned or draft form
+    kept outside the forms folder)."""
+    if is_path(form_id):
+        return load_path(Path(form_id))
     root = root or forms_dir()
     path = root / form_id / "form.yaml"
     if not path.is_file():
         known = ", ".join(available(root)) or "none"
         raise FormkitError("no-such-form", f"no form {form_id!r} (known forms: {known})")
+    return _load_path(str(path.resolve()))
+
+
+def is_path(form: str) -> bool:
+    """True when ``form`` names a folder or file rather than a form id."""
+    return "/" in form or os.sep in form or form.endswith((".yaml", ".yml")) or form in (".", "..")
+
+
+def load_path(where: Path) -> FormDef:
+    """The definition in folder ``where`` (or the form.yaml ``where``)."""
+    path = where / "form.yaml" if where.is_dir() else where
+    if not path.is_file():
+        raise FormkitError("no-such-form", f"{where}: no form.yaml there")
     return _load_path(str(path.resolve()))
 
 
@@ -130,6 +148,7 @@ def _form(data: dict[str, Any], folder: Path) -> FormDef:
         min_score=float(recognize.get("min_score", 0.5)),
         fields=fields,
         rubric=dict(data.get("rubric") or {}),
+        headings=tuple(str(h) for h in data.get("headings") or ()),
     )
 
 

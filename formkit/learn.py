@@ -1,0 +1,472 @@
+"""Draft a form definition from an original Word form (``formkit learn``).
+
+The original is read by the same reader as parse and flattened into the same
+paragraph stream; each paragraph is classed by what is printed in it (a
+blank: a run of dots, "…" or underscores; numbered blanks; a label followed
+by a blank; boxes; plain text), and the classes are read in document order
+into the locator kinds the shipped forms use:
+
+* a label followed by a blank on its line -> ``value`` (two on one line: two
+  values); a prompt followed by blank lines -> ``section``, by numbered blank
+  lines -> ``lines``; a photo prompt with room under it -> ``images``;
+* the table column whose rows hold an empty box and a digit 1..5 -> ``level``;
+* a run of boxes each followed by its label -> ``boxes`` (anchored at the line
+  before them); a box followed by blank lines -> also a ``lines`` field;
+* a line ending in a number ("ผลงานชิ้นที่ 1") that opens blanks and a photo
+  prompt -> ``repeat``, its fields learned inside the block;
+* the first "พ.ศ. 2566" -> ``year``; the office -> ``header`` (offices write it
+  in the page header);
+* printed lines that follow an answer area -> ``headings`` (they end it).
+
+Whatever is a guess is returned as a note, written as a ``# CHECK:`` comment
+by :mod:`formkit.learn_yaml`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .checkboxes import convert_document
+from .locate.kinds import _all_cells, _box_digit_column, boxes_in
+from .locate.stream import Para, Stream, build
+from .text import match_key, normalize, normalize_line
+
+LEADER = re.compile(r"\.{3,}|…+|_{3,}")
+_NUMBERED_BLANK = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*(?:\.{3,}|…+|_{3,}|\s)*$")
+_BLOCK_START = re.compile(r"^(.*?\D)\s*[0-9๐-๙]{1,2}\s*$")
+_YEAR = re.compile(r"(?:พ\s*\.\s*ศ\s*\.|ปีงบประมาณ|ปีการศึกษา|B\.E\.)\s*([0-9๐-๙]{4})")
+_LEAD_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*")
+
+
+@dataclass(slots=True)
+class Proposal:
+    """One proposed field: its kind, anchors (``spec``: the form.yaml keys
+    besides kind and title) and the doubts a person should check."""
+
+    kind: str
+    title: str
+    at: int
+    where: str
+    spec: dict[str, Any] = field(default_factory=dict)
+    fields: list[Proposal] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    name: str = ""
+
+
+@dataclass(slots=True)
+class Draft:
+    """A whole proposed definition."""
+
+    form_id: str
+    title: str
+    source: str
+    phrases: list[str]
+    fields: list[Proposal]
+    headings: list[str]
+    notes: list[str]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, Any]:
+    """formkit/data/learn.yaml: the words learn knows."""
+    path = Path(__file__).parent / "data" / "learn.yaml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
+    return data
+
+
+def learn(source: str | Path | bytes, form_id: str) -> Draft:
+    """Read the original at ``source`` (a path, or the bytes of a .docx) and
+    propose its definition."""
+    from .learn_xml import bold_paragraphs
+    from .package import open_package
+    from .reader import read_document
+
+    name = "original.docx" if isinstance(source, bytes) else str(source)
+    with open_package(source, name) as pkg:
+        doc = convert_document(read_document(pkg, refs=True))
+        bold = bold_paragraphs(pkg)
+    stream = build(doc.body)
+    return _Learner(stream, bold).draft(form_id, Path(name).name)
+
+
+def label_text(text: str) -> str:
+    """A printed label as written in form.yaml: one line, no leaders, no
+    trailing colon."""
+    return normalize_line(" ".join(text.split("\n"))).rstrip(" :：")
+
+
+def title_of(text: str) -> str:
+    """A field's title: its label without a leading "1." or "1)"."""
+    return _LEAD_NUMBER.sub("", label_text(text)) or label_text(text)
+
+
+class _Learner:
+    def __init__(self, stream: Stream, bold: list[bool]) -> None:
+        self.stream = stream
+        self.paras = stream.paras
+        self.bold = bold
+        words = vocabulary()
+        self.photo_words = [w.casefold() for w in words["photo_words"]]
+        self.fillers = {match_key(w) for w in words["fillers"]}
+        self.title_words = [match_key(w) for w in words["title_words"]]
+        self.kinds = [self._classify(p) for p in self.paras]
+        self.level: Proposal | None = None
+        self.consumed: set[int] = set()
+        self.notes: list[str] = []
+        self._find_level()
+
+    # ---- classes of paragraphs -----------------------------------------------------
+
+    def _classify(self, p: Para) -> str:
+        if p.checkboxes:
+            return "boxes"
+        text = p.text
+        has_leader = bool(LEADER.search(text))
+        if not normalize(text):
+            return "blank" if has_leader else "empty"
+        if has_leader and _NUMBERED_BLANK.match(text):
+            return "numbered"
+        if has_leader:
+            return "labelled"
+        if p.key in self.fillers:
+            return "filler"
+        return "text"
+
+    def _is_bold(self, p: Para) -> bool:
+        ref = p.paragraph.ref
+        return 0 <= ref < len(self.bold) and self.bold[ref]
+
+    def _next(self, i: int, hi: int) -> int | None:
+        """The next paragraph after ``i`` in [i+1, hi) with something printed, in
+        the same container."""
+        container = self.paras[i].container
+        j = i + 1
+        while j < hi and self.paras[j].container == container:
+            if self.kinds[j] != "empty":
+                return j
+            j += 1
+        return None
+
+    def _blank_run(self, j: int, hi: int) -> int:
+        """One past the run of blank lines (and fillers, empty lines) from ``j``."""
+        container = self.paras[j].container
+        end = j
+        while end < hi and self.paras[end].container == container and self.kinds[end] in (
+            "blank", "numbered", "empty", "filler"
+        ):
+            end += 1
+        return end
+
+    # ---- the level column --------------------------------------------------------------
+
+    def _find_level(self) -> None:
+        for tpath, cells in _all_cells(self.stream).items():
+            col = _box_digit_column(cells)
+            if col is None:
+                continue
+            rows = sorted(r for (r, c), ps in cells.items() if c == col and any(p.checkboxes for p in ps))
+            for (r, c), ps in cells.items():
+                if c == col and r in rows:
+                    self.consumed.update(p.index for p in ps)
+            header_row = min(r for (r, c) in cells if c == col)
+            head = self._cell_text(cells.get((header_row, col), []))
+            where = next(w for _t, path, w in self.stream.tables if path == tpath)
+            first = cells[(rows[0], col)][0].index
+            prop = Proposal("level", head or "ระดับคุณภาพ", first, f"{where}, column {col + 1}")
+            others = sorted(
+                (self._cell_text(ps) for (r, c), ps in cells.items() if r == header_row and c != col),
+                key=len,
+            )
+            if header_row in rows or not head:
+                prop.notes.append("the level column has no header cell: the column is found by its boxes and digits")
+                head = head or "ระดับคุณภาพ"
+            prop.spec = {"header": head, "table": [t for t in others if t and len(match_key(t)) <= 40][:2]}
+            self.level = prop
+            return
+
+    @staticmethod
+    def _cell_text(paras: list[Para]) -> str:
+        return label_text(" ".join(p.text for p in paras))
+
+    # ---- the scan ------------------------------------------------------------------------
+
+    def scan(self, lo: int, hi: int, in_block: bool) -> tuple[list[Proposal], list[str]]:
+        """Fields and headings of paragraphs [lo, hi)."""
+        fields: list[Proposal] = []
+        headings: list[str] = []
+        open_c: tuple[int, ...] | None = None  # container of an answer area still open
+        i = lo
+        while i < hi:
+            p, kind = self.paras[i], self.kinds[i]
+            if i in self.consumed or kind == "empty":
+                i += 1
+                continue
+            if open_c is not None and not p.inside(open_c):
+                open_c = None
+            if not in_block and kind == "text" and (block := self._block(i, hi)) is not None:
+                fields.append(block[0])
+                i = block[1]
+                open_c = None
+                continue
+            if kind == "boxes":
+                props, i = self._boxes(i, hi)
+                fields.extend(props)
+                open_c = p.container if props and props[-1].kind != "boxes" else None
+                continue
+            if kind in ("blank", "numbered"):
+                end = self._blank_run(i, hi)
+                self.notes.append(f"blank lines with no prompt before them at {p.where}: not learned")
+                i = end
+                continue
+            if kind == "labelled":
+                props, i = self._labelled(i, hi)
+                fields.extend(props)
+                open_c = p.container
+                continue
+            prop, end = self._text(i, hi, fields, open_c)
+            if prop is not None:
+                fields.append(prop)
+                open_c = p.container
+            elif open_c is not None and kind == "text":
+                headings.append(label_text(p.text))
+                open_c = None
+            i = end
+        return fields, headings
+
+    def _text(
+        self, i: int, hi: int, fields: list[Proposal], open_c: tuple[int, ...] | None
+    ) -> tuple[Proposal | None, int]:
+        """A plain printed line: a prompt (of a section, lines or images), a
+        heading, or static text."""
+        p = self.paras[i]
+        j = self._next(i, hi)
+        label = label_text(p.text)
+        if j is not None and self.kinds[j] in ("blank", "numbered"):
+            end = self._blank_run(j, hi)
+            return self._blank_field(p, j, end, label), end
+        if self._photo_prompt(p) and (j is None or j > i + 1):
+            prop = Proposal("images", title_of(p.text), i, p.where, {"label": label})
+            return prop, i + 1
+        in_form = any(f.kind not in ("level", "year") for f in fields) and (
+            open_c is not None or any(self.paras[f.at].container == p.container for f in fields)
+        )
+        if in_form and j is not None and self._is_prompt(j, hi):
+            if self._is_bold(p) and not self._is_bold(self.paras[j]):
+                return None, i + 1  # a heading over less emphasized prompts
+            prop = Proposal("section", title_of(p.text), i, p.where, {"label": label})
+            prop.notes.append(
+                "no blank is printed under this prompt; taken as a field (a heading would end the answer above)"
+            )
+            return prop, i + 1
+        return None, i + 1
+
+    def _is_prompt(self, j: int, hi: int) -> bool:
+        if self.kinds[j] == "labelled":
+            return True
+        if self.kinds[j] != "text":
+            return False
+        k = self._next(j, hi)
+        return (k is not None and self.kinds[k] in ("blank", "numbered")) or self._photo_prompt(self.paras[j])
+
+    def _photo_prompt(self, p: Para) -> bool:
+        text = p.text.casefold()
+        return any(w in text for w in self.photo_words)
+
+    def _blank_field(self, p: Para, j: int, end: int, label: str) -> Proposal:
+        run = range(j, end)
+        numbered = sum(self.kinds[k] == "numbered" for k in run)
+        plain = sum(self.kinds[k] == "blank" for k in run)
+        kind = "lines" if numbered and numbered >= plain else "section"
+        prop = Proposal(kind, title_of(p.text), p.index, p.where, {"label": label})
+        fillers = [label_text(self.paras[k].text) for k in run if self.kinds[k] == "filler"]
+        if kind == "lines" and fillers:
+            prop.spec["ignore"] = fillers
+        if numbered and plain:
+            prop.notes.append(f"{numbered} numbered and {plain} plain blank lines: taken as {kind}")
+        return prop
+
+    def _labelled(self, i: int, hi: int) -> tuple[list[Proposal], int]:
+        """A line holding label + blank pairs ("ชื่อ ...... กลุ่ม ......")."""
+        p = self.paras[i]
+        pairs, trailing = label_pairs(p.text)
+        j = self._next(i, hi)
+        if len(pairs) == 1 and j is not None and self.kinds[j] in ("blank", "numbered"):
+            end = self._blank_run(j, hi)
+            return [self._blank_field(p, j, end, pairs[0])], end
+        props = [Proposal("value", title_of(label), i, p.where, {"label": label}) for label in pairs]
+        if not props:
+            self.notes.append(f"a blank with no label at {p.where}: not learned")
+        elif trailing:
+            props[-1].notes.append(
+                f"the line goes on after the blank ({trailing!r}): an answer is read up to the end of the line"
+            )
+        return props, i + 1
+
+    # ---- boxes ----------------------------------------------------------------------------
+
+    def _boxes(self, i: int, hi: int) -> tuple[list[Proposal], int]:
+        """A run of box paragraphs from ``i`` (with the blank lines under a box)."""
+        container = self.paras[i].container
+        end = i
+        while end < hi and self.paras[end].container == container and self.kinds[end] in (
+            "boxes", "blank", "numbered", "empty", "filler"
+        ):
+            end += 1
+        found = [b for k in range(i, end) if self.kinds[k] == "boxes" and k not in self.consumed
+                 for b in boxes_in(self.stream, k, k + 1)]
+        items = []
+        extra: list[Proposal] = []
+        for box in found:
+            label, _rest = _split_leader(box.text)
+            items.append(label)
+            if LEADER.search(box.text) and label:
+                extra.append(Proposal("value", title_of(label), box.at[0], box.where, {"label": label},
+                                      notes=["a blank follows this box's label: read as a value"]))
+        for k in range(i, end):
+            if self.kinds[k] != "boxes":
+                continue
+            j = self._next(k, end)
+            if j is not None and self.kinds[j] in ("blank", "numbered"):
+                last = [b for b in found if b.at[0] == k]
+                if last:
+                    label, _ = _split_leader(last[-1].text)
+                    extra.append(self._blank_field(self.paras[k], j, self._blank_run(j, end), label))
+        prop = Proposal("boxes", "", i, self.paras[i].where)
+        anchor = self._anchor(i)
+        if anchor is not None:
+            prop.spec["after"] = anchor
+            prop.title = title_of(anchor)
+        else:
+            prop.notes.append("no printed line introduces these boxes: they are matched by their labels alone")
+        prop.spec["items"] = items
+        if len({match_key(t) for t in items}) < len(items) or not all(items):
+            prop.notes.append("some boxes have no label, or the same label: they are told apart by order only")
+        return [prop, *extra], end
+
+    def _anchor(self, i: int) -> str | None:
+        container = self.paras[i].container
+        k = i - 1
+        while k >= 0 and self.paras[k].container == container:
+            if self.kinds[k] == "text" and k not in self.consumed:
+                return label_text(self.paras[k].text)
+            if self.kinds[k] != "empty":
+                return None
+            k -= 1
+        return None
+
+    # ---- repeated blocks ------------------------------------------------------------------
+
+    def _block(self, i: int, hi: int) -> tuple[Proposal, int] | None:
+        """A numbered block ("ผลงานชิ้นที่ 1") with blanks and a photo prompt."""
+        m = _BLOCK_START.match(normalize_line(self.paras[i].text))
+        if not m or len(match_key(m.group(1))) < 2:
+            return None
+        start = m.group(1).strip()
+        end = min(self.stream.container_end(i), hi)
+        key = match_key(start)
+        nxt = next((k for k in range(i + 1, end) if self.paras[k].key.startswith(key)
+                    and _BLOCK_START.match(normalize_line(self.paras[k].text))), end)
+        body = range(i + 1, nxt)
+        if not any(self.kinds[k] in ("blank", "labelled", "numbered") for k in body):
+            return None
+        if not any(self.kinds[k] == "text" and self._photo_prompt(self.paras[k]) for k in body):
+            return None
+        fields, headings = self.scan(i + 1, nxt, in_block=True)
+        prop = Proposal("repeat", start, i, self.paras[i].where, {"start": start})
+        if headings:
+            prop.spec["headings"] = headings
+        prop.fields = fields
+        if nxt < end:
+            prop.notes.append("the form prints more than one block: the first is learned, the others are read as repeats")
+        return prop, end
+
+    # ---- the whole draft ------------------------------------------------------------------
+
+    def draft(self, form_id: str, source: str) -> Draft:
+        fields, headings = self.scan(0, len(self.paras), in_block=False)
+        if self.level is not None:
+            fields.append(self.level)
+        year = self._year()
+        if year is not None:
+            fields.append(year)
+        fields.sort(key=lambda f: f.at)
+        office = Proposal("header", "สำนักงานเขตพื้นที่การศึกษา", len(self.paras), "page header")
+        office.spec["optional"] = True
+        office.name = "office"
+        office.notes.append("offices write their name in the page header; remove this field if the form has no such place")
+        fields.append(office)
+        phrases = self._phrases(fields)
+        title = next((t for t in phrases if match_key(t).startswith(self.title_words[1])), "") or (
+            phrases[0] if phrases else form_id
+        )
+        if len(phrases) < 3:
+            self.notes.append("fewer than three recognition phrases: add printed lines only this form has")
+        return Draft(form_id, title, source, phrases, fields, _unique(headings), self.notes)
+
+    def _year(self) -> Proposal | None:
+        for p in self.paras:
+            text = " ".join(p.text.split("\n"))
+            m = _YEAR.search(text)
+            if m and len(text[: m.start(1)]) <= 100:
+                label = label_text(text[: m.start(1)])
+                name = "fiscal_year" if "ปีงบประมาณ" in label else "year"
+                prop = Proposal("year", label, p.index, p.where, {"label": label, "optional": True}, name=name)
+                return prop
+        return None
+
+    def _phrases(self, fields: list[Proposal]) -> list[str]:
+        first = min((f.at for f in fields if f.kind not in ("year", "header")), default=len(self.paras))
+        lines = [p for p in self.paras[:first] if self.kinds[p.index] == "text" and 4 <= len(p.key) <= 80]
+        titles = [label_text(p.text) for p in lines]
+        ranked = [t for t in titles if any(match_key(t).startswith(w) for w in self.title_words)][:3]
+        ranked += [label_text(p.text) for p in lines if self._is_bold(p) and label_text(p.text) not in ranked][:1]
+        labels = [str(f.spec.get("label") or f.spec.get("start") or "") for f in _walk(fields)]
+        out: list[str] = []
+        for text in ranked + labels:
+            if len(match_key(text)) >= 6 and match_key(text) not in {match_key(o) for o in out}:
+                out.append(text)
+            if len(out) == 6:
+                break
+        return out
+
+
+def label_pairs(text: str) -> tuple[list[str], str]:
+    """The labels of a line of label + blank pairs, and any text after the last blank."""
+    labels: list[str] = []
+    pos = 0
+    for m in LEADER.finditer(text):
+        segment = label_text(text[pos : m.start()])
+        if segment:
+            labels.append(segment)
+        pos = m.end()
+    return labels, label_text(text[pos:])
+
+
+def _split_leader(text: str) -> tuple[str, str]:
+    m = LEADER.search(text)
+    if not m:
+        return label_text(text), ""
+    return label_text(text[: m.start()]), label_text(text[m.end() :])
+
+
+def _walk(fields: list[Proposal]) -> list[Proposal]:
+    out: list[Proposal] = []
+    for f in fields:
+        out.append(f)
+        out.extend(_walk(f.fields))
+    return out
+
+
+def _unique(texts: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for t in texts:
+        if t and t not in seen:
+            seen.add(t)
+            out.append(t)
+    return out
