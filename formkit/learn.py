@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from .checkboxes import convert_document
-from .locate.kinds import _all_cells, _box_digit_column, boxes_in
+from .locate.kinds import _all_cells, _box_digit_column, _next_cell, boxes_in
 from .locate.stream import Para, Stream, build
 from .text import match_key, normalize, normalize_line
 
@@ -228,6 +228,12 @@ class _Learner:
                 fields.extend(props)
                 open_c = p.container
                 continue
+            cell = self._answer_cell(i) if kind == "text" else None
+            if cell is not None:
+                fields.append(cell[0])
+                open_c = None
+                i = cell[1]
+                continue
             prop, end = self._text(i, hi, fields, open_c)
             if prop is not None:
                 fields.append(prop)
@@ -264,6 +270,30 @@ class _Learner:
             )
             return prop, i + 1
         return None, i + 1
+
+    def _answer_cell(self, i: int) -> tuple[Proposal, int] | None:
+        """A label alone in its table cell with an empty cell to its right (a
+        form laid out as a label | answer table): a value, or a section when the
+        answer cell holds several empty paragraphs."""
+        p = self.paras[i]
+        if not p.container or self._next(i, len(self.paras)) is not None:
+            return None
+        k = i - 1
+        while k >= 0 and self.paras[k].container == p.container:
+            if self.kinds[k] != "empty":
+                return None
+            k -= 1
+        cell = _next_cell(self.stream, i, None)
+        if cell is None or any(self.kinds[k] != "empty" or self.paras[k].images for k in range(*cell)):
+            return None
+        label = label_text(p.text)
+        kind = "section" if cell[1] - cell[0] > 1 else "value"
+        prop = Proposal(kind, title_of(p.text), i, p.where, {"label": label})
+        prop.notes.append(
+            f"the answer goes in the empty cell to the right: taken as a {kind} "
+            f"({'several' if kind == 'section' else 'one'} line(s)); change the kind if needed"
+        )
+        return prop, cell[1]
 
     def _is_prompt(self, j: int, hi: int) -> bool:
         if self.kinds[j] == "labelled":
@@ -428,7 +458,8 @@ class _Learner:
         labels = [str(f.spec.get("label") or f.spec.get("start") or "") for f in _walk(fields)]
         out: list[str] = []
         for text in ranked + labels:
-            if len(match_key(text)) >= 6 and match_key(text) not in {match_key(o) for o in out}:
+            key = match_key(text)
+            if len(key) >= 6 and not any(key in match_key(o) or match_key(o) in key for o in out):
                 out.append(text)
             if len(out) == 6:
                 break

@@ -321,3 +321,43 @@ def test_learn_from_copies_saved_by_libreoffice(soffice: str, tmp_path: Path) ->
         assert len(pair(forms.load(form_id).fields, drafted.fields)) == len(drafted.fields)
         result = run("check", str(folder), "--roundtrip", "4")
         assert result.exit_code == 0, result.output
+
+
+def _cell(*content: str) -> str:
+    return '<w:tc><w:tcPr><w:tcW w:w="3000" w:type="dxa"/></w:tcPr>' + "".join(content) + "</w:tc>"
+
+
+def _table(*rows: str) -> str:
+    grid = '<w:tblGrid><w:gridCol w:w="3000"/><w:gridCol w:w="6000"/></w:tblGrid>'
+    return "<w:tbl><w:tblPr/>" + grid + "".join(f"<w:tr>{row}</w:tr>" for row in rows) + "</w:tbl>"
+
+
+def test_label_answer_table_is_learned_filled_into_the_answer_cell_and_read_back(tmp_path: Path) -> None:
+    body = (
+        p(r("แบบรายงานข้อมูลโรงเรียน ปีการศึกษา 2566"))
+        + _table(_cell(p(r("ชื่อโรงเรียน"))) + _cell(p()),
+                 _cell(p(r("ผลการดำเนินงาน"))) + _cell(p(), p()))
+        + p(r("ปัญหา อุปสรรค")) + p(r("." * 50)) + p(r("หมายเหตุ ส่งภายในวันที่ 30"))
+    )
+    src = tmp_path / "form.docx"
+    src.write_bytes(make_docx(body))
+    folder = tmp_path / "learned"
+    assert run("learn", str(src), "--id", "school", "-o", str(folder)).exit_code == 0
+    form = forms.load_path(folder)
+    kinds = {f.label: f.kind for f in form.fields}
+    assert kinds["ชื่อโรงเรียน"] == "value" and kinds["ผลการดำเนินงาน"] == "section"
+    assert form.headings == ("หมายเหตุ ส่งภายในวันที่ 30",)
+    names = {f.label: f.name for f in form.fields}
+    record = {names["ชื่อโรงเรียน"]: "โรงเรียนบ้านดอน & <วิทยา>", names["ผลการดำเนินงาน"]: "บรรทัดหนึ่ง\nบรรทัดสอง",
+              names["ปัญหา อุปสรรค"]: "งบประมาณจำกัด", "year": "2567"}
+    (tmp_path / "r.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    out = tmp_path / "filled.docx"
+    assert run("fill", str(folder), str(tmp_path / "r.json"), "-o", str(out)).exit_code == 0
+    parsed = parse_file(str(out), form=str(folder))
+    assert parsed.record == record
+    from formkit.locate.stream import build
+    from formkit.parse import read_model
+
+    cells = [p_.text for p_ in build(read_model(str(out), "x").body).paras if p_.container]
+    assert cells[:2] == ["ชื่อโรงเรียน", "โรงเรียนบ้านดอน & <วิทยา>"]  # written in the answer cell
+    assert run("check", str(folder), "--roundtrip", "6").exit_code == 0
