@@ -34,12 +34,13 @@ import yaml
 from .checkboxes import convert_document
 from .locate.kinds import _all_cells, _box_digit_column, _next_cell, boxes_in
 from .locate.stream import Para, Stream, build
-from .text import match_key, normalize, normalize_line
+from .text import clean_chars, match_key, normalize, normalize_line
 
 LEADER = re.compile(r"\.{3,}|…+|_{3,}")
 _NUMBERED_BLANK = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*(?:\.{3,}|…+|_{3,}|\s)*$")
 _BLOCK_START = re.compile(r"^(.*?\D)\s*[0-9๐-๙]{1,2}\s*$")
 _YEAR = re.compile(r"(?:พ\s*\.\s*ศ\s*\.|ปีงบประมาณ|ปีการศึกษา|B\.E\.)\s*([0-9๐-๙]{4})")
+_DRAWN = re.compile(r"\t+| {3,}")
 _LEAD_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*")
 
 
@@ -82,16 +83,16 @@ def vocabulary() -> dict[str, Any]:
 def learn(source: str | Path | bytes, form_id: str) -> Draft:
     """Read the original at ``source`` (a path, or the bytes of a .docx) and
     propose its definition."""
-    from .learn_xml import bold_paragraphs
+    from .learn_xml import bold_paragraphs, drawn_blanks
     from .package import open_package
     from .reader import read_document
 
     name = "original.docx" if isinstance(source, bytes) else str(source)
     with open_package(source, name) as pkg:
         doc = convert_document(read_document(pkg, refs=True))
-        bold = bold_paragraphs(pkg)
+        bold, drawn = bold_paragraphs(pkg), drawn_blanks(pkg)
     stream = build(doc.body)
-    return _Learner(stream, bold).draft(form_id, Path(name).name)
+    return _Learner(stream, bold, drawn).draft(form_id, Path(name).name)
 
 
 def label_text(text: str) -> str:
@@ -106,10 +107,11 @@ def title_of(text: str) -> str:
 
 
 class _Learner:
-    def __init__(self, stream: Stream, bold: list[bool]) -> None:
+    def __init__(self, stream: Stream, bold: list[bool], drawn: list[bool] | None = None) -> None:
         self.stream = stream
         self.paras = stream.paras
         self.bold = bold
+        self.drawn = drawn or []
         words = vocabulary()
         self.photo_words = [w.casefold() for w in words["photo_words"]]
         self.fillers = {match_key(w) for w in words["fillers"]}
@@ -125,17 +127,27 @@ class _Learner:
     def _classify(self, p: Para) -> str:
         if p.checkboxes:
             return "boxes"
-        text = p.text
+        text = self.text(p)
         has_leader = bool(LEADER.search(text))
         if not normalize(text):
+            if has_leader and p.paragraph.numbered:
+                return "numbered"  # Word numbers the line itself (w:numPr)
             return "blank" if has_leader else "empty"
-        if has_leader and _NUMBERED_BLANK.match(text):
+        if has_leader and (_NUMBERED_BLANK.match(text) or (p.paragraph.numbered and not normalize(text))):
             return "numbered"
         if has_leader:
             return "labelled"
         if p.key in self.fillers:
             return "filler"
         return "text"
+
+    def text(self, p: Para) -> str:
+        """The paragraph's text, a blank drawn by a leader tab or underlined
+        spaces written as dots (so it is read like a typed blank)."""
+        ref = p.paragraph.ref
+        if 0 <= ref < len(self.drawn) and self.drawn[ref]:
+            return clean_chars(_DRAWN.sub(" ..... ", p.paragraph.text))
+        return p.text
 
     def _is_bold(self, p: Para) -> bool:
         ref = p.paragraph.ref
@@ -323,7 +335,7 @@ class _Learner:
     def _labelled(self, i: int, hi: int) -> tuple[list[Proposal], int]:
         """A line holding label + blank pairs ("ชื่อ ...... กลุ่ม ......")."""
         p = self.paras[i]
-        pairs, trailing = label_pairs(p.text)
+        pairs, trailing = label_pairs(self.text(p))
         j = self._next(i, hi)
         if len(pairs) == 1 and j is not None and self.kinds[j] in ("blank", "numbered"):
             end = self._blank_run(j, hi)

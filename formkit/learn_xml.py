@@ -1,6 +1,9 @@
 """What ``formkit learn`` needs from the original's XML beyond the document
 model: which paragraphs are printed bold (a heading over sub-prompts is bold
-where its sub-prompts are not).
+where its sub-prompts are not), and which draw a blank without typed dots:
+a tab whose tab stop has a leader (``w:tabs/w:tab/@w:leader``, ECMA-376 Part 1
+§17.3.1.37: Word draws the dots itself) or underlined spaces (``w:u``,
+§17.3.2.40).
 
 Bold comes from the run (``w:rPr/w:b`` or ``w:bCs``, ECMA-376 Part 1,
 §17.3.2.1-2; Thai is complex-script text, so ``w:bCs`` is what shows), from
@@ -25,6 +28,50 @@ def bold_paragraphs(pkg: Package) -> list[bool]:
     styles = _styles(pkg)
     root = pkg.xml(pkg.main_part)
     return [_bold_paragraph(p, styles) for p in root.iter(_W_P)]
+
+
+_LEADERS = ("dot", "hyphen", "underscore", "heavy", "middleDot")
+
+
+def drawn_blanks(pkg: Package) -> list[bool]:
+    """For each paragraph of the main part in XML order: True when it draws a
+    blank (a tab to a leader tab stop, or underlined white space)."""
+    leader_styles = _leader_styles(pkg)
+    root = pkg.xml(pkg.main_part)
+    return [_drawn(p, leader_styles) for p in root.iter(_W_P)]
+
+
+def _has_leader(ppr: etree._Element | None) -> bool:
+    tabs = ppr.find(qn("w:tabs")) if ppr is not None else None
+    return tabs is not None and any(t.get(qn("w:leader")) in _LEADERS for t in tabs)
+
+
+def _leader_styles(pkg: Package) -> set[str]:
+    part = next((r.target for r in pkg.rels(pkg.main_part).values() if r.type.endswith(REL_STYLES)), None)
+    if part is None or not pkg.has(part):
+        return set()
+    return {
+        style.get(qn("w:styleId"), "")
+        for style in pkg.xml(part).iter(qn("w:style"))
+        if _has_leader(style.find(qn("w:pPr")))
+    }
+
+
+def _drawn(p: etree._Element, leader_styles: set[str]) -> bool:
+    ppr = p.find(qn("w:pPr"))
+    pstyle = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    leader = _has_leader(ppr) or (pstyle is not None and pstyle.get(qn("w:val")) in leader_styles)
+    for run in p.iter(_W_R):
+        tab = run.find(qn("w:tab")) is not None
+        if tab and leader:
+            return True
+        u = run.find(f"{qn('w:rPr')}/{qn('w:u')}")
+        if u is None or u.get(qn("w:val"), "single") == "none":
+            continue
+        text = "".join(t.text or "" for t in run.iter(_W_T))
+        if tab or (len(text) >= 3 and not text.strip()):
+            return True
+    return False
 
 
 def _styles(pkg: Package) -> dict[str, tuple[bool | None, str | None]]:

@@ -361,3 +361,49 @@ def test_label_answer_table_is_learned_filled_into_the_answer_cell_and_read_back
     cells = [p_.text for p_ in build(read_model(str(out), "x").body).paras if p_.container]
     assert cells[:2] == ["ชื่อโรงเรียน", "โรงเรียนบ้านดอน & <วิทยา>"]  # written in the answer cell
     assert run("check", str(folder), "--roundtrip", "6").exit_code == 0
+
+
+def test_blank_lines_numbered_by_word_are_a_list_filled_and_read_back(tmp_path: Path) -> None:
+    """Numbered blank lines whose "1." Word draws itself (w:numPr, ECMA-376
+    17.9) are a lines field like typed "1. ....." lines."""
+    from tests.docxbuild import NAMESPACES, RelSpec
+
+    numbered = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'
+    numbering = (
+        f'<w:numbering xmlns:w="{NAMESPACES["w"]}"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0">'
+        '<w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'
+    )
+    body = (p(r("แบบรายงานโครงการ ปีงบประมาณ พ.ศ. 2566")) + p(r("โครงการที่ดำเนินการ"))
+            + p(r("." * 40), ppr=numbered) + p(r("." * 40), ppr=numbered)
+            + p(r("ข้อเสนอแนะ")) + p(r("." * 40)))
+    src = tmp_path / "numbered.docx"
+    src.write_bytes(make_docx(body, parts={"word/numbering.xml": numbering},
+                              extra_rels=[RelSpec("rId_numbering", "numbering", "numbering.xml")]))
+    folder = tmp_path / "learned"
+    assert run("learn", str(src), "--id", "numbered", "-o", str(folder)).exit_code == 0
+    form = forms.load_path(folder)
+    assert {f.label: f.kind for f in form.fields}["โครงการที่ดำเนินการ"] == "lines"
+    result = run("check", str(folder), "--roundtrip", "10")
+    assert result.exit_code == 0, result.output
+
+
+def test_blanks_drawn_by_tab_leaders_and_underlines_are_learned_filled_and_read_back(tmp_path: Path) -> None:
+    """Word draws a dotted blank from a tab stop with a leader (ECMA-376
+    17.3.1.37) or from underlined spaces; no dots are typed."""
+    leader = '<w:tabs><w:tab w:val="left" w:leader="dot" w:pos="4500"/><w:tab w:val="left" w:leader="dot" w:pos="9000"/></w:tabs>'
+    tab = "<w:r><w:tab/></w:r>"
+    underlined = '<w:r><w:rPr><w:u w:val="single"/></w:rPr><w:t xml:space="preserve">                    </w:t></w:r>'
+    body = (p(r("แบบข้อมูลผู้รายงาน ปีงบประมาณ พ.ศ. 2566"))
+            + p(r("ชื่อผู้รายงาน"), tab, r("ตำแหน่ง"), tab, ppr=leader)
+            + p(r("โทรศัพท์ "), underlined)
+            + p(r("ข้อเสนอแนะ")) + p(r("." * 40)))
+    src = tmp_path / "drawn.docx"
+    src.write_bytes(make_docx(body))
+    folder = tmp_path / "learned"
+    assert run("learn", str(src), "--id", "drawn", "-o", str(folder)).exit_code == 0
+    form = forms.load_path(folder)
+    kinds = {f.label: f.kind for f in form.fields}
+    assert kinds["ชื่อผู้รายงาน"] == kinds["ตำแหน่ง"] == kinds["โทรศัพท์"] == "value"
+    result = run("check", str(folder), "--roundtrip", "12")
+    assert result.exit_code == 0, result.output
