@@ -151,6 +151,7 @@ def write_draft(original: Path, form_id: str, out_dir: Path, force: bool = False
     from .forms import load_path
     from .learn import learn
     from .output import atomic_write, atomic_write_bytes
+    from .parse import legacy_format
 
     if not _ID.fullmatch(form_id):
         raise FormkitError("bad-input", f"--id {form_id!r}: use lower-case letters, digits, '-' and '_'")
@@ -161,7 +162,13 @@ def write_draft(original: Path, form_id: str, out_dir: Path, force: bool = False
         data = original.read_bytes()
     except OSError as exc:
         raise FormkitError("not-found", f"cannot read the original ({exc.strerror})", str(original)) from None
-    draft = learn(original, form_id)
+    kind = legacy_format(original)
+    if kind is not None:
+        data = _converted(original, kind)
+    draft = learn(data, form_id)
+    draft.source = original.name
+    if kind is not None:
+        draft.notes.insert(0, f"learned from a .{kind} original converted by LibreOffice; original.docx is that conversion")
     text = render(draft)
     out_dir.mkdir(parents=True, exist_ok=True)
     with atomic_write_bytes(out_dir / "original.docx") as fh:
@@ -170,6 +177,20 @@ def write_draft(original: Path, form_id: str, out_dir: Path, force: bool = False
         fh.write(text)
     load_path(out_dir)
     return target, draft
+
+
+def _converted(original: Path, kind: str) -> bytes:
+    """A legacy (.doc, .rtf, .odt) original as .docx bytes, through LibreOffice."""
+    import tempfile
+
+    from .convert import Converter
+    from .errors import FormkitError
+
+    with Converter(purpose=f"learn from a .{kind} file") as converter, tempfile.TemporaryDirectory() as tmp:
+        out = converter.convert([original], "docx", Path(tmp))[original]
+        if isinstance(out, FormkitError):
+            raise out
+        return Path(out).read_bytes()
 
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")

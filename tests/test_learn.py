@@ -407,3 +407,18 @@ def test_blanks_drawn_by_tab_leaders_and_underlines_are_learned_filled_and_read_
     assert kinds["ชื่อผู้รายงาน"] == kinds["ตำแหน่ง"] == kinds["โทรศัพท์"] == "value"
     result = run("check", str(folder), "--roundtrip", "12")
     assert result.exit_code == 0, result.output
+
+
+def test_learn_from_a_legacy_doc_original(soffice: str, tmp_path: Path) -> None:
+    from tests.conftest import convert
+
+    (doc,) = convert(soffice, [ROOT / "forms" / "esao-1-2" / "original.docx"], "doc", tmp_path / "doc", tmp_path / "profile")
+    folder = tmp_path / "learned"
+    result = run("learn", str(doc), "--id", "from-doc", "-o", str(folder))
+    assert result.exit_code == 0, result.output
+    text = (folder / "form.yaml").read_text("utf-8")
+    assert "converted by LibreOffice" in text
+    assert (folder / "original.docx").read_bytes()[:2] == b"PK"
+    drafted = forms.load_path(folder)
+    assert len(pair(forms.load("esao-1-2").fields, drafted.fields)) == len(drafted.fields)
+    assert run("check", str(folder), "--roundtrip", "4").exit_code == 0
