@@ -80,14 +80,14 @@ def vocabulary() -> dict[str, Any]:
     return data
 
 
-def learn(source: str | Path | bytes, form_id: str) -> Draft:
-    """Read the original at ``source`` (a path, or the bytes of a .docx) and
-    propose its definition."""
+def learn(source: str | Path | bytes, form_id: str, name: str | None = None) -> Draft:
+    """Read the original at ``source`` (a path, or the bytes of a .docx;
+    ``name`` is the file named in errors) and propose its definition."""
     from .learn_xml import bold_paragraphs, drawn_blanks
     from .package import open_package
     from .reader import read_document
 
-    name = "original.docx" if isinstance(source, bytes) else str(source)
+    name = name or ("original.docx" if isinstance(source, bytes) else str(source))
     with open_package(source, name) as pkg:
         doc = convert_document(read_document(pkg, refs=True))
         bold, drawn = bold_paragraphs(pkg), drawn_blanks(pkg)
@@ -121,6 +121,7 @@ class _Learner:
         self.consumed: set[int] = set()
         self.notes: list[str] = []
         self._find_level()
+        self._note_grids()
 
     # ---- classes of paragraphs -----------------------------------------------------
 
@@ -200,6 +201,22 @@ class _Learner:
             prop.spec = {"header": head, "table": [t for t in others if t and len(match_key(t)) <= 40][:2]}
             self.level = prop
             return
+
+    def _note_grids(self) -> None:
+        """A table whose first row holds headers and whose other rows are all
+        empty is a grid to fill row by row: not a kind formkit reads (yet)."""
+        for tpath, cells in _all_cells(self.stream).items():
+            rows = sorted({r for r, _c in cells})
+            if len(rows) < 2 or any(p.index in self.consumed for ps in cells.values() for p in ps):
+                continue
+            head = [self._cell_text(cells[(r, c)]) for (r, c) in sorted(cells) if r == rows[0]]
+            body = [p for (r, _c), ps in cells.items() if r != rows[0] for p in ps]
+            if len(head) >= 2 and all(head) and all(self.kinds[p.index] == "empty" for p in body):
+                where = next(w for _t, path, w in self.stream.tables if path == tpath)
+                self.notes.append(
+                    f"{where} is a grid to fill row by row ({' | '.join(head)}): formkit has no kind "
+                    "for it, so its rows are neither filled nor read"
+                )
 
     @staticmethod
     def _cell_text(paras: list[Para]) -> str:
@@ -386,6 +403,10 @@ class _Learner:
         else:
             prop.notes.append("no printed line introduces these boxes: they are matched by their labels alone")
         prop.spec["items"] = items
+        first = next((k for k in range(i, end) if self.kinds[k] == "boxes"), i)
+        lead = self.paras[first].paragraph.inlines
+        if found and not found[-1].text.strip() and _text_before_box(lead):
+            prop.notes.append("the labels seem to stand before their boxes: boxes are matched by order")
         if len({match_key(t) for t in items}) < len(items) or not all(items):
             prop.notes.append("some boxes have no label, or the same label: they are told apart by order only")
         return [prop, *extra], end
@@ -476,6 +497,18 @@ class _Learner:
             if len(out) == 6:
                 break
         return out
+
+
+def _text_before_box(inlines: tuple[Any, ...]) -> bool:
+    """True when printed text comes before the first box of a paragraph."""
+    from .model import Checkbox, Text
+
+    for item in inlines:
+        if isinstance(item, Checkbox):
+            return False
+        if isinstance(item, Text) and item.text.strip():
+            return True
+    return False
 
 
 def label_pairs(text: str) -> tuple[list[str], str]:

@@ -165,7 +165,7 @@ def write_draft(original: Path, form_id: str, out_dir: Path, force: bool = False
     kind = legacy_format(original)
     if kind is not None:
         data = _converted(original, kind)
-    draft = learn(data, form_id)
+    draft = learn(data, form_id, str(original))
     draft.source = original.name
     if kind is not None:
         draft.notes.insert(0, f"learned from a .{kind} original converted by LibreOffice; original.docx is that conversion")

@@ -422,3 +422,10 @@ def test_learn_from_a_legacy_doc_original(soffice: str, tmp_path: Path) -> None:
     drafted = forms.load_path(folder)
     assert len(pair(forms.load("esao-1-2").fields, drafted.fields)) == len(drafted.fields)
     assert run("check", str(folder), "--roundtrip", "4").exit_code == 0
+
+
+def test_a_grid_to_fill_row_by_row_is_reported() -> None:
+    body = p(r("รายการโครงการ")) + _table(_cell(p(r("ชื่อโครงการ"))) + _cell(p(r("งบประมาณ"))),
+                                          _cell(p()) + _cell(p()), _cell(p()) + _cell(p()))
+    draft = learn_bytes(make_docx(body))
+    assert any("grid to fill row by row (ชื่อโครงการ | งบประมาณ)" in n for n in draft.notes)
