@@ -2,7 +2,8 @@
 
 Every task writes one .docx file per record into its own folder, so they all
 pay for the same output I/O (formkit's own writes are atomic: a temporary
-file, fsync, rename; the baselines use a plain write).
+file renamed into place, the folder synced once at the end; the baselines
+use a plain write).
 
 * :class:`FormkitBulk`: :func:`formkit.bulk.run_bulk` in this process (the
   command's code path without the interpreter start-up), reading the

@@ -342,7 +342,8 @@ def method_notes(cfg: Config) -> list[str]:
         "every task of a form x N group timed in this one process, after a warm-up batch of 5 documents "
         "(so formkit's one-time template derivation and imports are not in the figure; see 'one-time' below).",
         "formkit rows run the command's own functions in-process: formkit.bulk.run_bulk (reads the .jsonl, "
-        "validates, renders, writes each file atomically with fsync) and formkit.batch.run_parse (JSON Lines "
+        "validates, renders, writes each file atomically: temp file + rename, the folder fsynced once at "
+        "the end; with --jobs 2 the workers write their own files) and formkit.batch.run_parse (JSON Lines "
         "to a file); 'parse_file loop' is formkit.parse.parse_file per file with no output.",
         "docxtpl loop: a new DocxTemplate per document over formkit's derived tagged template "
         "(Filler(form).template.docx()), context built from the raw record, InlineImage per photo, "

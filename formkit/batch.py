@@ -4,12 +4,13 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import tempfile
 from pathlib import Path
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 import click
 
@@ -29,7 +30,10 @@ def _ignore_sigint() -> None:
 @contextmanager
 def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool that, when the run is interrupted or fails, drops the
-    queued work instead of doing it."""
+    queued work instead of doing it (multiprocessing is imported only here,
+    when a run uses a pool)."""
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
     try:
         yield pool
@@ -37,6 +41,19 @@ def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=False, cancel_futures=True)  # workers finish the task in hand and exit
         raise
     pool.shutdown(wait=True)
+
+
+class _NeverRaised(Exception):
+    """Stands for BrokenProcessPool in a run that started no pool."""
+
+
+def broken_pool() -> type[BaseException]:
+    """``BrokenProcessPool``, for an ``except`` clause, without importing
+    multiprocessing in a run that never started a pool (``except`` evaluates
+    its expression only when an exception reaches it)."""
+    module = sys.modules.get("concurrent.futures.process")
+    broken: type[BaseException] = module.BrokenProcessPool if module is not None else _NeverRaised
+    return broken
 
 
 def default_jobs() -> int:
@@ -91,6 +108,8 @@ def _preconvert(files: list[str], stack: ExitStack) -> dict[str, tuple[str, Path
     legacy = {path: kind for path in files if (kind := legacy_format(path))}
     if not legacy:
         return {}
+    import tempfile
+
     from .convert import Converter
 
     out: dict[str, tuple[str, Path | FormkitError]] = {}

@@ -3,13 +3,20 @@
 Rows are read and validated in the main process (a bad row is reported with
 its number and the rest go on), rendered by a :class:`~formkit.fill.Filler`
 built once per worker process (the template is derived and compiled once),
-and written by the main process: each file atomically into the output
-folder, or into one zip archive written atomically.
+and written atomically: each file into the output folder (a temporary file
+renamed into place; the folder is synced once at the end, not every file),
+or into one zip archive written atomically. With ``--jobs`` the workers
+write their documents themselves, into a hidden staging folder inside the
+output folder, and the main process only names them (in row order, as with
+one job) and renames them into place.
 """
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import sys
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -20,10 +27,9 @@ from typing import Any
 import click
 
 from .errors import FormkitError
-from .batch import worker_pool
 from .fill import Filler
 from .forms import FormDef
-from .output import atomic_write_bytes
+from .output import atomic_write_bytes, sync_folder, write_bytes_atomic
 
 _FILLERS: dict[tuple[str, str | None], Filler] = {}
 
@@ -43,6 +49,18 @@ def _render(job: tuple[FormDef, str | None, dict[str, Any]]) -> bytes | FormkitE
     except FormkitError as exc:
         return exc
     return buf.getvalue()
+
+
+def _render_to(job: tuple[FormDef, str | None, dict[str, Any], str, int]) -> str | FormkitError:
+    """In a worker: render one row into the staging folder; its path or the error."""
+    form, original, record, staging, number = job
+    produced = _render((form, original, record))
+    if isinstance(produced, FormkitError):
+        return produced
+    target = os.path.join(staging, f"row-{number}.docx")
+    with open(target, "wb") as fh:  # private to this run: renamed into place only once complete
+        fh.write(produced)
+    return target
 
 
 @dataclass(slots=True)
@@ -68,9 +86,12 @@ def run_bulk(
     namer = Namer(pattern, max_bytes=200)
     outcome = Outcome()
     rows = read_rows(data, form)
+    folder = _Folder(out_dir) if out_dir is not None else None
     with ExitStack() as stack:
         archive = _open_zip(stack, zip_path) if zip_path else None
-        results = _results(stack, form, original, rows, jobs, outcome)
+        if folder is not None:
+            stack.callback(folder.cleanup)
+        results = _results(stack, form, original, rows, jobs, outcome, folder)
         with click.progressbar(length=0, label="filling", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
             for number, record, produced in results:
                 bar.update(1)
@@ -80,13 +101,48 @@ def run_bulk(
                     continue
                 name = namer.name(record, form.id, number)
                 if archive is not None:
+                    assert isinstance(produced, bytes)
                     archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), produced)
                 else:
-                    assert out_dir is not None
-                    with atomic_write_bytes(out_dir / name) as fh:
-                        fh.write(produced)
+                    assert folder is not None
+                    folder.put(name, produced)
                 outcome.written += 1
+        if folder is not None and outcome.written:
+            sync_folder(folder.path)
     return outcome
+
+
+class _Folder:
+    """The output folder: created on the first document; documents staged by
+    workers are renamed into it; the staging folder is removed at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._staging: str | None = None
+        self._made = False
+
+    def _make(self) -> None:
+        if not self._made:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._made = True
+
+    def staging(self) -> str:
+        if self._staging is None:
+            self._make()
+            self._staging = tempfile.mkdtemp(prefix=".formkit-bulk-", dir=self.path)
+        return self._staging
+
+    def put(self, name: str, produced: bytes | str) -> None:
+        target = self.path / name
+        if isinstance(produced, str):
+            os.replace(produced, target)
+            return
+        self._make()
+        write_bytes_atomic(target, produced)
+
+    def cleanup(self) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
 
 
 def _open_zip(stack: ExitStack, path: Path) -> zipfile.ZipFile:
@@ -95,9 +151,11 @@ def _open_zip(stack: ExitStack, path: Path) -> zipfile.ZipFile:
 
 
 def _results(
-    stack: ExitStack, form: FormDef, original: str | None, rows: Iterator[Any], jobs: int, outcome: Outcome
-) -> Iterator[tuple[int, dict[str, Any], bytes | FormkitError]]:
-    """(row number, record, document bytes or error) in row order."""
+    stack: ExitStack, form: FormDef, original: str | None, rows: Iterator[Any], jobs: int, outcome: Outcome,
+    folder: _Folder | None,
+) -> Iterator[tuple[int, dict[str, Any], bytes | str | FormkitError]]:
+    """(row number, record, document bytes, or the path of the document a
+    worker staged, or the error) in row order."""
     def good() -> Iterator[tuple[int, dict[str, Any]]]:
         for row in rows:
             if row.error is not None:
@@ -110,13 +168,20 @@ def _results(
         for number, record in good():
             yield number, record, _render((form, original, record))
         return
+    from .batch import worker_pool
+
     pool = stack.enter_context(worker_pool(jobs))
     pending = good()
     while True:
         chunk = [item for _, item in zip(range(64 * jobs), pending)]
         if not chunk:
             return
-        produced = pool.map(_render, [(form, original, r) for _, r in chunk], chunksize=8)
+        produced: Iterator[bytes | str | FormkitError]
+        if folder is not None:
+            staging = folder.staging()
+            produced = pool.map(_render_to, [(form, original, r, staging, n) for n, r in chunk], chunksize=8)
+        else:
+            produced = pool.map(_render, [(form, original, r) for _, r in chunk], chunksize=8)
         for (number, record), result in zip(chunk, produced):
             yield number, record, result
 

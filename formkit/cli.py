@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from concurrent.futures.process import BrokenProcessPool
 
 from .errors import FormkitError
 
@@ -102,7 +101,7 @@ def parse_cmd(
     inputs: tuple[str, ...], form: str | None, output: str | None, fmt: str | None, convert: bool, jobs: int
 ) -> None:
     """Read completed forms into normalized JSON records."""
-    from .batch import default_jobs, run_parse
+    from .batch import broken_pool, default_jobs, run_parse
 
     if form:
         _load_form(form)
@@ -112,7 +111,7 @@ def parse_cmd(
     fmt = fmt or ("json" if len(files) == 1 else "jsonl")
     try:
         failed = run_parse(files, form, output, fmt, convert, jobs or default_jobs())
-    except BrokenProcessPool:
+    except broken_pool():
         raise FileFailed(_WORKER_DIED) from None
     if failed:
         raise FileFailed(f"{failed} of {len(files)} file(s) failed")
@@ -186,7 +185,7 @@ def fill_cmd(form: str, data: str, output: str, original: str | None) -> None:
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form.")
 def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int, original: str | None) -> None:
     """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
-    from .batch import default_jobs
+    from .batch import broken_pool, default_jobs
     from .bulk import run_bulk
 
     from .naming import Namer
@@ -205,7 +204,7 @@ def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pa
         )
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
-    except BrokenProcessPool:
+    except broken_pool():
         raise FileFailed(_WORKER_DIED) from None
     total = outcome.written + outcome.failed
     click.echo(f"formkit: {total} row(s): {outcome.written} written, {outcome.failed} failed", err=True)

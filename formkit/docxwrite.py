@@ -2,10 +2,18 @@
 batch, and each document is written as a copy of it with the rendered parts
 replaced and its photos added (ECMA-376 Part 2: one media part, one image
 relationship of the document part, a Default content type per extension).
+
+The zip is written here rather than by :mod:`zipfile` (PKWARE APPNOTE 4.3:
+local header and data per member, then the central directory and its end
+record): the members a document does not change are deflated once per batch
+and their compressed bytes copied into every document; only the rendered
+parts and the pictures' relationships are deflated per document.
 """
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO
 
@@ -35,9 +43,41 @@ class TemplatePackage:
         self.members[self.rels_part] = members.get(self.rels_part) or _EMPTY_RELS
         types = members.get("[Content_Types].xml") or _MINIMAL_TYPES
         self.members["[Content_Types].xml"] = _with_image_defaults(types)
+        self._packed: dict[str, _Member] = {}
+        self._crcs: dict[bytes, int] = {}
 
     def write(self, out: IO[bytes], rendered: dict[str, bytes], media: list[Media]) -> None:
-        """Write one document to ``out``."""
+        """Write one document to ``out``: members in template order (a rendered
+        part in its place), then the pictures, stored."""
+        members: list[_Member] = []
+        for name, data in self.members.items():
+            if name in rendered:
+                members.append(_Member.deflate(name, rendered[name]))
+            elif name == self.rels_part and media:
+                members.append(_Member.deflate(name, _add_rels(data, media, self.main_part)))
+            else:
+                packed = self._packed.get(name)
+                if packed is None:
+                    packed = self._packed[name] = _Member.deflate(name, data)
+                members.append(packed)
+        for item in media:
+            members.append(_Member.store(item.part, item.data, self._crc(item.data)))
+        if sum(len(m.local) + len(m.data) for m in members) >= 0x7FFFFFFF:
+            self._write_zipfile(out, rendered, media)  # ZIP64 territory: leave it to zipfile
+            return
+        _write_zip(out, members)
+
+    def _crc(self, data: bytes) -> int:
+        """CRC-32 of a picture, once per picture per batch (a bytes object
+        caches its hash, so the lookup is cheap)."""
+        crc = self._crcs.get(data)
+        if crc is None:
+            if len(self._crcs) >= 512:
+                self._crcs.clear()
+            crc = self._crcs[data] = zlib.crc32(data)
+        return crc
+
+    def _write_zipfile(self, out: IO[bytes], rendered: dict[str, bytes], media: list[Media]) -> None:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             for name, data in self.members.items():
                 if name == self.rels_part and media:
@@ -62,6 +102,69 @@ _MINIMAL_TYPES = (  # a package that came without one (ECMA-376 Part 2, 10.1.2.1
     b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
     b"</Types>"
 )
+
+
+# PKWARE APPNOTE 4.3.7 local file header, 4.3.12 central directory header,
+# 4.3.16 end of central directory record (the layouts zipfile uses).
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_DOS_DATE = (_FIXED_TIME[0] - 1980) << 9 | _FIXED_TIME[1] << 5 | _FIXED_TIME[2]
+_DOS_TIME = _FIXED_TIME[3] << 11 | _FIXED_TIME[4] << 5 | _FIXED_TIME[5] // 2
+_VERSION = 20  # 2.0: deflate
+_UNIX = 3
+_MODE = 0o644 << 16
+_UTF8_NAME = 0x800
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    """One zip member ready to copy: its local header, (compressed) data, and
+    its central directory record without the offset."""
+
+    local: bytes
+    data: bytes
+    central: tuple[int, int, int, int, int, int, bytes]  # flags, method, crc, packed, size, name len, name
+
+    @classmethod
+    def deflate(cls, name: str, data: bytes) -> _Member:
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packed = packer.compress(data) + packer.flush()
+        return cls.make(name, packed, zipfile.ZIP_DEFLATED, zlib.crc32(data), len(data))
+
+    @classmethod
+    def store(cls, name: str, data: bytes, crc: int) -> _Member:
+        return cls.make(name, data, zipfile.ZIP_STORED, crc, len(data))
+
+    @classmethod
+    def make(cls, name: str, packed: bytes, method: int, crc: int, size: int) -> _Member:
+        raw = name.encode("ascii", "ignore")
+        flags = 0
+        if raw.decode("ascii") != name:
+            raw, flags = name.encode("utf-8"), _UTF8_NAME
+        local = _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, flags, method, _DOS_TIME, _DOS_DATE,
+                            crc, len(packed), size, len(raw), 0) + raw
+        return cls(local, packed, (flags, method, crc, len(packed), size, len(raw), raw))
+
+
+def _write_zip(out: IO[bytes], members: list[_Member]) -> None:
+    """Local headers and data, then the central directory and its end record,
+    written as one buffer."""
+    chunks: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for m in members:
+        chunks.append(m.local)
+        chunks.append(m.data)
+        flags, method, crc, packed, size, name_len, raw = m.central
+        directory.append(_CENTRAL.pack(b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, flags, method,
+                                       _DOS_TIME, _DOS_DATE, crc, packed, size, name_len, 0, 0, 0, 0,
+                                       _MODE, offset) + raw)
+        offset += len(m.local) + len(m.data)
+    central = b"".join(directory)
+    chunks.append(central)
+    chunks.append(_END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(central), offset, 0))
+    out.write(b"".join(chunks))
 
 
 def _put(zf: zipfile.ZipFile, name: str, data: bytes, compression: int) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -73,7 +74,8 @@ class Filler:
         self._photo_cache: dict[str, tuple[bytes, str, int, int]] = {}
         try:
             self.compiled = {
-                part: env.from_string(tpl.patch_xml(self.template.members[part].decode("utf-8"))) for part in parts
+                part: env.from_string(_literal_braces(tpl.patch_xml(self.template.members[part].decode("utf-8"))))
+                for part in parts
             }
             self.render({}, io.BytesIO())  # an original whose tags do not nest is refused here, once
         except jinja2.TemplateError as exc:
@@ -90,7 +92,7 @@ class Filler:
         canon = self.canonical(record)
         photos = _Photos(self._photo_width(), cache=self._photo_cache)
         context = {"f": _context(self.form.fields, record, canon, photos)}
-        rendered = {part: _unescape(t.render(context)).encode("utf-8") for part, t in self.compiled.items()}
+        rendered = {part: t.render(context).encode("utf-8") for part, t in self.compiled.items()}
         self.package.write(out, rendered, photos.media)
         return canon
 
@@ -104,10 +106,15 @@ class Filler:
         return (self.template.text_width_emu - gap) // 2 - 36000
 
 
-def _unescape(xml: str) -> str:
-    for a, b in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
-        xml = xml.replace(a, b)
-    return xml
+_ESCAPED = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+
+
+def _literal_braces(source: str) -> str:
+    """Static text holding Jinja delimiters was escaped ("{_{" for "{{", see
+    :func:`formkit.template_xml.escape_braces`); each escape becomes, once at
+    compile time, an expression printing the delimiter, so a render needs no
+    pass over its output (and an answer that holds "{_{" stays as typed)."""
+    return _ESCAPED.sub(lambda m: '{{ "' + m.group().replace("_", "") + '" }}', source)
 
 
 # -- the canonical record -----------------------------------------------------------------

@@ -17,6 +17,10 @@ import yaml
 
 from .errors import FormkitError
 
+# libyaml's loader when PyYAML was built with it (the same safe constructors,
+# several times faster than the pure-Python one), else the pure-Python one.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # kind -> keys it requires besides kind/title
 KINDS: dict[str, tuple[str, ...]] = {
     "level": ("header",),
@@ -127,7 +131,7 @@ def load_path(where: Path) -> FormDef:
 def _load_path(path: str) -> FormDef:
     where = Path(path)
     try:
-        data = yaml.safe_load(where.read_text("utf-8"))
+        data = yaml.load(where.read_text("utf-8"), Loader=SAFE_LOADER)
         return _form(data, where.parent)
     except FormkitError:
         raise

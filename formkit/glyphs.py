@@ -49,7 +49,7 @@ def _glyph(entry: dict[str, Any], char: str) -> Glyph:
 def table() -> GlyphTable:
     """Load the glyph table once per process."""
     text = resources.files("formkit").joinpath("data/glyphs.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     symbols = {
         (_font_key(e["font"]), int(e["code"])): _glyph(e, e["char"]) for e in data["symbols"]
     }

@@ -118,6 +118,7 @@ class _Learner:
         self.title_words = [match_key(w) for w in words["title_words"]]
         self.kinds = [self._classify(p) for p in self.paras]
         self.level: Proposal | None = None
+        self.level_tables: set[tuple[int, ...]] = set()
         self.consumed: set[int] = set()
         self.notes: list[str] = []
         self._find_level()
@@ -183,6 +184,7 @@ class _Learner:
             if col is None:
                 continue
             rows = sorted(r for (r, c), ps in cells.items() if c == col and any(p.checkboxes for p in ps))
+            self.level_tables.add(tpath)
             for (r, c), ps in cells.items():
                 if c == col and r in rows:
                     self.consumed.update(p.index for p in ps)
@@ -315,6 +317,9 @@ class _Learner:
         cell = _next_cell(self.stream, i, None)
         if cell is None or any(self.kinds[k] != "empty" or self.paras[k].images for k in range(*cell)):
             return None
+        where = self.paras[cell[0]].container
+        if where[:-2] in self.level_tables or self._continues_merge(where):
+            return None
         label = label_text(p.text)
         kind = "section" if cell[1] - cell[0] > 1 else "value"
         prop = Proposal(kind, title_of(p.text), i, p.where, {"label": label})
@@ -323,6 +328,16 @@ class _Learner:
             f"({'several' if kind == 'section' else 'one'} line(s)); change the kind if needed"
         )
         return prop, cell[1]
+
+    def _continues_merge(self, container: tuple[int, ...]) -> bool:
+        """True when the cell at ``container`` continues a vertical merge from
+        the row above (its text, if any, stands in the first cell)."""
+        table = next((t for t, path, _w in self.stream.tables if path == container[:-2]), None)
+        if table is None:
+            return False
+        row, col = container[-2], container[-1]
+        cell = next((c for c in table.rows[row].cells if c.col == col), None)
+        return cell is not None and cell.merged
 
     def _is_prompt(self, j: int, hi: int) -> bool:
         if self.kinds[j] == "labelled":

@@ -7,13 +7,12 @@ its file finishes, so memory stays flat over any number of files.
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,6 +21,8 @@ from typing import IO, Any
 def _atomic(path: str | os.PathLike[str], mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
     """Open a temp file beside ``path``; rename it over ``path`` on success,
     remove it on any failure or interrupt (Ctrl-C included)."""
+    import tempfile
+
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
@@ -40,10 +41,52 @@ def _atomic(path: str | os.PathLike[str], mode: str, **kwargs: Any) -> Iterator[
         raise
 
 
+@lru_cache(maxsize=1)
 def _umask() -> int:
+    """The process umask (read once: reading it means setting it)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_bytes_atomic(target: Path, data: bytes, folder: Path | None = None) -> None:
+    """Write ``data`` to a temporary file in ``folder`` (default: beside
+    ``target``) and rename it over ``target``, without an fsync: for a batch
+    of many files, which syncs its folder once at the end (:func:`sync_folder`).
+    A failure or an interrupt removes the temporary file."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder or target.parent)
+    try:
+        try:
+            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder: the renames into it (and their files' data, on
+    file systems that order data before the rename's metadata) are on disk."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def atomic_write(
@@ -100,6 +143,8 @@ def _cell(value: Any) -> Any:
 def write_csv(rows: list[dict[str, Any]], fh: IO[str]) -> None:
     """Rows with the union of their columns, first-seen order; UTF-8 BOM so
     Excel opens Thai text intact (the caller opens ``fh`` with utf-8-sig)."""
+    import csv
+
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))

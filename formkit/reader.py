@@ -16,7 +16,6 @@ The work is split by concern:
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -82,6 +81,8 @@ class ImageCache:
         if target not in self._images:
             image = None
             if self._pkg.has(target):
+                import hashlib  # only for documents with pictures
+
                 digest = hashlib.sha256(self._pkg.read(target)).hexdigest()
                 image = Image(digest, self._pkg.content_type(target), target)
             self._images[target] = image

@@ -90,6 +90,7 @@ class Styles:
         self._default_font = default_font
         self._default_paragraph = default_paragraph
         self._fonts: dict[tuple[str | None, str | None], str | None] = {}
+        self._numbered: dict[str | None, bool] = {}
 
     @classmethod
     def from_xml(cls, root: etree._Element) -> Styles:
@@ -133,11 +134,13 @@ class Styles:
 
     def numbered(self, para_style: str | None) -> bool:
         """True when the paragraph style (or a style it is based on) numbers paragraphs."""
+        known = self._numbered.get(para_style)
+        if known is not None:
+            return known
         style_id = para_style or self._default_paragraph
-        for style in self._chain(style_id):
-            if style.numbered is not None:
-                return style.numbered
-        return False
+        found = next((s.numbered for s in self._chain(style_id) if s.numbered is not None), False)
+        self._numbered[para_style] = found
+        return found
 
     def _chain_font(self, style_id: str | None) -> str | None:
         for style in self._chain(style_id):

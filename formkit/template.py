@@ -29,15 +29,30 @@ from .checkboxes import convert_document
 from .errors import FormkitError
 from .forms import FieldDef, FormDef
 from .locate import Located, locate
-from .locate.kinds import Found
+from .locate.kinds import Found, beside
 from .locate.labels import make_label, match_inside, match_start
 from .locate.stream import Para, Stream
-from .ns import qn
+from .ns import REL_STYLES, qn
 from .recognize import recognize
-from .template_header import header_part, prepare_header
+from .template_header import prepare_header
 from .template_xml import (
-    LEADER, W_P, W_SYM, W_T, answer_paragraph, escape_braces, first_text_run, pieces, raw_text,
-    run_font, runs_between, tag_paragraph, text_run, visible, wrap,
+    LEADER,
+    W_P,
+    W_SYM,
+    W_T,
+    answer_paragraph,
+    escape_braces,
+    first_text_run,
+    heading_styles,
+    pieces,
+    raw_text,
+    run_font,
+    runs_between,
+    tag_paragraph,
+    text_run,
+    unhead_added,
+    visible,
+    wrap,
 )
 
 _YEAR = re.compile(r"[0-9๐-๙]{4}(?:\s*[-–]\s*[0-9๐-๙]{4})?")
@@ -75,12 +90,12 @@ def derive(form: FormDef, original: Path | None = None) -> Template:
         raise FormkitError("not-found", f"cannot read the original ({exc.strerror})", str(path)) from None
     definition = (form.folder / "form.yaml").read_bytes()
     key = hashlib.sha256(definition + b"\0" + data).hexdigest()
-    return _derive_cached(key, form.id, str(form.folder.parent), data, str(path))
+    return _derive_cached(key, str(form.folder), data, str(path))
 
 
 @lru_cache(maxsize=16)
-def _derive_cached(key: str, form_id: str, root: str, data: bytes, name: str) -> Template:
-    return _derive(formdefs.load(form_id, Path(root)), data, name)
+def _derive_cached(key: str, folder: str, data: bytes, name: str) -> Template:
+    return _derive(formdefs.load_path(Path(folder)), data, name)
 
 
 def _derive(form: FormDef, data: bytes, name: str) -> Template:
@@ -95,12 +110,16 @@ def _derive(form: FormDef, data: bytes, name: str) -> Template:
         main = pkg.main_part
         root = parse_xml(pkg.read(main), main)
         members = {n: pkg.read(n) for n in _member_names(data)}
+        styles = next((pkg.xml(r.target) for r in pkg.rels(main).values()
+                       if r.type.endswith(REL_STYLES) and not r.external and pkg.has(r.target)), None)
     escape_braces(root)
     builder = _Builder(root, located)
     builder.fields(form.fields, located.where, "f")
+    unhead_added(root, builder.elements, heading_styles(styles))
     members[main] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     head = prepare_header(members, main, "f.office") if _has_kind(form, "header") else None
-    year = located.record.get("fiscal_year") if isinstance(located.record.get("fiscal_year"), str) else None
+    printed = [located.record.get(f.name) for f in form.fields if f.kind == "year"]
+    year = printed[0] if printed and isinstance(printed[0], str) else None
     return Template(form, members, main, head, year, _text_width(root), builder.notes, name)
 
 
@@ -162,11 +181,11 @@ class _Builder:
 
     # -- boxes ------------------------------------------------------------------------
     def _level(self, f: FieldDef, found: Found, expr: str) -> None:
-        for level, (index, ordinal) in found.boxes.items():
+        for level, (index, ordinal) in _last_first(found.boxes):
             self._tick(index, ordinal, f"{expr} == {int(level)}")
 
     def _boxes(self, f: FieldDef, found: Found, expr: str) -> None:
-        for key, (index, ordinal) in found.boxes.items():
+        for key, (index, ordinal) in _last_first(found.boxes):
             self._tick(index, ordinal, f"{expr}.{key}")
 
     def _tick(self, index: int, ordinal: int, condition: str) -> None:
@@ -202,7 +221,23 @@ class _Builder:
             wrap(runs, f"{{% if {expr} %}}{{{{ {expr}[0] }}}}{{% else %}}", "{% endif %}")
             _insert_lines(label_p, label_p, f"{expr}[1:]")
             return
+        cell = self._answer_cell(found)
+        if cell is not None:
+            _loop_over(cell, expr, label_p)
+            return
         _insert_lines(label_p, label_p, expr)
+
+    def _answer_cell(self, found: Found) -> etree._Element | None:
+        """The first paragraph of the empty cell right of a label that fills its
+        own cell (a form laid out as a label | answer table), or None."""
+        assert found.hit is not None
+        cell = beside(self.stream, found.hit, None)
+        if cell is None:
+            return None
+        paras = self.stream.paras[cell[0] : cell[1]]
+        if any(p.text.strip() or p.checkboxes or p.images for p in paras):
+            return None
+        return self.element(cell[0])
 
     def _value(self, f: FieldDef, found: Found, expr: str) -> None:
         if found.hit is None:
@@ -213,20 +248,30 @@ class _Builder:
             runs = runs_between(label_p, *at)
             wrap(runs, f"{{% if {expr} %}} {{{{ {expr} }}}}{{% else %}}", "{% endif %}")
             return
+        drawn = _leader_after_label(label_p, f.label, found, _DRAWN)
+        if drawn is not None:  # a blank drawn by a tab leader or underlined spaces: answer before it
+            runs = runs_between(label_p, drawn[0], drawn[0] + 1)
+            runs[0].addprevious(text_run(f"{{% if {expr} %}} {{{{ {expr} }}}}{{% endif %}}", runs[0], plain=True))
+            return
         dotted = [self.element(i) for i in range(found.hit.index + 1, found.end) if _blank(self.stream.paras[i])]
+        cell = None if dotted else self._answer_cell(found)
         if dotted:
             _fill_leader(dotted[0], expr)
+        elif cell is not None:
+            _loop_over(cell, f"([{expr}] if {expr} else [])", label_p)
         else:
             label_p.append(text_run(f"{{% if {expr} %}} {{{{ {expr} }}}}{{% endif %}}", first_text_run(label_p)))
 
     def _lines(self, f: FieldDef, found: Found, expr: str) -> None:
         if found.hit is None:
             return
-        numbered = [
-            self.element(i)
+        paras = [
+            self.stream.paras[i]
             for i in range(found.hit.index + 1, found.end)
             if _NUMBERED_BLANK.match(self.stream.paras[i].text)
+            or (self.stream.paras[i].paragraph.numbered and _blank(self.stream.paras[i]))
         ]
+        numbered = [self.element(para.index) for para in paras]
         for n, p in enumerate(numbered):
             _fill_leader(p, f"{expr}[{n}]", guard=f"{expr}|length > {n}")
         anchor = numbered[-1] if numbered else self.element(found.hit.index)
@@ -253,7 +298,7 @@ class _Builder:
         if found.hit is None:
             return
         label_p = self.element(found.hit.index)
-        row = answer_paragraph(label_p, first_text_run(label_p), f"{{{{r row }}}}")
+        row = answer_paragraph(label_p, first_text_run(label_p), "{{r row }}")
         label_p.addnext(tag_paragraph("{%p endfor %}"))
         label_p.addnext(row)
         label_p.addnext(tag_paragraph(f"{{%p for row in {expr} %}}"))
@@ -277,6 +322,14 @@ class _Builder:
         while el.getparent() is not None and el.getparent().tag != qn("w:body"):
             el = el.getparent()
         return el
+
+
+def _last_first(boxes: dict[Any, tuple[int, int]]) -> list[tuple[Any, tuple[int, int]]]:
+    """Box targets (paragraph, ordinal) from the last box to the first: a box
+    is found as the n-th of its paragraph, and a ticked box's tag (a w:char
+    expression, or text holding both glyphs) no longer counts as one box, so
+    several boxes in one paragraph ("❒ a  ❒ b  ❒ c") are tagged right to left."""
+    return sorted(boxes.items(), key=lambda item: item[1], reverse=True)
 
 
 _NUMBERED_BLANK = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*(?:\.{3,}|…+|_{3,})\s*$")
@@ -321,8 +374,13 @@ def _fill_leader(p: etree._Element, expr: str, guard: str | None = None) -> None
     wrap(runs, f"{{% if {cond} and {expr} %}}{{{{ {expr} }}}}{{% else %}}", "{% endif %}")
 
 
-def _leader_after_label(p: etree._Element, label_text: str, found: Found) -> tuple[int, int] | None:
-    """Raw span of the dots that follow the label on its own line."""
+_DRAWN = re.compile(r"\t| {3,}")
+
+
+def _leader_after_label(
+    p: etree._Element, label_text: str, found: Found, leader: re.Pattern[str] = LEADER
+) -> tuple[int, int] | None:
+    """Raw span of the dots (or another ``leader``) that follow the label on its own line."""
     text, where = visible(p)
     key_para = _pseudo_para(text)
     label = make_label(label_text)
@@ -331,9 +389,11 @@ def _leader_after_label(p: etree._Element, label_text: str, found: Found) -> tup
         return None
     raw = raw_text(p)
     after = where[hit.end - 1] + 1
-    m = LEADER.search(raw, after)
+    m = leader.search(raw, after)
     if m is None or raw[after : m.start()].strip(" :\t"):
         return None
+    if leader is not LEADER:
+        return m.start(), m.end()
     end = m.end()
     while (n := LEADER.match(raw, end)) or (end < len(raw) and raw[end] in " ."):
         end = n.end() if n else end + 1

@@ -200,13 +200,55 @@ def answer_paragraph(like_p: etree._Element, like_run: etree._Element | None, te
     ppr = like_p.find(W_PPR)
     if ppr is not None:
         new_ppr = copy.deepcopy(ppr)
-        for tag in ("w:numPr", "w:keepNext", "w:pageBreakBefore"):
+        for tag in ("w:numPr", "w:keepNext", "w:pageBreakBefore", "w:outlineLvl"):
             el = new_ppr.find(qn(tag))
             if el is not None:
                 new_ppr.remove(el)
         p.append(new_ppr)
     p.append(text_run(text, like_run, plain=True))
     return p
+
+
+def heading_styles(styles: etree._Element | None) -> frozenset[str]:
+    """Ids of the paragraph styles that make a heading: an outline level 0-8
+    of their own or through ``w:basedOn``, as Word's built-in "heading 1-9"
+    have (ECMA-376 Part 1, 17.3.1.20 outlineLvl; 9 is body text)."""
+    if styles is None:
+        return frozenset()
+    based: dict[str, str] = {}
+    level: dict[str, bool] = {}
+    for style in styles.iterchildren(qn("w:style")):
+        sid = style.get(qn("w:styleId"))
+        if not sid or style.get(qn("w:type")) != "paragraph":
+            continue
+        parent = style.find(qn("w:basedOn"))
+        based[sid] = parent.get(qn("w:val"), "") if parent is not None else ""
+        outline = style.find(f"{W_PPR}/{qn('w:outlineLvl')}")
+        if outline is not None:
+            level[sid] = outline.get(qn("w:val"), "9") != "9"
+
+    def heading(sid: str) -> bool:
+        seen: set[str] = set()
+        while sid and sid not in seen and sid not in level:
+            seen.add(sid)
+            sid = based.get(sid, "")
+        return level.get(sid, False)
+
+    return frozenset(sid for sid in based if heading(sid))
+
+
+def unhead_added(root: etree._Element, printed: list[etree._Element], headings: frozenset[str]) -> None:
+    """Paragraphs added to the template (answer lines, photo rows) copy the
+    properties of the printed line they follow; after a prompt in a heading
+    style they must not become headings themselves (bold, kept with the next,
+    in the navigation pane and a table of contents): they drop that style."""
+    if not headings:
+        return
+    keep = set(printed)
+    for p in root.iter(W_P):
+        style = p.find(f"{W_PPR}/{qn('w:pStyle')}")
+        if p not in keep and style is not None and style.get(qn("w:val")) in headings:
+            style.getparent().remove(style)
 
 
 def first_text_run(p: etree._Element) -> etree._Element | None:

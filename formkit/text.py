@@ -43,8 +43,10 @@ def clean_chars(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=8192)
 def normalize_line(line: str) -> str:
-    """One line: leaders removed, white space collapsed, ends trimmed."""
+    """One line: leaders removed, white space collapsed, ends trimmed (cached:
+    the printed lines of a form come back in every document of a batch)."""
     line = _LEADER.sub(" ", clean_chars(line))
     return _WS.sub(" ", line).strip()
 

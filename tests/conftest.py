@@ -48,6 +48,13 @@ def expected_samples() -> list[Path]:
     return sorted(p for p in (ROOT / "samples").glob("*/*.json") if p.with_suffix(".docx").exists())
 
 
+def sample_dirs() -> list[Path]:
+    """The folders of filled samples of the shipped forms (samples/<form>/),
+    each with an expected JSON per document. samples/learn/ holds forms that
+    are not shipped (a blank original of each), so it is not among them."""
+    return sorted({p.parent for p in expected_samples()})
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Headless Chromium for the HTML report's browser test; fails in CI

@@ -429,3 +429,39 @@ def test_a_grid_to_fill_row_by_row_is_reported() -> None:
                                           _cell(p()) + _cell(p()), _cell(p()) + _cell(p()))
     draft = learn_bytes(make_docx(body))
     assert any("grid to fill row by row (ชื่อโครงการ | งบประมาณ)" in n for n in draft.notes)
+
+
+THIRD = ROOT / "samples" / "learn" / "esao-1-3"
+
+
+def test_third_form_learned_definition_round_trips_with_names_only_changed(tmp_path: Path) -> None:
+    """A form nobody tuned learn on (samples/tools/build_third.py: Word's own
+    XML, ascending levels with the box beside the digit, inline boxes, tabbed
+    label pairs, underscore blanks): the learned definition pairs with the
+    hand-written one field for field, and with names changed fills and reads
+    the hand-made records exactly as the hand-written definition does."""
+    folder = tmp_path / "learned"
+    assert run("learn", str(THIRD / "original.docx"), "--id", "esao-1-3", "-o", str(folder)).exit_code == 0
+    hand, drafted = forms.load_path(THIRD), forms.load_path(folder)
+    renames = pair(hand.fields, drafted.fields)
+    assert len(renames) == len(drafted.fields)
+    result = run("check", str(folder), "--roundtrip", "20", "--seed", "7")
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((folder / "form.yaml").read_text("utf-8"))
+    data["fields"] = rename(data["fields"], renames)
+    folder = tmp_path / "renamed"
+    folder.mkdir()
+    shutil.copy(tmp_path / "learned" / "original.docx", folder / "original.docx")
+    (folder / "form.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    records = sorted((THIRD / "records").glob("*.*"))
+    assert len(records) >= 4
+    for record in records:
+        outputs = {}
+        for name, form in (("hand", THIRD), ("learned", folder)):
+            out = tmp_path / f"{record.stem}-{name}.docx"
+            filled = run("fill", str(form), str(record), "-o", str(out))
+            assert filled.exit_code == 0, filled.output
+            outputs[name] = parse_file(str(out), form=str(form))
+        assert outputs["learned"].error is None
+        assert outputs["learned"].record == outputs["hand"].record
+        assert outputs["learned"].warnings == [] == outputs["hand"].warnings

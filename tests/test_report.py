@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from formkit.cli import main
+from tests.conftest import sample_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -32,7 +33,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str
     where = tmp_path_factory.mktemp("report")
     broken = where / "ส่งช้า & <เสีย>.docx"          # Thai, and characters HTML must escape
     broken.write_bytes(b"not a zip")
-    code, parsed, _ = run("parse", str(ROOT / "samples"), str(broken))
+    code, parsed, _ = run("parse", *map(str, sample_dirs()), str(broken))
     assert code == 1
     results = where / "parsed.jsonl"
     results.write_text(parsed, "utf-8")

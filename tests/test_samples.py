@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from formkit.cli import main
-from tests.conftest import expected_samples
+from tests.conftest import expected_samples, sample_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = expected_samples()
@@ -22,7 +22,8 @@ def parsed() -> dict[str, dict]:
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        result = CliRunner().invoke(main, ["parse", "samples/"])
+        folders = [str(d.relative_to(ROOT)) for d in sample_dirs()]  # samples/<form>/, not samples/learn/
+        result = CliRunner().invoke(main, ["parse", *folders])
     finally:
         os.chdir(cwd)
     assert result.exit_code == 0, result.output

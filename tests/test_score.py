@@ -25,6 +25,7 @@ from formkit.score import (
     score_items,
     score_result,
 )
+from tests.conftest import sample_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
 S12 = ROOT / "samples" / "esao-1-2"
@@ -334,7 +335,7 @@ def test_mismatches_are_reported_in_reasons_and_notes() -> None:
 # -- the command ---------------------------------------------------------------
 
 def test_parse_then_score_through_stdin() -> None:
-    code, parsed, _ = run("parse", str(ROOT / "samples"))
+    code, parsed, _ = run("parse", *map(str, sample_dirs()))
     assert code == 0
     code, out, err = run("score", "-", stdin=parsed)
     scores = [json.loads(line) for line in out.splitlines()]

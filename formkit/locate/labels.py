@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..text import match_key
 from .stream import Para, Stream
@@ -38,6 +39,7 @@ class Hit:
     end: int
 
 
+@lru_cache(maxsize=1024)
 def make_label(text: str, exact: bool = False) -> Label:
     key = match_key(text)
     return Label(text, _ENUM.sub("", key, count=1) or key, exact)
@@ -54,27 +56,38 @@ def _common(a: str, b: str) -> int:
 def match_start(label: Label, para: Para) -> Hit | None:
     """The label at the start of ``para`` (after any typed list number)."""
     pkey = para.key
+    lkey = label.key
     skip = 0
-    if not label.key.startswith("#"):
+    if pkey[:1] in ("#", "(") and not lkey.startswith("#"):  # cheap test before the pattern
         m = _ENUM.match(pkey)
         skip = m.end() if m and m.end() < len(pkey) else 0
-    n = _common(label.key, pkey[skip:])
-    size = len(label.key)
-    if label.exact:
-        ok = n == size and skip + n == len(pkey)
+    size = len(lkey)
+    if not size or not pkey.startswith(lkey[0], skip):
+        return None  # nothing in common: most paragraphs stop here
+    if pkey.startswith(lkey, skip):
+        n = size
+    elif label.exact or size < _LONG:
+        return None
     else:
-        ok = n == size or (size >= _LONG and n >= _MIN_SHARE * size)
-    if not ok or n == 0:
+        n = _common(lkey, pkey[skip:])
+    if label.exact:
+        ok = skip + n == len(pkey)
+    else:
+        ok = n == size or n >= _MIN_SHARE * size
+    if not ok:
         return None
     return Hit(para.index, 0, para.key_ends[skip + n - 1])
 
 
 def match_inside(label: Label, para: Para, after: int) -> Hit | None:
     """The whole label somewhere in ``para`` past character ``after`` (two
-    labels on one printed line: "ชื่อ...... กลุ่ม......")."""
+    labels on one printed line: "ชื่อ...... กลุ่ม......"). The label may
+    begin at the first key character past ``after`` (the blank between the
+    two labels is only leaders, which have no key), never at the paragraph's
+    start (that is :func:`match_start`'s)."""
     ends = para.key_ends
     first = next((k for k, e in enumerate(ends) if e > after), len(ends))
-    at = para.key.find(label.key, first + 1)
+    at = para.key.find(label.key, max(first, 1))
     if at < 0 or not label.key:
         return None
     start = ends[at - 1] if at else 0

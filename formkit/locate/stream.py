@@ -9,6 +9,7 @@ the container of paragraph q" is a prefix test.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Block, Checkbox, Image, Paragraph, Table
 from ..text import clean_chars, clean_key, key_ends
@@ -56,13 +57,32 @@ class Stream:
 
     paras: list[Para]
     tables: list[tuple[Table, Container, str]]
+    _ends: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
 
     def container_end(self, start: int) -> int:
-        """Index one past the last paragraph inside the container of ``start``."""
-        container = self.paras[start].container
+        """Index one past the last paragraph inside the container of ``start``.
+
+        One scan answers every paragraph of the same container it passes (the
+        scan from any of them ends at the same paragraph), so repeated calls
+        cost nothing and all calls together scan each paragraph once per
+        nesting level."""
+        end = self._ends.get(start)
+        if end is not None:
+            return end
+        paras = self.paras
+        container = paras[start].container
+        depth = len(container)
+        same = [start]
         end = start + 1
-        while end < len(self.paras) and self.paras[end].inside(container):
+        while end < len(paras):
+            other = paras[end].container
+            if other[:depth] != container:
+                break
+            if len(other) == depth:
+                same.append(end)
             end += 1
+        for k in same:
+            self._ends[k] = end
         return end
 
 
@@ -91,5 +111,13 @@ def _walk(blocks: tuple[Block, ...], container: Container, where: str, out: Stre
 
 
 def _add(out: Stream, par: Paragraph, container: Container, where: str) -> None:
-    text = paragraph_text(par)
-    out.paras.append(Para(len(out.paras), par, container, where, text, clean_key(text)))
+    text, key = _text_key(par.text)
+    out.paras.append(Para(len(out.paras), par, container, where, text, key))
+
+
+@lru_cache(maxsize=4096)
+def _text_key(raw: str) -> tuple[str, str]:
+    """A paragraph's clean text and its key, computed once per distinct text
+    (a batch of one form repeats its printed lines in every document)."""
+    text = clean_chars(raw)
+    return text, clean_key(text)
