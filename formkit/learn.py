@@ -493,7 +493,9 @@ class _Learner:
             if m and len(text[: m.start(1)]) <= 100:
                 label = label_text(text[: m.start(1)])
                 name = "fiscal_year" if "ปีงบประมาณ" in label else "year"
-                prop = Proposal("year", label, p.index, p.where, {"label": label, "optional": True}, name=name)
+                words = re.search(r"(?:ปีงบประมาณ|ปีการศึกษา|พ\s*\.\s*ศ\s*\.|B\.E\.).*$", label)
+                title = words.group() if words else label
+                prop = Proposal("year", title, p.index, p.where, {"label": label, "optional": True}, name=name)
                 return prop
         return None
 
