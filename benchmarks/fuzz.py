@@ -536,6 +536,28 @@ def run_derive(data: bytes, form_id: str, folder: Path) -> Crash | None:
     return None
 
 
+def run_learn(data: bytes) -> Crash | None:
+    """formkit learn on a mutated original, its YAML rendered and loaded back:
+    success or a registered FormkitError is fine."""
+    import yaml
+
+    from formkit.learn import learn
+    from formkit.learn_yaml import render
+
+    try:
+        yaml.safe_load(render(learn(data, "fuzz", "fuzz.docx")))
+    except Slow:
+        raise
+    except FormkitError as exc:
+        return check_error("learn", exc)
+    except BaseException as exc:  # noqa: BLE001
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return Crash("learn", "crash", type(exc).__name__, _innermost_formkit_frame(exc.__traceback__),
+                     "".join(traceback.format_exception(exc)))
+    return None
+
+
 def run_target(target: str, data: bytes, folder: Path, timeout: float, memory_mb: float) -> Crash | None:
     """One input through one target, watched for hangs and memory."""
     before = _peak_mb()
@@ -544,6 +566,8 @@ def run_target(target: str, data: bytes, folder: Path, timeout: float, memory_mb
         with time_limit(timeout):
             if target == "parse":
                 crash = run_parse(data)
+            elif target == "learn":
+                crash = run_learn(data)
             else:
                 crash = run_derive(data, target.removeprefix("derive-"), folder)
     except Slow:
@@ -605,6 +629,8 @@ def fuzz(seconds: float, seed: int, out_dir: Path | None = REGRESSIONS, timeout:
             derive = rng.random() < derive_share
             base = rng.choice(originals if derive else seeds)
             target = f"derive-{base.form}" if derive else "parse"
+            if derive and rng.random() < 0.5:
+                target = "learn"  # formkit learn reads originals too
             try:
                 if rng.random() < 0.65:
                     data, steps = mutate_xml(rng, base.data)
@@ -639,7 +665,7 @@ def fuzz(seconds: float, seed: int, out_dir: Path | None = REGRESSIONS, timeout:
 def replay(path: Path, timeout: float = 30.0, memory_mb: float = 1000.0) -> Crash | None:
     """Run a saved input through the target its name says (parse-..., derive-<form>-...)."""
     name = path.name
-    target = "parse"
+    target = "learn" if name.startswith("learn-") else "parse"
     if name.startswith("derive-"):
         from formkit import forms
 

@@ -37,7 +37,9 @@ from .locate.stream import Para, Stream, build
 from .text import clean_chars, match_key, normalize, normalize_line
 
 LEADER = re.compile(r"\.{3,}|…+|_{3,}")
-_NUMBERED_BLANK = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*(?:\.{3,}|…+|_{3,}|\s)*$")
+# a number then only leaders and spaces ("1. ......"); one flat class, so a long
+# run of dots that fails at its end cannot backtrack exponentially
+_NUMBERED_BLANK = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)][\s.…_]*$")
 _BLOCK_START = re.compile(r"^(.*?\D)\s*[0-9๐-๙]{1,2}\s*$")
 _YEAR = re.compile(r"(?:พ\s*\.\s*ศ\s*\.|ปีงบประมาณ|ปีการศึกษา|B\.E\.)\s*([0-9๐-๙]{4})")
 _DRAWN = re.compile(r"\t+| {3,}")

@@ -84,8 +84,12 @@ def _unique(base: str, used: set[str]) -> str:
     return name
 
 
+# Characters YAML may not hold even quoted (YAML 1.1 §5.1 "printable"): written as escapes.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def render(draft: Draft) -> str:

@@ -268,7 +268,7 @@ class _Builder:
         paras = [
             self.stream.paras[i]
             for i in range(found.hit.index + 1, found.end)
-            if _NUMBERED_BLANK.match(self.stream.paras[i].text)
+            if _numbered_blank(self.stream.paras[i].text)
             or (self.stream.paras[i].paragraph.numbered and _blank(self.stream.paras[i]))
         ]
         numbered = [self.element(para.index) for para in paras]
@@ -332,7 +332,12 @@ def _last_first(boxes: dict[Any, tuple[int, int]]) -> list[tuple[Any, tuple[int,
     return sorted(boxes.items(), key=lambda item: item[1], reverse=True)
 
 
-_NUMBERED_BLANK = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*(?:\.{3,}|…+|_{3,})\s*$")
+_NUMBERED = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)][\s.…_]*$")
+
+
+def _numbered_blank(text: str) -> bool:
+    """A typed number then only leaders: "1. ......" (also "2. .... ....")."""
+    return bool(_NUMBERED.match(text) and LEADER.search(text))
 
 
 def _blank(para: Para) -> bool:
