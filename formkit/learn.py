@@ -233,6 +233,8 @@ class _Learner:
         fields: list[Proposal] = []
         headings: list[str] = []
         open_c: tuple[int, ...] | None = None  # container of an answer area still open
+        containers: set[tuple[int, ...]] = set()  # where fields were found so far
+        seen = 0
         i = lo
         while i < hi:
             p, kind = self.paras[i], self.kinds[i]
@@ -267,7 +269,10 @@ class _Learner:
                 open_c = None
                 i = cell[1]
                 continue
-            prop, end = self._text(i, hi, fields, open_c)
+            homes = {self.paras[f.at].container for f in fields[seen:] if f.kind not in ("level", "year")}
+            containers |= homes
+            seen = len(fields)
+            prop, end = self._text(i, hi, containers, open_c)
             if prop is not None:
                 fields.append(prop)
                 open_c = p.container
@@ -278,7 +283,7 @@ class _Learner:
         return fields, headings
 
     def _text(
-        self, i: int, hi: int, fields: list[Proposal], open_c: tuple[int, ...] | None
+        self, i: int, hi: int, containers: set[tuple[int, ...]], open_c: tuple[int, ...] | None
     ) -> tuple[Proposal | None, int]:
         """A plain printed line: a prompt (of a section, lines or images), a
         heading, or static text."""
@@ -291,9 +296,7 @@ class _Learner:
         if self._photo_prompt(p) and (j is None or j > i + 1):
             prop = Proposal("images", title_of(p.text), i, p.where, {"label": label})
             return prop, i + 1
-        in_form = any(f.kind not in ("level", "year") for f in fields) and (
-            open_c is not None or any(self.paras[f.at].container == p.container for f in fields)
-        )
+        in_form = bool(containers) and (open_c is not None or p.container in containers)
         if in_form and j is not None and self._is_prompt(j, hi):
             if self._is_bold(p) and not self._is_bold(self.paras[j]):
                 return None, i + 1  # a heading over less emphasized prompts
