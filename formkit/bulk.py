@@ -3,18 +3,19 @@
 Rows are read and validated in the main process (a bad row is reported with
 its number and the rest go on), rendered by a :class:`~formkit.fill.Filler`
 built once per worker process (the template is derived and compiled once),
-and written atomically: each file into the output folder (a temporary file
-renamed into place; the folder is synced once at the end, not every file),
-or into one zip archive written atomically. With ``--jobs`` the workers
-write their documents themselves, into a hidden staging folder inside the
-output folder, and the main process only names them (in row order, as with
-one job) and renames them into place.
+and written atomically: into the output folder (each document complete in a
+hidden staging folder first, renamed into place a batch at a time after one
+flush of the file system: see :class:`_Folder`), or into one zip archive
+written atomically. With ``--jobs`` the workers write their documents into
+the staging folder themselves, and the main process only names them (in row
+order, as with one job).
 """
 from __future__ import annotations
 
 import io
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import zipfile
@@ -102,43 +103,79 @@ def run_bulk(
                 name = namer.name(record, form.id, number)
                 if archive is not None:
                     assert isinstance(produced, bytes)
-                    archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), produced)
+                    _uninterrupted(archive.writestr, zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), produced)
                 else:
                     assert folder is not None
                     folder.put(name, produced)
                 outcome.written += 1
         if folder is not None and outcome.written:
+            folder.flush()
             sync_folder(folder.path)
     return outcome
 
 
+def _uninterrupted(write: Any, *args: Any) -> None:
+    """Run ``write`` with Ctrl-C and SIGTERM held back until it returns: an
+    interrupt inside zipfile's member write leaves a write handle open, and
+    closing the archive on the way out would then raise ValueError over the
+    interrupt. Held back, the interrupt arrives between members and the
+    archive's temporary file is removed as usual."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        write(*args)
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        write(*args)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 class _Folder:
-    """The output folder: created on the first document; documents staged by
-    workers are renamed into it; the staging folder is removed at the end."""
+    """The output folder, created on the first document. Every document is
+    first complete in a hidden staging folder inside it (written there by the
+    main process, or by a worker); documents are renamed into place a batch
+    at a time, after one flush of the file system has put the batch's data on
+    disk, so neither an interrupt nor a power failure can leave a partial or
+    empty document under its final name, without one fsync per file. The
+    staging folder, with whatever it still holds, is removed at the end."""
+
+    BATCH = 256
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._staging: str | None = None
-        self._made = False
-
-    def _make(self) -> None:
-        if not self._made:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._made = True
+        self._pending: list[tuple[str, Path]] = []
+        self._count = 0
 
     def staging(self) -> str:
         if self._staging is None:
-            self._make()
+            self.path.mkdir(parents=True, exist_ok=True)
             self._staging = tempfile.mkdtemp(prefix=".formkit-bulk-", dir=self.path)
         return self._staging
 
     def put(self, name: str, produced: bytes | str) -> None:
-        target = self.path / name
-        if isinstance(produced, str):
-            os.replace(produced, target)
+        if isinstance(produced, bytes):
+            self._count += 1
+            staged = os.path.join(self.staging(), f"main-{self._count}.docx")
+            write_bytes_atomic(Path(staged), produced)
+            produced = staged
+        self._pending.append((produced, self.path / name))
+        if len(self._pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Rename the staged batch into place, its data flushed to disk first."""
+        if not self._pending:
             return
-        self._make()
-        write_bytes_atomic(target, produced)
+        if hasattr(os, "sync"):
+            os.sync()
+        else:  # pragma: no cover - Windows has no os.sync
+            for staged, _ in self._pending:
+                with open(staged, "rb+") as fh:
+                    os.fsync(fh.fileno())
+        for staged, target in self._pending:
+            os.replace(staged, target)
+        self._pending.clear()
 
     def cleanup(self) -> None:
         if self._staging is not None:

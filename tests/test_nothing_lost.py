@@ -175,7 +175,8 @@ def lines_in(path: Path) -> list[str]:
         raw = path.read_bytes()
     except FileNotFoundError:
         return []
-    return raw.decode("utf-8").split("\n")[:-1] if b"\n" in raw else []
+    # only up to the last newline: a write in progress may end inside a Thai character
+    return raw[: raw.rfind(b"\n")].decode("utf-8").split("\n") if b"\n" in raw else []
 
 
 def wait_for_lines(folder: Path, run: Run, count: int = 1, timeout: float = 30) -> Path:
@@ -496,12 +497,6 @@ def test_ctrl_c_mid_bulk_leaves_no_archive(tmp_path: Path, runs: list[Run]) -> N
     assert out.read_bytes() == b"last week's archive" and not parts_in(tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Ctrl-C while fill or bulk (--jobs 1) is writing a document's zip ends in a raw traceback: the "
-    "KeyboardInterrupt leaves a member's write handle open, and the `with zipfile.ZipFile(...)` exit in "
-    "formkit/docxwrite.py TemplatePackage.write then raises ValueError('Can't close the ZIP file while "
-    "there is an open writing handle on it'), which hides the interrupt (about one Ctrl-C in seven during "
-    "a bulk run); the outputs are rightly not written"))
 def test_ctrl_c_while_a_document_is_zipped(tmp_path: Path, runs: list[Run]) -> None:
     rows = _bulk_rows(tmp_path, 50)
     record = tmp_path / "record.json"
@@ -511,7 +506,7 @@ def test_ctrl_c_while_a_document_is_zipped(tmp_path: Path, runs: list[Run]) -> N
         "bulk": Run.start(tmp_path / "bulk", "bulk", "esao-1-2", str(rows), "--jobs", "1", "--zip",
                           str(tmp_path / "bulk" / "out.zip"), hook=hook),
         "fill": Run.start(tmp_path / "fill", "fill", "esao-1-2", str(record), "-o",
-                          str(tmp_path / "fill" / "out.docx"), hook="zipfile:_get_compressor:15:sigint"),
+                          str(tmp_path / "fill" / "out.docx"), hook="formkit.docxwrite:_Member.deflate:2:sigint"),
     }
     runs.extend(started.values())
     for name, run in started.items():
