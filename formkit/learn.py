@@ -24,62 +24,33 @@ by :mod:`formkit.learn_yaml`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from .checkboxes import convert_document
-from .locate.kinds import _all_cells, _box_digit_column, _next_cell, boxes_in
+from .learn_model import (
+    LEADER,
+    Draft,
+    Proposal,
+    label_pairs,
+    label_text,
+    split_leader,
+    text_before_box,
+    title_of,
+    unique,
+    vocabulary,
+    walk,
+)
+from .learn_tables import continues_merge, find_level, grid_notes
+from .locate.kinds import _next_cell, boxes_in
 from .locate.stream import Para, Stream, build
 from .text import clean_chars, match_key, normalize, normalize_line
 
-LEADER = re.compile(r"\.{3,}|…+|_{3,}")
 # a number then only leaders and spaces ("1. ......"); one flat class, so a long
 # run of dots that fails at its end cannot backtrack exponentially
 _NUMBERED_BLANK = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)][\s.…_]*$")
 _BLOCK_START = re.compile(r"^(.*?\D)\s*[0-9๐-๙]{1,2}\s*$")
 _YEAR = re.compile(r"(?:พ\s*\.\s*ศ\s*\.|ปีงบประมาณ|ปีการศึกษา|B\.E\.)\s*([0-9๐-๙]{4})")
 _DRAWN = re.compile(r"\t+| {3,}")
-_LEAD_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*")
-
-
-@dataclass(slots=True)
-class Proposal:
-    """One proposed field: its kind, anchors (``spec``: the form.yaml keys
-    besides kind and title) and the doubts a person should check."""
-
-    kind: str
-    title: str
-    at: int
-    where: str
-    spec: dict[str, Any] = field(default_factory=dict)
-    fields: list[Proposal] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    name: str = ""
-
-
-@dataclass(slots=True)
-class Draft:
-    """A whole proposed definition."""
-
-    form_id: str
-    title: str
-    source: str
-    phrases: list[str]
-    fields: list[Proposal]
-    headings: list[str]
-    notes: list[str]
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> dict[str, Any]:
-    """formkit/data/learn.yaml: the words learn knows."""
-    path = Path(__file__).parent / "data" / "learn.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
-    return data
 
 
 def learn(source: str | Path | bytes, form_id: str, name: str | None = None) -> Draft:
@@ -97,17 +68,6 @@ def learn(source: str | Path | bytes, form_id: str, name: str | None = None) -> 
     return _Learner(stream, bold, drawn).draft(form_id, Path(name).name)
 
 
-def label_text(text: str) -> str:
-    """A printed label as written in form.yaml: one line, no leaders, no
-    trailing colon."""
-    return normalize_line(" ".join(text.split("\n"))).rstrip(" :：")
-
-
-def title_of(text: str) -> str:
-    """A field's title: its label without a leading "1." or "1)"."""
-    return _LEAD_NUMBER.sub("", label_text(text)) or label_text(text)
-
-
 class _Learner:
     def __init__(self, stream: Stream, bold: list[bool], drawn: list[bool] | None = None) -> None:
         self.stream = stream
@@ -119,12 +79,9 @@ class _Learner:
         self.fillers = {match_key(w) for w in words["fillers"]}
         self.title_words = [match_key(w) for w in words["title_words"]]
         self.kinds = [self._classify(p) for p in self.paras]
-        self.level: Proposal | None = None
-        self.level_tables: set[tuple[int, ...]] = set()
-        self.consumed: set[int] = set()
-        self.notes: list[str] = []
-        self._find_level()
-        self._note_grids()
+        self.level, self.consumed, self.level_tables = find_level(stream)
+        empty = {p.index for p in self.paras if self.kinds[p.index] == "empty"}
+        self.notes: list[str] = grid_notes(stream, empty, self.consumed)
 
     # ---- classes of paragraphs -----------------------------------------------------
 
@@ -179,52 +136,6 @@ class _Learner:
         return end
 
     # ---- the level column --------------------------------------------------------------
-
-    def _find_level(self) -> None:
-        for tpath, cells in _all_cells(self.stream).items():
-            col = _box_digit_column(cells)
-            if col is None:
-                continue
-            rows = sorted(r for (r, c), ps in cells.items() if c == col and any(p.checkboxes for p in ps))
-            self.level_tables.add(tpath)
-            for (r, c), ps in cells.items():
-                if c == col and r in rows:
-                    self.consumed.update(p.index for p in ps)
-            header_row = min(r for (r, c) in cells if c == col)
-            head = self._cell_text(cells.get((header_row, col), []))
-            where = next(w for _t, path, w in self.stream.tables if path == tpath)
-            first = cells[(rows[0], col)][0].index
-            prop = Proposal("level", head or "ระดับคุณภาพ", first, f"{where}, column {col + 1}")
-            others = sorted(
-                (self._cell_text(ps) for (r, c), ps in cells.items() if r == header_row and c != col),
-                key=len,
-            )
-            if header_row in rows or not head:
-                prop.notes.append("the level column has no header cell: the column is found by its boxes and digits")
-                head = head or "ระดับคุณภาพ"
-            prop.spec = {"header": head, "table": [t for t in others if t and len(match_key(t)) <= 40][:2]}
-            self.level = prop
-            return
-
-    def _note_grids(self) -> None:
-        """A table whose first row holds headers and whose other rows are all
-        empty is a grid to fill row by row: not a kind formkit reads (yet)."""
-        for tpath, cells in _all_cells(self.stream).items():
-            rows = sorted({r for r, _c in cells})
-            if len(rows) < 2 or any(p.index in self.consumed for ps in cells.values() for p in ps):
-                continue
-            head = [self._cell_text(cells[(r, c)]) for (r, c) in sorted(cells) if r == rows[0]]
-            body = [p for (r, _c), ps in cells.items() if r != rows[0] for p in ps]
-            if len(head) >= 2 and all(head) and all(self.kinds[p.index] == "empty" for p in body):
-                where = next(w for _t, path, w in self.stream.tables if path == tpath)
-                self.notes.append(
-                    f"{where} is a grid to fill row by row ({' | '.join(head)}): formkit has no kind "
-                    "for it, so its rows are neither filled nor read"
-                )
-
-    @staticmethod
-    def _cell_text(paras: list[Para]) -> str:
-        return label_text(" ".join(p.text for p in paras))
 
     # ---- the scan ------------------------------------------------------------------------
 
@@ -323,7 +234,7 @@ class _Learner:
         if cell is None or any(self.kinds[k] != "empty" or self.paras[k].images for k in range(*cell)):
             return None
         where = self.paras[cell[0]].container
-        if where[:-2] in self.level_tables or self._continues_merge(where):
+        if where[:-2] in self.level_tables or continues_merge(self.stream, where):
             return None
         label = label_text(p.text)
         kind = "section" if cell[1] - cell[0] > 1 else "value"
@@ -333,16 +244,6 @@ class _Learner:
             f"({'several' if kind == 'section' else 'one'} line(s)); change the kind if needed"
         )
         return prop, cell[1]
-
-    def _continues_merge(self, container: tuple[int, ...]) -> bool:
-        """True when the cell at ``container`` continues a vertical merge from
-        the row above (its text, if any, stands in the first cell)."""
-        table = next((t for t, path, _w in self.stream.tables if path == container[:-2]), None)
-        if table is None:
-            return False
-        row, col = container[-2], container[-1]
-        cell = next((c for c in table.rows[row].cells if c.col == col), None)
-        return cell is not None and cell.merged
 
     def _is_prompt(self, j: int, hi: int) -> bool:
         if self.kinds[j] == "labelled":
@@ -401,7 +302,7 @@ class _Learner:
         items = []
         extra: list[Proposal] = []
         for box in found:
-            label, _rest = _split_leader(box.text)
+            label, _rest = split_leader(box.text)
             items.append(label)
             if LEADER.search(box.text) and label:
                 extra.append(Proposal("value", title_of(label), box.at[0], box.where, {"label": label},
@@ -413,7 +314,7 @@ class _Learner:
             if j is not None and self.kinds[j] in ("blank", "numbered"):
                 last = [b for b in found if b.at[0] == k]
                 if last:
-                    label, _ = _split_leader(last[-1].text)
+                    label, _ = split_leader(last[-1].text)
                     extra.append(self._blank_field(self.paras[k], j, self._blank_run(j, end), label))
         prop = Proposal("boxes", "", i, self.paras[i].where)
         anchor = self._anchor(i)
@@ -425,7 +326,7 @@ class _Learner:
         prop.spec["items"] = items
         first = next((k for k in range(i, end) if self.kinds[k] == "boxes"), i)
         lead = self.paras[first].paragraph.inlines
-        if found and not found[-1].text.strip() and _text_before_box(lead):
+        if found and not found[-1].text.strip() and text_before_box(lead):
             prop.notes.append("the labels seem to stand before their boxes: boxes are matched by order")
         if len({match_key(t) for t in items}) < len(items) or not all(items):
             prop.notes.append("some boxes have no label, or the same label: they are told apart by order only")
@@ -489,7 +390,7 @@ class _Learner:
         )
         if len(phrases) < 3:
             self.notes.append("fewer than three recognition phrases: add printed lines only this form has")
-        return Draft(form_id, title, source, phrases, fields, _unique(headings), self.notes)
+        return Draft(form_id, title, source, phrases, fields, unique(headings), self.notes)
 
     def _year(self) -> Proposal | None:
         for p in self.paras:
@@ -510,7 +411,7 @@ class _Learner:
         titles = [label_text(p.text) for p in lines]
         ranked = [t for t in titles if any(match_key(t).startswith(w) for w in self.title_words)][:3]
         ranked += [label_text(p.text) for p in lines if self._is_bold(p) and label_text(p.text) not in ranked][:1]
-        labels = [str(f.spec.get("label") or f.spec.get("start") or "") for f in _walk(fields)]
+        labels = [str(f.spec.get("label") or f.spec.get("start") or "") for f in walk(fields)]
         out: list[str] = []
         for text in ranked + labels:
             key = match_key(text)
@@ -521,50 +422,3 @@ class _Learner:
         return out
 
 
-def _text_before_box(inlines: tuple[Any, ...]) -> bool:
-    """True when printed text comes before the first box of a paragraph."""
-    from .model import Checkbox, Text
-
-    for item in inlines:
-        if isinstance(item, Checkbox):
-            return False
-        if isinstance(item, Text) and item.text.strip():
-            return True
-    return False
-
-
-def label_pairs(text: str) -> tuple[list[str], str]:
-    """The labels of a line of label + blank pairs, and any text after the last blank."""
-    labels: list[str] = []
-    pos = 0
-    for m in LEADER.finditer(text):
-        segment = label_text(text[pos : m.start()])
-        if segment:
-            labels.append(segment)
-        pos = m.end()
-    return labels, label_text(text[pos:])
-
-
-def _split_leader(text: str) -> tuple[str, str]:
-    m = LEADER.search(text)
-    if not m:
-        return label_text(text), ""
-    return label_text(text[: m.start()]), label_text(text[m.end() :])
-
-
-def _walk(fields: list[Proposal]) -> list[Proposal]:
-    out: list[Proposal] = []
-    for f in fields:
-        out.append(f)
-        out.extend(_walk(f.fields))
-    return out
-
-
-def _unique(texts: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for t in texts:
-        if t and t not in seen:
-            seen.add(t)
-            out.append(t)
-    return out

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .learn import Draft, Proposal, vocabulary
+from .learn_model import Draft, Proposal, vocabulary
 
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _DEFAULT_NAMES = {"level": "level", "header": "office", "images": "photos", "repeat": "blocks", "boxes": "boxes"}

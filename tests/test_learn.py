@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from formkit import forms
 from formkit.cli import main
 from formkit.forms import FieldDef
-from formkit.learn import label_pairs, learn
+from formkit.learn import learn
+from formkit.learn_model import label_pairs
 from formkit.learn_yaml import name_from
 from formkit.parse import parse_file
 from formkit.text import match_key
