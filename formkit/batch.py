@@ -5,7 +5,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import IO, TYPE_CHECKING, Any
 
@@ -19,22 +19,26 @@ from .output import atomic_write, csv_row, to_json, write_csv
 from .parse import ParseResult, legacy_format, parse_file
 
 
-def _ignore_sigint() -> None:
+def _ignore_sigint(setup: Callable[..., None] | None = None, *args: Any) -> None:
     """Workers leave Ctrl-C to the main process, which stops the pool, and
     end quietly when it terminates them (the CLI's SIGTERM handler, inherited
-    through fork, would make each print a KeyboardInterrupt traceback)."""
+    through fork, would make each print a KeyboardInterrupt traceback); then
+    the run's own ``setup(*args)``, once per worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if setup is not None:
+        setup(*args)
 
 
 @contextmanager
-def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(jobs: int, setup: Callable[..., None] | None = None, *args: Any) -> Iterator[ProcessPoolExecutor]:
     """A process pool that, when the run is interrupted or fails, drops the
     queued work instead of doing it (multiprocessing is imported only here,
-    when a run uses a pool)."""
+    when a run uses a pool). ``setup(*args)`` runs once in each worker: what
+    every task shares is sent once, not with each task."""
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint, initargs=(setup, *args))
     try:
         yield pool
     except BaseException:

@@ -42,8 +42,17 @@ def _filler(form: FormDef, original: str | None) -> Filler:
     return _FILLERS[key]
 
 
-def _render(job: tuple[FormDef, str | None, dict[str, Any]]) -> bytes | FormkitError:
-    form, original, record = job
+_JOB: tuple[FormDef, str | None] | None = None  # in a worker: the form and original of the run
+
+
+def _set_job(form: FormDef, original: str | None) -> None:
+    """Worker set-up: the form every task of the run fills (sent once)."""
+    global _JOB
+    _JOB = (form, original)
+    _filler(form, original)
+
+
+def _render(form: FormDef, original: str | None, record: dict[str, Any]) -> bytes | FormkitError:
     buf = io.BytesIO()
     try:
         _filler(form, original).render(record, buf)
@@ -52,10 +61,16 @@ def _render(job: tuple[FormDef, str | None, dict[str, Any]]) -> bytes | FormkitE
     return buf.getvalue()
 
 
-def _render_to(job: tuple[FormDef, str | None, dict[str, Any], str, int]) -> str | FormkitError:
+def _render_job(record: dict[str, Any]) -> bytes | FormkitError:
+    """In a worker: one row's document."""
+    assert _JOB is not None
+    return _render(*_JOB, record)
+
+
+def _render_to(job: tuple[dict[str, Any], str, int]) -> str | FormkitError:
     """In a worker: render one row into the staging folder; its path or the error."""
-    form, original, record, staging, number = job
-    produced = _render((form, original, record))
+    record, staging, number = job
+    produced = _render_job(record)
     if isinstance(produced, FormkitError):
         return produced
     target = os.path.join(staging, f"row-{number}.docx")
@@ -203,22 +218,22 @@ def _results(
 
     if jobs <= 1:
         for number, record in good():
-            yield number, record, _render((form, original, record))
+            yield number, record, _render(form, original, record)
         return
     from .batch import worker_pool
 
-    pool = stack.enter_context(worker_pool(jobs))
+    pool = stack.enter_context(worker_pool(jobs, _set_job, form, original))
     pending = good()
     while True:
-        chunk = [item for _, item in zip(range(64 * jobs), pending)]
+        chunk = [item for _, item in zip(range(256 * jobs), pending)]
         if not chunk:
             return
         produced: Iterator[bytes | str | FormkitError]
         if folder is not None:
             staging = folder.staging()
-            produced = pool.map(_render_to, [(form, original, r, staging, n) for n, r in chunk], chunksize=8)
+            produced = pool.map(_render_to, [(r, staging, n) for n, r in chunk], chunksize=16)
         else:
-            produced = pool.map(_render, [(form, original, r) for _, r in chunk], chunksize=8)
+            produced = pool.map(_render_job, [r for _, r in chunk], chunksize=16)
         for (number, record), result in zip(chunk, produced):
             yield number, record, result
 
