@@ -14,7 +14,7 @@ from typing import Any
 
 from ..forms import FieldDef, FormDef
 from ..model import Document
-from ..text import clean_chars
+from ..text import clean_chars, parse_int
 from ..warnings import Warning
 from . import kinds
 from .kinds import Found
@@ -82,11 +82,23 @@ def _repeat_starts(fields: tuple[FieldDef, ...], stream: Stream) -> list[int]:
 def _block_starts(f: FieldDef, stream: Stream, lo: int, hi: int) -> list[int]:
     label = make_label(f.start)
     out = []
+    expected: int | None = None
     for para in stream.paras[lo:hi]:
         hit = match_start(label, para)
-        rest = para.key[len(label.key) : len(label.key) + 1]
-        if hit and rest in ("", "#"):
-            out.append(para.index)
+        if hit is None:
+            continue
+        # the whole start word, then the block's number: an answer line that
+        # merely begins like it ("ผลงานชิ้", "ผลงานชิ้นที่") starts no block, and
+        # blocks are numbered one after another (printed 1, filled 1, 2, 3...),
+        # so "ผลงานชิ้นที่ 5" typed inside the answers of work 1 starts none either
+        at = para.key.find(label.key)
+        number = parse_int(para.text[hit.end :])
+        if not 0 <= at <= 3 or para.key[at + len(label.key) : at + len(label.key) + 1] != "#" or number is None:
+            continue
+        if expected is not None and number != expected:
+            continue
+        expected = number + 1
+        out.append(para.index)
     return out
 
 
