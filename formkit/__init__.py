@@ -17,10 +17,10 @@ from typing import Any
 
 __all__ = [
     "ERROR_CODES",
+    "WARNING_CODES",
     "Filler",
     "FormkitError",
     "ParseResult",
-    "WARNING_CODES",
     "Warning",
     "parse_file",
     "read_model",

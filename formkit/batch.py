@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from pathlib import Path
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ import click
 from .errors import FormkitError
 from .fill import Filler
 from .forms import FormDef
-from .output import atomic_write_bytes, sync_folder, write_bytes_atomic
+from .output import atomic_write_bytes, sync_folder
 
 _FILLERS: dict[tuple[str, str | None], Filler] = {}
 
@@ -73,10 +73,15 @@ def _render_to(job: tuple[dict[str, Any], str, int]) -> str | FormkitError:
     produced = _render_job(record)
     if isinstance(produced, FormkitError):
         return produced
-    target = os.path.join(staging, f"row-{number}.docx")
-    with open(target, "wb") as fh:  # private to this run: renamed into place only once complete
-        fh.write(produced)
-    return target
+    return _stage(os.path.join(staging, f"row-{number}.docx"), produced)
+
+
+def _stage(path: str, data: bytes) -> str:
+    """Write a document into the run's private staging folder (renamed into
+    place only once complete, see :class:`_Folder`)."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+    return path
 
 
 @dataclass(slots=True)
@@ -171,9 +176,7 @@ class _Folder:
     def put(self, name: str, produced: bytes | str) -> None:
         if isinstance(produced, bytes):
             self._count += 1
-            staged = os.path.join(self.staging(), f"main-{self._count}.docx")
-            write_bytes_atomic(Path(staged), produced)
-            produced = staged
+            produced = _stage(os.path.join(self.staging(), f"main-{self._count}.docx"), produced)
         self._pending.append((produced, self.path / name))
         if len(self._pending) >= self.BATCH:
             self.flush()

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .forms import FieldDef, FormDef
-from .locate import locate
+from .locate import heading_hits, locate
 from .locate.kinds import Found
-from .locate.labels import make_label, match_start
+from .locate.labels import make_label, search
 from .locate.stream import Stream, build
 from .parse import read_model
 from .recognize import score, stream_key
@@ -56,12 +56,11 @@ def check(form: FormDef, original: Path | None = None) -> list[Finding]:
 
 
 def _heading(text: str, stream: Stream, lo: int, hi: int, prefix: str) -> Finding:
-    label = make_label(text, exact=True)
-    hit = next((h for p in stream.paras[lo:hi] if (h := match_start(label, p))), None)
+    hits = heading_hits((text,), stream, lo, hi)
     what = f"{prefix}heading {text!r}"
-    if hit is None:
+    if not hits:
         return Finding(what, False, nearest(stream, text))
-    return Finding(what, True, stream.paras[hit.index].where)
+    return Finding(what, True, stream.paras[hits[0].index].where)
 
 
 def _fields(fields: tuple[FieldDef, ...], where: dict[str, Found], stream: Stream, prefix: str) -> list[Finding]:
@@ -99,9 +98,9 @@ def _boxes(f: FieldDef, found: Found, stream: Stream, path: str) -> list[Finding
     out = [Finding(f"{path} (boxes)", len(found.boxes) == len(f.items),
                    f"{len(found.boxes)} of {len(f.items)} boxes found")]
     if f.after:
-        anchor = next((p for p in stream.paras if match_start(make_label(f.after), p)), None)
+        anchor = search(make_label(f.after), stream, 0, len(stream.paras))
         out.append(Finding(f"{path} after {f.after!r}", anchor is not None,
-                           anchor.where if anchor is not None else nearest(stream, f.after)))
+                           stream.paras[anchor.index].where if anchor is not None else nearest(stream, f.after)))
     for key, label in f.items:
         at = found.boxes.get(key)
         if at is not None:

@@ -72,7 +72,7 @@ def _value(f: FieldDef, rng: random.Random, photos: list[str]) -> Any:
     return None
 
 
-def png(colour: int, width: int = 48, height: int = 32) -> bytes:
+def png(colour: int, width: int = 40, height: int = 30) -> bytes:
     """A small solid-colour PNG."""
     raw = b"".join(b"\x00" + bytes([colour % 256, 255 - colour % 256, 90]) * width for _ in range(height))
 

@@ -187,7 +187,6 @@ def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pa
     """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
     from .batch import broken_pool, default_jobs
     from .bulk import run_bulk
-
     from .naming import Namer
 
     if bool(out_dir) == bool(zip_path):

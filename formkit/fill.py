@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, IO
+from typing import IO, Any
 
 import jinja2
 from markupsafe import Markup

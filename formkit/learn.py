@@ -28,7 +28,6 @@ from pathlib import Path
 
 from .checkboxes import convert_document
 from .learn_model import (
-    LEADER,
     Draft,
     Proposal,
     label_pairs,
@@ -43,11 +42,8 @@ from .learn_model import (
 from .learn_tables import continues_merge, find_level, grid_notes
 from .locate.kinds import _next_cell, boxes_in
 from .locate.stream import Para, Stream, build
-from .text import clean_chars, match_key, normalize, normalize_line
+from .text import LEADER, match_key, normalize, normalize_line, numbered_blank
 
-# a number then only leaders and spaces ("1. ......"); one flat class, so a long
-# run of dots that fails at its end cannot backtrack exponentially
-_NUMBERED_BLANK = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)][\s.…_]*$")
 _BLOCK_START = re.compile(r"^(.*?\D)\s*[0-9๐-๙]{1,2}\s*$")
 _YEAR = re.compile(r"(?:พ\s*\.\s*ศ\s*\.|ปีงบประมาณ|ปีการศึกษา|B\.E\.)\s*([0-9๐-๙]{4})")
 _DRAWN = re.compile(r"\t+| {3,}")
@@ -56,14 +52,14 @@ _DRAWN = re.compile(r"\t+| {3,}")
 def learn(source: str | Path | bytes, form_id: str, name: str | None = None) -> Draft:
     """Read the original at ``source`` (a path, or the bytes of a .docx;
     ``name`` is the file named in errors) and propose its definition."""
-    from .learn_xml import bold_paragraphs, drawn_blanks
+    from .learn_xml import paragraph_looks
     from .package import open_package
     from .reader import read_document
 
     name = name or ("original.docx" if isinstance(source, bytes) else str(source))
     with open_package(source, name) as pkg:
         doc = convert_document(read_document(pkg, refs=True))
-        bold, drawn = bold_paragraphs(pkg), drawn_blanks(pkg)
+        bold, drawn = paragraph_looks(pkg)
     stream = build(doc.body)
     return _Learner(stream, bold, drawn).draft(form_id, Path(name).name)
 
@@ -94,7 +90,7 @@ class _Learner:
             if has_leader and p.paragraph.numbered:
                 return "numbered"  # Word numbers the line itself (w:numPr)
             return "blank" if has_leader else "empty"
-        if has_leader and (_NUMBERED_BLANK.match(text) or (p.paragraph.numbered and not normalize(text))):
+        if numbered_blank(text):
             return "numbered"
         if has_leader:
             return "labelled"
@@ -107,7 +103,7 @@ class _Learner:
         spaces written as dots (so it is read like a typed blank)."""
         ref = p.paragraph.ref
         if 0 <= ref < len(self.drawn) and self.drawn[ref]:
-            return clean_chars(_DRAWN.sub(" ..... ", p.paragraph.text))
+            return _DRAWN.sub(" ..... ", p.with_tabs)
         return p.text
 
     def _is_bold(self, p: Para) -> bool:

@@ -5,7 +5,6 @@ and the YAML writer (:mod:`formkit.learn_yaml`).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -13,10 +12,7 @@ from typing import Any
 
 import yaml
 
-from .text import normalize_line
-
-LEADER = re.compile(r"\.{3,}|…+|_{3,}")
-_LEAD_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*")
+from .text import LEADER, LIST_NUMBER, normalize_line
 
 
 @dataclass(slots=True)
@@ -63,7 +59,7 @@ def label_text(text: str) -> str:
 
 def title_of(text: str) -> str:
     """A field's title: its label without a leading "1." or "1)"."""
-    return _LEAD_NUMBER.sub("", label_text(text)) or label_text(text)
+    return LIST_NUMBER.sub("", label_text(text)) or label_text(text)
 
 
 def text_before_box(inlines: tuple[Any, ...]) -> bool:

@@ -15,46 +15,35 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .ns import REL_STYLES, qn
+from .ns import qn
 from .package import Package
+from .reader import styles_part
 
 _W_P, _W_R, _W_T = qn("w:p"), qn("w:r"), qn("w:t")
 _OFF = ("0", "false", "off")
 
 
-def bold_paragraphs(pkg: Package) -> list[bool]:
-    """For each paragraph of the main part in XML order (the model's
-    ``Paragraph.ref``): True when all its text is bold."""
-    styles = _styles(pkg)
-    root = pkg.xml(pkg.main_part)
-    return [_bold_paragraph(p, styles) for p in root.iter(_W_P)]
-
-
 _LEADERS = ("dot", "hyphen", "underscore", "heavy", "middleDot")
+_Styles = dict[str, tuple[bool | None, str | None, bool]]
 
 
-def drawn_blanks(pkg: Package) -> list[bool]:
-    """For each paragraph of the main part in XML order: True when it draws a
+def paragraph_looks(pkg: Package) -> tuple[list[bool], list[bool]]:
+    """For each paragraph of the main part in XML order (the model's
+    ``Paragraph.ref``), in one walk: is all its text bold; does it draw a
     blank (a tab to a leader tab stop, or underlined white space)."""
-    leader_styles = _leader_styles(pkg)
-    root = pkg.xml(pkg.main_part)
-    return [_drawn(p, leader_styles) for p in root.iter(_W_P)]
+    styles = _styles(pkg)
+    leader_styles = {sid for sid, (_b, _based, leader) in styles.items() if leader}
+    bold: list[bool] = []
+    drawn: list[bool] = []
+    for p in pkg.xml(pkg.main_part).iter(_W_P):
+        bold.append(_bold_paragraph(p, styles))
+        drawn.append(_drawn(p, leader_styles))
+    return bold, drawn
 
 
 def _has_leader(ppr: etree._Element | None) -> bool:
     tabs = ppr.find(qn("w:tabs")) if ppr is not None else None
     return tabs is not None and any(t.get(qn("w:leader")) in _LEADERS for t in tabs)
-
-
-def _leader_styles(pkg: Package) -> set[str]:
-    part = next((r.target for r in pkg.rels(pkg.main_part).values() if r.type.endswith(REL_STYLES)), None)
-    if part is None or not pkg.has(part):
-        return set()
-    return {
-        style.get(qn("w:styleId"), "")
-        for style in pkg.xml(part).iter(qn("w:style"))
-        if _has_leader(style.find(qn("w:pPr")))
-    }
 
 
 def _drawn(p: etree._Element, leader_styles: set[str]) -> bool:
@@ -74,18 +63,23 @@ def _drawn(p: etree._Element, leader_styles: set[str]) -> bool:
     return False
 
 
-def _styles(pkg: Package) -> dict[str, tuple[bool | None, str | None]]:
-    """style id -> (bold as the style sets it, or None; the style it is based on)."""
-    part = next((r.target for r in pkg.rels(pkg.main_part).values() if r.type.endswith(REL_STYLES)), None)
-    if part is None or not pkg.has(part):
+def _styles(pkg: Package) -> _Styles:
+    """style id -> (bold as the style sets it, or None; the style it is based
+    on; whether its paragraph properties set a leader tab stop)."""
+    part = styles_part(pkg)
+    if part is None:
         return {}
-    out: dict[str, tuple[bool | None, str | None]] = {}
+    out: _Styles = {}
     for style in pkg.xml(part).iter(qn("w:style")):
         sid = style.get(qn("w:styleId"))
         if not sid:
             continue
         based = style.find(qn("w:basedOn"))
-        out[sid] = (_toggle(style.find(qn("w:rPr"))), based.get(qn("w:val")) if based is not None else None)
+        out[sid] = (
+            _toggle(style.find(qn("w:rPr"))),
+            based.get(qn("w:val")) if based is not None else None,
+            _has_leader(style.find(qn("w:pPr"))),
+        )
     return out
 
 
@@ -99,18 +93,18 @@ def _toggle(rpr: etree._Element | None) -> bool | None:
     return None
 
 
-def _style_bold(sid: str | None, styles: dict[str, tuple[bool | None, str | None]]) -> bool:
+def _style_bold(sid: str | None, styles: _Styles) -> bool:
     seen: set[str] = set()
     while sid and sid not in seen and sid in styles:
         seen.add(sid)
-        value, sid_next = styles[sid]
+        value, sid_next, _leader = styles[sid]
         if value is not None:
             return value
         sid = sid_next
     return False
 
 
-def _bold_paragraph(p: etree._Element, styles: dict[str, tuple[bool | None, str | None]]) -> bool:
+def _bold_paragraph(p: etree._Element, styles: _Styles) -> bool:
     ppr = p.find(qn("w:pPr"))
     pstyle = ppr.find(qn("w:pStyle")) if ppr is not None else None
     base = _style_bold(pstyle.get(qn("w:val")) if pstyle is not None else None, styles)

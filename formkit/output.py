@@ -49,31 +49,6 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes_atomic(target: Path, data: bytes, folder: Path | None = None) -> None:
-    """Write ``data`` to a temporary file in ``folder`` (default: beside
-    ``target``) and rename it over ``target``, without an fsync: for a batch
-    of many files, which syncs its folder once at the end (:func:`sync_folder`).
-    A failure or an interrupt removes the temporary file."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder or target.parent)
-    try:
-        try:
-            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def sync_folder(folder: Path) -> None:
     """fsync a folder: the renames into it (and their files' data, on
     file systems that order data before the rename's metadata) are on disk."""

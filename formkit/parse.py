@@ -17,8 +17,8 @@ from . import forms as formdefs
 from .checkboxes import convert_document
 from .errors import FormkitError
 from .locate import Located, locate
-from .model import Document
 from .locate.stream import build
+from .model import Document
 from .recognize import Recognition, recognize_key, stream_key
 from .warnings import Warning
 

@@ -104,7 +104,7 @@ def read_document(pkg: PackageLike, refs: bool = False) -> Document:
     """
     main = pkg.main_part
     rels = pkg.rels(main)
-    styles = _styles(pkg, rels)
+    styles = _styles(pkg)
     images = ImageCache(pkg)
 
     root = pkg.xml(main)
@@ -141,9 +141,16 @@ def read_document(pkg: PackageLike, refs: bool = False) -> Document:
     )
 
 
-def _styles(pkg: PackageLike, rels: Mapping[str, _Rel]) -> Styles:
-    """The styles part the main part's rels name (§17.7), or no styles at all."""
-    for rel in rels.values():
+def styles_part(pkg: PackageLike) -> str | None:
+    """The styles part the main part's relationships name (§17.7), when the
+    package holds it."""
+    for rel in pkg.rels(pkg.main_part).values():
         if rel.type.endswith(REL_STYLES) and not rel.external and pkg.has(rel.target):
-            return Styles.from_xml(pkg.xml(rel.target))
-    return Styles({})
+            return rel.target
+    return None
+
+
+def _styles(pkg: PackageLike) -> Styles:
+    """The styles of the styles part, or no styles at all."""
+    part = styles_part(pkg)
+    return Styles.from_xml(pkg.xml(part)) if part is not None else Styles({})

@@ -71,7 +71,7 @@ class BadData(FormkitError):
         self.prefix = prefix
         super().__init__("bad-data", "; ".join(self.problems), file)
 
-    def __reduce__(self) -> tuple[type["BadData"], tuple[tuple[str, ...], str | None, str]]:  # type: ignore[override]
+    def __reduce__(self) -> tuple[type[BadData], tuple[tuple[str, ...], str | None, str]]:  # type: ignore[override]
         return (type(self), (self.problems, self.file, self.prefix))
 
     def __str__(self) -> str:

@@ -35,7 +35,15 @@ from typing import Any, NamedTuple
 
 from .errors import FormkitError
 from .forms import FieldDef, FormDef
-from .records import BadData, PathNamer, PathSegments, bracket_path, suggest, unwrap, validate
+from .records import (
+    BadData,
+    PathNamer,
+    PathSegments,
+    bracket_path,
+    suggest,
+    unwrap,
+    validate,
+)
 from .text import fold_digits
 
 ENCODING_NAMES = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp874": "Windows-874 (TIS-620)"}

@@ -32,11 +32,10 @@ from .locate import Located, locate
 from .locate.kinds import Found, beside
 from .locate.labels import make_label, match_inside, match_start
 from .locate.stream import Para, Stream
-from .ns import REL_STYLES, qn
+from .ns import qn
 from .recognize import recognize
 from .template_header import prepare_header
 from .template_xml import (
-    LEADER,
     W_P,
     W_SYM,
     W_T,
@@ -54,6 +53,7 @@ from .template_xml import (
     visible,
     wrap,
 )
+from .text import LEADER, numbered_blank
 
 _YEAR = re.compile(r"[0-9๐-๙]{4}(?:\s*[-–]\s*[0-9๐-๙]{4})?")
 
@@ -100,7 +100,7 @@ def _derive_cached(key: str, folder: str, data: bytes, name: str) -> Template:
 
 def _derive(form: FormDef, data: bytes, name: str) -> Template:
     from .package import open_package
-    from .reader import read_document
+    from .reader import read_document, styles_part
     from .xmlsafe import parse_xml
 
     with open_package(data, name) as pkg:
@@ -110,8 +110,8 @@ def _derive(form: FormDef, data: bytes, name: str) -> Template:
         main = pkg.main_part
         root = parse_xml(pkg.read(main), main)
         members = {n: pkg.read(n) for n in _member_names(data)}
-        styles = next((pkg.xml(r.target) for r in pkg.rels(main).values()
-                       if r.type.endswith(REL_STYLES) and not r.external and pkg.has(r.target)), None)
+        part = styles_part(pkg)
+        styles = pkg.xml(part) if part is not None else None
     escape_braces(root)
     builder = _Builder(root, located)
     builder.fields(form.fields, located.where, "f")
@@ -268,7 +268,7 @@ class _Builder:
         paras = [
             self.stream.paras[i]
             for i in range(found.hit.index + 1, found.end)
-            if _numbered_blank(self.stream.paras[i].text)
+            if numbered_blank(self.stream.paras[i].text)
             or (self.stream.paras[i].paragraph.numbered and _blank(self.stream.paras[i]))
         ]
         numbered = [self.element(para.index) for para in paras]
@@ -330,14 +330,6 @@ def _last_first(boxes: dict[Any, tuple[int, int]]) -> list[tuple[Any, tuple[int,
     expression, or text holding both glyphs) no longer counts as one box, so
     several boxes in one paragraph ("❒ a  ❒ b  ❒ c") are tagged right to left."""
     return sorted(boxes.items(), key=lambda item: item[1], reverse=True)
-
-
-_NUMBERED = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)][\s.…_]*$")
-
-
-def _numbered_blank(text: str) -> bool:
-    """A typed number then only leaders: "1. ......" (also "2. .... ....")."""
-    return bool(_NUMBERED.match(text) and LEADER.search(text))
 
 
 def _blank(para: Para) -> bool:

@@ -10,7 +10,6 @@ paragraph of its own, ``{{r ... }}`` in a run of its own, ``{{ ... }}`` and
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -24,7 +23,6 @@ _TAB, _PTAB, _BR, _CR, _NBH = qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr"),
 _DEAD = (qn("w:del"), qn("w:moveFrom"))
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _READS = {_TAB: "\t", _PTAB: "\t", _BR: "\n", _CR: "\n", _NBH: "-"}
-LEADER = re.compile(r"\.{3,}|…+|_{3,}")
 _ZERO = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u2060\u00ad"), None)
 
 

@@ -26,7 +26,14 @@ _SPACES = dict.fromkeys(
     " ",
 )
 _CHAR_MAP = {**_REMOVE, **_SPACES}
-_LEADER = re.compile(r"\.{3,}|…+|_{3,}")
+# A run of leaders that only marks a blank: 3+ '.', any '…', 3+ '_'.
+LEADER = re.compile(r"\.{3,}|…+|_{3,}")
+# A typed list number at the start of a line: "1.", "(2)", "๓)".
+LIST_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*")
+# A typed number and then only leaders and spaces ("1. ......"); one flat
+# character class, so a long run of dots that fails at its end cannot
+# backtrack exponentially.
+_NUMBERED = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)][\s.…_]*$")
 _WS = re.compile(r"[ \r\f\v]+")
 _LINE_SPLIT = re.compile(r"\r\n|[\n\r\v\u2028\u2029]")
 
@@ -47,8 +54,13 @@ def clean_chars(text: str) -> str:
 def normalize_line(line: str) -> str:
     """One line: leaders removed, white space collapsed, ends trimmed (cached:
     the printed lines of a form come back in every document of a batch)."""
-    line = _LEADER.sub(" ", clean_chars(line))
+    line = LEADER.sub(" ", clean_chars(line))
     return _WS.sub(" ", line).strip()
+
+
+def numbered_blank(text: str) -> bool:
+    """A typed number then only leaders: "1. ......" (also "2. .... ....")."""
+    return bool(_NUMBERED.match(text) and LEADER.search(text))
 
 
 def normalize(text: str) -> str:

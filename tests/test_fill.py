@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -14,10 +12,10 @@ from click.testing import CliRunner
 from lxml import etree
 
 from formkit import forms
+from formkit.check_roundtrip import png
 from formkit.cli import main
 from formkit.fill import Filler
 from formkit.locate.stream import build
-from formkit.model import Paragraph
 from formkit.ns import qn
 from formkit.parse import parse_file, read_model
 from formkit.records import read_record
@@ -25,14 +23,6 @@ from tests.conftest import ROOT
 
 RECORDS = sorted(p for p in (ROOT / "samples").glob("*/record-*") if p.suffix in (".json", ".yaml", ".yml"))
 FORM_12, FORM_31 = forms.load("esao-1-2"), forms.load("esao-3-1")
-
-
-def png(colour: int, width: int = 40, height: int = 30) -> bytes:
-    raw = b"".join(b"\x00" + bytes([colour, 255 - colour, 90]) * width for _ in range(height))
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def fill_bytes(filler: Filler, record: dict) -> tuple[bytes, dict]:

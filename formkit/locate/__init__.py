@@ -14,7 +14,7 @@ from typing import Any
 
 from ..forms import FieldDef, FormDef
 from ..model import Document
-from ..text import clean_chars, parse_int
+from ..text import parse_int
 from ..warnings import Warning
 from . import kinds
 from .kinds import Found
@@ -52,7 +52,7 @@ def locate(form: FormDef, doc: Document, stream: Stream | None = None) -> Locate
     out = Located({}, stream=stream, headers=headers)
     repeat_starts = _repeat_starts(form.fields, stream)
     hi = min(repeat_starts, default=len(stream.paras))
-    extra_stops = [Hit(i, 0, 0) for i in repeat_starts] + _headings(form.headings, stream, 0, hi)
+    extra_stops = [Hit(i, 0, 0) for i in repeat_starts] + heading_hits(form.headings, stream, 0, hi)
     found = _fields(form.fields, stream, 0, len(stream.paras), hi, extra_stops, headers, "")
     for name, item in found.items():
         out.where[name] = item
@@ -65,7 +65,7 @@ def locate(form: FormDef, doc: Document, stream: Stream | None = None) -> Locate
     return out
 
 
-def _headings(texts: tuple[str, ...], stream: Stream, lo: int, hi: int) -> list[Hit]:
+def heading_hits(texts: tuple[str, ...], stream: Stream, lo: int, hi: int) -> list[Hit]:
     """Printed headings (whole lines) in [lo, hi): each ends the answer above it."""
     labels = [make_label(t, exact=True) for t in texts]
     return [h for p in stream.paras[lo:hi] for lab in labels if (h := match_start(lab, p))]
@@ -153,20 +153,9 @@ def _second_label(label: Label, para: Para, after: int) -> Hit | None:
     only where a blank (leaders, a tab or a wide gap) stands before it, so a
     word inside an answer ("การนิเทศแบบกลุ่มเครือข่าย") is never taken for it."""
     hit = match_inside(label, para, after)
-    if hit is None or not _BLANK_BEFORE.search(_with_tabs(para)[after : hit.start]):
+    if hit is None or not _BLANK_BEFORE.search(para.with_tabs[after : hit.start]):
         return None
     return hit
-
-
-def _with_tabs(para: Para) -> str:
-    """``para.text`` with its tabs kept (the stream reads a tab as a space):
-    a Word form puts two label/blank pairs on one line with a tab between
-    them, and once the first blank is filled the tab is all that separates
-    the answer from the second label. Same offsets as ``para.text``."""
-    raw = para.paragraph.text
-    if "\t" not in raw:
-        return para.text
-    return clean_chars(raw.replace("\t", "\0")).replace("\0", "\t")
 
 
 def _next_stop(stops: list[Hit], hit: Hit) -> Hit | None:
@@ -239,7 +228,7 @@ def _repeat(f: FieldDef, stream: Stream, headers: list[Stream], path: str) -> Fo
     found = Found([], stream.paras[starts[0]].where if starts else "")
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else stream.container_end(start)
-        headings = _headings(f.headings, stream, start + 1, end)
+        headings = heading_hits(f.headings, stream, start + 1, end)
         prefix = f"{path}[{len(found.value)}]."
         sub = _fields(f.fields, stream, start + 1, end, end, headings, headers, prefix)
         item = {name: s.value for name, s in sub.items()}

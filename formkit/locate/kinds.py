@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Break, Checkbox, Text
-from ..text import match_key, normalize, normalize_line, parse_int
+from ..text import LIST_NUMBER, match_key, normalize, normalize_line, parse_int
 from ..warnings import Warning
 from .labels import Hit, Label, make_label
 from .stream import Para, Stream
@@ -31,7 +31,7 @@ class Found:
     hit: Hit | None = None
     end: int = -1
     boxes: dict[Any, tuple[int, int]] = field(default_factory=dict)
-    blocks: list[tuple[int, int, dict[str, "Found"]]] = field(default_factory=list)
+    blocks: list[tuple[int, int, dict[str, Found]]] = field(default_factory=list)
 
 
 # ---- text between a label and the next one -------------------------------------------
@@ -116,7 +116,6 @@ def value_value(raw: str) -> str:
     return " ".join(section_value(raw).split("\n"))
 
 
-_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*")
 
 
 def lines_value(raw: str, ignore: tuple[str, ...]) -> list[str]:
@@ -125,7 +124,7 @@ def lines_value(raw: str, ignore: tuple[str, ...]) -> list[str]:
     skip = {match_key(i) for i in ignore}
     out = []
     for line in raw.split("\n"):
-        text = normalize_line(_NUMBER.sub("", normalize_line(line)))
+        text = normalize_line(LIST_NUMBER.sub("", normalize_line(line)))
         if text and match_key(text) not in skip:
             out.append(text)
     return out

@@ -41,6 +41,17 @@ class Para:
     def images(self) -> list[Image]:
         return [i for i in self.paragraph.inlines if isinstance(i, Image)]
 
+    @property
+    def with_tabs(self) -> str:
+        """``text`` with its tabs kept (the stream reads a tab as a space, as
+        words are compared): a tab can be all that separates an answer from
+        the next label on a line, or a blank Word draws to a leader tab stop.
+        Same offsets as ``text``."""
+        raw = self.paragraph.text
+        if "\t" not in raw:
+            return self.text
+        return clean_chars(raw.replace("\t", "\0")).replace("\0", "\t")
+
     def inside(self, container: Container) -> bool:
         return self.container[: len(container)] == container
 
