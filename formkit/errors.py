@@ -29,6 +29,7 @@ ERROR_CODES: dict[str, str] = {
     "conversion-timeout": "LibreOffice did not finish converting the file within the time limit and was stopped",
     "bad-data": "a data file for fill or bulk cannot be read, or a record in it does not fit the form",
     "bad-input": "an input to score or report is not a parse or score result (not JSON, or without the result's keys)",
+    "cannot-write": "an output could not be written (no such folder, read-only, disk full); nothing half-written was left",
     "no-rubric": "the form has no rubric section in its form.yaml, so its records cannot be scored",
 }
 

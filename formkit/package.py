@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import stat
 import struct
 import threading
 import zipfile
@@ -32,13 +31,13 @@ from urllib.parse import unquote
 from lxml import etree
 
 from formkit.errors import FormkitError
+from formkit.files import MiB, open_regular, size_text
 from formkit.ns import REL_OFFICE_DOCUMENT, qn
 from formkit.sniff import OLE_MAGIC, RESAVE, RESEND, describe, file_error, refuse_ole
 from formkit.xmlsafe import parse_xml
 
 __all__ = ["Limits", "Package", "Rel", "open_package", "resolve_target"]
 
-MiB = 2**20
 CONTENT_TYPES_PART = "[Content_Types].xml"
 DEFAULT_MAIN_PART = "word/document.xml"
 _CHUNK = 256 * 1024
@@ -74,8 +73,7 @@ class Rel:
     external: bool
 
 
-def _size(n: int) -> str:
-    return f"{n / MiB:.1f} MiB ({n:,} bytes)" if n >= MiB else f"{n:,} bytes"
+_size = size_text  # the messages' byte counts
 
 
 def _key(part: str) -> str:
@@ -102,36 +100,10 @@ def resolve_target(source: str, target: str) -> str:
     return posixpath.normpath(target).lstrip("/")
 
 
-def _check_stat(st: os.stat_result, name: str, limits: Limits) -> None:
-    if stat.S_ISDIR(st.st_mode):
-        raise file_error("not-found", name, "this is a folder, not a file", "give the .docx file's path")
-    if not stat.S_ISREG(st.st_mode):
-        raise file_error("not-found", name, "this is not a regular file", "give a .docx file's path")
-    if st.st_size > limits.max_file_bytes:
-        raise file_error("too-large", name, f"the file is {_size(st.st_size)}, over the limit of "
-                   f"{_size(limits.max_file_bytes)} (max_file_bytes)")
-
-
 def _open_path(path: str, name: str, limits: Limits) -> BinaryIO:
     """Open a file after os.stat showed a regular file within the size limit
     (a FIFO or a device would block or never end); fstat again once open."""
-    try:
-        _check_stat(os.stat(path), name, limits)
-        handle = open(path, "rb")  # noqa: SIM115 - owned by the Package
-    except FileNotFoundError:
-        raise file_error("not-found", name, "the file does not exist", "check its name and folder") from None
-    except PermissionError:
-        raise file_error("not-found", name, "the file cannot be read (permission denied)",
-                   "check its permissions, or close it in other programs") from None
-    except OSError as exc:
-        raise file_error("not-found", name, f"the file cannot be opened ({exc.strerror or exc})",
-                   "check the path") from None
-    try:
-        _check_stat(os.fstat(handle.fileno()), name, limits)
-    except BaseException:
-        handle.close()
-        raise
-    return handle
+    return open_regular(path, limits.max_file_bytes, name, "max_file_bytes")
 
 
 # -- the ZIP container (§10.2, Annex C; PKWARE APPNOTE) ---------------------------
