@@ -31,6 +31,32 @@ class Media:
     rid: str
 
 
+@dataclass(frozen=True, slots=True)
+class PhotoNames:
+    """Names for the pictures of one document that no member or relationship
+    of the template already has (an office copy filled by formkit last year
+    holds ``formkit-photo-1.png`` and ``rIdFormkitPhoto1`` already)."""
+
+    folder: str  # the media folder beside the main part, e.g. "word/media/"
+    stem: str
+    rid: str
+
+    def name(self, n: int, ext: str) -> tuple[str, str]:
+        """Part name and relationship id of the ``n``-th picture."""
+        return f"{self.folder}{self.stem}{n}.{ext}", f"{self.rid}{n}"
+
+    @classmethod
+    def free(cls, members: dict[str, bytes], rels: bytes, main_part: str) -> PhotoNames:
+        folder = main_part.rsplit("/", 1)[0] + "/media/" if "/" in main_part else "media/"
+        names = "\n".join(members).lower()
+        k = 0
+        while True:
+            stem, rid = (f"formkit-photo-{k}-", f"rIdFormkitPhoto{k}x") if k else ("formkit-photo-", "rIdFormkitPhoto")
+            if f"{folder}{stem}".lower() not in names and f'"{rid}'.encode() not in rels:
+                return cls(folder, stem, rid)
+            k += 1
+
+
 class TemplatePackage:
     """The members of a template .docx, with the main part's relationships
     kept as text so each document can append its pictures' relationships."""
@@ -41,6 +67,7 @@ class TemplatePackage:
         folder, base = main_part.rsplit("/", 1) if "/" in main_part else ("", main_part)
         self.rels_part = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
         self.members[self.rels_part] = members.get(self.rels_part) or _EMPTY_RELS
+        self.photo_names = PhotoNames.free(members, self.members[self.rels_part], main_part)
         types = members.get("[Content_Types].xml") or _MINIMAL_TYPES
         self.members["[Content_Types].xml"] = _with_image_defaults(types)
         self._packed: dict[str, _Member] = {}

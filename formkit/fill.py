@@ -12,16 +12,16 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from .docxwrite import Media, TemplatePackage
+from .docxwrite import Media, PhotoNames, TemplatePackage
 from .errors import FormkitError
 from .forms import FieldDef, FormDef
 from .images import image_info
@@ -35,14 +35,15 @@ class _Photos:
     """The pictures of one document: media parts and their run XML."""
 
     width_emu: int
+    names: PhotoNames
     media: list[Media] = field(default_factory=list)
     cache: dict[str, tuple[bytes, str, int, int]] = field(default_factory=dict)
 
     def run(self, path: str) -> str:
         data, ext, width, height = self._load(path)
         n = len(self.media) + 1
-        rid = f"rIdFormkitPhoto{n}"
-        self.media.append(Media(f"word/media/formkit-photo-{n}.{ext}", data, rid))
+        part, rid = self.names.name(n, ext)
+        self.media.append(Media(part, data, rid))
         cx = self.width_emu
         cy = int(cx * height / width) if width else cx
         return _drawing(rid, 1000 + n, f"photo-{n}.{ext}", cx, min(cy, cx * 2))
@@ -63,20 +64,13 @@ class Filler:
     compiled once."""
 
     def __init__(self, form: FormDef, original: Path | None = None) -> None:
-        from docxtpl import DocxTemplate
-
         self.form = form
         self.template: Template = derive(form, original)
         self.package = TemplatePackage(dict(self.template.members), self.template.main_part)
-        env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-        tpl = DocxTemplate(io.BytesIO(self.template.docx()))
-        parts = [self.template.main_part] + ([self.template.header_part] if self.template.header_part else [])
         self._photo_cache: dict[str, tuple[bytes, str, int, int]] = {}
         try:
-            self.compiled = {
-                part: env.from_string(_literal_braces(tpl.patch_xml(self.template.members[part].decode("utf-8"))))
-                for part in parts
-            }
+            self.compiled = {name: _ENV.from_string(part.skeleton()) for name, part in self.template.parts.items()}
+            self.static = {name: tuple(map(Markup, part.static)) for name, part in self.template.parts.items()}
             self.render({}, io.BytesIO())  # an original whose tags do not nest is refused here, once
         except jinja2.TemplateError as exc:
             raise FormkitError(
@@ -90,9 +84,11 @@ class Filler:
     def render(self, record: dict[str, Any], out: IO[bytes]) -> dict[str, Any]:
         """Write the filled document to ``out``; return its canonical record."""
         canon = self.canonical(record)
-        photos = _Photos(self._photo_width(), cache=self._photo_cache)
-        context = {"f": _context(self.form.fields, record, canon, photos)}
-        rendered = {part: t.render(context).encode("utf-8") for part, t in self.compiled.items()}
+        photos = _Photos(self._photo_width(), self.package.photo_names, cache=self._photo_cache)
+        fields = _context(self.form.fields, record, canon, photos)
+        rendered = {
+            part: t.render(f=fields, static=self.static[part]).encode("utf-8") for part, t in self.compiled.items()
+        }
         self.package.write(out, rendered, photos.media)
         return canon
 
@@ -106,15 +102,10 @@ class Filler:
         return (self.template.text_width_emu - gap) // 2 - 36000
 
 
-_ESCAPED = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
-
-
-def _literal_braces(source: str) -> str:
-    """Static text holding Jinja delimiters was escaped ("{_{" for "{{", see
-    :func:`formkit.template_xml.escape_braces`); each escape becomes, once at
-    compile time, an expression printing the delimiter, so a render needs no
-    pass over its output (and an answer that holds "{_{" stays as typed)."""
-    return _ESCAPED.sub(lambda m: '{{ "' + m.group().replace("_", "") + '" }}', source)
+# Sandboxed, though the template's code is formkit's own (the original's XML
+# never reaches Jinja, see formkit.template_tags): a second wall. Autoescape
+# on: answers hold & < > " and are written into XML.
+_ENV = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 # -- the canonical record -----------------------------------------------------------------

@@ -8,6 +8,7 @@ The JSON Schema of a form's record is generated here from the definition.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -156,7 +157,20 @@ def _form(data: dict[str, Any], folder: Path) -> FormDef:
     )
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+def _check_name(name: Any, folder: Path, what: str) -> str:
+    """A field name or box key is an identifier: it names a JSON key, a CSV
+    column and a value in the fill template, so nothing else is accepted."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise FormkitError("bad-form-definition", f"{folder / 'form.yaml'}: {what} {name!r} is not a name "
+                           "(letters, digits and _, not starting with a digit, at most 64)")
+    return name
+
+
 def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
+    _check_name(name, folder, "field")
     kind = spec.get("kind")
     if kind not in KINDS:
         raise FormkitError(
@@ -178,7 +192,7 @@ def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
         header=str(spec.get("header", "")),
         table=tuple(str(t) for t in spec.get("table", ())),
         after=str(spec.get("after", "")),
-        items=tuple((str(k), str(v)) for k, v in items.items()),
+        items=tuple((_check_name(k, folder, f"box of field {name!r}"), str(v)) for k, v in items.items()),
         ignore=tuple(str(t) for t in spec.get("ignore", ())),
         start=str(spec.get("start", "")),
         headings=tuple(str(t) for t in spec.get("headings", ())),

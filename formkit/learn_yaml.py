@@ -152,8 +152,10 @@ def write_draft(original: Path, form_id: str, out_dir: Path, force: bool = False
     (each atomically); the written definition is loaded back before this
     returns, so a draft that formkit cannot read is never left behind."""
     from .errors import FormkitError
+    from .files import read_regular
     from .forms import load_path
     from .learn import learn
+    from .package import Limits
     from .output import atomic_write, atomic_write_bytes
     from .parse import legacy_format
 
@@ -162,10 +164,7 @@ def write_draft(original: Path, form_id: str, out_dir: Path, force: bool = False
     target = out_dir / "form.yaml"
     if target.exists() and not force:
         raise FormkitError("bad-input", f"{target} exists: give --force to replace it", str(target))
-    try:
-        data = original.read_bytes()
-    except OSError as exc:
-        raise FormkitError("not-found", f"cannot read the original ({exc.strerror})", str(original)) from None
+    data = read_regular(original, Limits().max_file_bytes, str(original), "max_file_bytes")
     kind = legacy_format(original)
     if kind is not None:
         data = _converted(original, kind)

@@ -36,7 +36,7 @@ from formkit.ns import REL_OFFICE_DOCUMENT, qn
 from formkit.sniff import OLE_MAGIC, RESAVE, RESEND, describe, file_error, refuse_ole
 from formkit.xmlsafe import parse_xml
 
-__all__ = ["Limits", "Package", "Rel", "open_package", "resolve_target"]
+__all__ = ["Limits", "Package", "Rel", "open_package", "rels_part", "resolve_target"]
 
 CONTENT_TYPES_PART = "[Content_Types].xml"
 DEFAULT_MAIN_PART = "word/document.xml"
@@ -82,7 +82,7 @@ def _key(part: str) -> str:
     return unquote(part.replace("\\", "/").lstrip("/")).lower()
 
 
-def _rels_part(part: str) -> str:
+def rels_part(part: str) -> str:
     """The Relationships part of ``part`` (§9.3.1): ``a/_rels/b.xml.rels``; the
     package's own relationships (``part == ""``) are in ``_rels/.rels``."""
     folder, base = posixpath.split(part.lstrip("/"))
@@ -266,6 +266,11 @@ class Package:
         """Whether the package holds ``part`` (compared as in §9.1.1)."""
         return _key(part) in self._index
 
+    def member_name(self, part: str) -> str | None:
+        """The zip member name that holds ``part`` as the zip spells it, or None."""
+        info = self._index.get(_key(part))
+        return info.filename if info is not None else None
+
     def read(self, part: str) -> bytes:
         """The bytes of ``part``, never more than its declared size."""
         info = self._index.get(_key(part))
@@ -301,8 +306,8 @@ class Package:
         key = _key(part)
         if key not in self._rels:
             found: dict[str, Rel] = {}
-            if self.has(_rels_part(part)):
-                for el in self.xml(_rels_part(part)).iterchildren(qn("pr:Relationship")):
+            if self.has(rels_part(part)):
+                for el in self.xml(rels_part(part)).iterchildren(qn("pr:Relationship")):
                     rel = _make_rel(el, part)
                     if rel is not None:
                         found.setdefault(rel.id, rel)

@@ -35,17 +35,19 @@ from .locate.stream import Para, Stream
 from .ns import qn
 from .recognize import recognize
 from .template_header import prepare_header
+from .template_members import carried
+from .template_tags import Part, Tags
 from .template_xml import (
     W_P,
     W_SYM,
     W_T,
     answer_paragraph,
-    escape_braces,
     first_text_run,
     heading_styles,
     pieces,
     raw_text,
     run_font,
+    run_paragraph,
     runs_between,
     tag_paragraph,
     text_run,
@@ -60,10 +62,12 @@ _YEAR = re.compile(r"[0-9๐-๙]{4}(?:\s*[-–]\s*[0-9๐-๙]{4})?")
 
 @dataclass(slots=True)
 class Template:
-    """A derived template: its package with tags, and what rendering needs."""
+    """A derived template: the members of the filled documents, the parts
+    that are rendered (static XML and tags), and what rendering needs."""
 
     form: FormDef
     members: dict[str, bytes]
+    parts: dict[str, Part]
     main_part: str
     header_part: str | None
     printed_year: str | None
@@ -72,22 +76,26 @@ class Template:
     name: str = ""
 
     def docx(self) -> bytes:
-        """The template as an ordinary .docx (open it in Word to see the tags)."""
+        """The template as an ordinary .docx with docxtpl's tags, to open in
+        Word and see where each value goes. formkit renders ``parts``, never
+        this file: in it, static text of the original that holds ``{{`` would
+        be read by docxtpl as a tag."""
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, data in self.members.items():
-                zf.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
+                part = self.parts.get(name)
+                zf.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), part.docxtpl() if part else data)
         return buf.getvalue()
 
 
 def derive(form: FormDef, original: Path | None = None) -> Template:
     """The template for ``form`` from ``original`` (default: the shipped one),
     cached per (form definition, original bytes)."""
+    from .files import read_regular
+    from .package import Limits
+
     path = original or form.original
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormkitError("not-found", f"cannot read the original ({exc.strerror})", str(path)) from None
+    data = read_regular(path, Limits().max_file_bytes, str(path), "max_file_bytes")
     definition = (form.folder / "form.yaml").read_bytes()
     key = hashlib.sha256(definition + b"\0" + data).hexdigest()
     return _derive_cached(key, str(form.folder), data, str(path))
@@ -101,40 +109,38 @@ def _derive_cached(key: str, folder: str, data: bytes, name: str) -> Template:
 def _derive(form: FormDef, data: bytes, name: str) -> Template:
     from .package import open_package
     from .reader import read_document, styles_part
-    from .xmlsafe import parse_xml
 
     with open_package(data, name) as pkg:
         model = convert_document(read_document(pkg, refs=True))
         recognize(model, formdefs.load_all(form.folder.parent), form)
         located = locate(form, model)
         main = pkg.main_part
-        root = parse_xml(pkg.read(main), main)
-        members = {n: pkg.read(n) for n in _member_names(data)}
+        root = pkg.xml(main)  # parsed once: the reader is done with it, the template takes it over
+        members = carried(pkg)
+        main = pkg.member_name(main) or main
         part = styles_part(pkg)
         styles = pkg.xml(part) if part is not None else None
-    escape_braces(root)
-    builder = _Builder(root, located)
+    tags = Tags()
+    builder = _Builder(root, located, tags)
     builder.fields(form.fields, located.where, "f")
     unhead_added(root, builder.elements, heading_styles(styles))
-    members[main] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    head = prepare_header(members, main, "f.office") if _has_kind(form, "header") else None
+    trees = {main: root}
+    head = None
+    if _has_kind(form, "header"):
+        head, trees[head] = prepare_header(members, main, root, "f.office", tags)
+    parts = {part_name: tags.part(tree) for part_name, tree in trees.items()}
     printed = [located.record.get(f.name) for f in form.fields if f.kind == "year"]
     year = printed[0] if printed and isinstance(printed[0], str) else None
-    return Template(form, members, main, head, year, _text_width(root), builder.notes, name)
+    return Template(form, members, parts, main, head, year, _text_width(root), builder.notes, name)
 
 
 def _has_kind(form: FormDef, kind: str) -> bool:
     return any(f.kind == kind for f in form.fields)
 
 
-def _member_names(data: bytes) -> list[str]:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return [i.filename for i in zf.infolist() if not i.is_dir()]
-
-
 def _text_width(root: etree._Element) -> int:
     """Text width of the last section in EMU (twips x 635), for scaling photos."""
-    sect = root.find(f".//{qn('w:body')}/{qn('w:sectPr')}")
+    sect = root.find(f"{qn('w:body')}/{qn('w:sectPr')}")
     width, left, right = 11906, 1440, 1440
     if sect is not None:
         size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
@@ -157,11 +163,20 @@ def _twips(value: str | None, default: int) -> int:
 class _Builder:
     """Applies each field's transform to the original's XML tree."""
 
-    def __init__(self, root: etree._Element, located: Located) -> None:
+    def __init__(self, root: etree._Element, located: Located, tags: Tags) -> None:
         assert located.stream is not None
         self.stream: Stream = located.stream
         self.elements = list(root.iter(W_P))
+        self.tags = tags
         self.notes: list[str] = []
+        self.anchors = _anchors(located.where)
+
+    def wrap(self, runs: list[etree._Element], before: str, after: str) -> None:
+        """Tags ``before`` and ``after`` around ``runs`` (Jinja code, tokenized)."""
+        wrap(runs, self.tags.inline(before), self.tags.inline(after))
+
+    def paragraph(self, code: str) -> etree._Element:
+        return tag_paragraph(self.tags, code)
 
     def element(self, index: int) -> etree._Element:
         ref = self.stream.paras[index].paragraph.ref
@@ -199,9 +214,11 @@ class _Builder:
             code = glyphs.tick_code(font)
             if code is not None:
                 printed = glyph.get(qn("w:char"), "")
-                glyph.set(qn("w:char"), f"{{{{ 'F0{code:02X}' if {condition} else '{printed}' }}}}")
+                tag = self.tags.inline
+                glyph.set(qn("w:char"), f"{tag(f'{{% if {condition} %}}')}F0{code:02X}{tag('{% else %}')}"
+                          f"{printed}{tag('{% endif %}')}")
             return
-        _tick_text(p, glyph, condition)
+        _tick_text(p, glyph, condition, self.tags)
 
     # -- text -------------------------------------------------------------------------
     def _section(self, f: FieldDef, found: Found, expr: str) -> None:
@@ -210,22 +227,22 @@ class _Builder:
         label_p = self.element(found.hit.index)
         dotted = [self.element(i) for i in range(found.hit.index + 1, found.end) if _blank(self.stream.paras[i])]
         if dotted:
-            _loop_over(dotted[0], expr, dotted[0])
+            self._loop_over(dotted[0], expr, dotted[0])
             for extra in dotted[1:]:
-                extra.addprevious(tag_paragraph(f"{{%p if not {expr} %}}"))
-                extra.addnext(tag_paragraph("{%p endif %}"))
+                extra.addprevious(self.paragraph(f"{{% if not {expr} %}}"))
+                extra.addnext(self.paragraph("{% endif %}"))
             return
         at = _leader_after_label(label_p, f.label, found)
         if at is not None:
             runs = runs_between(label_p, *at)
-            wrap(runs, f"{{% if {expr} %}}{{{{ {expr}[0] }}}}{{% else %}}", "{% endif %}")
-            _insert_lines(label_p, label_p, f"{expr}[1:]")
+            self.wrap(runs, f"{{% if {expr} %}}{{{{ {expr}[0] }}}}{{% else %}}", "{% endif %}")
+            self._insert_lines(label_p, label_p, f"{expr}[1:]")
             return
         cell = self._answer_cell(found)
         if cell is not None:
-            _loop_over(cell, expr, label_p)
+            self._loop_over(cell, expr, label_p)
             return
-        _insert_lines(label_p, label_p, expr)
+        self._insert_lines(label_p, label_p, expr)
 
     def _answer_cell(self, found: Found) -> etree._Element | None:
         """The first paragraph of the empty cell right of a label that fills its
@@ -246,21 +263,22 @@ class _Builder:
         at = _leader_after_label(label_p, f.label, found)
         if at is not None:
             runs = runs_between(label_p, *at)
-            wrap(runs, f"{{% if {expr} %}} {{{{ {expr} }}}}{{% else %}}", "{% endif %}")
+            self.wrap(runs, f"{{% if {expr} %}} {{{{ {expr} }}}}{{% else %}}", "{% endif %}")
             return
         drawn = _leader_after_label(label_p, f.label, found, _DRAWN)
+        answer = self.tags.inline(f"{{% if {expr} %}} {{{{ {expr} }}}}{{% endif %}}")
         if drawn is not None:  # a blank drawn by a tab leader or underlined spaces: answer before it
             runs = runs_between(label_p, drawn[0], drawn[0] + 1)
-            runs[0].addprevious(text_run(f"{{% if {expr} %}} {{{{ {expr} }}}}{{% endif %}}", runs[0], plain=True))
+            runs[0].addprevious(text_run(answer, runs[0], plain=True))
             return
         dotted = [self.element(i) for i in range(found.hit.index + 1, found.end) if _blank(self.stream.paras[i])]
         cell = None if dotted else self._answer_cell(found)
         if dotted:
-            _fill_leader(dotted[0], expr)
+            self._fill_leader(dotted[0], expr)
         elif cell is not None:
-            _loop_over(cell, f"([{expr}] if {expr} else [])", label_p)
+            self._loop_over(cell, f"([{expr}] if {expr} else [])", label_p)
         else:
-            label_p.append(text_run(f"{{% if {expr} %}} {{{{ {expr} }}}}{{% endif %}}", first_text_run(label_p)))
+            label_p.append(text_run(answer, first_text_run(label_p)))
 
     def _lines(self, f: FieldDef, found: Found, expr: str) -> None:
         if found.hit is None:
@@ -273,35 +291,36 @@ class _Builder:
         ]
         numbered = [self.element(para.index) for para in paras]
         for n, p in enumerate(numbered):
-            _fill_leader(p, f"{expr}[{n}]", guard=f"{expr}|length > {n}")
+            self._fill_leader(p, f"{expr}[{n}]", guard=f"{expr}|length > {n}")
         anchor = numbered[-1] if numbered else self.element(found.hit.index)
         first = len(numbered)
         like = anchor if numbered else self.element(found.hit.index)
-        body = answer_paragraph(like, first_text_run(like), f"{{{{ loop.index + {first} }}}}. {{{{ item }}}}")
-        anchor.addnext(tag_paragraph("{%p endfor %}"))
+        tag = self.tags.inline
+        body = answer_paragraph(like, first_text_run(like), f"{tag(f'{{{{ loop.index + {first} }}}}')}. {tag('{{ item }}')}")
+        anchor.addnext(self.paragraph("{% endfor %}"))
         anchor.addnext(body)
-        anchor.addnext(tag_paragraph(f"{{%p for item in {expr}[{first}:] %}}"))
+        anchor.addnext(self.paragraph(f"{{% for item in {expr}[{first}:] %}}"))
 
     def _year(self, f: FieldDef, found: Found, expr: str) -> None:
         printed = found.value
         if not isinstance(printed, str):
             return
         pattern = _year_pattern(printed)
-        for p in self.elements:
+        for index in sorted(self.anchors):
+            p = self.element(index)
             text = raw_text(p)
             for m in reversed(list(pattern.finditer(text))):
                 runs = runs_between(p, m.start(), m.end())
                 if runs:
-                    wrap(runs, f"{{% if {expr} %}}{{{{ {expr} }}}}{{% else %}}", "{% endif %}")
+                    self.wrap(runs, f"{{% if {expr} %}}{{{{ {expr} }}}}{{% else %}}", "{% endif %}")
 
     def _images(self, f: FieldDef, found: Found, expr: str) -> None:
         if found.hit is None:
             return
         label_p = self.element(found.hit.index)
-        row = answer_paragraph(label_p, first_text_run(label_p), "{{r row }}")
-        label_p.addnext(tag_paragraph("{%p endfor %}"))
-        label_p.addnext(row)
-        label_p.addnext(tag_paragraph(f"{{%p for row in {expr} %}}"))
+        label_p.addnext(self.paragraph("{% endfor %}"))
+        label_p.addnext(run_paragraph(self.tags, label_p, "{{ row }}"))
+        label_p.addnext(self.paragraph(f"{{% for row in {expr} %}}"))
 
     def _repeat(self, f: FieldDef, found: Found, expr: str) -> None:
         if not found.blocks:
@@ -312,9 +331,9 @@ class _Builder:
             self.notes.append(f"the {f.name} block is not a run of body paragraphs; it is left as printed")
             return
         self.fields(f.fields, sub, "w")
-        _number_block(self.element(start), f.start)
-        first.addprevious(tag_paragraph(f"{{%p for w in {expr} %}}"))
-        last.addnext(tag_paragraph("{%p endfor %}"))
+        _number_block(self.element(start), self.tags.inline("{{ loop.index }}"))
+        first.addprevious(self.paragraph(f"{{% for w in {expr} %}}"))
+        last.addnext(self.paragraph("{% endfor %}"))
 
     def _top(self, index: int) -> etree._Element:
         """The body-level element (paragraph or table) holding stream paragraph ``index``."""
@@ -322,6 +341,50 @@ class _Builder:
         while el.getparent() is not None and el.getparent().tag != qn("w:body"):
             el = el.getparent()
         return el
+
+    def _loop_over(self, dotted: etree._Element, expr: str, like: etree._Element) -> None:
+        """Replace a dotted paragraph by one paragraph per answer line (the dots
+        kept for an empty answer)."""
+        line = answer_paragraph(like, first_text_run(like), self.tags.inline("{{ line }}"))
+        for p in (
+            self.paragraph(f"{{% if {expr} %}}"),
+            self.paragraph(f"{{% for line in {expr} %}}"),
+            line,
+            self.paragraph("{% endfor %}"),
+            self.paragraph("{% else %}"),
+        ):
+            dotted.addprevious(p)
+        dotted.addnext(self.paragraph("{% endif %}"))
+
+    def _insert_lines(self, after: etree._Element, like: etree._Element, expr: str) -> None:
+        """Answer paragraphs right after ``after`` (no printed blank to replace)."""
+        line = answer_paragraph(like, first_text_run(like), self.tags.inline("{{ line }}"))
+        after.addnext(self.paragraph("{% endfor %}"))
+        after.addnext(line)
+        after.addnext(self.paragraph(f"{{% for line in {expr} %}}"))
+
+    def _fill_leader(self, p: etree._Element, expr: str, guard: str | None = None) -> None:
+        """The first leader run of ``p`` shows ``expr`` when it has a value."""
+        m = LEADER.search(raw_text(p))
+        if m is None:
+            return
+        runs = runs_between(p, m.start(), len(raw_text(p)))
+        cond = guard or expr
+        self.wrap(runs, f"{{% if {cond} and {expr} %}}{{{{ {expr} }}}}{{% else %}}", "{% endif %}")
+
+
+def _anchors(where: dict[str, Found]) -> set[int]:
+    """Stream indexes of the paragraphs the definition's labels and boxes
+    were found in: the printed year changes there (in the labels the form
+    names), never in an office's own notes or in text nobody located."""
+    out: set[int] = set()
+    for found in where.values():
+        if found.hit is not None:
+            out.add(found.hit.index)
+        out.update(index for index, _ in found.boxes.values())
+        for _, _, sub in found.blocks:
+            out |= _anchors(sub)
+    return out
 
 
 def _last_first(boxes: dict[Any, tuple[int, int]]) -> list[tuple[Any, tuple[int, int]]]:
@@ -336,39 +399,6 @@ def _blank(para: Para) -> bool:
     """A printed blank: a paragraph of leaders only."""
     text = para.text.strip()
     return bool(text) and not LEADER.sub("", text).strip()
-
-
-def _loop_over(dotted: etree._Element, expr: str, like: etree._Element) -> None:
-    """Replace a dotted paragraph by one paragraph per answer line (the dots
-    kept for an empty answer)."""
-    line = answer_paragraph(like, first_text_run(like), "{{ line }}")
-    for p in (
-        tag_paragraph(f"{{%p if {expr} %}}"),
-        tag_paragraph(f"{{%p for line in {expr} %}}"),
-        line,
-        tag_paragraph("{%p endfor %}"),
-        tag_paragraph("{%p else %}"),
-    ):
-        dotted.addprevious(p)
-    dotted.addnext(tag_paragraph("{%p endif %}"))
-
-
-def _insert_lines(after: etree._Element, like: etree._Element, expr: str) -> None:
-    """Answer paragraphs right after ``after`` (no printed blank to replace)."""
-    line = answer_paragraph(like, first_text_run(like), "{{ line }}")
-    after.addnext(tag_paragraph("{%p endfor %}"))
-    after.addnext(line)
-    after.addnext(tag_paragraph(f"{{%p for line in {expr} %}}"))
-
-
-def _fill_leader(p: etree._Element, expr: str, guard: str | None = None) -> None:
-    """The first leader run of ``p`` shows ``expr`` when it has a value."""
-    m = LEADER.search(raw_text(p))
-    if m is None:
-        return
-    runs = runs_between(p, m.start(), len(raw_text(p)))
-    cond = guard or expr
-    wrap(runs, f"{{% if {cond} and {expr} %}}{{{{ {expr} }}}}{{% else %}}", "{% endif %}")
 
 
 _DRAWN = re.compile(r"\t| {3,}")
@@ -441,7 +471,7 @@ def _is_box_char(ch: str, symbol_run: bool, font: str) -> bool:
     return glyph is not None and glyph.role != "bullet"
 
 
-def _tick_text(p: etree._Element, t: etree._Element, condition: str) -> None:
+def _tick_text(p: etree._Element, t: etree._Element, condition: str, tags: Tags) -> None:
     """A box written as a character: isolate it in its own run and write the
     ticked character of its family when ``condition`` holds."""
     run = t.getparent()
@@ -457,7 +487,7 @@ def _tick_text(p: etree._Element, t: etree._Element, condition: str) -> None:
         ticked = chr(0xF000 | code) if code is not None and printed >= "\uf000" else chr(code or 0x52)
     else:
         ticked = glyphs.unicode_tick()
-    box_t.text = f"{{% if {condition} %}}{ticked}{{% else %}}{printed}{{% endif %}}"
+    box_t.text = f"{tags.inline(f'{{% if {condition} %}}')}{ticked}{tags.inline('{% else %}')}{printed}{tags.inline('{% endif %}')}"
 
 
 def _year_pattern(printed: str) -> re.Pattern[str]:
@@ -475,14 +505,15 @@ def _year_pattern(printed: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def _number_block(p: etree._Element, start_label: str) -> None:
-    """The printed number after "ผลงานชิ้นที่" becomes the loop's index."""
+def _number_block(p: etree._Element, index: str) -> None:
+    """The printed number after "ผลงานชิ้นที่" becomes ``index`` (the loop's
+    index, tokenized)."""
     raw = raw_text(p)
     m = re.search(r"[0-9๐-๙]+", raw)
     if m is None:
-        p.append(text_run(" {{ loop.index }}", first_text_run(p)))
+        p.append(text_run(f" {index}", first_text_run(p)))
         return
     runs = runs_between(p, m.start(), m.end())
-    runs[0].addprevious(text_run("{{ loop.index }}", runs[0]))
+    runs[0].addprevious(text_run(index, runs[0]))
     for run in runs:
         run.getparent().remove(run)

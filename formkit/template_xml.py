@@ -16,6 +16,7 @@ from lxml import etree
 
 from . import glyphs
 from .ns import qn
+from .template_tags import Tags
 
 W_P, W_R, W_T, W_RPR, W_PPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:rPr"), qn("w:pPr")
 W_SYM, W_RFONTS = qn("w:sym"), qn("w:rFonts")
@@ -179,16 +180,18 @@ def house_rpr(rpr: etree._Element, plain: bool = False) -> etree._Element:
 
 
 def wrap(runs: list[etree._Element], before: str, after: str) -> None:
-    """Put tag text ``before`` ahead of ``runs`` and ``after`` behind them."""
+    """Put tag text ``before`` ahead of ``runs`` and ``after`` behind them
+    (tokens of :class:`formkit.template_tags.Tags`)."""
     runs[0].addprevious(text_run(before, runs[0]))
     runs[-1].addnext(text_run(after, runs[-1]))
 
 
-def tag_paragraph(tag: str) -> etree._Element:
-    """A paragraph holding only a docxtpl paragraph tag (removed when rendered)."""
+def tag_paragraph(tags: Tags, code: str) -> etree._Element:
+    """A paragraph that gives way to the statement ``code`` when compiled
+    (docxtpl's ``{%p ... %}``)."""
     p = etree.Element(W_P)
-    p.append(text_run(tag, None))
-    return p
+    run = etree.SubElement(p, W_R)
+    return tags.block(p, etree.SubElement(run, W_T), code, "p")
 
 
 def answer_paragraph(like_p: etree._Element, like_run: etree._Element | None, text: str) -> etree._Element:
@@ -204,6 +207,15 @@ def answer_paragraph(like_p: etree._Element, like_run: etree._Element | None, te
                 new_ppr.remove(el)
         p.append(new_ppr)
     p.append(text_run(text, like_run, plain=True))
+    return p
+
+
+def run_paragraph(tags: Tags, like_p: etree._Element, code: str) -> etree._Element:
+    """An answer paragraph whose run gives way to the expression ``code``
+    when compiled (docxtpl's ``{{r ... }}``: the value is run XML)."""
+    p = answer_paragraph(like_p, None, "")
+    run = p.find(W_R)
+    tags.block(run, run.find(W_T), code, "r")
     return p
 
 
@@ -254,13 +266,3 @@ def first_text_run(p: etree._Element) -> etree._Element | None:
         if pc.node.tag == W_T and pc.text.strip() and not glyphs.is_symbol_font(run_font(pc.run)):
             return pc.run
     return None
-
-
-def escape_braces(root: etree._Element) -> None:
-    """Static text that happens to hold Jinja delimiters is kept literal
-    (docxtpl turns "{_{" back into "{{" after rendering)."""
-    swaps = (("{{", "{_{"), ("}}", "}_}"), ("{%", "{_%"), ("%}", "%_}"))
-    for t in root.iter(W_T):
-        if t.text and any(a in t.text for a, _ in swaps):
-            for a, b in swaps:
-                t.text = t.text.replace(a, b)

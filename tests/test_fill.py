@@ -131,3 +131,34 @@ def test_fill_reports_bad_data_naming_the_field(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "level" in result.stderr and "evidnce" in result.stderr and "bad.json" in result.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+def _with_paragraph(original: Path, text: str) -> bytes:
+    """``original`` with a paragraph of ``text`` at the end of its body."""
+    with zipfile.ZipFile(original) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    root = etree.fromstring(members["word/document.xml"])
+    body = root.find(qn("w:body"))
+    p = etree.SubElement(etree.Element(qn("w:p")), qn("w:r"))
+    etree.SubElement(p, qn("w:t")).text = text
+    body.find(qn("w:sectPr")).addprevious(p.getparent())
+    members["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("form, printed, year", [(FORM_12, "2565", "2566"), (FORM_31, "2563 - 2564", "2565 - 2566")])
+def test_the_year_changes_in_the_labels_only(form: forms.FormDef, printed: str, year: str, tmp_path: Path) -> None:
+    """An office's own note that happens to hold the printed year keeps it."""
+    note = f"(คำสั่ง สพฐ. ที่ 12/{printed} และ พ.ศ. {printed})"
+    copy = tmp_path / "copy.docx"
+    copy.write_bytes(_with_paragraph(form.original, note))
+    data, canon = fill_bytes(Filler(form, copy), {"fiscal_year": year})
+    texts = static_texts(data)
+    assert note in texts
+    labels = [t for t in texts if year in t]
+    assert labels and all(printed not in t for t in labels)
+    assert parse_file(data, "x.docx").record["fiscal_year"] == canon["fiscal_year"] == year

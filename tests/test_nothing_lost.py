@@ -515,7 +515,7 @@ def test_ctrl_c_while_a_document_is_zipped(tmp_path: Path, runs: list[Run]) -> N
     rows = _bulk_rows(tmp_path, 50)
     record = tmp_path / "record.json"
     shutil.copy(S12 / "record-1.json", record)
-    hook = "zipfile:_get_compressor:60:sigint"
+    hook = "zipfile:_get_compressor:30:sigint"  # the 30th of 50 documents
     started = {
         "bulk": Run.start(tmp_path / "bulk", "bulk", "esao-1-2", str(rows), "--jobs", "1", "--zip",
                           str(tmp_path / "bulk" / "out.zip"), hook=hook),
