@@ -107,7 +107,19 @@ def load(form_id: str, root: Path | None = None) -> FormDef:
     kept outside the forms folder)."""
     if is_path(form_id):
         return load_path(Path(form_id))
+    return load_id(form_id, root)
+
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+
+
+def load_id(form_id: str, root: Path | None = None) -> FormDef:
+    """The form whose id is ``form_id``, never a path: what an input file
+    names as its form (a parse or score result) is looked up here."""
     root = root or forms_dir()
+    if not isinstance(form_id, str) or not _ID.fullmatch(form_id) or form_id in (".", ".."):
+        known = ", ".join(available(root)) or "none"
+        raise FormkitError("no-such-form", f"no form {str(form_id)[:100]!r} (known forms: {known})")
     path = root / form_id / "form.yaml"
     if not path.is_file():
         known = ", ".join(available(root)) or "none"
