@@ -189,3 +189,19 @@ def test_an_existing_read_only_output_is_replaced(tmp_path: Path) -> None:
     code, _, err = run("parse", str(S12 / "over-dots.docx"), "-o", str(old))
     assert code == 0, err
     assert json.loads(old.read_text("utf-8"))["form"] == "esao-1-2"
+
+
+def test_parse_csv_never_holds_a_formula(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A returned form whose name and answers start like formulas: the CSV
+    read back with the csv module has them as text with a leading single quote."""
+    record = {"level": 3, "process": "=1+1", "problems": "+SUM(A1)", "suggestions": "@cmd",
+              "other_evidence": ["-5", '=HYPERLINK("http://example.invalid","x")'], "office": "=cmd|' /C calc'!A0"}
+    monkeypatch.chdir(tmp_path)
+    Path("record.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    assert run("fill", "esao-1-2", "record.json", "-o", "=returned.docx")[0] == 0
+    code, _, _ = run("parse", "=returned.docx", "--format", "csv", "-o", "out.csv")
+    [row] = list(csv.DictReader(io.StringIO(Path("out.csv").read_text("utf-8-sig"))))
+    assert code == 0 and row["level"] == "3" and row["file"] == "'=returned.docx"
+    assert (row["process"], row["problems"], row["suggestions"]) == ("'=1+1", "'+SUM(A1)", "'@cmd")
+    assert (row["other_evidence.1"], row["other_evidence.2"]) == ("'-5", "'" + record["other_evidence"][1])
+    assert row["office"] == "'" + record["office"]

@@ -500,3 +500,17 @@ def test_unreadable_inputs_are_usage_errors(tmp_path: Path) -> None:
     odd.write_bytes(b"\xff\xfef\x00i\x00l")   # UTF-16 by its BOM, cut mid-character
     code, _, err = run("score", str(S12 / "over-dots.json"), "--judgments", str(odd))
     assert code == 2 and "j.csv" in err and "utf-16" in err
+
+
+def test_csv_output_never_holds_a_formula(tmp_path: Path) -> None:
+    """Score CSV read back with the csv module: text beginning with = + - @
+    (or a tab) starts with a single quote; levels stay plain numbers."""
+    hostile = {**SCORED, "file": "=HYPERLINK(\"http://example.invalid\",\"x\").docx", "office": "=cmd|' /C calc'!A0",
+               "form": "@form", "reasons": ["-2+3", "\t=1+1"]}
+    target = tmp_path / "scores.csv"
+    code, _, _ = run("score", "-", "--format", "csv", "-o", str(target), stdin=_jsonl(hostile, SCORED))
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
+    assert code == 0 and len(rows) == 2
+    assert rows[0]["file"] == "'" + hostile["file"] and rows[0]["office"] == "'=cmd|' /C calc'!A0"
+    assert rows[0]["form"] == "'@form" and rows[0]["reasons"] == "'-2+3 | \t=1+1"
+    assert (rows[0]["level"], rows[0]["agrees"]) == ("2", "true") and rows[1]["office"] == "สพป. ก"
