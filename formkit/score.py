@@ -303,7 +303,7 @@ def score_inputs(inputs: Sequence[str], judgments: str | None) -> ScoreRun:
     """Read, parse when needed, and score: what ``score`` and ``report`` share.
     Raises :class:`JudgmentsError` or :class:`ResultsError` for usage problems."""
     rows = read_judgments(judgments) if judgments else None
-    items = load_inputs(inputs, click.get_text_stream("stdin"))
+    items = load_inputs(inputs, click.get_binary_stream("stdin"))
     return score_items(items, rows, Path(judgments).name if judgments else "")
 
 

@@ -41,7 +41,7 @@ class _NotJson:
     why: str
 
 
-def load_inputs(inputs: Sequence[str], stdin: IO[str]) -> list[dict[str, Any]]:
+def load_inputs(inputs: Sequence[str], stdin: IO[bytes]) -> list[dict[str, Any]]:
     """Parse or score results from every input, in order. Word files and
     folders are parsed here; an entry that is no result, or has a field of
     the wrong type, becomes a failed result (``bad-input``) so it is listed,
@@ -52,10 +52,10 @@ def load_inputs(inputs: Sequence[str], stdin: IO[str]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for arg in inputs:
         if arg == "-":
-            text = stdin.read(RESULTS_LIMIT + 1)
-            if len(text) > RESULTS_LIMIT:
+            data = stdin.read(RESULTS_LIMIT + 1)
+            if len(data) > RESULTS_LIMIT:
                 raise ResultsError(f"<stdin>: more than {size_text(RESULTS_LIMIT)} of results; split the batch")
-            items += _from_text(text, "<stdin>")
+            items += _from_text(data.decode("utf-8-sig", errors="replace"), "<stdin>")
         elif Path(arg).is_dir() or arg.lower().endswith(DOCX_SUFFIXES):
             items += [parse_file(path).as_dict() for path in expand_inputs([arg])]
         else:

@@ -514,3 +514,11 @@ def test_csv_output_never_holds_a_formula(tmp_path: Path) -> None:
     assert rows[0]["file"] == "'" + hostile["file"] and rows[0]["office"] == "'=cmd|' /C calc'!A0"
     assert rows[0]["form"] == "'@form" and rows[0]["reasons"] == "'-2+3 | \t=1+1"
     assert (rows[0]["level"], rows[0]["agrees"]) == ("2", "true") and rows[1]["office"] == "สพป. ก"
+
+
+def test_stdin_that_is_not_utf8_is_bad_input_not_a_traceback() -> None:
+    good = json.dumps(_three_works(), ensure_ascii=False).encode("utf-8")
+    result = CliRunner().invoke(main, ["score", "-", "--format", "jsonl"], input=b"\xef\xbb\xbf" + good + b"\n\xff\xfe{\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 1 and (result.exception is None or isinstance(result.exception, SystemExit))
+    assert [l["level"] for l in lines] == [2, None] and "<stdin> line 2: not JSON" in lines[1]["reasons"][0]
