@@ -50,11 +50,12 @@ if hasattr(errno, "EDQUOT"):
     _REASONS[errno.EDQUOT] = ("the disk quota is used up", _MORE_SPACE)
 
 
-def write_error(path: str | os.PathLike[str], exc: OSError | ValueError, where: str = "") -> FormkitError:
+def write_error(path: str | os.PathLike[str], exc: OSError | ValueError, where: str = "",
+                *, atomic: bool = True) -> FormkitError:
     """``cannot-write`` for ``path``: the reason in plain words (a
     ``ValueError`` is a NUL character in the path), ``where`` it happened
-    when not at ``path`` itself, what to do, and that nothing half-written
-    was left."""
+    when not at ``path`` itself, what to do, and (for an ``atomic`` write)
+    that nothing half-written was left."""
     if isinstance(exc, OSError):
         plain = (exc.strerror or str(exc)).lower()
         reason, hint = _REASONS.get(exc.errno or 0, (plain, "check the path and the disk"))
@@ -64,8 +65,8 @@ def write_error(path: str | os.PathLike[str], exc: OSError | ValueError, where: 
         reason, hint = "the path holds a NUL character", "choose another path"
     if where:
         reason += f" ({where})"
-    return FormkitError("cannot-write", f"cannot be written: {reason}; {hint}. Nothing half-written was left, "
-                        "and an earlier file of that name is kept.", file=os.fspath(path))
+    kept = " Nothing half-written was left, and an earlier file of that name is kept." if atomic else ""
+    return FormkitError("cannot-write", f"cannot be written: {reason}; {hint}.{kept}", file=os.fspath(path))
 
 
 def _blocker(target: Path) -> str:

@@ -29,7 +29,7 @@ import click
 
 from . import forms, rubric
 from .errors import FormkitError
-from .output import atomic_write, csv_text, to_json
+from .output import atomic_write, csv_text, to_json, write_error
 from .score_input import load_inputs
 
 NOT_SCORED = "not scored: "
@@ -323,7 +323,11 @@ def run_score(inputs: Sequence[str], judgments: str | None, output: str | None, 
         with atomic_write(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
             fh.write(text)
     else:
-        sys.stdout.write(("\ufeff" if fmt == "csv" else "") + text)
+        try:
+            sys.stdout.write(("\ufeff" if fmt == "csv" else "") + text)
+            sys.stdout.flush()
+        except OSError as exc:  # a full disk, a closed pipe
+            raise write_error("<stdout>", exc, atomic=False) from None
     report_run(run)
     return run.failed
 

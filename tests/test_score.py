@@ -522,3 +522,16 @@ def test_stdin_that_is_not_utf8_is_bad_input_not_a_traceback() -> None:
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.exit_code == 1 and (result.exception is None or isinstance(result.exception, SystemExit))
     assert [l["level"] for l in lines] == [2, None] and "<stdin> line 2: not JSON" in lines[1]["reasons"][0]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (ENOSPC on every write)")
+def test_a_full_stdout_is_one_line() -> None:
+    import os
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "formkit", "score", str(S12 / "over-dots.json")], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "Error: <stdout>: cannot be written: no space left on the device; free some space" in proc.stderr
