@@ -2,11 +2,12 @@
 
 Inputs are what ``formkit parse`` writes (a JSON object, a JSON list or
 JSON Lines, detected; ``-`` is stdin) or Word files and folders, parsed
-first. Each parse result is scored by its form's rubric
+first; every entry is checked field by field (:mod:`formkit.score_input`)
+before anything here uses it. Each parse result is scored by its form's rubric
 (:mod:`formkit.rubric`); the committee's judgments (``--judgments``, JSON
 Lines or CSV) decide esao-1-2 style rubrics, and without one the level is
 only proposed from the text. A result that cannot be scored (its parse
-failed, it is not a parse result, its form has no rubric) stays in the
+failed, it is not a well-typed parse result, its form has no rubric) stays in the
 output with ``level`` and ``basis`` null and the reason, so a batch of 245
 files always shows all 245. Score results given back are passed through,
 which is what lets ``formkit report`` take either.

@@ -77,7 +77,7 @@ def _from_text(text: str, name: str) -> list[dict[str, Any]]:
         values = [(f"{name} line {n}", _json(line)) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     else:
         values = [(f"{name} item {n}", v) for n, v in enumerate(whole if isinstance(whole, list) else [whole], 1)]
-    return [entry(value, where) for where, value in values]
+    return [_entry(value, where) for where, value in values]
 
 
 def _json(line: str) -> Any:
@@ -91,7 +91,7 @@ def _json(line: str) -> Any:
         return _NotJson("not JSON this program reads (nested too deeply)")
 
 
-def entry(value: Any, where: str) -> dict[str, Any]:
+def _entry(value: Any, where: str) -> dict[str, Any]:
     """``value`` if it is a well-typed parse or score result, else a failed
     result naming ``where`` (the file and the line or item) and the field."""
     if isinstance(value, _NotJson):
