@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,6 +27,7 @@ from .files import MiB, read_regular, size_text
 RESULTS_LIMIT = 256 * MiB  # one results file (or stdin): parse output of about 25,000 returned forms
 BASES = ("rubric", "judgments", "auto")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _TEXT_KINDS = frozenset({"section", "value", "header", "year"})
 _SHOWN = 40  # characters of a wrong value quoted in a message
 
@@ -68,16 +69,19 @@ def load_inputs(inputs: Sequence[str], stdin: IO[bytes]) -> list[dict[str, Any]]
 
 
 def _from_text(text: str, name: str) -> list[dict[str, Any]]:
-    """One JSON value (an object or a list of them), else JSON Lines."""
+    """One JSON value (an object or a list of them), else JSON Lines. Lone
+    surrogates can only come from \\u escapes (the text was decoded from
+    UTF-8), so values are searched for them only when the text has one."""
     if not text.strip():
         return []
+    check = _Checks(escapes=bool(_SURROGATE_ESCAPE.search(text)))
     try:
         whole = json.loads(text)
     except (ValueError, RecursionError):
         values = [(f"{name} line {n}", _json(line)) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     else:
         values = [(f"{name} item {n}", v) for n, v in enumerate(whole if isinstance(whole, list) else [whole], 1)]
-    return [_entry(value, where) for where, value in values]
+    return [check.entry(value, where) for where, value in values]
 
 
 def _json(line: str) -> Any:
@@ -91,22 +95,41 @@ def _json(line: str) -> Any:
         return _NotJson("not JSON this program reads (nested too deeply)")
 
 
-def _entry(value: Any, where: str) -> dict[str, Any]:
-    """``value`` if it is a well-typed parse or score result, else a failed
-    result naming ``where`` (the file and the line or item) and the field."""
-    if isinstance(value, _NotJson):
-        return _failed(where, where, value.why)
-    shaped = isinstance(value, dict) and isinstance(value.get("file"), str) and (
-        ("basis" in value and "reasons" in value) or "record" in value or bool(value.get("error")))
-    if not shaped:
-        file = value.get("file") if isinstance(value, dict) else None
-        named = file if isinstance(file, str) and not _SURROGATE.search(file) else where
-        return _failed(named, where, "not a parse or score result")
-    unreadable = _lone_surrogate(value)
-    if unreadable:
-        return _failed(where, where, f"{unreadable}: holds a lone surrogate (\\ud800-\\udfff), not a character")
-    problem = score_problem(value) if "basis" in value else parse_problem(value)
-    return _failed(value["file"], where, problem) if problem else value
+@dataclass(slots=True)
+class _Checks:
+    """The checks of one input: whether it may hold lone surrogates, and the
+    forms its parse results name (each loaded once)."""
+
+    escapes: bool
+    known: dict[str, forms.FormDef | None] = field(default_factory=dict)
+
+    def entry(self, value: Any, where: str) -> dict[str, Any]:
+        """``value`` if it is a well-typed parse or score result, else a failed
+        result naming ``where`` (the file and the line or item) and the field."""
+        if isinstance(value, _NotJson):
+            return _failed(where, where, value.why)
+        shaped = isinstance(value, dict) and isinstance(value.get("file"), str) and (
+            ("basis" in value and "reasons" in value) or "record" in value or bool(value.get("error")))
+        if not shaped:
+            file = value.get("file") if isinstance(value, dict) else None
+            named = file if isinstance(file, str) and not _SURROGATE.search(file) else where
+            return _failed(named, where, "not a parse or score result")
+        unreadable = _lone_surrogate(value) if self.escapes else ""
+        if unreadable:
+            return _failed(where, where, f"{unreadable}: holds a lone surrogate (\\ud800-\\udfff), not a character")
+        problem = score_problem(value) if "basis" in value else parse_problem(value, self.form(value.get("form")))
+        return _failed(value["file"], where, problem) if problem else value
+
+    def form(self, form_id: Any) -> forms.FormDef | None:
+        """The form a parse result names, when it is a known one."""
+        if not isinstance(form_id, str) or forms.is_path(form_id):
+            return None
+        if form_id not in self.known:
+            try:
+                self.known[form_id] = forms.load(form_id)
+            except FormkitError:
+                self.known[form_id] = None
+        return self.known[form_id]
 
 
 def _failed(file: str, where: str, why: str) -> dict[str, Any]:
@@ -201,18 +224,14 @@ _PARSE_CHECKS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
 )
 
 
-def parse_problem(value: Mapping[str, Any]) -> str:
+def parse_problem(value: Mapping[str, Any], form: forms.FormDef | None) -> str:
     """What is wrong with a parse result (README "Output"), its record
-    checked against its form when the form is known (an unknown form is
+    checked against ``form`` when the form is known (an unknown form is
     reported by scoring, with its own code), or ""."""
     problem = _wrong(_PARSE_CHECKS, value)
-    record, form_id = value.get("record"), value.get("form")
-    if problem or not isinstance(record, dict) or not isinstance(form_id, str):
+    record = value.get("record")
+    if problem or form is None or not isinstance(record, dict):
         return problem
-    try:
-        form = forms.load(form_id)
-    except FormkitError:
-        return ""
     return next(_record_problems(form.fields, record, "record."), "")
 
 
