@@ -93,7 +93,7 @@ def expand_inputs(args: Iterable[str], legacy: bool = False) -> Iterator[str]:
 @main.command("parse")
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE|DIR...")
 @click.option("--form", "form", metavar="FORM", help="Parse as this form (checked against the document).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one file, jsonl for several.")
 @click.option("--convert/--no-convert", default=True, show_default=True, help="Read .doc, .rtf and .odt through LibreOffice.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: all cores).")
@@ -111,6 +111,8 @@ def parse_cmd(
     fmt = fmt or ("json" if len(files) == 1 else "jsonl")
     try:
         failed = run_parse(files, form, output, fmt, convert, jobs or default_jobs())
+    except FormkitError as exc:  # the output cannot be written
+        raise FileFailed(f"{exc} [{exc.code}]") from None
     except broken_pool():
         raise FileFailed(_WORKER_DIED) from None
     if failed:
@@ -120,18 +122,21 @@ def parse_cmd(
 @main.command("score")
 @click.argument("inputs", nargs=-1, required=True, metavar="RECORDS...")
 @click.option("--judgments", type=click.Path(dir_okay=False), help="The committee's judgments (.jsonl or .csv).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one record, jsonl for several.")
 def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None, fmt: str | None) -> None:
     """Score parse output (json/jsonl, '-' for stdin) or Word files by the rubric."""
     from .score import JudgmentsError, run_score
+    from .score_input import ResultsError
 
     try:
         failed = run_score(inputs, judgments, output, fmt)
     except JudgmentsError as exc:
         raise click.BadParameter(str(exc), param_hint="--judgments") from None
-    except OSError as exc:
-        raise click.UsageError(f"{exc.filename}: cannot be read ({exc.strerror})") from None
+    except ResultsError as exc:
+        raise click.UsageError(str(exc)) from None
+    except FormkitError as exc:  # the output cannot be written
+        raise FileFailed(f"{exc} [{exc.code}]") from None
     if failed:
         raise FileFailed(f"{failed} record(s) could not be scored")
 
@@ -145,13 +150,16 @@ def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, tit
     """The committee's overview of a batch: an .xlsx workbook and one HTML page."""
     from .report import run_report
     from .score import JudgmentsError
+    from .score_input import ResultsError
 
     try:
         failed = run_report(inputs, judgments, Path(out_dir), title)
     except JudgmentsError as exc:
         raise click.BadParameter(str(exc), param_hint="--judgments") from None
-    except OSError as exc:
-        raise click.UsageError(f"{exc.filename}: cannot be read ({exc.strerror})") from None
+    except ResultsError as exc:
+        raise click.UsageError(str(exc)) from None
+    except FormkitError as exc:  # report.xlsx or report.html cannot be written
+        raise FileFailed(f"{exc} [{exc.code}]") from None
     if failed:
         raise FileFailed(f"{failed} record(s) could not be scored (listed in the report)")
 

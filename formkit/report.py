@@ -16,12 +16,19 @@ output and Word files are scored first (:func:`formkit.score.score_inputs`).
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import errno
+import gc
+import hashlib
 import html
 import io
 import re
+import sys
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,7 +36,7 @@ from typing import Any
 
 import click
 
-from .output import atomic_write, atomic_write_bytes
+from .output import atomic_write, atomic_write_bytes, write_error
 from .score import MISSING, NOT_SCORED, WARNING, Score, report_run, score_inputs
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -37,6 +44,7 @@ HEADERS = ("File", "Office", "Form", "Self-assessed", "Scored level", "Basis", "
            "Warnings", "Missing evidence", "Reasons", "Error")
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +87,16 @@ def to_row(score: Score) -> Row:
 
 def run_report(inputs: Sequence[str], judgments: str | None, out_dir: Path, title: str) -> int:
     """The ``report`` command: score when needed, write both files, print
-    their paths; return how many files could not be scored."""
+    their paths; return how many files could not be scored. Both files are
+    complete in their temporary files before either is renamed into place,
+    so a full disk leaves the earlier pair as it was."""
     run = score_inputs(inputs, judgments)
     rows = [to_row(s) for s in run.scores]
     xlsx, page = out_dir / "report.xlsx", out_dir / "report.html"
-    with atomic_write_bytes(xlsx) as fh:
-        fh.write(xlsx_bytes(rows))
-    with atomic_write(page, newline="") as fh:
-        fh.write(render_html(rows, title))
+    workbook = _workbook(rows, xlsx)
+    with ExitStack() as stack:
+        stack.enter_context(atomic_write_bytes(xlsx)).write(workbook)
+        stack.enter_context(atomic_write(page, newline="")).write(render_html(rows, title))
     report_run(run)
     click.echo(str(xlsx))
     click.echo(str(page))
@@ -95,10 +105,49 @@ def run_report(inputs: Sequence[str], judgments: str | None, out_dir: Path, titl
 
 # -- xlsx ---------------------------------------------------------------------
 
+def _workbook(rows: Sequence[Row], target: Path) -> bytes:
+    """:func:`xlsx_bytes`; openpyxl builds each sheet in a file in the
+    temporary folder, so a full or read-only temporary folder is
+    ``cannot-write`` for ``target`` too, saying where it happened. The
+    half-built workbook's streams are dropped quietly (their finalizers
+    would print "Exception ignored" tracebacks)."""
+    from lxml import etree
+
+    saved = sys.unraisablehook
+    try:
+        try:
+            return xlsx_bytes(rows)
+        except (OSError, etree.SerialisationError) as exc:
+            sys.unraisablehook = _quiet
+            reason = exc.errno if isinstance(exc, OSError) else getattr(errno, str(exc).rpartition("IO_")[2], 0)
+            words = exc.strerror if isinstance(exc, OSError) else str(exc)  # lxml says "IO_ENOSPC", "IO_EFBIG" ...
+        gc.collect()
+    finally:
+        sys.unraisablehook = saved
+    raise write_error(target, OSError(reason, words), f"in the temporary folder {tempfile.gettempdir()}, "
+                      "where the workbook is built")
+
+
+def _quiet(_: Any) -> None:
+    """An unraisable-exception hook that says nothing."""
+
+
 def _xlsx_value(value: Any) -> Any:
     if isinstance(value, (tuple, list)):
         value = "\n".join(value)
     return _ILLEGAL_XLSX.sub("", value) if isinstance(value, str) else value
+
+
+def _put(sheet: Any, values: Sequence[Any]) -> None:
+    """Append a row. Text is always a text cell: openpyxl stores a string
+    beginning with "=" as a formula and "#N/A" as an error (it infers the
+    type on assignment), and a file name or an office from a document must
+    never become a formula (=HYPERLINK, =cmd|...) in the committee's Excel."""
+    sheet.append([_xlsx_value(v) for v in values])
+    for column in range(1, len(values) + 1):
+        cell = sheet.cell(row=sheet.max_row, column=column)
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def xlsx_bytes(rows: Sequence[Row]) -> bytes:
@@ -110,11 +159,10 @@ def xlsx_bytes(rows: Sequence[Row]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Results"
-    sheet.append(list(HEADERS))
+    _put(sheet, HEADERS)
     for row in rows:
-        values = (row.file, row.office, row.form, row.self_assessed, row.level, row.basis, row.agreement,
-                  row.warnings, row.missing, row.reasons, row.error)
-        sheet.append([_xlsx_value(v) for v in values])
+        _put(sheet, (row.file, row.office, row.form, row.self_assessed, row.level, row.basis, row.agreement,
+                     row.warnings, row.missing, row.reasons, row.error))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFGHIJK", (40, 36, 10, 8, 8, 10, 14, 40, 50, 90, 50)):
@@ -126,10 +174,10 @@ def xlsx_bytes(rows: Sequence[Row]) -> bytes:
     sheet.auto_filter.ref = sheet.dimensions
     _levels_sheet(book, rows)
     failed = book.create_sheet("Failed")
-    failed.append(["File", "Error"])
+    _put(failed, ("File", "Error"))
     for row in rows:
         if row.level is None:
-            failed.append([_xlsx_value(row.file), _xlsx_value(row.error)])
+            _put(failed, (row.file, row.error))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -140,11 +188,11 @@ def _levels_sheet(book: Any, rows: Sequence[Row]) -> None:
 
     sheet = book.create_sheet("Levels")
     forms = _forms(rows)
-    sheet.append(["Level", *(f"{f} scored" for f in forms), *(f"{f} self-assessed" for f in forms)])
+    _put(sheet, ["Level", *(f"{f} scored" for f in forms), *(f"{f} self-assessed" for f in forms)])
     for level in LEVELS:
         scored = [_count(rows, f, level, "level") for f in forms]
         ticked = [_count(rows, f, level, "self_assessed") for f in forms]
-        sheet.append([level, *scored, *ticked])
+        _put(sheet, [level, *scored, *ticked])
     if forms:
         chart = BarChart()
         chart.title = "Scored level per form"
@@ -167,12 +215,16 @@ def _count(rows: Sequence[Row], form: str, level: int, attr: str) -> int:
 
 def render_html(rows: Sequence[Row], title: str) -> str:
     """The whole page: the template with every placeholder filled in one pass
-    (so text from a file can never be taken for a placeholder)."""
+    (so text from a file can never be taken for a placeholder). Every value
+    from a file is escaped (text and attribute values, SVG included); the
+    page's Content-Security-Policy lets only its own script run (by hash),
+    so markup that would slip through could still run nothing."""
     template = resources.files("formkit").joinpath("data/report.html").read_text("utf-8")
     failed = sum(1 for r in rows if r.level is None)
     differ = sum(1 for r in rows if r.agrees is False)
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     parts = {
+        "csp": _policy(template),
         "title": html.escape(title),
         "summary": html.escape(f"{len(rows)} ไฟล์ (files): {len(rows) - failed} scored, {failed} not scored; "
                                f"{differ} differ from the level the office ticked · {when}"),
@@ -183,6 +235,17 @@ def render_html(rows: Sequence[Row], title: str) -> str:
         "failed": _failed_list(rows),
     }
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], template)
+
+
+def _policy(template: str) -> str:
+    """Nothing fetched, no plugin, no form target; inline CSS; the one inline
+    script allowed by its SHA-256 (CSP Level 2 hash source), so neither an
+    injected script nor an event-handler attribute could run."""
+    found = _SCRIPT.search(template)
+    script = found.group(1) if found else ""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; "
+            "base-uri 'none'; form-action 'none'")
 
 
 def _cell(key: str, content: str, sort: str | None = None, cls: str = "") -> str:
@@ -206,7 +269,7 @@ def _number(value: int | None) -> str:
 
 
 def _html_row(row: Row) -> str:
-    agrees = "" if row.agrees is None else str(row.agrees).lower()
+    agrees = "" if row.agrees is None else "true" if row.agrees is True else "false"
     cls = {"agrees": "agrees", "differs": "differs", "not scored": "failed"}.get(row.agreement, "")
     reasons = row.reasons if row.level is not None else (row.error,)
     basis = "auto (proposal)" if row.basis == "auto" else row.basis
@@ -214,8 +277,8 @@ def _html_row(row: Row) -> str:
         _cell("file", _file(row.file), row.file, "file"),
         _cell("office", html.escape(row.office)),
         _cell("form", html.escape(row.form)),
-        _cell("self", _number(row.self_assessed), _number(row.self_assessed), "num"),
-        _cell("level", _number(row.level), _number(row.level), "num"),
+        _cell("self", html.escape(_number(row.self_assessed)), _number(row.self_assessed), "num"),
+        _cell("level", html.escape(_number(row.level)), _number(row.level), "num"),
         _cell("basis", html.escape(basis)),
         _cell("agree", html.escape(row.agreement), cls="agree"),
         _cell("warnings", _items(row.warnings, "warn"), str(len(row.warnings))),

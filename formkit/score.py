@@ -2,11 +2,12 @@
 
 Inputs are what ``formkit parse`` writes (a JSON object, a JSON list or
 JSON Lines, detected; ``-`` is stdin) or Word files and folders, parsed
-first. Each parse result is scored by its form's rubric
+first; every entry is checked field by field (:mod:`formkit.score_input`)
+before anything here uses it. Each parse result is scored by its form's rubric
 (:mod:`formkit.rubric`); the committee's judgments (``--judgments``, JSON
 Lines or CSV) decide esao-1-2 style rubrics, and without one the level is
 only proposed from the text. A result that cannot be scored (its parse
-failed, it is not a parse result, its form has no rubric) stays in the
+failed, it is not a well-typed parse result, its form has no rubric) stays in the
 output with ``level`` and ``basis`` null and the reason, so a batch of 245
 files always shows all 245. Score results given back are passed through,
 which is what lets ``formkit report`` take either.
@@ -23,13 +24,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
 from . import forms, rubric
 from .errors import FormkitError
-from .output import atomic_write, csv_text, to_json
+from .output import atomic_write, csv_text, to_json, write_error
+from .score_input import load_inputs
 
 NOT_SCORED = "not scored: "
 MISSING = "missing evidence: "
@@ -38,6 +40,7 @@ NO_JUDGMENT = "no committee judgment"
 SCORE_KEYS = ("file", "form", "office", "self_assessed", "level", "basis", "reasons", "agrees")
 _TRUE = frozenset({"true", "1", "x", "✓", "✔", "ใช่", "yes", "y"})
 _FALSE = frozenset({"false", "0", "no", "n", "ไม่", "ไม่ใช่"})
+JUDGMENTS_LIMIT = 64 * 2**20  # 64 MiB: far more than judgments for every file of a season
 
 
 class JudgmentsError(ValueError):
@@ -101,17 +104,28 @@ def read_judgments(path: str) -> list[JudgmentRow]:
     """JSON Lines ``{"file", "done": [...], "clear": [...]}`` or CSV with
     columns file, done1..doneN, clear1..clearN (by extension, else by the
     first character). Every problem is a :class:`JudgmentsError`."""
+    from .files import read_regular
     from .tabular import detect_encoding
 
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise JudgmentsError(f"{path}: cannot be read ({exc.strerror})") from None
-    text = data.decode(detect_encoding(data)).lstrip("\ufeff")
+        data = read_regular(path, JUDGMENTS_LIMIT, limit_name="a judgments file")
+        text = data.decode(detect_encoding(data)).lstrip("\ufeff")
+    except FormkitError as exc:
+        raise JudgmentsError(str(exc.with_file(path))) from None
+    except UnicodeDecodeError as exc:
+        raise JudgmentsError(f"{path}: not text in its encoding ({exc.encoding}, byte {exc.start})") from None
     name = Path(path).name
-    if path.lower().endswith(".csv") or not text.lstrip().startswith(("{", "[")):
-        return _judgments_csv(text, name)
-    return _judgments_json(text, name)
+    try:
+        if path.lower().endswith(".csv") or not text.lstrip().startswith(("{", "[")):
+            return _judgments_csv(text, name)
+        return _judgments_json(text, name)
+    except JudgmentsError:
+        raise
+    except csv.Error as exc:
+        raise JudgmentsError(f"{name}: not CSV this program reads ({exc})") from None
+    except (ValueError, RecursionError) as exc:  # what json.loads refuses beyond syntax
+        why = "nested too deeply" if isinstance(exc, RecursionError) else "a number of thousands of digits"
+        raise JudgmentsError(f"{name}: not JSON this program reads ({why})") from None
 
 
 def _judgments_json(text: str, name: str) -> list[JudgmentRow]:
@@ -162,6 +176,8 @@ def _judgments_csv(text: str, name: str) -> list[JudgmentRow]:
 def _row(file: Any, done: list[Any], clear: list[Any], where: str) -> JudgmentRow:
     if not isinstance(file, str) or not file.strip():
         raise JudgmentsError(f"{where}: no file named")
+    if any("\ud800" <= c <= "\udfff" for c in file):
+        raise JudgmentsError(f"{where}: the file name holds a lone surrogate (\\ud800-\\udfff), not a character")
     if len(done) != len(clear):
         raise JudgmentsError(f"{where}: {len(done)} done but {len(clear)} clear values")
     judgment = rubric.Judgment(tuple(parse_bool(v, f"{where}, done") for v in done),
@@ -194,56 +210,6 @@ def match_judgments(files: Sequence[str], rows: Sequence[JudgmentRow]) -> tuple[
 
 def _base(path: str) -> str:
     return posixpath.basename(path.replace("\\", "/"))
-
-
-# -- inputs -------------------------------------------------------------------
-
-def load_inputs(inputs: Sequence[str], stdin: IO[str]) -> list[dict[str, Any]]:
-    """Parse or score results from every input, in order. Word files and
-    folders are parsed here; an entry that is no result becomes a failed
-    result (``bad-input``) so it is listed, not lost. A results file that
-    cannot be read raises ``OSError`` (a usage error for the command)."""
-    from .cli import DOCX_SUFFIXES, expand_inputs
-    from .parse import parse_file
-
-    items: list[dict[str, Any]] = []
-    for arg in inputs:
-        if arg == "-":
-            items += _from_text(stdin.read(), "<stdin>")
-        elif Path(arg).is_dir() or arg.lower().endswith(DOCX_SUFFIXES):
-            items += [parse_file(path).as_dict() for path in expand_inputs([arg])]
-        else:
-            data = Path(arg).read_bytes()
-            items += _from_text(data.decode("utf-8-sig", errors="replace"), arg)
-    return items
-
-
-def _from_text(text: str, name: str) -> list[dict[str, Any]]:
-    if not text.strip():
-        return []
-    try:
-        whole = json.loads(text)
-        values = [(f"{name} item {n}", v) for n, v in enumerate(whole if isinstance(whole, list) else [whole], 1)]
-    except json.JSONDecodeError:
-        values = []
-        for n, line in enumerate(text.splitlines(), 1):
-            if line.strip():
-                try:
-                    values.append((f"{name} line {n}", json.loads(line)))
-                except json.JSONDecodeError as exc:
-                    values.append((f"{name} line {n}", exc))
-    return [_entry(value, where) for where, value in values]
-
-
-def _entry(value: Any, where: str) -> dict[str, Any]:
-    if isinstance(value, dict) and isinstance(value.get("file"), str) and (
-        ("basis" in value and "reasons" in value) or "record" in value or value.get("error")
-    ):
-        return value
-    why = f"not JSON ({value.msg})" if isinstance(value, json.JSONDecodeError) else "not a parse or score result"
-    error = FormkitError("bad-input", f"{where}: {why}")
-    named = value.get("file") if isinstance(value, dict) and isinstance(value.get("file"), str) else where
-    return {"file": named, "form": None, "record": None, "warnings": [], "error": error.as_dict()}
 
 
 # -- scoring ------------------------------------------------------------------
@@ -328,7 +294,7 @@ def _passed_through(item: dict[str, Any]) -> Score:
     score = Score(str(item["file"]))
     for key in SCORE_KEYS[1:]:
         setattr(score, key, item.get(key))
-    score.reasons = [str(r) for r in item.get("reasons") or ()]
+    score.reasons = list(item.get("reasons") or ())
     return score
 
 
@@ -336,9 +302,9 @@ def _passed_through(item: dict[str, Any]) -> Score:
 
 def score_inputs(inputs: Sequence[str], judgments: str | None) -> ScoreRun:
     """Read, parse when needed, and score: what ``score`` and ``report`` share.
-    Raises :class:`JudgmentsError` or ``OSError`` for usage problems."""
+    Raises :class:`JudgmentsError` or :class:`ResultsError` for usage problems."""
     rows = read_judgments(judgments) if judgments else None
-    items = load_inputs(inputs, click.get_text_stream("stdin"))
+    items = load_inputs(inputs, click.get_binary_stream("stdin"))
     return score_items(items, rows, Path(judgments).name if judgments else "")
 
 
@@ -358,7 +324,11 @@ def run_score(inputs: Sequence[str], judgments: str | None, output: str | None, 
         with atomic_write(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
             fh.write(text)
     else:
-        sys.stdout.write(("\ufeff" if fmt == "csv" else "") + text)
+        try:
+            sys.stdout.write(("\ufeff" if fmt == "csv" else "") + text)
+            sys.stdout.flush()
+        except OSError as exc:  # a full disk, a closed pipe
+            raise write_error("<stdout>", exc, atomic=False) from None
     report_run(run)
     return run.failed
 

@@ -121,3 +121,87 @@ def test_inspect_bad_file_exits_1(tmp_path: Path) -> None:
 def test_python_dash_m_formkit() -> None:
     proc = subprocess.run([sys.executable, "-m", "formkit", "forms"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0 and "esao-3-1" in proc.stdout
+
+
+# -- outputs that cannot be written -----------------------------------------------------
+
+def _output_commands(tmp_path: Path, target: Path) -> dict[str, list[str]]:
+    """Each command writing to ``target`` (report: a folder)."""
+    scores = tmp_path / "scores.jsonl"
+    scores.write_text((S31 / "one-work.json").read_text("utf-8").replace("\n", " ") + "\n", "utf-8")
+    return {
+        "parse": ["parse", str(S12 / "over-dots.docx"), "-o", str(target)],
+        "score": ["score", str(scores), "-o", str(target)],
+        "report": ["report", str(scores), "-o", str(target)],
+        "fill": ["fill", "esao-1-2", str(S12 / "record-1.json"), "-o", str(target)],
+    }
+
+
+def _one_clear_line(command: str, argv: list[str]) -> str:
+    """Run in process: exit 1, no exception escaped, and the error is one line."""
+    result = CliRunner().invoke(main, argv)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (command, result.exception)
+    assert result.exit_code == 1, (command, result.exit_code, result.stderr)
+    said = [line for line in result.stderr.splitlines() if "[cannot-write]" in line]
+    assert len(said) == 1 and "Traceback" not in result.stderr, (command, result.stderr)
+    return said[0]
+
+
+@pytest.mark.parametrize("command", ["parse", "score", "report", "fill"])
+def test_an_output_under_a_file(tmp_path: Path, command: str) -> None:
+    blocker = tmp_path / "results.txt"
+    blocker.write_text("a file, not a folder")
+    target = blocker / "out" / ("report" if command == "report" else "out.json")
+    line = _one_clear_line(command, _output_commands(tmp_path, target)[command])
+    assert f"a file stands where a folder is needed ({blocker} is a file)" in line and str(target.parent) in line
+    assert blocker.read_text() == "a file, not a folder"
+
+
+@pytest.mark.parametrize("command", ["parse", "score", "report", "fill"])
+def test_a_read_only_file_system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """Creating the temporary file beside the output fails with EROFS, as it
+    does on a read-only mount (simulated: tests run as root, where a
+    read-only folder is still writable). The old output stays."""
+    import errno
+    import tempfile
+
+    out = tmp_path / "out"
+    out.mkdir()
+    old = out / ("report.xlsx" if command == "report" else "out.json")
+    old.write_bytes(b"last week")
+    argv = _output_commands(tmp_path, out if command == "report" else old)[command]
+
+    def read_only(*args: object, **kwargs: object) -> object:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    line = _one_clear_line(command, argv)
+    assert f"{old}: cannot be written: read-only file system" in line and "cannot be read" not in line
+    assert old.read_bytes() == b"last week" and sorted(p.name for p in out.iterdir()) == [old.name]
+
+
+def test_an_existing_read_only_output_is_replaced(tmp_path: Path) -> None:
+    """The output is renamed over, never opened, so a read-only old file in a
+    writable folder is no obstacle (click's writable check is not used)."""
+    old = tmp_path / "out.json"
+    old.write_text("last week")
+    old.chmod(0o444)
+    code, _, err = run("parse", str(S12 / "over-dots.docx"), "-o", str(old))
+    assert code == 0, err
+    assert json.loads(old.read_text("utf-8"))["form"] == "esao-1-2"
+
+
+def test_parse_csv_never_holds_a_formula(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A returned form whose name and answers start like formulas: the CSV
+    read back with the csv module has them as text with a leading single quote."""
+    record = {"level": 3, "process": "=1+1", "problems": "+SUM(A1)", "suggestions": "@cmd",
+              "other_evidence": ["-5", '=HYPERLINK("http://example.invalid","x")'], "office": "=cmd|' /C calc'!A0"}
+    monkeypatch.chdir(tmp_path)
+    Path("record.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    assert run("fill", "esao-1-2", "record.json", "-o", "=returned.docx")[0] == 0
+    code, _, _ = run("parse", "=returned.docx", "--format", "csv", "-o", "out.csv")
+    [row] = list(csv.DictReader(io.StringIO(Path("out.csv").read_text("utf-8-sig"))))
+    assert code == 0 and row["level"] == "3" and row["file"] == "'=returned.docx"
+    assert (row["process"], row["problems"], row["suggestions"]) == ("'=1+1", "'+SUM(A1)", "'@cmd")
+    assert (row["other_evidence.1"], row["other_evidence.2"]) == ("'-5", "'" + record["other_evidence"][1])
+    assert row["office"] == "'" + record["office"]

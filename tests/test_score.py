@@ -387,3 +387,151 @@ def test_score_output_passes_through() -> None:
     code, first, _ = run("score", str(S31), "--format", "jsonl")
     code2, again, _ = run("score", "-", stdin=first)
     assert code == code2 == 0 and again == first
+
+
+# -- results given back: checked field by field -------------------------------------
+
+SCORED = {"file": "in/a.docx", "form": "esao-3-1", "office": "สพป. ก", "self_assessed": 2, "level": 2,
+          "basis": "rubric", "reasons": ["2 of 2 work(s) count"], "agrees": True}
+
+
+def _jsonl(*values: object) -> str:
+    return "".join(json.dumps(v, ensure_ascii=False) + "\n" for v in values)
+
+
+def _score_lines(stdin: str) -> tuple[int, list[dict[str, Any]], str]:
+    code, out, err = run("score", "-", "--format", "jsonl", stdin=stdin)
+    return code, [json.loads(line) for line in out.splitlines()], err
+
+
+@pytest.mark.parametrize("key, value, said", [
+    ("office", {}, "field 'office': expected text or null, got an object"),
+    ("form", [], "field 'form': expected text or null, got a list"),
+    ("level", "<script>alert(1)</script>", 'field \'level\': expected a level 1..5 or null, got "<script>alert(1)</script>"'),
+    ("level", 7, "field 'level': expected a level 1..5 or null, got 7"),
+    ("level", True, "field 'level': expected a level 1..5 or null, got true"),
+    ("self_assessed", "3", "field 'self_assessed': expected a level 1..5 or null, got \"3\""),
+    ("agrees", "<img src=x onerror=alert(1)>", "field 'agrees': expected true, false or null"),
+    ("reasons", "one reason", "field 'reasons': expected a list of text"),
+    ("reasons", [1], "field 'reasons': expected a list of text, got a list"),
+    ("basis", "magic", "field 'basis': expected one of rubric, judgments, auto or null"),
+    ("basis", None, "fields 'level' and 'basis': both null (not scored) or both set"),
+])
+def test_a_score_result_with_a_wrong_field_is_bad_input(key: str, value: object, said: str) -> None:
+    """The entry is listed, not scored, naming the input, the line and the
+    field; the entries around it pass through unchanged."""
+    other = {**SCORED, "file": "in/c.docx", "agrees": None, "self_assessed": None}
+    code, lines, err = _score_lines(_jsonl(SCORED, {**SCORED, "file": "in/b.docx", key: value}, other))
+    assert code == 1 and [line["file"] for line in lines] == ["in/a.docx", "in/b.docx", "in/c.docx"]
+    assert lines[0] == SCORED and lines[2] == other
+    bad = lines[1]
+    assert (bad["level"], bad["basis"], bad["agrees"]) == (None, None, None)
+    [reason] = bad["reasons"]
+    assert reason.startswith(f"not scored: <stdin> line 2: {said}") and reason.endswith(" [bad-input]")
+    assert "1 not scored" in err
+
+
+def _three_works() -> dict[str, Any]:
+    return json.loads((S31 / "three-works.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda r: r.update(record="a record"), "field 'record': expected an object or null"),
+    (lambda r: r.update(warnings="careful"), "field 'warnings': expected a list of {\"code\", \"message\"}"),
+    (lambda r: r.update(warnings=[{"code": 1, "message": "m"}]), "field 'warnings'"),
+    (lambda r: r.update(error="boom"), "field 'error': expected {\"code\", \"message\"} or null"),
+    (lambda r: r.update(form="../../tmp/elsewhere"), "field 'form': expected a form id or null"),
+    (lambda r: r["record"].update(works="many"), "field 'record.works': expected a list of objects, got \"many\""),
+    (lambda r: r["record"]["works"].append("fourth"), "field 'record.works': expected a list of objects, got a list"),
+    (lambda r: r["record"]["works"][1].update(photos=3), "field 'record.works[1].photos': expected a list of photos"),
+    (lambda r: r["record"]["works"][0].update(title=["a"]), "field 'record.works[0].title': expected text, got a list"),
+    (lambda r: r["record"].update(evidence=[]), "field 'record.evidence': expected an object of true/false"),
+    (lambda r: r["record"].update(evidence={"works_detail": "yes"}), "field 'record.evidence'"),
+    (lambda r: r["record"].update(office={}), "field 'record.office': expected text, got an object"),
+    (lambda r: r["record"].update(level="5"), "field 'record.level': expected a level 1..5 or null, got \"5\""),
+])
+def test_a_parse_result_with_a_wrong_field_is_bad_input(change: Any, field: str) -> None:
+    good = _three_works()
+    bad = _three_works()
+    change(bad)
+    code, lines, _ = _score_lines(_jsonl(good, bad, good))
+    assert code == 1 and len(lines) == 3
+    assert lines[0] == lines[2] and (lines[0]["level"], lines[0]["basis"]) == (2, "rubric")
+    assert lines[1]["file"] == good["file"] and lines[1]["basis"] is None
+    [reason] = lines[1]["reasons"]
+    assert reason.startswith(f"not scored: <stdin> line 2: {field}") and reason.endswith("[bad-input]")
+
+
+@pytest.mark.parametrize("line, said", [
+    ('{"file": "a.docx", "form": "esao-3-1", "record": {"office": "\\ud800"}, "error": null}',
+     "<stdin> line 2: field 'record.office': holds a lone surrogate"),
+    ('{"file": "\\udfff.docx", "form": "esao-3-1", "record": {}, "error": null}',
+     "<stdin> line 2: field 'file': holds a lone surrogate"),
+    ('{"file": "a.docx", "level": ' + "9" * 5000 + "}", "<stdin> line 2: not JSON this program reads (a number"),
+    ("[" * 100_000 + "]" * 100_000, "<stdin> line 2: not JSON this program reads (nested too deeply)"),
+])
+def test_json_no_output_can_hold_is_bad_input(line: str, said: str) -> None:
+    """Lone surrogates (which \\u escapes allow and UTF-8 cannot write), huge
+    numbers and deep nesting: listed as bad input, the rest still scored."""
+    good = json.dumps(_three_works(), ensure_ascii=False)
+    code, lines, _ = _score_lines(f"{good}\n{line}\n{good}\n")
+    assert code == 1 and [l["level"] for l in lines] == [2, None, 2]
+    assert lines[1]["reasons"][0].startswith(f"not scored: {said}")
+    assert "\ud800" not in lines[1]["file"] and "\udfff" not in lines[1]["file"]
+
+
+def test_unreadable_inputs_are_usage_errors(tmp_path: Path) -> None:
+    """A FIFO (which would block an open for ever) or a folder of no Word
+    files given as RESULTS, and judgments that are a FIFO, a huge number or
+    not text in their encoding: exit 2 with the file named, at once."""
+    import os
+
+    fifo = tmp_path / "results.jsonl"
+    os.mkfifo(fifo)
+    code, _, err = run("score", str(fifo))
+    assert code == 2 and "named pipe" in err and str(fifo) in err
+    code, _, err = run("score", str(S12 / "over-dots.json"), "--judgments", str(fifo))
+    assert code == 2 and "named pipe" in err
+    huge = tmp_path / "j.jsonl"
+    huge.write_text('{"file": "a.docx", "done": [' + "1" * 5000 + '], "clear": [1]}\n')
+    code, _, err = run("score", str(S12 / "over-dots.json"), "--judgments", str(huge))
+    assert code == 2 and "j.jsonl: not JSON this program reads (a number of thousands of digits)" in err
+    odd = tmp_path / "j.csv"
+    odd.write_bytes(b"\xff\xfef\x00i\x00l")   # UTF-16 by its BOM, cut mid-character
+    code, _, err = run("score", str(S12 / "over-dots.json"), "--judgments", str(odd))
+    assert code == 2 and "j.csv" in err and "utf-16" in err
+
+
+def test_csv_output_never_holds_a_formula(tmp_path: Path) -> None:
+    """Score CSV read back with the csv module: text beginning with = + - @
+    (or a tab) starts with a single quote; levels stay plain numbers."""
+    hostile = {**SCORED, "file": "=HYPERLINK(\"http://example.invalid\",\"x\").docx", "office": "=cmd|' /C calc'!A0",
+               "form": "@form", "reasons": ["-2+3", "\t=1+1"]}
+    target = tmp_path / "scores.csv"
+    code, _, _ = run("score", "-", "--format", "csv", "-o", str(target), stdin=_jsonl(hostile, SCORED))
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
+    assert code == 0 and len(rows) == 2
+    assert rows[0]["file"] == "'" + hostile["file"] and rows[0]["office"] == "'=cmd|' /C calc'!A0"
+    assert rows[0]["form"] == "'@form" and rows[0]["reasons"] == "'-2+3 | \t=1+1"
+    assert (rows[0]["level"], rows[0]["agrees"]) == ("2", "true") and rows[1]["office"] == "สพป. ก"
+
+
+def test_stdin_that_is_not_utf8_is_bad_input_not_a_traceback() -> None:
+    good = json.dumps(_three_works(), ensure_ascii=False).encode("utf-8")
+    result = CliRunner().invoke(main, ["score", "-", "--format", "jsonl"], input=b"\xef\xbb\xbf" + good + b"\n\xff\xfe{\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 1 and (result.exception is None or isinstance(result.exception, SystemExit))
+    assert [l["level"] for l in lines] == [2, None] and "<stdin> line 2: not JSON" in lines[1]["reasons"][0]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (ENOSPC on every write)")
+def test_a_full_stdout_is_one_line() -> None:
+    import os
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "formkit", "score", str(S12 / "over-dots.json")], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "Error: <stdout>: cannot be written: no space left on the device; free some space" in proc.stderr
