@@ -252,7 +252,7 @@ def score_result(result: dict[str, Any], judgment: rubric.Judgment | None = None
     ticked = level if isinstance(level, int) and not isinstance(level, bool) and 1 <= level <= 5 else None
     score = Score(file, form_id, record.get("office") or None, ticked)
     try:
-        form = forms.load(form_id)
+        form = forms.load_id(form_id)
         rubric.check(form)
         wanted = rubric.considerations(form)
         if judgment is not None and wanted and len(judgment.done) != wanted:

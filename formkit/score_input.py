@@ -122,11 +122,11 @@ class _Checks:
 
     def form(self, form_id: Any) -> forms.FormDef | None:
         """The form a parse result names, when it is a known one."""
-        if not isinstance(form_id, str) or forms.is_path(form_id):
+        if not isinstance(form_id, str):
             return None
         if form_id not in self.known:
             try:
-                self.known[form_id] = forms.load(form_id)
+                self.known[form_id] = forms.load_id(form_id)
             except FormkitError:
                 self.known[form_id] = None
         return self.known[form_id]
