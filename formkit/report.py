@@ -43,7 +43,8 @@ LEVELS = (1, 2, 3, 4, 5)
 HEADERS = ("File", "Office", "Form", "Self-assessed", "Scored level", "Basis", "Agreement",
            "Warnings", "Missing evidence", "Reasons", "Error")
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What XML 1.0 cannot hold (section 2.2 Char): C0 controls but tab, LF, CR; lone surrogates; U+FFFE, U+FFFF.
+_ILLEGAL_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 

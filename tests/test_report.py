@@ -264,3 +264,15 @@ def test_hostile_page_in_headless_chromium(chromium: str, hostile: Path, tmp_pat
     assert all(shown for _, _, shown in bad_form)                                        # the form was ignored
     assert [level for _, level, _ in bad_form][:3] == ["2", "2", "2"] and bad_form[-1][1] == ""
     assert re.search(rb'data-key="level"[^>]*aria-sort="descending"', dom["bad-form"])
+
+
+def test_characters_xml_cannot_hold_are_left_out_of_the_workbook(tmp_path: Path) -> None:
+    """U+FFFF, U+FFFE and C0 controls in an office or file name (JSON can
+    carry them) are dropped from report.xlsx, which XML could not hold."""
+    scores = tmp_path / "scores.jsonl"
+    odd = {**GOOD, "file": "in/a\u0007b.docx", "office": "สพป.\uffff ก\ufffe\u000b"}
+    scores.write_text(json.dumps(odd) + "\n", "utf-8")
+    code, _, err = run("report", str(scores), "-o", str(tmp_path / "out"))
+    assert code == 0 and "Traceback" not in err, err
+    row = list(load_workbook(tmp_path / "out" / "report.xlsx")["Results"].iter_rows(values_only=True))[1]
+    assert row[:2] == ("in/ab.docx", "สพป. ก")
