@@ -442,10 +442,36 @@ def cli(*args: str) -> tuple[int, str]:
 
 
 def bad_jpeg(path: Path) -> Path:
-    """A file that passes the record check (JPEG magic bytes) but is no
-    picture: filling fails in the middle of rendering the document."""
+    """A file with a JPEG's first bytes that is no picture: refused when the
+    record is checked (Pillow decodes photo headers)."""
     path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200)
     return path
+
+
+def noise(path: Path, width: int, height: int, fmt: str = "PNG") -> Path:
+    """A real picture of random pixels (it does not compress)."""
+    from PIL import Image
+
+    Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(path, fmt)
+    return path
+
+
+def fails_mid_render(monkeypatch: pytest.MonkeyPatch, path: Path) -> Path:
+    """A real JPEG that passes the record check, but that fill then cannot
+    read (as when the file changes between the check and the render): the
+    document fails in the middle of rendering."""
+    from formkit import fill
+    from formkit.images import PhotoError
+
+    real = fill.read_photo
+
+    def read_photo(photo: str, name: str | None = None) -> object:
+        if Path(photo).name == path.name:
+            raise PhotoError(photo, "changed since the record was checked")
+        return real(photo, name)
+
+    monkeypatch.setattr(fill, "read_photo", read_photo)
+    return noise(path, 8, 8, "JPEG")
 
 
 def work_record(tmp_path: Path, photos: list[str]) -> dict:
@@ -458,8 +484,8 @@ def work_record(tmp_path: Path, photos: list[str]) -> dict:
 
 
 @pytest.mark.parametrize("old", [False, True], ids=["no-old-output", "old-output"])
-@pytest.mark.parametrize("case", ["invalid-record", "fails-mid-render"])
-def test_fill_failure_writes_nothing(tmp_path: Path, case: str, old: bool) -> None:
+@pytest.mark.parametrize("case", ["invalid-record", "not-a-picture", "fails-mid-render"])
+def test_fill_failure_writes_nothing(tmp_path: Path, case: str, old: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out" / "filled.docx"
     if old:
         out.parent.mkdir()
@@ -471,23 +497,26 @@ def test_fill_failure_writes_nothing(tmp_path: Path, case: str, old: bool) -> No
         assert "level" in err
     else:
         data = tmp_path / "record.json"
-        record = work_record(tmp_path, [str(bad_jpeg(tmp_path / "photo.jpg"))])
+        photo = (bad_jpeg if case == "not-a-picture" else lambda p: fails_mid_render(monkeypatch, p))(tmp_path / "photo.jpg")
+        record = work_record(tmp_path, [str(photo)])
         data.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
         code, err = cli("fill", "esao-3-1", str(data), "-o", str(out))
         assert "photo.jpg" in err
+        assert ("works[1].photos[0]" in err) is (case == "not-a-picture")  # the check names the field
     assert code == 1 and "[bad-data]" in err and "Traceback" not in err
     assert (out.read_bytes() == b"last week's document") if old else not out.exists()
     assert not parts_in(out.parent) if out.parent.exists() else True
 
 
-def _bulk_input(tmp_path: Path) -> tuple[Path, list[str]]:
+def _bulk_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[str]]:
     """Five esao-3-1 rows: good, invalid, good, failing mid-render, good."""
     good = [work_record(tmp_path, [str((S31 / "photos" / f"activity-{i}.png").resolve()) for i in (1, 2)])
             for _ in range(3)]
     for n, record in enumerate(good):
         record["office"] = f"สพป. ดี {n}"
     invalid = {**good[0], "office": "สพป. ผิด", "level": "ห้า"}
-    broken = {**work_record(tmp_path, [str(bad_jpeg(tmp_path / "broken.jpg"))]), "office": "สพป. รูปเสีย"}
+    broken = {**work_record(tmp_path, [str(fails_mid_render(monkeypatch, tmp_path / "broken.jpg"))]),
+              "office": "สพป. รูปเสีย"}
     rows = tmp_path / "rows.jsonl"
     rows.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
                             for r in (good[0], invalid, good[1], broken, good[2])), "utf-8")
@@ -499,18 +528,20 @@ UNPICKLABLE: list[pytest.MarkDecorator] = []  # fixed: FormkitError.__reduce__
 
 @pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=UNPICKLABLE)])
 @pytest.mark.parametrize("where", ["folder", "zip"])
-def test_bulk_bad_rows_never_leave_partial_files(tmp_path: Path, where: str, jobs: str) -> None:
+def test_bulk_bad_rows_never_leave_partial_files(tmp_path: Path, where: str, jobs: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from formkit.parse import parse_file
 
-    rows, offices = _bulk_input(tmp_path)
+    rows, offices = _bulk_input(tmp_path, monkeypatch)
     target = tmp_path / ("out" if where == "folder" else "out.zip")
     args = ["-o", str(target)] if where == "folder" else ["--zip", str(target)]
     code, err = cli("bulk", "esao-3-1", str(rows), *args, "--jobs", jobs, "--name", "{office}.docx")
     assert code == 1 and "row 2" in err and "row 4" in err and "Traceback" not in err
+    assert "changed since the record was checked" in err  # row 4 failed while rendering, in a worker too
     assert "3 written, 2 failed" in err
     if where == "folder":
         written = {f.name: f.read_bytes() for f in target.iterdir()}
-        assert not parts_in(target)
+        assert not parts_in(target) and not staging_in(target)
     else:
         with zipfile.ZipFile(target) as zf:
             assert zf.testzip() is None
@@ -570,8 +601,8 @@ def _small_disk() -> None:
 def _disk_full_runs(tmp_path: Path, batch300: Path) -> dict[str, tuple[Run, Path]]:
     rows = _bulk_rows(tmp_path, 60)
     record = tmp_path / "record.json"
-    big = tmp_path / "big.png"  # a PNG header and 300 kB that do not compress: the document outgrows the disk
-    big.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x78\x00\x00\x00\x5a" + os.urandom(300_000))
+    big = tmp_path / "big.png"  # 300 kB of random pixels, which do not compress: the document outgrows the disk
+    noise(big, 320, 320)
     record.write_text(json.dumps(work_record(tmp_path, [str(big)] * 4), ensure_ascii=False), "utf-8")
     started = {}
     for name, (args, out) in {
