@@ -142,7 +142,8 @@ def _write_all(results: Iterator[tuple[int, dict[str, Any], bytes | str | Formki
             bar.update(1)
             if isinstance(produced, FormkitError):
                 outcome.failed += 1
-                click.echo(f"error: {data}: row {number}: {produced.message} [{produced.code}]", err=True)
+                click.echo(f"error: {data}: {_row_name(data, number)}: {produced.message} [{produced.code}]",
+                           err=True)
                 continue
             name = namer.name(record, form.id, number)
             if archive is not None:
@@ -152,6 +153,11 @@ def _write_all(results: Iterator[tuple[int, dict[str, Any], bytes | str | Formki
                 assert folder is not None
                 folder.put(name, produced)
             outcome.written += 1
+
+
+def _row_name(data: Path, number: int) -> str:
+    """How the data file's records are counted: lines of JSON Lines, rows of a sheet."""
+    return f"{'line' if data.suffix.lower() in ('.jsonl', '.ndjson') else 'row'} {number}"
 
 
 class _DocumentError(OSError):
@@ -266,7 +272,7 @@ def _results(
         for row in rows:
             if row.error is not None:
                 outcome.failed += 1
-                click.echo(f"error: row {row.number}: {row.error.message} [{row.error.code}]", err=True)
+                click.echo(f"error: {row.error} [{row.error.code}]", err=True)
             else:
                 yield row.number, row.record
 

@@ -56,7 +56,7 @@ class _Photos:
             self.cache[path] = (photo.data, photo.info.ext, photo.info.width, photo.info.height)
         total = sum(len(m.data) for m in self.media) + len(self.cache[path][0])
         if total > MAX_DOCUMENT_PHOTO_BYTES:
-            raise FormkitError("bad-data", f"photo {path}: {total_error(total)}")
+            raise FormkitError("bad-data", f"photo {path}: {total_error(total, MAX_DOCUMENT_PHOTO_BYTES)}")
         return self.cache[path]
 
 
