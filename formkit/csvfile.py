@@ -35,6 +35,7 @@ MAX_ROWS = 100_000  # rows (records) of one data file
 MAX_COLUMNS = 1_000  # the last column a value may be in
 
 ENCODING_NAMES = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp874": "Windows-874 (TIS-620)"}
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _SEP_LINE = re.compile(r'"?sep=(.)"?[^\r\n]*(\r\n|\r|\n)', re.IGNORECASE)
 
 
@@ -93,9 +94,17 @@ def csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any] | Broken]]:
 
 def _sniff_delimiter(text: str) -> str:
     """The candidate that splits the header line into the most cells."""
-    first = text.split("\n", 1)[0][:MAX_LINE_CHARS]
-    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (",", ";", "\t")}
+    first = _NEWLINE.split(text[: MAX_LINE_CHARS + 2], maxsplit=1)[0]
+    counts = {d: _cells(first, d) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _cells(line: str, delimiter: str) -> int:
+    """How many cells ``line`` has with ``delimiter`` (0 when it is no CSV line)."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error:
+        return 0
 
 
 def _columns(cells: list[str]) -> Sequence[str] | Broken:

@@ -282,3 +282,12 @@ def test_the_photos_of_one_document_are_limited_in_fill_too(tmp_path: Path, monk
     monkeypatch.setattr(fill, "MAX_DOCUMENT_PHOTO_BYTES", 2 * len(png(4)))
     with pytest.raises(FormkitError, match="the photos come to .* over the limit of .* for one document"):
         Filler(F31).fill(record, tmp_path / "out.docx")
+
+
+def test_a_csv_with_carriage_returns_only(tmp_path: Path) -> None:
+    """Excel's "CSV (Macintosh)" ends lines with CR alone; the delimiter is
+    sniffed from the first line all the same (it once raised csv.Error)."""
+    data = tmp_path / "mac.csv"
+    data.write_bytes("office;level\rสพป. ก;2\rสพป. ข;3\r".encode("utf-8"))
+    assert [r.record for r in read_rows(data, F12)] == [{"level": 2, "office": "สพป. ก"},
+                                                        {"level": 3, "office": "สพป. ข"}]
