@@ -33,10 +33,10 @@ the document fill writes stays within what parse accepts (no part over
 :class:`formkit.package.Limits`: ``tests/test_record_limits.py`` fills the
 largest records these limits allow and parses them back).
 
-Reading a record file (:func:`load_json`, :func:`load_yaml`) is bounded too:
-at most :data:`MAX_RECORD_BYTES`, :data:`MAX_DEPTH` levels of nesting and
-:data:`MAX_VALUES` values; YAML aliases (``*name``) are refused (a 400-byte
-file of nested aliases stands for billions of values).
+Reading a record file is bounded too: at most :data:`MAX_RECORD_BYTES`, and
+(:mod:`formkit.recordtext`) at most 16 levels of nesting and 20,000 values,
+no YAML alias (``*name``: a 400-byte file of nested aliases stands for
+billions of values).
 
 Omitted fields stay omitted (fill leaves their printed blank); ``null`` for
 any field but ``level`` counts as omitted. Unknown fields are errors with a
@@ -56,13 +56,8 @@ from .errors import FormkitError
 from .files import MiB, read_regular
 from .forms import FieldDef, FormDef
 from .images import MAX_DOCUMENT_PHOTO_BYTES, PhotoError, check_photo, total_error
-from .recordtext import MAX_DEPTH, MAX_VALUES, load_json, load_yaml, show
+from .recordtext import load_json, load_yaml, show
 from .text import fold_digits
-
-__all__ = [
-    "MAX_DEPTH", "MAX_VALUES", "BadData", "bracket_path", "load_record", "read_record", "suggest",
-    "unwrap", "validate",
-]
 
 PathSegments = tuple[str | int, ...]
 PathNamer = Callable[[PathSegments], str]
@@ -84,7 +79,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ENVELOPE = {"file", "form", "record", "warnings", "error"}
 
 _BAD = object()  # a value that failed its check (the problem is recorded)
-_show = show
 
 
 class BadData(FormkitError):
@@ -160,7 +154,7 @@ class _Checker:
 
     def obj(self, fields: Sequence[FieldDef], value: Any, path: PathSegments) -> dict[str, Any] | object:
         if not isinstance(value, dict):
-            return self.bad(path, f"expected an object, got {_show(value)}")
+            return self.bad(path, f"expected an object, got {show(value)}")
         names = [f.name for f in fields]
         for key in value:
             if key not in names:
@@ -216,12 +210,12 @@ class _Checker:
             number = int(fold_digits(value.strip()))
         if value is None or (number is not None and 1 <= number <= 5):
             return number
-        return self.bad(path, f"expected 1..5 or null, got {_show(value)}")
+        return self.bad(path, f"expected 1..5 or null, got {show(value)}")
 
     def text(self, value: Any, path: PathSegments) -> str | object:
         """A text value a Word document can hold, within :data:`MAX_TEXT`."""
         if not isinstance(value, str):
-            return self.bad(path, f"expected text, got {_show(value)}")
+            return self.bad(path, f"expected text, got {show(value)}")
         problem = not_xml(value)
         if problem:
             return self.bad(path, problem)
@@ -232,7 +226,7 @@ class _Checker:
 
     def one_line(self, value: Any, path: PathSegments) -> str | object:
         if isinstance(value, str) and _NEWLINE.search(value):
-            return self.bad(path, f"expected one line, got {_show(value)}")
+            return self.bad(path, f"expected one line, got {show(value)}")
         return self.text(value, path)
 
     def year(self, value: Any, path: PathSegments) -> str | object:
@@ -240,7 +234,7 @@ class _Checker:
             return str(value)
         if isinstance(value, str) and _YEAR.fullmatch(value):
             return value
-        return self.bad(path, f'expected a year such as "2565" or "2563 - 2564", got {_show(value)}')
+        return self.bad(path, f'expected a year such as "2565" or "2563 - 2564", got {show(value)}')
 
     def lines_field(self, value: Any, path: PathSegments) -> list[str] | object:
         if isinstance(value, str):
@@ -249,7 +243,7 @@ class _Checker:
             self.lines += len(items)
             return _BAD if clean is _BAD else items
         if not isinstance(value, list):
-            return self.bad(path, f"expected a list of lines, got {_show(value)}")
+            return self.bad(path, f"expected a list of lines, got {show(value)}")
         if len(value) > MAX_LINES:
             return self.bad(path, f"{len(value):,} lines, over the limit of {MAX_LINES:,}")
         items = [self.one_line(item, (*path, i)) for i, item in enumerate(value)]
@@ -258,7 +252,7 @@ class _Checker:
 
     def boxes(self, field: FieldDef, value: Any, path: PathSegments) -> dict[str, bool] | object:
         if not isinstance(value, dict):
-            return self.bad(path, f"expected an object of ticks, got {_show(value)}")
+            return self.bad(path, f"expected an object of ticks, got {show(value)}")
         keys = [key for key, _ in field.items]
         for key in value:
             if key not in keys:
@@ -269,13 +263,13 @@ class _Checker:
             if tick is None:
                 tick = False
             if not isinstance(tick, bool):
-                self.bad((*path, key), f"expected true or false, got {_show(tick)}")
+                self.bad((*path, key), f"expected true or false, got {show(tick)}")
             out[key] = bool(tick)
         return out
 
     def images(self, value: Any, path: PathSegments) -> list[Any] | object:
         if not isinstance(value, list):
-            return self.bad(path, f"expected a list of image paths, got {_show(value)}")
+            return self.bad(path, f"expected a list of image paths, got {show(value)}")
         if len(value) > MAX_PHOTOS:
             return self.bad(path, f"{len(value):,} photos, over the limit of {MAX_PHOTOS} for one field")
         items = [self.image(item, (*path, i)) for i, item in enumerate(value)]
@@ -290,7 +284,7 @@ class _Checker:
         if isinstance(value, dict) and set(value) == {"path"}:
             value = value["path"]
         if not isinstance(value, str) or not value.strip():
-            return self.bad(path, f'expected an image path or {{"path": ...}}, got {_show(value)}')
+            return self.bad(path, f'expected an image path or {{"path": ...}}, got {show(value)}')
         file = self.base_dir / value
         shown = _name(value, 300) if file == Path(value) else f"{_name(value, 300)} ({_name(str(file), 300)})"
         try:
@@ -303,14 +297,14 @@ class _Checker:
     def parsed_image(self, value: dict[str, Any], path: PathSegments) -> dict[str, Any] | object:
         sha, media = value.get("sha256"), value.get("media_type")
         if set(value) != {"sha256", "media_type"} or not isinstance(media, str):
-            return self.bad(path, f'expected {{"sha256", "media_type"}}, got {_show(value)}')
+            return self.bad(path, f'expected {{"sha256", "media_type"}}, got {show(value)}')
         if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
-            return self.bad(path, f"sha256 must be 64 lowercase hex digits, got {_show(sha)}")
+            return self.bad(path, f"sha256 must be 64 lowercase hex digits, got {show(sha)}")
         return dict(value)
 
     def repeat(self, field: FieldDef, value: Any, path: PathSegments) -> list[Any] | object:
         if not isinstance(value, list):
-            return self.bad(path, f"expected a list of {field.name}, got {_show(value)}")
+            return self.bad(path, f"expected a list of {field.name}, got {show(value)}")
         if len(value) > MAX_ITEMS:
             return self.bad(path, f"{len(value):,} {field.name}, over the limit of {MAX_ITEMS} for one document")
         items = [self.obj(field.fields, item, (*path, i)) for i, item in enumerate(value)]
@@ -369,15 +363,15 @@ def _load(path: Path) -> tuple[dict[str, Any], str | None]:
         raise FormkitError("bad-data", f"not UTF-8 text (byte {exc.start})", source) from None
     data, form_id = unwrap(_parse_text(text, path.suffix.lower(), source), source)
     if not isinstance(data, dict):
-        raise FormkitError("bad-data", f"expected a record (an object of fields), got {_show(data)}", source)
+        raise FormkitError("bad-data", f"expected a record (an object of fields), got {show(data)}", source)
     return data, form_id
 
 
 def load_record(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read one record from a .json file (JSON) or .yaml/.yml (YAML, safe
-    loader; also used for any other suffix), stat-ed before it is opened and
-    within :data:`MAX_RECORD_BYTES`, :data:`MAX_DEPTH` and :data:`MAX_VALUES`.
-    A parse result envelope gives its record. Raises ``not-found``,
+    loader; also used for any other suffix), stat-ed before it is opened,
+    within :data:`MAX_RECORD_BYTES` and the nesting and value limits of
+    :mod:`formkit.recordtext`. A parse result envelope gives its record. Raises ``not-found``,
     ``too-large`` or ``bad-data`` naming the file (and, for syntax errors,
     line and column)."""
     return _load(Path(path))[0]

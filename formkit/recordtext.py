@@ -86,11 +86,8 @@ def load_json(text: str, one_line: bool = False) -> Any:
         raise _bad(f"not valid JSON: {exc.msg} ({where})") from None
     except RecursionError:
         raise _too_deep() from None
-    except ValueError as exc:
-        problem = _number_problem(exc)
-        if problem is None:
-            raise
-        raise problem from None
+    except ValueError as exc:  # CPython: an integer of more than 4,300 digits
+        raise (_number_problem(exc) or _bad(f"not valid JSON: {exc}")) from None
     check_shape(data)
     return data
 
@@ -130,13 +127,17 @@ def load_yaml(text: str) -> Any:
         data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc) from None
-    except ValueError as exc:  # an int YAML resolves but Python will not convert
-        problem = _number_problem(exc)
-        if problem is None:
-            raise
-        raise problem from None
+    except (ValueError, OverflowError) as exc:  # a value YAML resolves but Python will not build
+        problem = _number_problem(exc) if isinstance(exc, ValueError) else None  # (5,000 digits, 30 February)
+        raise (problem or _bad(f"not valid YAML: a value that is no {_what(exc)} ({exc})")) from None
     check_shape(data)
     return data
+
+
+def _what(exc: Exception) -> str:
+    """What a YAML value failed to be, from Python's complaint."""
+    text = str(exc)
+    return "number" if "int()" in text or "float" in text else "date or time"
 
 
 # -- values in messages ---------------------------------------------------------------

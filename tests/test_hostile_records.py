@@ -291,3 +291,17 @@ def test_a_csv_with_carriage_returns_only(tmp_path: Path) -> None:
     data.write_bytes("office;level\rสพป. ก;2\rสพป. ข;3\r".encode("utf-8"))
     assert [r.record for r in read_rows(data, F12)] == [{"level": 2, "office": "สพป. ก"},
                                                         {"level": 3, "office": "สพป. ข"}]
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("fiscal_year: 2565-02-30\n", "not valid YAML: a value that is no date or time (day is out of range for month)"),
+    ("level: !!int x\n", "not valid YAML: a value that is no number (invalid literal for int()"),
+    ("office: 2001-02-28 25:00:00\n", "not valid YAML: a value that is no date or time (hour must be in 0..23)"),
+])
+def test_a_yaml_value_python_cannot_build(tmp_path: Path, text: str, problem: str) -> None:
+    """YAML resolves these as a date or a number that does not exist; once a
+    traceback, now the file's error."""
+    (tmp_path / "r.yaml").write_text(text, "utf-8")
+    with pytest.raises(FormkitError) as info:
+        load_record(tmp_path / "r.yaml")
+    assert info.value.code == "bad-data" and info.value.message.startswith(problem)
