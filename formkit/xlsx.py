@@ -135,6 +135,12 @@ class _Book:
             raise _unreadable(self.path, f"its part {part} is damaged: {' '.join(str(exc).split())[:120]}") from None
 
 
+def _local(el: etree._Element) -> str:
+    """An element's name without its namespace ("" for a comment or PI)."""
+    tag = el.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
 def _rid(el: etree._Element) -> str | None:
     """A ``r:id`` attribute, transitional or strict namespace."""
     return next((v for k, v in el.attrib.items() if str(k).endswith("}id")), None)
@@ -157,7 +163,7 @@ def _first_sheet(book: _Book) -> tuple[str, str, bool]:
     rels = _rels(book, workbook)
     date1904, sheet = False, None
     for el in book.elements(workbook, "workbookPr", "sheet"):
-        if etree.QName(el).localname == "workbookPr":
+        if _local(el) == "workbookPr":
             date1904 = el.get("date1904", "0").lower() in ("1", "true")
         elif sheet is None:
             kind, target = rels.get(_rid(el) or "", ("", ""))
@@ -172,11 +178,11 @@ def _text(el: etree._Element) -> str:
     (phonetic ``rPh`` runs left out), ST_Xstring escapes undone."""
     parts: list[str] = []
     for child in el:
-        name = etree.QName(child).localname
+        name = _local(child)
         if name == "t":
             parts.append(child.text or "")
         elif name == "r":
-            parts.extend(t.text or "" for t in child if etree.QName(t).localname == "t")
+            parts.extend(t.text or "" for t in child if _local(t) == "t")
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), "".join(parts))
 
 
@@ -217,11 +223,11 @@ def _date_styles(book: _Book, workbook: str) -> frozenset[int]:
     dates: set[int] = set()
     index = 0
     for el in book.elements(part, "numFmt", "xf"):
-        if etree.QName(el).localname == "numFmt":
+        if _local(el) == "numFmt":
             custom[_int(el.get("numFmtId"))] = is_date_format(el.get("formatCode", ""))
             continue
         parent = el.getparent()
-        if parent is None or etree.QName(parent).localname != "cellXfs":
+        if parent is None or _local(parent) != "cellXfs":
             continue
         if index >= MAX_STYLES:
             raise _too_large(book.path, f"the workbook has more than {MAX_STYLES:,} cell formats", MAX_STYLES)
@@ -277,9 +283,9 @@ class _Cells:
     def value(self, cell: etree._Element) -> Any:
         kind = cell.get("t", "n")
         if kind == "inlineStr":
-            inline = next((c for c in cell if etree.QName(c).localname == "is"), None)
+            inline = cell.find("{*}is")
             return None if inline is None else _cell_text(self.book, _text(inline), f"cell {cell.get('r')}")
-        v = next((c for c in cell if etree.QName(c).localname == "v"), None)
+        v = cell.find("{*}v")
         text = None if v is None else v.text
         if text is None:
             return None
@@ -311,15 +317,14 @@ def _rows(book: _Book, sheet: str, cells: _Cells) -> Iterator[tuple[int, list[An
         number = _int(row.get("r"), number + 1)
         values: dict[int, Any] = {}
         position = 0
-        for cell in row:
-            if etree.QName(cell).localname != "c":
-                continue
-            position = _column(cell.get("r")) if cell.get("r") else position + 1
+        for cell in row.iterchildren("{*}c"):
+            ref = cell.get("r")
+            position = _column(ref) if ref else position + 1
             value = cells.value(cell)
             if value is None or value == "":
                 continue
             if not 0 < position <= MAX_COLUMNS:
-                raise _too_large(book.path, f"cell {cell.get('r') or position} holds a value beyond column "
+                raise _too_large(book.path, f"cell {ref or position} holds a value beyond column "
                                  f"{MAX_COLUMNS:,}", MAX_COLUMNS, "keep the data in the first columns")
             values[position] = value
         if not values:
