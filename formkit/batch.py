@@ -19,30 +19,60 @@ from .output import atomic_write, csv_row, to_json, write_csv
 from .parse import ParseResult, legacy_format, parse_file
 
 
-def _ignore_sigint(setup: Callable[..., None] | None = None, *args: Any) -> None:
-    """Workers leave Ctrl-C to the main process, which stops the pool, and
-    end quietly when it terminates them (the CLI's SIGTERM handler, inherited
-    through fork, would make each print a KeyboardInterrupt traceback); then
-    the run's own ``setup(*args)``, once per worker."""
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker_start(setup: Callable[..., None] | None = None, *args: Any) -> None:
+    """In each new worker: leave Ctrl-C to the main process (which stops
+    the pool) and die quietly on SIGTERM (the CLI's handler, inherited
+    through fork, would make each print a KeyboardInterrupt traceback); only
+    then take the signals held back while the worker was forked (a Ctrl-C
+    sent meanwhile is dropped, a SIGTERM ends it); then the run's own
+    ``setup(*args)``, once per worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     if setup is not None:
         setup(*args)
 
 
 @contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back (delivered on leaving): a process forked
+    meanwhile starts with them blocked, so none arrives in a worker before
+    :func:`_worker_start` has set its handlers, and none interrupts the pool
+    half-way through starting its workers (a pool whose manager thread
+    never started cannot be shut down: its workers would be joined for ever
+    at exit)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextmanager
 def worker_pool(jobs: int, setup: Callable[..., None] | None = None, *args: Any) -> Iterator[ProcessPoolExecutor]:
-    """A process pool that, when the run is interrupted or fails, drops the
-    queued work instead of doing it (multiprocessing is imported only here,
-    when a run uses a pool). ``setup(*args)`` runs once in each worker: what
-    every task shares is sent once, not with each task."""
+    """A process pool whose workers are all started before it is used
+    (forked with Ctrl-C and SIGTERM held back: :func:`_signals_held`) and
+    that, when the run is interrupted or fails, drops the queued work and
+    waits for the workers to finish the task in hand and exit, so nothing
+    they do comes after the caller's clean-up (multiprocessing is imported
+    only here, when a run uses a pool). ``setup(*args)`` runs once in each
+    worker: what every task shares is sent once, not with each task."""
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint, initargs=(setup, *args))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(setup, *args))
     try:
+        with _signals_held():
+            pool.submit(os.getpid)  # starts the workers (with fork, all of them) and the manager thread
         yield pool
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # workers finish the task in hand and exit
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
 

@@ -9,9 +9,18 @@ flush of the file system: see :class:`_Folder`), or into one zip archive
 written atomically. With ``--jobs`` the workers write their documents into
 the staging folder themselves, and the main process only names them (in row
 order, as with one job).
+
+On every way out (the end, a Ctrl-C, SIGTERM, a worker that died, an output
+error) the workers have stopped before the staging folder is removed, so
+none of them writes into it afterwards. An output that cannot be written (a
+file in the way, a read-only folder, a full disk) stops the run with one
+``cannot-write`` error naming the folder, archive or document: the archive
+is not left behind, the staging folder is removed, and only documents
+already complete in the output folder remain.
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 import shutil
@@ -108,30 +117,73 @@ def run_bulk(
     outcome = Outcome()
     rows = read_rows(data, form)
     folder = _Folder(out_dir) if out_dir is not None else None
-    with ExitStack() as stack:
-        archive = _open_zip(stack, zip_path) if zip_path else None
-        if folder is not None:
-            stack.callback(folder.cleanup)
-        results = _results(stack, form, original, rows, jobs, outcome, folder)
-        with click.progressbar(length=0, label="filling", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-            for number, record, produced in results:
-                bar.update(1)
-                if isinstance(produced, FormkitError):
-                    outcome.failed += 1
-                    click.echo(f"error: {data}: row {number}: {produced.message} [{produced.code}]", err=True)
-                    continue
-                name = namer.name(record, form.id, number)
-                if archive is not None:
-                    assert isinstance(produced, bytes)
-                    _uninterrupted(archive.writestr, zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), produced)
-                else:
-                    assert folder is not None
-                    folder.put(name, produced)
-                outcome.written += 1
-        if folder is not None and outcome.written:
-            folder.flush()
-            sync_folder(folder.path)
+    target = zip_path if zip_path is not None else out_dir
+    try:
+        with ExitStack() as stack:
+            archive = _open_zip(stack, zip_path) if zip_path else None
+            if folder is not None:
+                stack.callback(folder.cleanup)
+            results = _results(stack, form, original, rows, jobs, outcome, folder)
+            _write_all(results, data, form, namer, archive, folder, outcome)
+            if folder is not None and outcome.written:
+                folder.flush()
+                sync_folder(folder.path)
+    except OSError as exc:
+        raise cannot_write(exc, exc.filename if isinstance(exc, _DocumentError) else target, folder) from None
     return outcome
+
+
+def _write_all(results: Iterator[tuple[int, dict[str, Any], bytes | str | FormkitError]], data: Path,
+               form: FormDef, namer: Any, archive: zipfile.ZipFile | None, folder: _Folder | None,
+               outcome: Outcome) -> None:
+    """Name every document and put it in the archive or the folder; report the failed rows."""
+    with click.progressbar(length=0, label="filling", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
+        for number, record, produced in results:
+            bar.update(1)
+            if isinstance(produced, FormkitError):
+                outcome.failed += 1
+                click.echo(f"error: {data}: {_row_name(data, number)}: {produced.message} [{produced.code}]",
+                           err=True)
+                continue
+            name = namer.name(record, form.id, number)
+            if archive is not None:
+                assert isinstance(produced, bytes)
+                _uninterrupted(archive.writestr, zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), produced)
+            else:
+                assert folder is not None
+                folder.put(name, produced)
+            outcome.written += 1
+
+
+def _row_name(data: Path, number: int) -> str:
+    """How the data file's records are counted: lines of JSON Lines, rows of a sheet."""
+    return f"{'line' if data.suffix.lower() in ('.jsonl', '.ndjson') else 'row'} {number}"
+
+
+class _DocumentError(OSError):
+    """An output error about one document of the folder (``filename``)."""
+
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file would be larger than the system allows (or the disk is full)",
+    errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied", errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "a folder of that name is in the way", errno.ENAMETOOLONG: "the name is too long",
+}
+
+
+def cannot_write(exc: OSError, path: Path | str | None, folder: _Folder | None = None) -> FormkitError:
+    """An output error as ``cannot-write``: the path, why, and what is left."""
+    shown = str(path) if path is not None else str(exc.filename or "the output")
+    reason = _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+    if exc.errno == errno.EEXIST:  # mkdir where a file is
+        reason = "this is a file, not a folder" if str(exc.filename) == shown else \
+            f"{exc.filename} is a file, not a folder"
+    placed = folder.placed if folder is not None else 0
+    left = f"; the {placed} document(s) already in it are complete, nothing else was written" if placed else \
+        "; nothing was written"
+    return FormkitError("cannot-write", f"cannot be written: {reason}{left}", shown)
 
 
 def _uninterrupted(write: Any, *args: Any) -> None:
@@ -166,6 +218,7 @@ class _Folder:
         self._staging: str | None = None
         self._pending: list[tuple[str, Path]] = []
         self._count = 0
+        self.placed = 0  # documents renamed into place
 
     def staging(self) -> str:
         if self._staging is None:
@@ -192,7 +245,11 @@ class _Folder:
                 with open(staged, "rb+") as fh:
                     os.fsync(fh.fileno())
         for staged, target in self._pending:
-            os.replace(staged, target)
+            try:
+                os.replace(staged, target)
+            except OSError as exc:
+                raise _DocumentError(exc.errno, exc.strerror, str(target)) from None
+            self.placed += 1
         self._pending.clear()
 
     def cleanup(self) -> None:
@@ -215,7 +272,7 @@ def _results(
         for row in rows:
             if row.error is not None:
                 outcome.failed += 1
-                click.echo(f"error: row {row.number}: {row.error.message} [{row.error.code}]", err=True)
+                click.echo(f"error: {row.error} [{row.error.code}]", err=True)
             else:
                 yield row.number, row.record
 

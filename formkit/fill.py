@@ -24,7 +24,7 @@ from markupsafe import Markup
 from .docxwrite import Media, PhotoNames, TemplatePackage
 from .errors import FormkitError
 from .forms import FieldDef, FormDef
-from .images import image_info
+from .images import MAX_DOCUMENT_PHOTO_BYTES, read_photo, total_error
 from .locate import kinds
 from .output import atomic_write_bytes
 from .template import Template, derive
@@ -49,13 +49,15 @@ class _Photos:
         return _drawing(rid, 1000 + n, f"photo-{n}.{ext}", cx, min(cy, cx * 2))
 
     def _load(self, path: str) -> tuple[bytes, str, int, int]:
+        """The photo at ``path``, read and checked once per batch
+        (:func:`formkit.images.read_photo`); the photos of one document stay
+        within :data:`~formkit.images.MAX_DOCUMENT_PHOTO_BYTES`."""
         if path not in self.cache:
-            try:
-                data = Path(path).read_bytes()
-            except OSError as exc:
-                raise FormkitError("bad-data", f"photo {path}: {exc.strerror}") from None
-            info = image_info(data, path)
-            self.cache[path] = (data, info.ext, info.width, info.height)
+            photo = read_photo(path)
+            self.cache[path] = (photo.data, photo.info.ext, photo.info.width, photo.info.height)
+        total = sum(len(m.data) for m in self.media) + len(self.cache[path][0])
+        if total > MAX_DOCUMENT_PHOTO_BYTES:
+            raise FormkitError("bad-data", f"photo {path}: {total_error(total, MAX_DOCUMENT_PHOTO_BYTES)}")
         return self.cache[path]
 
 
@@ -167,13 +169,10 @@ def _photo_ref(photo: Any) -> dict[str, str]:
 
 @lru_cache(maxsize=4096)
 def _photo_digest(path: str) -> tuple[tuple[str, str], ...]:
-    """A photo's digest and media type, read once per process (a batch
-    reuses the same pictures across many records)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise FormkitError("bad-data", f"photo {path}: {exc.strerror}") from None
-    return (("sha256", hashlib.sha256(data).hexdigest()), ("media_type", image_info(data, path).media_type))
+    """A photo's digest and media type, read and checked once per process
+    (a batch reuses the same pictures across many records)."""
+    photo = read_photo(path)
+    return (("sha256", hashlib.sha256(photo.data).hexdigest()), ("media_type", photo.info.media_type))
 
 
 # -- the render context ---------------------------------------------------------------------

@@ -19,6 +19,9 @@ result a name every common file system accepts:
   vowels and tone marks stay with their consonant), at a space, "-" or "_"
   when one is among the last 10 characters;
 * a stem left empty or with no letter or digit becomes ``{form}-row{row}``;
+* a format spec's width and precision at most :data:`MAX_FORMAT_WIDTH`
+  (``{row:05d}`` works; ``{row:>100000000}`` is refused when the Namer is
+  made, as a usage error);
 * unique within one Namer: a name already given (compared NFC and
   case-insensitively, as Windows and macOS do) gets " (2)", " (3)" ...
 
@@ -38,6 +41,7 @@ from typing import Any
 from .text import clean_chars
 
 MAX_STEM_BYTES = 150
+MAX_FORMAT_WIDTH = 255  # a format spec's width or precision ({row:>100000000} would take minutes per name)
 FORBIDDEN = '/\\:*?"<>|'
 _SUPERSCRIPTS = "¹²³"
 RESERVED = frozenset(
@@ -45,6 +49,7 @@ RESERVED = frozenset(
     | {f"{dev}{n}" for dev in ("COM", "LPT") for n in "0123456789" + _SUPERSCRIPTS}
 )
 _SPACES = re.compile(r"\s+")
+_NUMBERS = re.compile(r"[0-9]+")
 _BACK_OFF = 10  # characters a cut may give back to end on a word boundary
 _BLANKS = "\t\n\v\f\r\x85"  # control characters that are line or word breaks: a space
 _TRIM = " .-_"  # trimmed from both ends (an empty placeholder leaves its separator)
@@ -73,6 +78,9 @@ def _placeholders(pattern: str) -> list[str]:
             raise ValueError(f"name pattern {pattern!r}: {{{name}}} is not a field name")
         if conversion or (spec and "{" in spec):
             raise ValueError(f"name pattern {pattern!r}: {{{name}}} may take a format spec only")
+        if spec and any(int(n) > MAX_FORMAT_WIDTH for n in _NUMBERS.findall(spec)):
+            raise ValueError(f"name pattern {pattern!r}: {{{name}:{spec}}} has a width or precision over "
+                             f"{MAX_FORMAT_WIDTH} (a file name is at most {MAX_STEM_BYTES} bytes)")
         names.append(name)
     return names
 

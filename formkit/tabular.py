@@ -15,26 +15,27 @@ cell empty is dropped; numbered items are taken in order, gaps closed.
 Photo paths are relative to the data file's folder. The parse output's own
 columns (file, form, warnings, error_code, error_message) are ignored.
 
-CSV is read as Thai offices save it: UTF-8 (with or without BOM), UTF-16
-with BOM (Excel's "Unicode Text") and Windows-874 / TIS-620 (see
-:func:`detect_encoding`); the delimiter (",", ";" or tab) is sniffed from the
-header, and Excel's ``sep=`` first line is honoured (and, as in Excel, not
-counted as a row). Row problems name the column (``works.2.photos.1``).
+CSV is read strictly, as Thai offices save it (:mod:`formkit.csvfile`);
+.xlsx with limits (:mod:`formkit.xlsx`); JSON Lines one bounded record per
+line (:func:`formkit.recordtext.load_json`). Row problems name the column
+(``works.2.photos.1``); a broken CSV record or JSON line is a row error too.
+Data files are stat-ed before they are read, at most
+:data:`~formkit.csvfile.MAX_DATA_BYTES` (CSV, JSON Lines) and
+:data:`~formkit.csvfile.MAX_ROWS` rows.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .csvfile import ENCODING_NAMES, MAX_LINE_CHARS, MAX_ROWS, Broken, csv_rows, detect_encoding, read_data
 from .errors import FormkitError
 from .forms import FieldDef, FormDef
+from .recordtext import load_json
 from .records import (
     BadData,
     PathNamer,
@@ -46,12 +47,11 @@ from .records import (
 )
 from .text import fold_digits
 
-ENCODING_NAMES = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp874": "Windows-874 (TIS-620)"}
+__all__ = ["ENCODING_NAMES", "Row", "csv_encoding", "detect_encoding", "read_rows", "tick"]
 PARSE_COLUMNS = frozenset({"file", "form", "warnings", "error_code", "error_message"})
 _TRUE = frozenset({"true", "1", "x", "✓", "✔", "☑", "☒", "ใช่", "yes", "y", "มี", "จริง"})
 _FALSE = frozenset({"false", "0", "ไม่ใช่", "no", "n", "-", "☐", "ไม่มี", "เท็จ"})
 _SPLIT = re.compile(r"\r\n|[\r\n;]")
-_SEP_LINE = re.compile(r'"?sep=(.)"?[^\r\n]*(\r\n|\r|\n)', re.IGNORECASE)
 _NUMBER = re.compile(r"[0-9๐-๙]+")
 
 
@@ -78,27 +78,10 @@ class Column:
     mode: str
 
 
-def detect_encoding(data: bytes) -> str:
-    """The encoding of a CSV file's bytes: a BOM decides (``utf-8-sig``,
-    ``utf-16``); else ``utf-8`` if it decodes strictly, else ``cp874``
-    (Windows-874, a superset of TIS-620). Raises ``bad-data`` if neither fits."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    for encoding in ("utf-8", "cp874"):
-        try:
-            data.decode(encoding)
-            return encoding
-        except UnicodeDecodeError as exc:
-            error = exc
-    raise FormkitError("bad-data", f"not UTF-8 or Windows-874 text (byte {error.start} is invalid in both)")
-
-
 def csv_encoding(path: Path) -> str:
     """The encoding :func:`read_rows` uses for the CSV file ``path`` (for the
     CLI to report; :data:`ENCODING_NAMES` has readable names)."""
-    return detect_encoding(_read_bytes(path))
+    return detect_encoding(read_data(path))
 
 
 def read_rows(path: Path, form: FormDef) -> Iterator[Row]:
@@ -109,7 +92,7 @@ def read_rows(path: Path, form: FormDef) -> Iterator[Row]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
-        return _table_rows(_csv_rows(path), path, form)
+        return _table_rows(csv_rows(path), path, form)
     if suffix in (".xlsx", ".xlsm"):
         return _table_rows(xlsx_rows(path), path, form)
     if suffix in (".jsonl", ".ndjson"):
@@ -118,69 +101,15 @@ def read_rows(path: Path, form: FormDef) -> Iterator[Row]:
     raise FormkitError("bad-data", f"expected a .csv, .xlsx or .jsonl file{hint}", str(path))
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FormkitError("not-found", "no such file", str(path)) from None
-    except OSError as exc:
-        raise FormkitError("not-found", f"cannot be read: {exc.strerror or exc}", str(path)) from None
-
-
-# -- CSV ---------------------------------------------------------------------
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
-    """(row number, cells) for every CSV record, the header first (row 1);
-    the whole file is split now, so a CSV syntax error is the file's."""
-    data = _read_bytes(path)
-    try:
-        text = data.decode(detect_encoding(data))
-    except FormkitError as exc:
-        raise exc.with_file(str(path)) from None
-    sep = _SEP_LINE.match(text)
-    if sep:
-        text, delimiter = text[sep.end():], sep.group(1)
-    else:
-        delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return iter(list(enumerate(reader, 1)))
-    except csv.Error as exc:
-        raise FormkitError("bad-data", f"not valid CSV: {exc} (record {reader.line_num})", str(path)) from None
-
-
-def _sniff_delimiter(text: str) -> str:
-    """The candidate that splits the header line into the most cells."""
-    first = text.split("\n", 1)[0]
-    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (",", ";", "\t")}
-    return max(counts, key=lambda d: (counts[d], d == ","))
-
-
 # -- Excel ---------------------------------------------------------------------
 
 
-def xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
-    """(row number, cells) of the first sheet, read-only with cached values;
-    whole numbers as ints. The workbook is closed when the rows end."""
-    import openpyxl  # only .xlsx needs it
+def xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[Any] | Broken]]:
+    """(row number, cells) of the first sheet, read with limits
+    (:func:`formkit.xlsx.read_sheet`); whole numbers as ints."""
+    from .xlsx import read_sheet
 
-    _read_bytes(path)  # not-found before openpyxl's own message
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, XML errors ...
-        raise FormkitError("bad-data", f"not a readable Excel workbook ({type(exc).__name__}: {exc})", str(path)) from None
-    return _sheet_rows(book)
-
-
-def _sheet_rows(book: Any) -> Iterator[tuple[int, Sequence[Any]]]:
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # some writers record a wrong sheet size
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), 1):
-            yield number, [int(v) if isinstance(v, float) and v.is_integer() else v for v in cells]
-    finally:
-        book.close()
+    return iter(read_sheet(path))
 
 
 # -- columns -------------------------------------------------------------------
@@ -370,9 +299,11 @@ def build_record(header: Header, cells: Sequence[Any]) -> tuple[dict[str, Any], 
     return finished, problems, _namer(numbers)
 
 
-def _table_rows(rows: Iterator[tuple[int, Sequence[Any]]], path: Path, form: FormDef) -> Iterator[Row]:
+def _table_rows(rows: Iterator[tuple[int, Sequence[Any] | Broken]], path: Path, form: FormDef) -> Iterator[Row]:
     """Header checked now (raising for the file); the data rows lazily."""
     for number, header in rows:
+        if isinstance(header, Broken):
+            raise FormkitError("bad-data", f"the header row cannot be read: {header.problem}", str(path))
         if not all(_empty(cell) for cell in header):
             break
     else:
@@ -380,14 +311,16 @@ def _table_rows(rows: Iterator[tuple[int, Sequence[Any]]], path: Path, form: For
     try:
         parsed = parse_header(header, form)
     except FormkitError as exc:
-        if hasattr(rows, "close"):
-            rows.close()  # an open workbook
         raise exc.with_file(str(path)) from None
     return _data_rows(rows, parsed, path, form)
 
 
-def _data_rows(rows: Iterator[tuple[int, Sequence[Any]]], header: Header, path: Path, form: FormDef) -> Iterator[Row]:
+def _data_rows(rows: Iterator[tuple[int, Sequence[Any] | Broken]], header: Header, path: Path,
+               form: FormDef) -> Iterator[Row]:
     for number, cells in rows:
+        if isinstance(cells, Broken):
+            yield Row(number, None, BadData([cells.problem], str(path), f"row {number}"))
+            continue
         if all(_empty(cell) for cell in cells):
             continue
         record, problems, namer = build_record(header, cells)
@@ -411,28 +344,38 @@ def _validated(form: FormDef, record: Any, problems: list[str], path: Path, numb
 
 
 def _jsonl_rows(path: Path, form: FormDef) -> Iterator[Row]:
-    """UTF-8 checked now; then one :class:`Row` per non-blank line. A parse
-    result envelope (``parse --format jsonl``) gives its record."""
+    """UTF-8 and the number of lines checked now; then one :class:`Row` per
+    non-blank line. A parse result envelope (``parse --format jsonl``) gives
+    its record."""
     try:
-        text = _read_bytes(path).decode("utf-8-sig")
+        text = read_data(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FormkitError("bad-data", f"not UTF-8 text (byte {exc.start})", str(path)) from None
-    return _jsonl_records(text.split("\n"), path, form)
+    lines = text.split("\n")
+    if sum(1 for line in lines if line.strip()) > MAX_ROWS:
+        raise FormkitError("too-large", f"more than {MAX_ROWS:,} records, over the limit; split the file", str(path))
+    return _jsonl_records(lines, path, form)
+
+
+def _jsonl_record(line: str, form: FormDef, path: Path) -> tuple[Any, str]:
+    """One line's record, or the problem that line has."""
+    if len(line) > MAX_LINE_CHARS:
+        return None, f"the line has {len(line):,} characters, over the limit of {MAX_LINE_CHARS:,}"
+    try:
+        record, form_id = unwrap(load_json(line, one_line=True), str(path))
+    except FormkitError as exc:
+        return None, exc.message
+    if form_id not in (None, form.id):
+        return None, f"a parse result of form {form_id}, not {form.id}"
+    return record, ""
 
 
 def _jsonl_records(lines: Iterable[str], path: Path, form: FormDef) -> Iterator[Row]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        try:
-            record, form_id = unwrap(json.loads(line), str(path))
-        except json.JSONDecodeError as exc:
-            problem = f"not valid JSON: {exc.msg} (column {exc.colno})"
-        except FormkitError as exc:
-            problem = exc.message
+        record, problem = _jsonl_record(line, form, path)
+        if problem:
+            yield Row(number, None, BadData([problem], str(path), f"line {number}"))
         else:
-            problem = f"a parse result of form {form_id}, not {form.id}" if form_id not in (None, form.id) else ""
-            if not problem:
-                yield _validated(form, record, [], path, number, bracket_path)
-                continue
-        yield Row(number, None, BadData([problem], str(path), f"line {number}"))
+            yield _validated(form, record, [], path, number, bracket_path)

@@ -94,3 +94,112 @@ def test_names_are_unique_and_safe(tmp_path: Path) -> None:
 def test_usage_errors() -> None:
     assert run("bulk", "esao-1-2", str(DATA[0][1]))[0] == 2  # neither -o nor --zip
     assert run("bulk", "esao-1-2", str(DATA[0][1]), "-o", "x", "--name", "{nope}.docx")[0] == 2
+
+
+# -- output errors: one line naming the path, exit 1, nothing half-written ------------------
+
+ROWS = "".join(f'{{"office": "สพป. {n}", "level": {n % 5 + 1}}}\n' for n in range(5))
+
+
+def _rows_file(tmp_path: Path) -> Path:
+    data = tmp_path / "rows.jsonl"
+    data.write_text(ROWS, "utf-8")
+    return data
+
+
+def _one_error_line(err: str, path: Path, reason: str) -> None:
+    lines = [line for line in err.splitlines() if "cannot-write" in line]
+    assert len(lines) == 1 and str(path) in lines[0] and reason in lines[0], err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("where", ["folder", "zip"])
+@pytest.mark.parametrize("case", ["under-a-file", "is-a-file"])
+def test_an_output_in_the_way_of_a_file(tmp_path: Path, where: str, case: str, jobs: str) -> None:
+    data = _rows_file(tmp_path)
+    blocker = tmp_path / "blocker"
+    blocker.write_bytes(b"a file, not a folder")
+    if case == "under-a-file":
+        target = blocker / ("out" if where == "folder" else "out.zip")
+    elif where == "folder":
+        target = blocker
+    else:
+        target = tmp_path / "out.zip"
+        target.mkdir()  # a folder where the archive should go
+    flag = "-o" if where == "folder" else "--zip"
+    code, err = run("bulk", "esao-1-2", str(data), flag, str(target), "--jobs", jobs)
+    if case == "is-a-file":  # click checks the option itself: a usage error
+        assert code == 2 and ("is a file" in err if where == "folder" else "is a directory" in err), err
+        assert "Traceback" not in err
+    else:
+        assert code == 1
+        _one_error_line(err, target, "a part of the path is a file, not a folder" if where == "folder" else "")
+    assert blocker.read_bytes() == b"a file, not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["rows.jsonl", "blocker"] + (
+        ["out.zip"] if case == "is-a-file" and where == "zip" else []))
+    if target.is_dir():
+        assert list(target.iterdir()) == []  # no staging folder, no archive's .part file
+
+
+@pytest.mark.parametrize("where", ["folder", "zip"])
+def test_a_read_only_output(tmp_path: Path, where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only file system (EROFS) when the first document or the archive
+    is created (tests run as root, for whom permissions are no obstacle, so
+    the refusal is the file system's, simulated at the call that meets it)."""
+    import errno
+    import os
+    import tempfile
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(args[0]) if args else None)
+
+    monkeypatch.setattr(tempfile, "mkdtemp" if where == "folder" else "mkstemp", read_only)
+    target = tmp_path / ("out" if where == "folder" else "out.zip")
+    code, err = run("bulk", "esao-1-2", str(_rows_file(tmp_path)), "-o" if where == "folder" else "--zip",
+                    str(target), "--jobs", "1")
+    assert code == 1
+    _one_error_line(err, target, "read-only")
+
+
+def _small_disk() -> None:
+    """In the child: files may not grow past 200 kB (EFBIG, as on a full disk)."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("where", ["folder", "zip"])
+def test_a_full_disk(tmp_path: Path, where: str, jobs: str) -> None:
+    """Documents of about 70 kB each: the archive outgrows the limit at its
+    third; in a folder each document fits, so the disk fills with the photos
+    of a large record (a real full disk refuses any write: EFBIG stands for it)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    photo = tmp_path / "noise.png"
+    Image.frombytes("RGB", (160, 160), os.urandom(160 * 160 * 3)).save(photo)  # 77 kB of noise: no compression
+    rows = [{"office": f"สพป. {n}", "works": [{"title": "ก", "photos": [str(photo)] * (1 if n < 2 else 4)}]}
+            for n in range(6)]
+    data = tmp_path / "rows.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    target = tmp_path / ("out" if where == "folder" else "out.zip")
+    args = ["bulk", "esao-3-1", str(data), "-o" if where == "folder" else "--zip", str(target), "--jobs", jobs]
+    proc = subprocess.run([sys.executable, "-m", "formkit", *args], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, preexec_fn=_small_disk,
+                          timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    _one_error_line(proc.stderr, target, "larger than the system allows")
+    if where == "zip":
+        assert not target.exists() and not list(tmp_path.glob(".out.zip*"))
+    else:
+        assert not list(target.glob(".formkit-bulk-*"))
+        for doc in target.iterdir():  # what is there is whole
+            assert parse_file(doc).error is None

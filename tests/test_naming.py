@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,3 +171,34 @@ def test_every_name_is_portable(office: str) -> None:
     assert stem and stem == stem.strip(" .") and not any(c in FORBIDDEN for c in name)
     assert all(unicodedata.category(c) not in ("Cc", "Cf") for c in name)
     assert len(stem.encode("utf-8")) <= MAX_STEM_BYTES and stem.partition(".")[0].upper() not in RESERVED
+
+
+@pytest.mark.parametrize("pattern", ["{row:>100000000}", "{office:.256}", "{row:0256d}", "{level:x<99999999999}",
+                                     "{office}-{row:,>1000000}"])
+def test_huge_format_widths_are_refused(pattern: str) -> None:
+    """A width or precision over 255 would make every name take minutes
+    (and gigabytes) to format before it is cut to 150 bytes."""
+    with pytest.raises(ValueError, match=r"has a width or precision over 255"):
+        Namer(pattern)
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [("{row:>255}", " " * 253 + "12"), ("{row:05d}", "00012"),
+                                                   ("{office:.255}", "ก" * 255)])
+def test_widths_up_to_255_still_work(pattern: str, expected: str) -> None:
+    """Allowed widths format, and the stem is then cut to 150 bytes as always."""
+    name = _stem(_name({"office": "ก" * 300}, pattern, row=12))
+    assert name == cut_words(clean_stem(expected), MAX_STEM_BYTES)
+    assert len(name.encode("utf-8")) <= MAX_STEM_BYTES
+
+
+def test_a_huge_width_is_a_usage_error_in_bulk(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from formkit.cli import main
+
+    data = tmp_path / "rows.jsonl"
+    data.write_text('{"office": "ก"}\n', "utf-8")
+    result = CliRunner().invoke(main, ["bulk", "esao-1-2", str(data), "-o", str(tmp_path / "out"),
+                                       "--name", "{row:>100000000}.docx"])
+    assert result.exit_code == 2 and "width or precision over 255" in result.stderr
+    assert not (tmp_path / "out").exists()

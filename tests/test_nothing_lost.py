@@ -315,23 +315,22 @@ def _bulk_rows(tmp_path: Path, count: int) -> Path:
 
 
 def _pool_runs(tmp_path: Path, batch300: Path, hook: str) -> dict[str, tuple[Run, Path]]:
-    """parse and bulk --zip, both with 2 workers, started together with ``hook``."""
+    """parse, bulk --zip and bulk -o DIR, each with 2 workers, started together with ``hook``."""
     rows = _bulk_rows(tmp_path, 400)
     started = {}
     for name, args in {
         "parse": ("parse", str(batch300), "--jobs", "2", "-o", str(tmp_path / "parse" / "out.jsonl")),
         "bulk": ("bulk", "esao-1-2", str(rows), "--jobs", "2", "--zip", str(tmp_path / "bulk" / "out.zip")),
+        "bulk-dir": ("bulk", "esao-1-2", str(rows), "--jobs", "2", "-o", str(tmp_path / "bulk-dir" / "out")),
     }.items():
         (tmp_path / name).mkdir()
         started[name] = (Run.start(tmp_path / name / "run", *args, hook=hook), tmp_path / name)
     return started
 
 
-INHERITED_SIGTERM = (
-    "the workers inherit formkit/cli.py's SIGTERM handler _terminated (raise KeyboardInterrupt) through "
-    "fork, and formkit/batch.py worker_pool stops them with proc.terminate() (SIGTERM), so each one prints "
-    "'Process ForkProcess-N: Traceback ... KeyboardInterrupt' (the pool's initializer only ignores SIGINT; "
-    "it should reset SIGTERM to SIG_DFL too)")
+def staging_in(folder: Path) -> list[Path]:
+    """bulk -o's hidden staging folders (and whatever is in them) under ``folder``."""
+    return sorted(folder.rglob(".formkit-bulk-*"))
 
 
 def _check_interrupted(name: str, run: Run, folder: Path, code: int | None) -> None:
@@ -339,18 +338,17 @@ def _check_interrupted(name: str, run: Run, folder: Path, code: int | None) -> N
     assert code is not None, f"{name}: still running 6 s after Ctrl-C"
     assert code != 0, f"{name}: Ctrl-C was swallowed, the run went on and exited 0"
     assert not parts_in(folder) and not (folder / "out.jsonl").exists() and not (folder / "out.zip").exists()
+    assert not staging_in(folder), f"{name}: staging left behind: {staging_in(folder)}"
     assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr, f"{name}:\n{run.stderr}"
     assert not run.group_alive(), f"{name}: worker processes outlived the run"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Ctrl-C while the worker pool is starting (KeyboardInterrupt raised in the main process inside "
-    "ProcessPoolExecutor.submit -> _start_executor_manager_thread -> _spawn_process) still sometimes hangs "
-    "`formkit parse` --jobs 2 for ever: it prints 'Aborted!', then multiprocessing's exit handler "
-    "(util._exit_function) joins a worker that is still blocked in call_queue.get(): the manager thread "
-    "that would send it the stop sentinel never started, and it survived worker_pool's terminate(); other "
-    "times it exits but " + INHERITED_SIGTERM))
 def test_ctrl_c_as_the_workers_start(tmp_path: Path, batch300: Path, runs: list[Run]) -> None:
+    """Ctrl-C right after the pool forked its first worker: once, before the
+    pool was started with Ctrl-C held back, this could hang for ever (a pool
+    without its manager thread, whose idle workers multiprocessing joins at
+    exit), or print a KeyboardInterrupt traceback from each worker (the
+    CLI's SIGTERM handler, inherited through fork)."""
     started = _pool_runs(tmp_path, batch300, "concurrent.futures.process:ProcessPoolExecutor._spawn_process:1:sigint")
     runs.extend(run for run, _ in started.values())
     deadline = time.monotonic() + 6
@@ -359,11 +357,9 @@ def test_ctrl_c_as_the_workers_start(tmp_path: Path, batch300: Path, runs: list[
         _check_interrupted(name, run, folder, codes[name])
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "RACE, open: a Ctrl-C that reaches a worker while it is still being forked can print a "
-    "KeyboardInterrupt traceback from multiprocessing's after-fork hooks, before the pool initializer "
-    "ignores SIGINT (formkit/batch.py worker_pool); nothing is written, as it should be"))
 def test_ctrl_c_as_the_first_tasks_go_out(tmp_path: Path, batch300: Path, runs: list[Run]) -> None:
+    """Ctrl-C as the first task is submitted (the pool's own start-up is
+    submit 1): the workers, forked with Ctrl-C held back, drop it quietly."""
     started = _pool_runs(tmp_path, batch300, "concurrent.futures.process:ProcessPoolExecutor.submit:2:sigint")
     runs.extend(run for run, _ in started.values())
     codes = {name: run.wait(15) for name, (run, _) in started.items()}
@@ -371,11 +367,10 @@ def test_ctrl_c_as_the_first_tasks_go_out(tmp_path: Path, batch300: Path, runs: 
         _check_interrupted(name, run, folder, codes[name])
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "RACE, open: a worker killed or signalled while it is still being forked can print a "
-    "KeyboardInterrupt traceback from multiprocessing's after-fork hooks, before the pool initializer "
-    "resets its signal handlers (formkit/batch.py worker_pool); the error message itself is right"))
 def test_a_dead_worker_is_reported_without_a_traceback(tmp_path: Path, batch300: Path, runs: list[Run]) -> None:
+    """A worker killed (as by the OOM killer) as the second task goes out:
+    one error line, exit 1, no output, no staging folder, no traceback from
+    the other worker the pool then stops with SIGTERM."""
     started = _pool_runs(tmp_path, batch300, "concurrent.futures.process:ProcessPoolExecutor.submit:3:kill-worker")
     runs.extend(run for run, _ in started.values())
     for name, (run, folder) in started.items():
@@ -383,7 +378,40 @@ def test_a_dead_worker_is_reported_without_a_traceback(tmp_path: Path, batch300:
         assert run.marker.exists(), f"{name}: the hook never fired (rewrite this test for the new pool)"
         assert code == 1, (name, code, run.stderr)
         assert not parts_in(folder) and not (folder / "out.jsonl").exists() and not (folder / "out.zip").exists()
+        assert not staging_in(folder), f"{name}: staging left behind: {staging_in(folder)}"
         assert "Traceback" not in run.stderr and "error" in run.stderr.lower(), f"{name}:\n{run.stderr}"
+
+
+@pytest.mark.parametrize("attempt", range(3))
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_an_interrupted_bulk_to_a_folder_leaves_only_whole_documents(tmp_path: Path, runs: list[Run],
+                                                                      how: str, attempt: int) -> None:
+    """bulk -o DIR --jobs 2 stopped while the workers stage documents: the
+    staging folder is gone (the workers have stopped before it is removed),
+    nothing else but whole documents is in DIR, no traceback, no worker left.
+    Before the pool waited for its workers, 12 runs in 15 left the staging
+    folder with documents in it; three runs of each way to stop it."""
+    rows = _bulk_rows(tmp_path, 3000)
+    out = tmp_path / "out"
+    run = Run.start(tmp_path / "run", "bulk", "esao-1-2", str(rows), "--jobs", "2", "-o", str(out))
+    runs.append(run)
+    deadline = time.monotonic() + 60
+    while not any(len(list(folder.iterdir())) >= 200 for folder in staging_in(out) if folder.is_dir()):
+        assert time.monotonic() < deadline and run.poll() is None, run.stderr
+        time.sleep(0.002)
+    if how == "ctrl-c":
+        run.signal_group(signal.SIGINT)
+    else:
+        run.proc.send_signal(signal.SIGTERM)
+    code = run.wait(20)
+    assert code not in (None, 0), (code, run.stderr)
+    assert not staging_in(out), f"staging left behind: {staging_in(out)}"
+    assert "Traceback" not in run.stderr, run.stderr[-800:]
+    assert not run.group_alive(), "worker processes outlived the run"
+    from formkit.parse import parse_file
+
+    for doc in out.iterdir():  # documents renamed into place before the interrupt are whole
+        assert parse_file(doc).error is None, doc
 
 
 # -- memory stays flat ---------------------------------------------------------------
@@ -415,10 +443,36 @@ def cli(*args: str) -> tuple[int, str]:
 
 
 def bad_jpeg(path: Path) -> Path:
-    """A file that passes the record check (JPEG magic bytes) but is no
-    picture: filling fails in the middle of rendering the document."""
+    """A file with a JPEG's first bytes that is no picture: refused when the
+    record is checked (Pillow decodes photo headers)."""
     path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200)
     return path
+
+
+def noise(path: Path, width: int, height: int, fmt: str = "PNG") -> Path:
+    """A real picture of random pixels (it does not compress)."""
+    from PIL import Image
+
+    Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(path, fmt)
+    return path
+
+
+def fails_mid_render(monkeypatch: pytest.MonkeyPatch, path: Path) -> Path:
+    """A real JPEG that passes the record check, but that fill then cannot
+    read (as when the file changes between the check and the render): the
+    document fails in the middle of rendering."""
+    from formkit import fill
+    from formkit.images import PhotoError
+
+    real = fill.read_photo
+
+    def read_photo(photo: str, name: str | None = None) -> object:
+        if Path(photo).name == path.name:
+            raise PhotoError(photo, "changed since the record was checked")
+        return real(photo, name)
+
+    monkeypatch.setattr(fill, "read_photo", read_photo)
+    return noise(path, 8, 8, "JPEG")
 
 
 def work_record(tmp_path: Path, photos: list[str]) -> dict:
@@ -431,8 +485,8 @@ def work_record(tmp_path: Path, photos: list[str]) -> dict:
 
 
 @pytest.mark.parametrize("old", [False, True], ids=["no-old-output", "old-output"])
-@pytest.mark.parametrize("case", ["invalid-record", "fails-mid-render"])
-def test_fill_failure_writes_nothing(tmp_path: Path, case: str, old: bool) -> None:
+@pytest.mark.parametrize("case", ["invalid-record", "not-a-picture", "fails-mid-render"])
+def test_fill_failure_writes_nothing(tmp_path: Path, case: str, old: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out" / "filled.docx"
     if old:
         out.parent.mkdir()
@@ -444,23 +498,26 @@ def test_fill_failure_writes_nothing(tmp_path: Path, case: str, old: bool) -> No
         assert "level" in err
     else:
         data = tmp_path / "record.json"
-        record = work_record(tmp_path, [str(bad_jpeg(tmp_path / "photo.jpg"))])
+        photo = (bad_jpeg if case == "not-a-picture" else lambda p: fails_mid_render(monkeypatch, p))(tmp_path / "photo.jpg")
+        record = work_record(tmp_path, [str(photo)])
         data.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
         code, err = cli("fill", "esao-3-1", str(data), "-o", str(out))
         assert "photo.jpg" in err
+        assert ("works[1].photos[0]" in err) is (case == "not-a-picture")  # the check names the field
     assert code == 1 and "[bad-data]" in err and "Traceback" not in err
     assert (out.read_bytes() == b"last week's document") if old else not out.exists()
     assert not parts_in(out.parent) if out.parent.exists() else True
 
 
-def _bulk_input(tmp_path: Path) -> tuple[Path, list[str]]:
+def _bulk_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[str]]:
     """Five esao-3-1 rows: good, invalid, good, failing mid-render, good."""
     good = [work_record(tmp_path, [str((S31 / "photos" / f"activity-{i}.png").resolve()) for i in (1, 2)])
             for _ in range(3)]
     for n, record in enumerate(good):
         record["office"] = f"สพป. ดี {n}"
     invalid = {**good[0], "office": "สพป. ผิด", "level": "ห้า"}
-    broken = {**work_record(tmp_path, [str(bad_jpeg(tmp_path / "broken.jpg"))]), "office": "สพป. รูปเสีย"}
+    broken = {**work_record(tmp_path, [str(fails_mid_render(monkeypatch, tmp_path / "broken.jpg"))]),
+              "office": "สพป. รูปเสีย"}
     rows = tmp_path / "rows.jsonl"
     rows.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
                             for r in (good[0], invalid, good[1], broken, good[2])), "utf-8")
@@ -472,18 +529,20 @@ UNPICKLABLE: list[pytest.MarkDecorator] = []  # fixed: FormkitError.__reduce__
 
 @pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=UNPICKLABLE)])
 @pytest.mark.parametrize("where", ["folder", "zip"])
-def test_bulk_bad_rows_never_leave_partial_files(tmp_path: Path, where: str, jobs: str) -> None:
+def test_bulk_bad_rows_never_leave_partial_files(tmp_path: Path, where: str, jobs: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from formkit.parse import parse_file
 
-    rows, offices = _bulk_input(tmp_path)
+    rows, offices = _bulk_input(tmp_path, monkeypatch)
     target = tmp_path / ("out" if where == "folder" else "out.zip")
     args = ["-o", str(target)] if where == "folder" else ["--zip", str(target)]
     code, err = cli("bulk", "esao-3-1", str(rows), *args, "--jobs", jobs, "--name", "{office}.docx")
-    assert code == 1 and "row 2" in err and "row 4" in err and "Traceback" not in err
+    assert code == 1 and "line 2: " in err and "line 4: " in err and "Traceback" not in err
+    assert "changed since the record was checked" in err  # row 4 failed while rendering, in a worker too
     assert "3 written, 2 failed" in err
     if where == "folder":
         written = {f.name: f.read_bytes() for f in target.iterdir()}
-        assert not parts_in(target)
+        assert not parts_in(target) and not staging_in(target)
     else:
         with zipfile.ZipFile(target) as zf:
             assert zf.testzip() is None
@@ -545,8 +604,8 @@ def _disk_full_runs(tmp_path: Path, batch300: Path) -> dict[str, tuple[Run, list
     output: parse -o, fill -o, score -o, report -o (both files) and bulk --zip."""
     rows = _bulk_rows(tmp_path, 60)
     record = tmp_path / "record.json"
-    big = tmp_path / "big.png"  # a PNG header and 300 kB that do not compress: the document outgrows the disk
-    big.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x78\x00\x00\x00\x5a" + os.urandom(300_000))
+    big = tmp_path / "big.png"  # 300 kB of random pixels, which do not compress: the document outgrows the disk
+    noise(big, 320, 320)
     record.write_text(json.dumps(work_record(tmp_path, [str(big)] * 4), ensure_ascii=False), "utf-8")
     results = tmp_path / "results.jsonl"  # the samples' parse results, 300 of them: scores and a report of 300 rows
     lines = [json.dumps(json.loads(p.read_text("utf-8")), ensure_ascii=False) for p in sorted(S12.glob("*.json")) + sorted(S31.glob("*.json"))

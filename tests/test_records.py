@@ -3,8 +3,11 @@ in agreement with the form's JSON Schema."""
 from __future__ import annotations
 
 import copy
+import io
 import json
+import os
 import re
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +16,10 @@ import pytest
 
 from formkit import forms
 from formkit.errors import FormkitError
-from formkit.records import BadData, image_type, load_record, photo_path, read_record, validate
+from formkit.images import check_photo
+from formkit.records import BadData, load_record, read_record, validate
 from formkit.schema import form_schema
+from formkit.check_roundtrip import png
 from tests.conftest import expected_samples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +27,7 @@ F12 = forms.load("esao-1-2")
 F31 = forms.load("esao-3-1")
 FORMS = {"esao-1-2": F12, "esao-3-1": F31}
 RECORDS = sorted(p for p in (ROOT / "samples").glob("*/record-*") if p.suffix in (".json", ".yaml", ".yml"))
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+PNG = png(10)
 SHA = "0" * 64
 
 
@@ -45,7 +50,7 @@ def test_every_parsed_sample_record_validates_unchanged(path: Path) -> None:
     expected = json.loads(path.read_text("utf-8"))
     form = FORMS[expected["form"]]
     assert _schema_ok(form, expected["record"])
-    assert validate(form, expected["record"], path.parent, path.name) == expected["record"]
+    assert validate(form, expected["record"], path.parent, path.name, parsed_photos=True) == expected["record"]
 
 
 @pytest.mark.parametrize("path", RECORDS, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -56,7 +61,7 @@ def test_every_sample_fill_record_validates_and_fits_the_schema(path: Path) -> N
     for work in record.get("works", []):
         assert len(work["photos"]) == 4
         for photo in work["photos"]:
-            assert Path(photo).is_absolute() and image_type(Path(photo)) == "image/png"
+            assert Path(photo).is_absolute() and check_photo(photo).media_type == "image/png"
 
 
 def test_the_sample_records_are_what_they_say() -> None:
@@ -97,18 +102,30 @@ BAD: list[tuple[str, dict[str, Any], str, bool]] = [
     ("esao-3-1", {"works": [{"titel": "x"}]}, "works[0]: unknown field 'titel' (did you mean 'title'?)", True),
     ("esao-3-1", {"works": [{"photos": "a.png"}]}, "works[0].photos: expected a list of image paths", True),
     ("esao-3-1", {"works": [{"photos": [5]}]}, "works[0].photos[0]: expected an image path", True),
-    ("esao-3-1", {"works": [{"photos": [{"sha256": "xyz", "media_type": "image/png"}]}]}, "works[0].photos[0]: sha256 must be 64", True),
-    ("esao-3-1", {"works": [{"photos": [{"sha256": SHA}]}]}, 'works[0].photos[0]: expected {"sha256", "media_type"}', True),
-    ("esao-3-1", {"works": [{}, {}, {"photos": ["missing.png"]}]}, "works[2].photos[0]: no such file 'missing.png'", False),
-    ("esao-3-1", {"works": [{"photos": ["notes.txt"]}]}, "works[0].photos[0]: 'notes.txt' (*notes.txt) is not a PNG, JPEG, GIF or BMP image", False),
-    ("esao-3-1", {"works": [{"photos": [{"path": "missing.png"}]}]}, "works[0].photos[0]: no such file 'missing.png'", False),
+    ("esao-3-1", {"works": [{}, {"photos": [{"sha256": SHA, "media_type": "image/png"}]}]},
+     'works[1].photos[0]: a photo read back by parse ({"sha256", "media_type"}) holds no picture', False),
+    ("esao-3-1", {"works": [{"photos": [{"sha256": SHA}]}]}, 'works[0].photos[0]: a photo read back by parse', True),
+    ("esao-3-1", {"works": [{}, {}, {"photos": ["missing.png"]}]}, "works[2].photos[0]: 'missing.png' (*): no such file", False),
+    ("esao-3-1", {"works": [{"photos": ["notes.txt"]}]}, "works[0].photos[0]: 'notes.txt' (*notes.txt'): not a PNG, JPEG, GIF or BMP picture", False),
+    ("esao-3-1", {"works": [{"photos": [{"path": "missing.png"}]}]}, "works[0].photos[0]: 'missing.png' (*): no such file", False),
+    ("esao-3-1", {"works": [{"photos": ["a\0b.png"]}]}, "works[0].photos[0]: 'a\\x00b.png' (*): cannot be read (embedded null byte)", False),
+    ("esao-1-2", {"process": "ก\x07ข"}, "process: holds the control character U+0007, which a Word document cannot hold", False),
+    ("esao-1-2", {"other_evidence": ["ok", "ก\x0bข"]}, "other_evidence[1]: holds the control character U+000B, which a Word document cannot hold (a line break copied from Word", False),
+    ("esao-3-1", {"works": [{}, {}, {"title": "\ud800x"}]}, "works[2].title: holds U+D800, half of a UTF-16 surrogate pair on its own", False),
+    ("esao-1-2", {"office": "\uffff"}, "office: holds U+FFFF, which is not a character", False),
+    ("esao-1-2", {"process": "ก" * 10_001}, "process: 10,001 characters, over the limit of 10,000 for one answer", False),
+    ("esao-3-1", {"works": [{}] * 31}, "works: 31 works, over the limit of 30 for one document", False),
+    ("esao-3-1", {"works": [{"photos": ["missing.png"] * 21}]}, "works[0].photos: 21 photos, over the limit of 20", False),
 ]
 
 
 def _complete(form_id: str) -> dict[str, Any]:
     """A record valid in the schema too: every required field present."""
     path = ROOT / "samples" / form_id / ("over-dots.json" if form_id == "esao-1-2" else "one-work.json")
-    return json.loads(path.read_text("utf-8"))["record"]
+    record = json.loads(path.read_text("utf-8"))["record"]
+    for work in record.get("works", []):
+        work["photos"] = []  # parse gives photos back as digests, which fill refuses
+    return record
 
 
 def _patched(form_id: str, patch: dict[str, Any]) -> dict[str, Any]:
@@ -138,8 +155,8 @@ def test_every_problem_is_reported_at_once_in_field_order(tmp_path: Path) -> Non
         validate(F31, record, tmp_path, "record.json")
     assert str(info.value) == (
         "record.json: unknown field 'levle' (did you mean 'level'?); level: expected 1..5 or null, got 7; "
-        "works[2].group: expected text, got 5; works[2].photos[0]: no such file 'a.png' "
-        f"({tmp_path / 'a.png'})"
+        f"works[2].group: expected text, got 5; works[2].photos[0]: 'a.png' ('{tmp_path / 'a.png'}'): "
+        "no such file"
     )
     assert info.value.message == str(info.value).removeprefix("record.json: ")
 
@@ -188,38 +205,108 @@ def test_omitted_fields_stay_omitted_and_order_follows_the_form() -> None:
     assert list(clean) == ["level", "office"]
 
 
-IMAGES = {
-    "a.png": (PNG, "image/png"),
-    "b.jpg": (b"\xff\xd8\xff\xe0" + b"\0" * 16, "image/jpeg"),
-    "c.gif": (b"GIF89a" + b"\0" * 16, "image/gif"),
-    "d.gif": (b"GIF87a" + b"\0" * 16, "image/gif"),
-    "e.bmp": (b"BM" + b"\0" * 16, "image/bmp"),
-}
+def _picture(fmt: str, size: tuple[int, int] = (4, 3)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 40)).save(buf, fmt)
+    return buf.getvalue()
+
+
+IMAGES = {"a.png": ("PNG", "image/png"), "b.jpg": ("JPEG", "image/jpeg"), "c.gif": ("GIF", "image/gif"),
+          "e.bmp": ("BMP", "image/bmp")}
 
 
 @pytest.mark.parametrize("name", sorted(IMAGES))
-def test_image_kinds_by_magic_bytes(tmp_path: Path, name: str) -> None:
-    data, media = IMAGES[name]
+def test_pictures_of_every_kind_are_decoded(tmp_path: Path, name: str) -> None:
+    fmt, media = IMAGES[name]
     (tmp_path / "photos").mkdir()
-    (tmp_path / "photos" / name).write_bytes(data)
-    assert image_type(tmp_path / "photos" / name) == media
+    (tmp_path / "photos" / name).write_bytes(_picture(fmt))
+    info = check_photo(str(tmp_path / "photos" / name))
+    assert (info.media_type, info.width, info.height) == (media, 4, 3)
     clean = validate(F31, {"works": [{"photos": [f"photos/{name}", {"path": f"photos/{name}"}]}]}, tmp_path)
     assert clean["works"][0]["photos"] == [str(tmp_path / "photos" / name)] * 2
+
+
+def _bmp_header(width: int, height: int) -> bytes:
+    """A BMP file header and BITMAPINFOHEADER (24 bits) with 16 bytes of pixels."""
+    return (struct.pack("<2sIHHI", b"BM", 70, 0, 0, 54)
+            + struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, 16, 2835, 2835, 0, 0) + b"\0" * 16)
+
+
+HOSTILE_PHOTOS = {
+    # a text file that starts like a BMP (it held a password and was embedded as a picture)
+    "password.bmp": (b"BMpassword=hunter2\n" * 4, "not a PNG, JPEG, GIF or BMP picture"),
+    "negative-width.bmp": (_bmp_header(-2, 2), "as a decompression bomb does"),
+    "huge.bmp": (_bmp_header(30_000, 10), "the picture is 30000 x 10 pixels; the limit is 20,000 pixels a side"),
+    "magic-only.png": (b"\x89PNG\r\n\x1a\n" + b"\0" * 16, "not a PNG, JPEG, GIF or BMP picture"),
+    "jfif-only.jpg": (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 200, "not a PNG, JPEG, GIF or BMP picture"),
+    "bad-crc.png": (png(3)[:30] + b"\xff" + png(3)[31:], "not a PNG, JPEG, GIF or BMP picture"),
+    "empty.png": (b"", "not a PNG, JPEG, GIF or BMP picture"),
+    "picture.tiff": (_picture("TIFF"), "not a PNG, JPEG, GIF or BMP picture"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_PHOTOS))
+def test_hostile_photos_are_refused_naming_the_field(tmp_path: Path, name: str) -> None:
+    data, reason = HOSTILE_PHOTOS[name]
+    (tmp_path / name).write_bytes(data)
+    record = {"works": [{"title": "ก"}, {"photos": [png_file(tmp_path), name]}]}
+    problems = _problems(F31, record, tmp_path)
+    assert len(problems) == 1 and problems[0].startswith(f"works[1].photos[1]: '{name}' ("), problems
+    assert reason in problems[0]
+
+
+def png_file(folder: Path) -> str:
+    (folder / "good.png").write_bytes(PNG)
+    return "good.png"
+
+
+def test_a_photo_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from formkit.images import MAX_PHOTO_BYTES
+
+    big = tmp_path / "big.png"
+    with big.open("wb") as fh:
+        fh.write(PNG)
+        fh.truncate(MAX_PHOTO_BYTES + 1)  # sparse: nothing is written, and nothing should be read
+    problems = _problems(F31, {"works": [{"photos": ["big.png"]}]}, tmp_path)
+    assert problems == (f"works[0].photos[0]: 'big.png' ('{big}'): the file is 20.0 MiB (20,971,521 bytes), "
+                        "over the limit of 20.0 MiB (20,971,520 bytes) (the photo size limit)",)
+
+
+def test_a_documents_photos_together_are_limited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from formkit import records
+
+    monkeypatch.setattr(records, "MAX_DOCUMENT_PHOTO_BYTES", 3 * len(PNG))
+    (tmp_path / "a.png").write_bytes(PNG)
+    assert validate(F31, {"works": [{"photos": ["a.png"] * 3}]}, tmp_path)
+    problems = _problems(F31, {"works": [{"photos": ["a.png"] * 2}, {"photos": ["a.png"] * 2}]}, tmp_path)
+    assert problems == (f"the photos come to {4 * len(PNG):,} bytes, over the limit of {3 * len(PNG):,} bytes "
+                        "for one document; use smaller pictures",)
 
 
 def test_photos_absolute_paths_and_parsed_references(tmp_path: Path) -> None:
     (tmp_path / "a.png").write_bytes(PNG)
     parsed = {"sha256": SHA, "media_type": "image/png"}
-    clean = validate(F31, {"works": [{"photos": [str(tmp_path / "a.png"), parsed]}]}, "/nonexistent")
-    photos = clean["works"][0]["photos"]
-    assert photos == [str(tmp_path / "a.png"), parsed]
-    assert photo_path(photos[0]) == tmp_path / "a.png" and photo_path(photos[1]) is None
+    record = {"works": [{"photos": [str(tmp_path / "a.png"), parsed]}]}
+    clean = validate(F31, record, "/nonexistent", parsed_photos=True)
+    assert clean["works"][0]["photos"] == [str(tmp_path / "a.png"), parsed]
+    problem = _problems(F31, record, Path("/nonexistent"))
+    assert problem == ('works[0].photos[1]: a photo read back by parse ({"sha256", "media_type"}) holds no '
+                       "picture to put in the document: give the photo's file path",)
+    bad_digest = {"works": [{"photos": [{"sha256": "xyz", "media_type": "image/png"}]}]}
+    with pytest.raises(BadData, match="works.0..photos.0.: sha256 must be 64 lowercase hex digits"):
+        validate(F31, bad_digest, parsed_photos=True)
 
 
-def test_a_folder_is_not_an_image(tmp_path: Path) -> None:
+def test_a_folder_or_a_fifo_is_not_an_image(tmp_path: Path) -> None:
     (tmp_path / "dir.png").mkdir()
-    problem = _problems(F31, {"works": [{"photos": ["dir.png"]}]}, tmp_path)[0]
-    assert problem.startswith("works[0].photos[0]: cannot read")
+    os.mkfifo(tmp_path / "pipe.png")  # opening it would wait for a writer for ever
+    problems = _problems(F31, {"works": [{"photos": ["dir.png", "pipe.png"]}]}, tmp_path)
+    assert problems == (f"works[0].photos[0]: 'dir.png' ('{tmp_path}/dir.png'): this is a folder, not a file; "
+                        "give a file's path",
+                        f"works[0].photos[1]: 'pipe.png' ('{tmp_path}/pipe.png'): this is a named pipe (FIFO), "
+                        "not a regular file; give a file's path")
 
 
 def test_the_input_is_not_modified(tmp_path: Path) -> None:
@@ -283,5 +370,5 @@ def test_read_record_resolves_photos_beside_the_data_file(tmp_path: Path) -> Non
     (tmp_path / "r.yaml").write_text("works:\n  - title: ก\n    photos: [photos/a.png]\n", "utf-8")
     assert read_record(tmp_path / "r.yaml", F31)["works"][0]["photos"] == [str(tmp_path / "photos" / "a.png")]
     (tmp_path / "r.yaml").write_text("works:\n  - photos: [photos/b.png]\n", "utf-8")
-    with pytest.raises(BadData, match=r"r\.yaml: works\[0\]\.photos\[0\]: no such file 'photos/b\.png'"):
+    with pytest.raises(BadData, match=r"r\.yaml: works\[0\]\.photos\[0\]: 'photos/b\.png' \(.*\): no such file"):
         read_record(tmp_path / "r.yaml", F31)

@@ -14,6 +14,7 @@ import pytest
 
 from formkit import forms
 from formkit.errors import FormkitError
+from formkit.check_roundtrip import png
 from formkit.records import BadData
 from formkit.tabular import ENCODING_NAMES, Row, csv_encoding, detect_encoding, read_rows, tick
 
@@ -22,7 +23,7 @@ S12 = ROOT / "samples" / "esao-1-2"
 S31 = ROOT / "samples" / "esao-3-1"
 F12 = forms.load("esao-1-2")
 F31 = forms.load("esao-3-1")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+PNG = png(7)
 
 
 def _csv(rows: list[list[Any]], delimiter: str = ",") -> str:
@@ -245,7 +246,7 @@ def test_bad_rows_are_reported_with_their_numbers_and_good_rows_come_through(tmp
     assert all(isinstance(e, BadData) and e.code == "bad-data" for e in errors.values())
     assert errors[3].message == "level: expected 1..5 or null, got \"7\""
     assert str(errors[3]) == f"{path}: row 3: level: expected 1..5 or null, got \"7\""
-    assert errors[5].message == f"works.2.photos.2: no such file 'missing.png' ({tmp_path / 'missing.png'})"
+    assert errors[5].message == f"works.2.photos.2: 'missing.png' ('{tmp_path / 'missing.png'}'): no such file"
     assert errors[6].message.startswith("evidence.works_detail: expected a tick")
     assert rows[4].record is not None and rows[4].record["works"][1]["photos"] == [str(tmp_path / "a.png")]
 
@@ -255,8 +256,8 @@ def test_problems_name_the_column_as_written(tmp_path: Path) -> None:
     error = _rows(path, F31)[0].error
     assert error is not None and error.message == (
         "works.3.title: expected one line, got \"ก\\nข\"; "
-        f"works.5.photos.2: no such file 'x.png' ({tmp_path / 'x.png'}); "
-        f"works.5.photos.4: no such file 'y.png' ({tmp_path / 'y.png'})"
+        f"works.5.photos.2: 'x.png' ('{tmp_path / 'x.png'}'): no such file; "
+        f"works.5.photos.4: 'y.png' ('{tmp_path / 'y.png'}'): no such file"
     )
 
 
@@ -332,7 +333,7 @@ def test_jsonl_lines(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "code", "message"), [
-    ("missing.csv", "not-found", "no such file"),
+    ("missing.csv", "not-found", "the file does not exist"),
     ("data.xls", "bad-data", "save it as .xlsx or .csv"),
     ("data.docx", "bad-data", "expected a .csv, .xlsx or .jsonl file"),
     ("empty.csv", "bad-data", "empty: no header row"),
