@@ -20,7 +20,6 @@ already complete in the output folder remain.
 """
 from __future__ import annotations
 
-import errno
 import io
 import os
 import shutil
@@ -39,7 +38,7 @@ import click
 from .errors import FormkitError
 from .fill import Filler
 from .forms import FormDef
-from .output import atomic_write_bytes, sync_folder
+from .output import atomic_write_bytes, plain_reason, sync_folder
 
 _FILLERS: dict[tuple[str, str | None], Filler] = {}
 
@@ -164,26 +163,14 @@ class _DocumentError(OSError):
     """An output error about one document of the folder (``filename``)."""
 
 
-_REASONS = {
-    errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
-    errno.EFBIG: "the file would be larger than the system allows (or the disk is full)",
-    errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied", errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.EISDIR: "a folder of that name is in the way", errno.ENAMETOOLONG: "the name is too long",
-}
-
-
 def cannot_write(exc: OSError, path: Path | str | None, folder: _Folder | None = None) -> FormkitError:
     """An output error as ``cannot-write``: the path, why, and what is left."""
     shown = str(path) if path is not None else str(exc.filename or "the output")
-    reason = _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
-    if exc.errno == errno.EEXIST:  # mkdir where a file is
-        reason = "this is a file, not a folder" if str(exc.filename) == shown else \
-            f"{exc.filename} is a file, not a folder"
+    reason, hint = plain_reason(shown, exc)
     placed = folder.placed if folder is not None else 0
-    left = f"; the {placed} document(s) already in it are complete, nothing else was written" if placed else \
-        "; nothing was written"
-    return FormkitError("cannot-write", f"cannot be written: {reason}{left}", shown)
+    left = f"the {placed} document(s) already in it are complete, nothing else was written" if placed else \
+        "nothing was written"
+    return FormkitError("cannot-write", f"cannot be written: {reason}; {hint}; {left}", shown)
 
 
 def _uninterrupted(write: Any, *args: Any) -> None:

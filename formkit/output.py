@@ -50,19 +50,25 @@ if hasattr(errno, "EDQUOT"):
     _REASONS[errno.EDQUOT] = ("the disk quota is used up", _MORE_SPACE)
 
 
+def plain_reason(path: str | os.PathLike[str], exc: OSError | ValueError) -> tuple[str, str]:
+    """Why writing ``path`` failed and what to do, in plain words (a
+    ``ValueError`` is a NUL character in the path)."""
+    if not isinstance(exc, OSError):
+        return "the path holds a NUL character", "choose another path"
+    plain = (exc.strerror or str(exc)).lower()
+    reason, hint = _REASONS.get(exc.errno or 0, (plain, "check the path and the disk"))
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        reason += _blocker(Path(path))
+    return reason, hint
+
+
 def write_error(path: str | os.PathLike[str], exc: OSError | ValueError, where: str = "",
                 *, atomic: bool = True) -> FormkitError:
     """``cannot-write`` for ``path``: the reason in plain words (a
     ``ValueError`` is a NUL character in the path), ``where`` it happened
     when not at ``path`` itself, what to do, and (for an ``atomic`` write)
     that nothing half-written was left."""
-    if isinstance(exc, OSError):
-        plain = (exc.strerror or str(exc)).lower()
-        reason, hint = _REASONS.get(exc.errno or 0, (plain, "check the path and the disk"))
-        if exc.errno in (errno.ENOTDIR, errno.EEXIST):
-            reason += _blocker(Path(path))
-    else:
-        reason, hint = "the path holds a NUL character", "choose another path"
+    reason, hint = plain_reason(path, exc)
     if where:
         reason += f" ({where})"
     kept = " Nothing half-written was left, and an earlier file of that name is kept." if atomic else ""

@@ -29,6 +29,7 @@ import datetime as dt
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -131,7 +132,8 @@ class _Book:
                     el.clear(keep_tail=False)
                     while el.getprevious() is not None:
                         del el.getparent()[0]
-        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
+                NotImplementedError, RuntimeError) as exc:  # RuntimeError: an encrypted member
             raise _unreadable(self.path, f"its part {part} is damaged: {' '.join(str(exc).split())[:120]}") from None
 
 

@@ -134,7 +134,7 @@ def test_an_output_in_the_way_of_a_file(tmp_path: Path, where: str, case: str, j
         assert "Traceback" not in err
     else:
         assert code == 1
-        _one_error_line(err, target, "a part of the path is a file, not a folder" if where == "folder" else "")
+        _one_error_line(err, target, "a file stands where a folder is needed" if where == "folder" else "")
     assert blocker.read_bytes() == b"a file, not a folder"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["rows.jsonl", "blocker"] + (
         ["out.zip"] if case == "is-a-file" and where == "zip" else []))
@@ -196,7 +196,7 @@ def test_a_full_disk(tmp_path: Path, where: str, jobs: str) -> None:
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, preexec_fn=_small_disk,
                           timeout=120)
     assert proc.returncode == 1, proc.stderr
-    _one_error_line(proc.stderr, target, "larger than the system allows")
+    _one_error_line(proc.stderr, target, "larger than this file system or this process allows")
     if where == "zip":
         assert not target.exists() and not list(tmp_path.glob(".out.zip*"))
     else:
