@@ -124,11 +124,13 @@ def _read_all(src: BinaryIO, max_bytes: int, name: str) -> bytes:
 
 def _write_zip(members: list[tuple[str, bytes]], dest: Path) -> None:
     """A new zip of ``members`` in order; an ODF ``mimetype`` stays stored
-    uncompressed (ODF 1.2 Part 3 §3.3), everything else is deflated."""
+    uncompressed (ODF 1.2 Part 3 §3.3), everything else is deflated at the
+    fastest level (a throw-away copy: deflating took most of the time)."""
     with zipfile.ZipFile(dest, "w") as zf:
         for member, data in members:
             method = zipfile.ZIP_STORED if member == "mimetype" else zipfile.ZIP_DEFLATED
-            zf.writestr(zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0)), data, compress_type=method)
+            zf.writestr(zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0)), data, compress_type=method,
+                        compresslevel=1)
 
 
 # -- packages ---------------------------------------------------------------------
