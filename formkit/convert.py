@@ -204,6 +204,12 @@ def _nonempty(path: Path) -> bool:
         return False
 
 
+def cannot_write(folder: Path, exc: OSError) -> FormkitError:
+    """``cannot-write`` for a folder of formkit's own (temporary or staging)."""
+    return FormkitError("cannot-write", f"formkit cannot write its working files in {folder} "
+                        f"({exc.strerror or exc}); free some space, or set TMPDIR to a writable folder")
+
+
 def _timeout_error(src: Path, seconds: float) -> FormkitError:
     return file_error("conversion-timeout", str(src), (
         f"LibreOffice did not finish converting this file within {seconds:g} s and was stopped; "
@@ -247,15 +253,16 @@ class Converter:
         self.soffice = self.soffice or find_soffice()
         if self.soffice is None:
             raise converter_missing(self.purpose)
-        tmp = Path(tempfile.mkdtemp(prefix="formkit-lo-"))
+        tmp: Path | None = None
         try:
+            tmp = Path(tempfile.mkdtemp(prefix="formkit-lo-"))
             sandbox.write_profile_settings(tmp / "profile")
         except BaseException as exc:
-            with sandbox.signals_held():
-                shutil.rmtree(tmp, ignore_errors=True)
+            if tmp is not None:
+                with sandbox.signals_held():
+                    shutil.rmtree(tmp, ignore_errors=True)
             if isinstance(exc, OSError):
-                raise FormkitError("cannot-write", f"the temporary folder {tmp} cannot be written "
-                                   f"({exc.strerror or exc}); free some space or set TMPDIR") from None
+                raise cannot_write(Path(tmp or tempfile.gettempdir()), exc) from None
             raise
         self._tmp = tmp
         return self
@@ -280,23 +287,33 @@ class Converter:
         if self._tmp is None:
             raise RuntimeError("use Converter as a context manager: with Converter() as c: ...")
         sources = list(dict.fromkeys(Path(f) for f in files))
-        names = unique_names(sources, TARGETS[target][1])
-        outdir.mkdir(parents=True, exist_ok=True)
         with self._lock:
             self._serial += 1
-            batch = self._tmp / f"batch-{self._serial}"
-            staging = Path(tempfile.mkdtemp(prefix=".formkit-convert-", dir=outdir))
             try:
-                results = self._convert_batch(sources, target, batch, staging)
-                for src, item in results.items():
-                    if isinstance(item, Path):  # same file system: an atomic rename
-                        os.replace(item, outdir / names[src])
-                        results[src] = outdir / names[src]
-            finally:
-                with sandbox.signals_held():
-                    shutil.rmtree(staging, ignore_errors=True)
-                    shutil.rmtree(batch, ignore_errors=True)
+                results = self._convert_into(sources, target, outdir, self._tmp / f"batch-{self._serial}")
+            except OSError as exc:  # a folder of formkit's own cannot be written (full, read-only)
+                error = cannot_write(Path(exc.filename or outdir), exc)
+                results = {src: error for src in sources}
         return {src: results[src] for src in sources}
+
+    def _convert_into(self, sources: list[Path], target: str, outdir: Path,
+                      batch: Path) -> dict[Path, Path | FormkitError]:
+        """:meth:`convert` in ``batch`` (a folder of the Converter's) and a
+        hidden staging folder in ``outdir``, both removed on every way out."""
+        names = unique_names(sources, TARGETS[target][1])
+        outdir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".formkit-convert-", dir=outdir))
+        try:
+            results = self._convert_batch(sources, target, batch, staging)
+            for src, item in results.items():
+                if isinstance(item, Path):  # same file system: an atomic rename
+                    os.replace(item, outdir / names[src])
+                    results[src] = outdir / names[src]
+            return results
+        finally:
+            with sandbox.signals_held():
+                shutil.rmtree(staging, ignore_errors=True)
+                shutil.rmtree(batch, ignore_errors=True)
 
     def _convert_batch(self, sources: list[Path], target: str, batch: Path,
                        staging: Path) -> dict[Path, Path | FormkitError]:
@@ -327,8 +344,8 @@ class Converter:
             return error
         except FormkitError as exc:
             return exc
-        except OSError as exc:
-            return file_error("not-found", name, f"the file cannot be read ({exc.strerror or exc})", "check the path")
+        except OSError as exc:  # reading errors are FormkitErrors by now: writing the copy failed
+            return cannot_write(copy.parent, exc).with_file(name)
 
     def _convert_staged(self, staged: dict[Path, Path], target: str,
                         staging: Path) -> dict[Path, Path | FormkitError]:

@@ -11,6 +11,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -294,3 +295,20 @@ def test_an_interrupted_conversion_leaves_nothing_behind(command: str, signum: i
     assert _lo_processes(str(tmpdir)) == []
     assert not _stale_pipe(running[0]).exists()
     assert not (tmp_path / "preview.pdf").exists()
+
+
+def test_folders_that_cannot_be_written_are_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The temporary folder (TMPDIR) or the output folder cannot be made:
+    cannot-write naming the folder, for every input; no traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker / "tmp"))
+    with pytest.raises(FormkitError) as caught:
+        with Converter(soffice="/bin/false"):
+            pass
+    assert caught.value.code == "cannot-write" and str(blocker / "tmp") in caught.value.message
+    monkeypatch.undo()
+    with Converter(soffice="/bin/false") as converter:
+        out = converter.convert([ORIGINALS[0], ORIGINALS[1]], "pdf", blocker / "out")
+    assert [getattr(e, "code", None) for e in out.values()] == ["cannot-write", "cannot-write"]
+    assert str(blocker / "out") in str(out[ORIGINALS[0]]) and converter.runs == 0
