@@ -141,11 +141,18 @@ def _strip_package(members: list[tuple[str, bytes]], name: str) -> list[tuple[st
     odf = dict(members).get("mimetype", b"").startswith(b"application/vnd.oasis.opendocument")
     if not odf and not any(m.lower() == "[content_types].xml" for m in names):
         raise file_error("conversion-failed", name, _NOT_A_PACKAGE, RESEND)
+    paths = names | {folder for n in names for folder in _folders(n)}
     trees = {member: root for member, data in members if (root := _parse(member, data)) is not None}
-    changed = {member for member, root in trees.items() if _strip_part(root, member, names, odf)}
+    changed = {member for member, root in trees.items() if _strip_part(root, member, paths, odf)}
     if not odf:
         changed |= _strip_relationships(trees, names)
     return [(m, _serialise(trees[m]) if m in changed else data) for m, data in members]
+
+
+def _folders(member: str) -> list[str]:
+    """``Object 1/Pictures/a.png`` -> ``["Object 1/Pictures", "Object 1"]``."""
+    parts = member.split("/")[:-1]
+    return ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
 def _parse(member: str, data: bytes) -> etree._Element | None:
@@ -168,9 +175,10 @@ def _serialise(root: etree._Element) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=standalone))
 
 
-def _strip_part(root: etree._Element, member: str, names: set[str], odf: bool) -> bool:
-    """Apply the rules of one XML part; True when it changed."""
-    changed = _strip_hrefs(root, posixpath.dirname(member), names)
+def _strip_part(root: etree._Element, member: str, paths: set[str], odf: bool) -> bool:
+    """Apply the rules of one XML part (``paths``: the members and their
+    folders); True when it changed."""
+    changed = _strip_hrefs(root, posixpath.dirname(member), paths)
     if odf:
         return _remove_all(root, _ODF_DDE) | _remove_elements(_LINK_UPDATE_MODE(root)) | changed
     changed |= _strip_fields(root)
@@ -196,14 +204,14 @@ def _remove_elements(elements: list[etree._Element]) -> bool:
     return bool(elements)
 
 
-def _strip_hrefs(root: etree._Element, base: str, names: set[str]) -> bool:
+def _strip_hrefs(root: etree._Element, base: str, paths: set[str]) -> bool:
     """Remove every xlink:href / SVG href that leads out of the package,
     except on links that are only clicked."""
-    outside = [a for a in _HREFS(root) if a.getparent().tag not in _CLICKED and not _inside(str(a), base, names)]
+    outside = [a for a in _HREFS(root) if a.getparent().tag not in _CLICKED and not _inside(str(a), base, paths)]
     return _remove_attributes(outside)
 
 
-def _inside(href: str, base: str, names: set[str]) -> bool:
+def _inside(href: str, base: str, paths: set[str]) -> bool:
     """Whether ``href`` (relative to the folder ``base``) stays in the
     package: a fragment, a data: URI, or a relative path to a member or to a
     sub-document folder, never above the package root."""
@@ -215,7 +223,7 @@ def _inside(href: str, base: str, names: set[str]) -> bool:
     path = posixpath.normpath(posixpath.join(base, unquote(href.split("#", 1)[0])))
     if path == ".." or path.startswith("../"):
         return False
-    return path in names or any(n.startswith(path + "/") for n in names)
+    return path in paths
 
 
 # -- OOXML relationships (ECMA-376 Part 2 §9.3) -----------------------------------
@@ -343,53 +351,57 @@ def _neutralise(fld: _Field) -> bool:
 # -- RTF ----------------------------------------------------------------------------
 
 _RTF_FLDINST = re.compile(rb"\{(?:\s*\\\*)?\s*\\fldinst(?![A-Za-z])")
-_RTF_SPECIAL = re.compile(rb"\\bin(-?\d+) ?|\\.|[{}]", re.DOTALL)
+_RTF_SPECIAL = re.compile(rb"\\bin(-?\d{1,10}) ?|\\.|[{}]", re.DOTALL)
 _RTF_CONTROL = re.compile(rb"\\[A-Za-z]+-?\d* ?|\\[^A-Za-z']|[{}]")
 _RTF_OPAQUE = re.compile(rb"\\'|\\u-?\d|\\field(?![A-Za-z])")
+_NAME_WINDOW = 512  # bytes of an instruction read for the field's name (Word puts ~100 of formatting first)
 
 
 def strip_rtf_fields(data: bytes) -> bytes:
     """RTF ``data`` with the instruction group of every loading field
     replaced by an empty ``{\\*\\fldinst }`` (the field result stays)."""
+    if b"fldinst" not in data:
+        return data
     out: list[bytes] = []
     pos = 0
-    for match in _RTF_FLDINST.finditer(data):
-        if match.start() < pos:
-            continue  # inside a group already replaced
-        end = _group_end(data, match.start())
-        if _rtf_loads(data[match.end():end]):
-            out += [data[pos:match.start()], b"{\\*\\fldinst }"]
+    for start, body, end in _fldinst_groups(data):
+        if start >= pos and _rtf_loads(data[body:min(end, body + _NAME_WINDOW)]):
+            out += [data[pos:start], b"{\\*\\fldinst }"]
             pos = end
-    return b"".join(out) + data[pos:] if out else data
+    return b"".join(out) + data[pos:]
 
 
-def _rtf_loads(body: bytes) -> bool:
-    """Whether a ``\\fldinst`` group's body names a loading field. Its text is
-    read with control words and braces removed (they split no word in RTF);
-    when a hex or Unicode escape or a nested field comes before the field
-    name is complete, the name cannot be read here and the field counts as
-    loading."""
-    opaque = _RTF_OPAQUE.search(body)
-    text = _RTF_CONTROL.sub(b"", body[:opaque.start()] if opaque else body).decode("latin-1")
-    name = _FIELD_NAME.match(text)
-    if name is None or (opaque is not None and not name.group(2)):
-        return True
-    return name.group(1).upper() in LOADING_FIELDS
-
-
-def _group_end(data: bytes, start: int) -> int:
-    """The index just past the ``}`` closing the group opened at ``start``
-    (escaped braces and ``\\binN`` binary data skipped); the end of the data
-    when it is never closed."""
-    depth, pos = 0, start
+def _fldinst_groups(data: bytes) -> list[tuple[int, int, int]]:
+    """(start, body start, end) of every ``{\\*\\fldinst ...}`` group, in one
+    pass over the groups (escaped braces and ``\\binN`` binary data skipped);
+    a group never closed ends with the data."""
+    found: list[tuple[int, int, int]] = []
+    open_groups: list[tuple[int, int]] = []  # (start, body start or -1 for other groups)
+    pos = 0
     while (match := _RTF_SPECIAL.search(data, pos)) is not None:
         pos = match.end()
         if match.group(1) is not None:
             pos += max(0, int(match.group(1)))
         elif match.group() == b"{":
-            depth += 1
-        elif match.group() == b"}":
-            depth -= 1
-            if depth == 0:
-                return pos
-    return len(data)
+            head = _RTF_FLDINST.match(data, match.start())
+            open_groups.append((match.start(), head.end() if head else -1))
+        elif match.group() == b"}" and open_groups:
+            start, body = open_groups.pop()
+            if body >= 0:
+                found.append((start, body, pos))
+    found += [(start, body, len(data)) for start, body in open_groups if body >= 0]
+    return sorted(found)
+
+
+def _rtf_loads(body: bytes) -> bool:
+    """Whether the start of a ``\\fldinst`` group's body names a loading
+    field. Its text is read with control words and braces removed (they
+    split no word in RTF); when a hex or Unicode escape or a nested field
+    comes before the field name is complete, or the name does not end within
+    the bytes read, it cannot be read here and the field counts as loading."""
+    opaque = _RTF_OPAQUE.search(body)
+    text = _RTF_CONTROL.sub(b"", body[:opaque.start()] if opaque else body).decode("latin-1")
+    name = _FIELD_NAME.match(text)
+    if name is None or (not name.group(2) and (opaque is not None or len(body) >= _NAME_WINDOW)):
+        return True
+    return name.group(1).upper() in LOADING_FIELDS

@@ -185,6 +185,10 @@ def test_rtf_loading_fields_are_emptied() -> None:
     rtf = "{\\rtf1 " + " and ".join(fields) + "}"
     assert strip_rtf_fields(rtf.encode("latin-1")).decode("latin-1") == "{\\rtf1 " + " and ".join(want) + "}"
     assert strip_rtf_fields(b"{\\rtf1 plain}") == b"{\\rtf1 plain}"
+    nested = "{\\field{\\*\\fldinst IF {\\field{\\*\\fldinst INCLUDETEXT " + link + "}{\\fldrslt 1}} = 1 }}"
+    assert strip_rtf_fields(nested.encode()) == nested.replace("{\\*\\fldinst INCLUDETEXT " + link + "}", empty).encode()
+    unclosed = "{\\rtf1 x{\\field{\\*\\fldinst INCLUDETEXT " + link + " and the rest"
+    assert strip_rtf_fields(unclosed.encode()) == b"{\\rtf1 x{\\field" + empty.encode()
 
 
 @pytest.mark.parametrize("members, code", [
