@@ -238,6 +238,8 @@ def _lo_processes(marker: str) -> list[bytes]:
     """The command lines of running LibreOffice processes that mention ``marker``."""
     found = []
     for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
