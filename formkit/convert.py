@@ -21,29 +21,41 @@ Used to render previews (docx -> pdf) and to read legacy formats (.doc, .rtf,
   soffice is a wrapper that spawns ``soffice.bin``, so a timeout kills the whole
   process group (the process runs in its own session).
 
+* **A document may point outside itself, and LibreOffice would follow.** The
+  copy it converts has every link out of the file removed
+  (:mod:`formkit.unlink`), and soffice runs without network, with settings
+  refusing linked content, its temporary files inside the Converter's folder
+  and its whole process group ended on every way out (:mod:`formkit.sandbox`).
+
 LibreOffice names each output after its input's stem, and happily converts a
 plain text file or an empty file named ``x.docx`` into a "document". So inputs
-are first checked by their first bytes, then copied into the Converter's temp
-folder under unique names (no two inputs can collide, no lock file is ever
-written beside a user's document, and Thai file names never reach a URL);
-outputs are written into a hidden folder inside ``outdir`` and renamed into
-place (``stem.ext``, then ``stem-2.ext`` ... for inputs sharing a stem).
+are first looked at with ``os.stat`` (a FIFO or device is refused, and a file
+over :attr:`formkit.package.Limits.max_file_bytes` before a byte of it is
+read), then checked by their first bytes, then copied into the Converter's
+temp folder under unique names (no two inputs can collide, no lock file is
+ever written beside a user's document, and Thai file names never reach a
+URL); outputs are written into a hidden folder inside ``outdir`` and renamed
+into place (``stem.ext``, then ``stem-2.ext`` ... for inputs sharing a stem).
 """
 from __future__ import annotations
 
 import glob
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
+from formkit import sandbox
 from formkit.errors import FormkitError
+from formkit.files import open_regular
+from formkit.package import Limits
 from formkit.sniff import OLE_MAGIC, RESEND, describe, file_error, refuse_ole
+from formkit.unlink import copy_unlinked
 
 DEFAULT_TIMEOUT = 60.0  # seconds per file
 
@@ -62,9 +74,10 @@ FALLBACK_LOCATIONS = ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice*
 _FLAGS = ("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck")
 _HEAD = 4096  # bytes read to check what an input is
 # What LibreOffice may be given, by first bytes (lower-cased, BOM and blanks
-# stripped): OOXML and ODF packages (zip), legacy Word (OLE2), RTF, Word 2003
-# XML / flat ODF, and Word's "web page" saves (HTML, MHT) sent as .doc.
-_DOCUMENT_MAGICS = (b"pk\x03\x04", OLE_MAGIC, b"{\\rtf", b"<?xml", b"<html", b"<!doctype html", b"mime-version:")
+# stripped): OOXML and ODF packages (zip), legacy Word (OLE2) and RTF. Flat
+# XML, HTML and MHT files are not: their links cannot be removed safely.
+_DOCUMENT_MAGICS = (b"pk\x03\x04", OLE_MAGIC, b"{\\rtf")
+_LIMIT_NAME = "max_file_bytes"
 
 
 def find_soffice() -> str | None:
@@ -118,20 +131,34 @@ def thai_fonts_available() -> bool:
     return done.returncode == 0 and bool(done.stdout.strip())
 
 
-def check_input(path: Path) -> FormkitError | None:
+def check_path(path: Path, limits: Limits = Limits()) -> None:
+    """Raise the FormkitError for ``path`` unless ``os.stat`` shows a regular
+    file within ``limits.max_file_bytes`` (``not-found`` for a missing file,
+    a folder, a FIFO or a device; ``too-large``); nothing is read."""
+    open_regular(path, limits.max_file_bytes, str(path), _LIMIT_NAME).close()
+
+
+def check_input(path: Path, limits: Limits = Limits()) -> FormkitError | None:
     """None when ``path`` looks like a document LibreOffice should convert,
     else the error to report (it is never handed to LibreOffice, which would
     turn an empty or plain text file into a "document")."""
-    name = str(path)
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(_HEAD)
-            if head.startswith(OLE_MAGIC):
-                refused = refuse_ole(fh, name)
-                return refused if refused.code == "encrypted" else None
+        with open_regular(path, limits.max_file_bytes, str(path), _LIMIT_NAME) as fh:
+            return check_head(fh, str(path))
+    except FormkitError as exc:
+        return exc
+
+
+def check_head(fh: BinaryIO, name: str) -> FormkitError | None:
+    """:func:`check_input` on an open file, left at its start."""
+    try:
+        head = fh.read(_HEAD)
+        refused = refuse_ole(fh, name) if head.startswith(OLE_MAGIC) else None
+        fh.seek(0)
     except OSError as exc:
-        return file_error("not-found", name, f"the file cannot be opened ({exc.strerror or exc})",
-                          "check the path")
+        return file_error("not-found", name, f"the file cannot be read ({exc.strerror or exc})", "check the path")
+    if refused is not None:
+        return refused if refused.code == "encrypted" else None
     if not head:
         return file_error("conversion-failed", name, "the file is empty (0 bytes)", RESEND)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_DOCUMENT_MAGICS):
@@ -177,13 +204,10 @@ def _nonempty(path: Path) -> bool:
         return False
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill soffice and everything it spawned (soffice.bin): its whole session."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
+def cannot_write(folder: Path, exc: OSError) -> FormkitError:
+    """``cannot-write`` for a folder of formkit's own (temporary or staging)."""
+    return FormkitError("cannot-write", f"formkit cannot write its working files in {folder} "
+                        f"({exc.strerror or exc}); free some space, or set TMPDIR to a writable folder")
 
 
 def _timeout_error(src: Path, seconds: float) -> FormkitError:
@@ -204,18 +228,22 @@ class Converter:
     """A LibreOffice converter with its own throw-away profile.
 
     Use it as a context manager: entering finds soffice (``converter-missing``
-    when there is none) and creates the temp folder holding the profile, HOME
-    and staged inputs; leaving removes it all. The profile is kept between
-    :meth:`convert` calls, so only the first call pays for creating it. Calls
-    are serialized (a lock): two soffice processes on one profile would not
-    both convert. ``runs`` counts the soffice processes started.
+    when there is none) and creates the temp folder holding the profile (with
+    the settings of :mod:`formkit.sandbox`), HOME, soffice's temporary files
+    and the staged inputs; leaving removes it all, on every way out. The
+    profile is kept between :meth:`convert` calls, so only the first call
+    pays for creating it. Calls are serialized (a lock): two soffice
+    processes on one profile would not both convert. ``runs`` counts the
+    soffice processes started. Every input is held to ``limits`` (its size
+    before anything is read, its zip members before they are inflated).
     """
 
     def __init__(self, per_file_timeout: float = DEFAULT_TIMEOUT, *, soffice: str | None = None,
-                 purpose: str = "convert documents") -> None:
+                 purpose: str = "convert documents", limits: Limits = Limits()) -> None:
         self.per_file_timeout = per_file_timeout
         self.soffice = soffice
         self.purpose = purpose
+        self.limits = limits
         self.runs = 0
         self._tmp: Path | None = None
         self._serial = 0
@@ -225,13 +253,25 @@ class Converter:
         self.soffice = self.soffice or find_soffice()
         if self.soffice is None:
             raise converter_missing(self.purpose)
-        self._tmp = Path(tempfile.mkdtemp(prefix="formkit-lo-"))
+        tmp: Path | None = None
+        try:
+            tmp = Path(tempfile.mkdtemp(prefix="formkit-lo-"))
+            sandbox.write_profile_settings(tmp / "profile")
+        except BaseException as exc:
+            if tmp is not None:
+                with sandbox.signals_held():
+                    shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise cannot_write(Path(tmp or tempfile.gettempdir()), exc) from None
+            raise
+        self._tmp = tmp
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
+            with sandbox.signals_held():
+                shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
     def convert(self, files: list[Path], target: str, outdir: Path) -> dict[Path, Path | FormkitError]:
@@ -247,22 +287,33 @@ class Converter:
         if self._tmp is None:
             raise RuntimeError("use Converter as a context manager: with Converter() as c: ...")
         sources = list(dict.fromkeys(Path(f) for f in files))
-        names = unique_names(sources, TARGETS[target][1])
-        outdir.mkdir(parents=True, exist_ok=True)
         with self._lock:
             self._serial += 1
-            batch = self._tmp / f"batch-{self._serial}"
-            staging = Path(tempfile.mkdtemp(prefix=".formkit-convert-", dir=outdir))
             try:
-                results = self._convert_batch(sources, target, batch, staging)
-                for src, item in results.items():
-                    if isinstance(item, Path):  # same file system: an atomic rename
-                        os.replace(item, outdir / names[src])
-                        results[src] = outdir / names[src]
-            finally:
+                results = self._convert_into(sources, target, outdir, self._tmp / f"batch-{self._serial}")
+            except OSError as exc:  # a folder of formkit's own cannot be written (full, read-only)
+                error = cannot_write(Path(exc.filename or outdir), exc)
+                results = {src: error for src in sources}
+        return {src: results[src] for src in sources}
+
+    def _convert_into(self, sources: list[Path], target: str, outdir: Path,
+                      batch: Path) -> dict[Path, Path | FormkitError]:
+        """:meth:`convert` in ``batch`` (a folder of the Converter's) and a
+        hidden staging folder in ``outdir``, both removed on every way out."""
+        names = unique_names(sources, TARGETS[target][1])
+        outdir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".formkit-convert-", dir=outdir))
+        try:
+            results = self._convert_batch(sources, target, batch, staging)
+            for src, item in results.items():
+                if isinstance(item, Path):  # same file system: an atomic rename
+                    os.replace(item, outdir / names[src])
+                    results[src] = outdir / names[src]
+            return results
+        finally:
+            with sandbox.signals_held():
                 shutil.rmtree(staging, ignore_errors=True)
                 shutil.rmtree(batch, ignore_errors=True)
-        return {src: results[src] for src in sources}
 
     def _convert_batch(self, sources: list[Path], target: str, batch: Path,
                        staging: Path) -> dict[Path, Path | FormkitError]:
@@ -272,18 +323,29 @@ class Converter:
         staged: dict[Path, Path] = {}
         (batch / "in").mkdir(parents=True)
         for n, src in enumerate(sources):
-            error = check_input(src)
+            copy = batch / "in" / f"{n}{src.suffix.lower()}"
+            error = self._stage(src, copy)
             if error is None:
-                staged[src] = batch / "in" / f"{n}{src.suffix.lower()}"
-                try:
-                    shutil.copyfile(src, staged[src])
-                except OSError as exc:
-                    error = file_error("not-found", str(src), f"the file cannot be read ({exc})", "check the path")
-            if error is not None:
+                staged[src] = copy
+            else:
                 results[src] = error
-                staged.pop(src, None)
         results.update(self._convert_staged(staged, target, staging))
         return results
+
+    def _stage(self, src: Path, copy: Path) -> FormkitError | None:
+        """Copy ``src`` to ``copy`` without its outside links, after the checks
+        of :func:`check_input` on the same open file; the error, if any."""
+        name = str(src)
+        try:
+            with open_regular(src, self.limits.max_file_bytes, name, _LIMIT_NAME) as fh:
+                error = check_head(fh, name)
+                if error is None:
+                    copy_unlinked(fh, copy, name, self.limits)
+            return error
+        except FormkitError as exc:
+            return exc
+        except OSError as exc:  # reading errors are FormkitErrors by now: writing the copy failed
+            return cannot_write(copy.parent, exc).with_file(name)
 
     def _convert_staged(self, staged: dict[Path, Path], target: str,
                         staging: Path) -> dict[Path, Path | FormkitError]:
@@ -311,27 +373,20 @@ class Converter:
         return results
 
     def _run(self, inputs: list[Path], target: str, outdir: Path, timeout: float) -> _Run:
-        """One soffice process converting ``inputs``; killed (with everything
-        it spawned) after ``timeout`` seconds or on any interruption."""
+        """One soffice process converting ``inputs`` (see :func:`sandbox.run`):
+        stopped, with everything it spawned, after ``timeout`` seconds or on
+        any interruption."""
         assert self._tmp is not None and self.soffice is not None
         profile = self._tmp / "profile"
         cmd = [self.soffice, f"-env:UserInstallation={profile.as_uri()}", *_FLAGS,
                "--convert-to", TARGETS[target][0], "--outdir", str(outdir), *map(str, inputs)]
-        env = {**os.environ, "HOME": str(self._tmp)}
         log_path = self._tmp / f"soffice-{self.runs}.log"
         self.runs += 1
-        timed_out = False
         with open(log_path, "w+b") as log:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                    env=env, cwd=self._tmp, start_new_session=True)
             try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _kill_group(proc)
-            except BaseException:
-                _kill_group(proc)
-                raise
+                timed_out = sandbox.run(cmd, sandbox.environment(self._tmp), self._tmp, log, timeout)
+            except OSError as exc:  # soffice could not be started at all
+                return _Run(False, f"Error: {self.soffice} could not be started ({exc.strerror or exc})")
         text = log_path.read_text("utf-8", errors="replace")
         log_path.unlink(missing_ok=True)
         return _Run(timed_out, text)

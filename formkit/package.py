@@ -36,7 +36,7 @@ from formkit.ns import REL_OFFICE_DOCUMENT, qn
 from formkit.sniff import OLE_MAGIC, RESAVE, RESEND, describe, file_error, refuse_ole
 from formkit.xmlsafe import parse_xml
 
-__all__ = ["Limits", "Package", "Rel", "open_package", "rels_part", "resolve_target"]
+__all__ = ["Limits", "Package", "Rel", "open_package", "read_members", "rels_part", "resolve_target"]
 
 CONTENT_TYPES_PART = "[Content_Types].xml"
 DEFAULT_MAIN_PART = "word/document.xml"
@@ -227,6 +227,28 @@ def _inflate(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> bytes:
     return b"".join(out)
 
 
+def _read_member(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> bytes:
+    """One member's bytes (stored or deflated only), never more than declared."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise file_error("corrupt", name, f"the part {info.filename} uses compression "
+                   f"method {info.compress_type}, which Word never writes")
+    try:
+        _seek_data(stream, info, name)
+        return _inflate(stream, info, name)
+    except (OSError, zlib.error, struct.error):
+        raise file_error("corrupt", name, f"the part {info.filename} is damaged and "
+                   "cannot be unpacked") from None
+
+
+def read_members(stream: BinaryIO, name: str, limits: Limits = Limits()) -> list[tuple[str, bytes]]:
+    """Every file member of the zip in ``stream`` as (name as stored, bytes),
+    in directory order, after the checks :func:`open_package` makes: for
+    copying a whole package (formkit.unlink), ODF packages included."""
+    with _open_zip(stream, name, limits) as zf:
+        return [(info.filename, _read_member(stream, info, name))
+                for info in _index(zf, name, limits).values()]
+
+
 # -- the package ------------------------------------------------------------------
 
 class Package:
@@ -277,18 +299,10 @@ class Package:
         if info is None:
             raise file_error("missing-part", self.name, f"the document has no part {part}; it is "
                        "incomplete or damaged")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise file_error("corrupt", self.name, f"the part {info.filename} uses compression "
-                       f"method {info.compress_type}, which Word never writes")
         with self._lock:
             if self._closed:
                 raise ValueError(f"package {self.name!r} is closed")
-            try:
-                _seek_data(self._stream, info, self.name)
-                return _inflate(self._stream, info, self.name)
-            except (OSError, zlib.error, struct.error):
-                raise file_error("corrupt", self.name, f"the part {info.filename} is damaged and "
-                           "cannot be unpacked") from None
+            return _read_member(self._stream, info, self.name)
 
     def xml(self, part: str) -> etree._Element:
         """The root element of ``part``, parsed by :func:`parse_xml`, cached."""

@@ -8,6 +8,11 @@ page with ``all_pages`` as ``OUT-1.png``, ``OUT-2.png`` ... Every output is
 written atomically (a temporary file renamed into place), so an interrupted
 preview never leaves a half-written image.
 
+The input is held to the limits of :class:`formkit.package.Limits` (its size
+checked with ``os.stat`` before anything else), and LibreOffice sees a copy
+of it without links to anything outside it (:mod:`formkit.unlink`): a linked
+picture shows as an empty frame.
+
 The forms are Thai: without a Thai font LibreOffice substitutes a fallback
 (or draws boxes), so the result is still written but a warning says the page
 will not look like the printed form.
@@ -21,7 +26,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from formkit.convert import DEFAULT_TIMEOUT, Converter, thai_fonts_available
+from formkit.convert import DEFAULT_TIMEOUT, Converter, check_path, thai_fonts_available
 from formkit.errors import FormkitError
 from formkit.output import atomic_write_bytes
 
@@ -67,11 +72,11 @@ def preview(src: Path, out: Path, *, page: int | None = None, all_pages: bool = 
             per_file_timeout: float = DEFAULT_TIMEOUT) -> PreviewResult:
     """Render ``src`` to ``out`` (.pdf, or .png: page ``page`` (default 1) or
     every page). Raises PreviewUsageError for a bad request and FormkitError
-    (not-found, converter-missing, renderer-missing, conversion-failed,
-    conversion-timeout) for everything about the file or the machine."""
+    (not-found, too-large, converter-missing, renderer-missing,
+    conversion-failed, conversion-timeout ...) for everything about the file
+    or the machine."""
     check_request(src, out, page, all_pages)
-    if not src.is_file():
-        raise FormkitError("not-found", "the file does not exist (or is not a file)", file=str(src))
+    check_path(src)  # a FIFO, a folder or a file over the size limit: refused before any work
     png = out.suffix.lower() == ".png"
     tools = poppler_tools() if png else None  # fail before the slow conversion
     result = PreviewResult()

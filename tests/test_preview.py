@@ -1,6 +1,7 @@
 """``formkit preview``: a document rendered through LibreOffice to PDF or PNG."""
 from __future__ import annotations
 
+import os
 import struct
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from formkit.cli import main
+from formkit.package import Limits
 from tests.conftest import ROOT
 
 FORM = ROOT / "forms" / "esao-1-2" / "original.docx"  # 4 pages
@@ -102,4 +104,19 @@ def test_a_bad_document_exits_1(soffice: str, tmp_path: Path) -> None:
     src.write_text("just some text")
     code, _, stderr = run(str(src), "-o", str(tmp_path / "x.pdf"))
     assert code == 1 and str(src) in stderr and "plain text" in stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_fifo_or_an_oversized_input_is_refused_at_once(tmp_path: Path) -> None:
+    """The input is looked at with os.stat first: a FIFO would block the
+    open forever, and a file over the limit is never read."""
+    fifo = tmp_path / "pipe.docx"
+    os.mkfifo(fifo)
+    code, _, stderr = run(str(fifo), "-o", str(tmp_path / "x.pdf"))
+    assert code == 1 and "named pipe" in stderr and str(fifo) in stderr
+    big = tmp_path / "big.doc"
+    with open(big, "wb") as fh:
+        fh.truncate(Limits().max_file_bytes + 1)  # sparse: no disk used
+    code, _, stderr = run(str(big), "-o", str(tmp_path / "x.pdf"))
+    assert code == 1 and "over the limit of 100.0 MiB" in stderr and str(big) in stderr
     assert not (tmp_path / "x.pdf").exists()
