@@ -47,11 +47,16 @@ def _terminated(signum: int, frame: object) -> None:
 
 @main.command("forms")
 def forms_cmd() -> None:
-    """List the shipped forms: id and title."""
+    """List the known forms: id, title, English title and the folder each
+    comes from ($FORMKIT_FORMS folders first, then the shipped forms)."""
     from . import forms
 
-    for form in forms.load_all():
-        click.echo(f"{form.id}\t{form.title}\t{form.title_en}")
+    try:
+        known = forms.load_all()
+    except FormkitError as exc:
+        raise click.ClickException(str(exc)) from None
+    for form in known:
+        click.echo(f"{form.id}\t{form.title}\t{form.title_en}\t{form.folder}")
 
 
 @main.command("schema")

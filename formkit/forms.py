@@ -77,34 +77,80 @@ class FormDef:
         raise KeyError(name)
 
 
+def shipped_dir() -> Path:
+    """The forms shipped with formkit: ``formkit/_forms`` in an installed
+    package (the repository's ``forms/``, mapped there by setup.cfg), else
+    ``forms/`` of the source checkout the package runs from."""
+    package = Path(__file__).resolve().parent
+    inside = package / "_forms"
+    return inside if inside.is_dir() else package.parent / "forms"
+
+
+def search_path() -> tuple[Path, ...]:
+    """Where forms are looked up by id, in order: each folder of
+    ``$FORMKIT_FORMS`` (``os.pathsep``-separated, as PATH), then the shipped
+    forms. An office keeps its learned forms in a folder of its own."""
+    extra = [Path(p) for p in os.environ.get("FORMKIT_FORMS", "").split(os.pathsep) if p.strip()]
+    return (*extra, shipped_dir())
+
+
 def forms_dir() -> Path:
-    """Where the shipped forms live: $FORMKIT_FORMS, else forms/ beside the package."""
-    env = os.environ.get("FORMKIT_FORMS")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "forms"
+    """The first folder of the search path (where a new form would go first)."""
+    return search_path()[0]
 
 
-def available(root: Path | None = None) -> list[str]:
-    """Ids of the form definitions under ``root``, sorted."""
-    root = root or forms_dir()
-    if not root.is_dir():
+def _ids(folder: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in folder.iterdir() if (p / "form.yaml").is_file())
+    except OSError:  # a search-path folder that does not exist or cannot be listed
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "form.yaml").is_file())
 
 
-def load_all(root: Path | None = None) -> list[FormDef]:
-    """Every form under ``root``; the folder is listed once per process."""
-    return list(_load_all(str((root or forms_dir()).resolve())))
+def catalog(root: Path | None = None) -> dict[str, Path]:
+    """Form id -> its folder, over the search path (or ``root`` alone). Two
+    folders holding one id are an error naming both: which one parse, fill
+    and score would use must never depend on the order of a setting."""
+    folders = (root,) if root is not None else search_path()
+    return dict(_catalog(folders, tuple(_mtime(f) for f in folders)))
+
+
+def _mtime(folder: Path) -> int:
+    """A folder's modification time: it changes when a form folder is added
+    or removed, so the listing cached below is redone then."""
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
 
 
 @lru_cache(maxsize=8)
-def _load_all(root: str) -> tuple[FormDef, ...]:
-    return tuple(load(i, Path(root)) for i in available(Path(root)))
+def _catalog(folders: tuple[Path, ...], mtimes: tuple[int, ...]) -> tuple[tuple[str, Path], ...]:
+    found: dict[str, Path] = {}
+    for folder in folders:
+        for form_id in _ids(folder):
+            where = folder / form_id
+            if form_id in found and found[form_id].resolve() != where.resolve():
+                raise FormkitError("bad-form-definition", f"two forms have the id {form_id!r}: "
+                                   f"{found[form_id]} and {where}; rename or remove one of them")
+            found.setdefault(form_id, where)
+    return tuple(found.items())
+
+
+def available(root: Path | None = None) -> list[str]:
+    """Ids of the known forms (the search path, or ``root`` alone), sorted."""
+    return sorted(catalog(root))
+
+
+def load_all(root: Path | None = None) -> list[FormDef]:
+    """Every known form (the search path, or ``root`` alone); the folders
+    are listed once per process."""
+    return [_load_path(str((folder / "form.yaml").resolve())) for _, folder in sorted(catalog(root).items())]
 
 
 def load(form_id: str, root: Path | None = None) -> FormDef:
-    """Load ``forms/<form_id>/form.yaml`` (cached per path). ``form_id`` may
-    also be a path: a form folder or its form.yaml (a learned or draft form
-    kept outside the forms folder)."""
+    """Load a form by id from the search path (or ``root``), cached per
+    path. ``form_id`` may also be a path: a form folder or its form.yaml (a
+    learned or draft form kept anywhere)."""
     if is_path(form_id):
         return load_path(Path(form_id))
     return load_id(form_id, root)
@@ -116,15 +162,12 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 def load_id(form_id: str, root: Path | None = None) -> FormDef:
     """The form whose id is ``form_id``, never a path: what an input file
     names as its form (a parse or score result) is looked up here."""
-    root = root or forms_dir()
-    if not isinstance(form_id, str) or not _ID.fullmatch(form_id) or form_id in (".", ".."):
-        known = ", ".join(available(root)) or "none"
-        raise FormkitError("no-such-form", f"no form {str(form_id)[:100]!r} (known forms: {known})")
-    path = root / form_id / "form.yaml"
-    if not path.is_file():
-        known = ", ".join(available(root)) or "none"
-        raise FormkitError("no-such-form", f"no form {form_id!r} (known forms: {known})")
-    return _load_path(str(path.resolve()))
+    known = catalog(root)
+    folder = known.get(form_id) if isinstance(form_id, str) and _ID.fullmatch(form_id) else None
+    if folder is None:
+        names = ", ".join(sorted(known)) or "none"
+        raise FormkitError("no-such-form", f"no form {str(form_id)[:100]!r} (known forms: {names})")
+    return _load_path(str((folder / "form.yaml").resolve()))
 
 
 def is_path(form: str) -> bool:

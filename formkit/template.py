@@ -112,7 +112,7 @@ def _derive(form: FormDef, data: bytes, name: str) -> Template:
 
     with open_package(data, name) as pkg:
         model = convert_document(read_document(pkg, refs=True))
-        recognize(model, formdefs.load_all(form.folder.parent), form)
+        recognize(model, formdefs.load_all(), form)
         located = locate(form, model)
         main = pkg.main_part
         root = pkg.xml(main)  # parsed once: the reader is done with it, the template takes it over
