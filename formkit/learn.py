@@ -27,6 +27,7 @@ import re
 from pathlib import Path
 
 from .checkboxes import convert_document
+from .learn_draft import assemble
 from .learn_model import (
     Draft,
     Proposal,
@@ -35,9 +36,7 @@ from .learn_model import (
     split_leader,
     text_before_box,
     title_of,
-    unique,
     vocabulary,
-    walk,
 )
 from .learn_tables import continues_merge, find_level, grid_notes
 from .locate.kinds import _next_cell, boxes_in
@@ -45,7 +44,6 @@ from .locate.stream import Para, Stream, build
 from .text import LEADER, match_key, normalize, normalize_line, numbered_blank
 
 _BLOCK_START = re.compile(r"^(.*?\D)\s*[0-9๐-๙]{1,2}\s*$")
-_YEAR = re.compile(r"(?:พ\s*\.\s*ศ\s*\.|ปีงบประมาณ|ปีการศึกษา|B\.E\.)\s*([0-9๐-๙]{4})")
 _DRAWN = re.compile(r"\t+| {3,}")
 
 
@@ -61,10 +59,12 @@ def learn(source: str | Path | bytes, form_id: str, name: str | None = None) -> 
         doc = convert_document(read_document(pkg, refs=True))
         bold, drawn = paragraph_looks(pkg)
     stream = build(doc.body)
-    return _Learner(stream, bold, drawn).draft(form_id, Path(name).name)
+    return assemble(Learner(stream, bold, drawn), form_id, Path(name).name)
 
 
-class _Learner:
+class Learner:
+    """Paragraphs classed and read, in document order, into proposals."""
+
     def __init__(self, stream: Stream, bold: list[bool], drawn: list[bool] | None = None) -> None:
         self.stream = stream
         self.paras = stream.paras
@@ -106,7 +106,7 @@ class _Learner:
             return _DRAWN.sub(" ..... ", p.with_tabs)
         return p.text
 
-    def _is_bold(self, p: Para) -> bool:
+    def is_bold(self, p: Para) -> bool:
         ref = p.paragraph.ref
         return 0 <= ref < len(self.bold) and self.bold[ref]
 
@@ -205,7 +205,7 @@ class _Learner:
             return prop, i + 1
         in_form = bool(containers) and (open_c is not None or p.container in containers)
         if in_form and j is not None and self._is_prompt(j, hi):
-            if self._is_bold(p) and not self._is_bold(self.paras[j]):
+            if self.is_bold(p) and not self.is_bold(self.paras[j]):
                 return None, i + 1  # a heading over less emphasized prompts
             prop = Proposal("section", title_of(p.text), i, p.where, {"label": label})
             prop.notes.append(
@@ -364,57 +364,3 @@ class _Learner:
         if nxt < end:
             prop.notes.append("the form prints more than one block: the first is learned, the others are read as repeats")
         return prop, end
-
-    # ---- the whole draft ------------------------------------------------------------------
-
-    def draft(self, form_id: str, source: str) -> Draft:
-        fields, headings = self.scan(0, len(self.paras), in_block=False)
-        if self.level is not None:
-            fields.append(self.level)
-        year = self._year()
-        if year is not None:
-            fields.append(year)
-        fields.sort(key=lambda f: f.at)
-        office = Proposal("header", "สำนักงานเขตพื้นที่การศึกษา", len(self.paras), "page header")
-        office.spec["optional"] = True
-        office.name = "office"
-        office.notes.append("offices write their name in the page header; remove this field if the form has no such place")
-        fields.append(office)
-        phrases = self._phrases(fields)
-        title = next((t for t in phrases if match_key(t).startswith(self.title_words[1])), "") or (
-            phrases[0] if phrases else form_id
-        )
-        if len(phrases) < 3:
-            self.notes.append("fewer than three recognition phrases: add printed lines only this form has")
-        return Draft(form_id, title, source, phrases, fields, unique(headings), self.notes)
-
-    def _year(self) -> Proposal | None:
-        for p in self.paras:
-            text = " ".join(p.text.split("\n"))
-            m = _YEAR.search(text)
-            if m and len(text[: m.start(1)]) <= 100:
-                label = label_text(text[: m.start(1)])
-                name = "fiscal_year" if "ปีงบประมาณ" in label else "year"
-                words = re.search(r"(?:ปีงบประมาณ|ปีการศึกษา|พ\s*\.\s*ศ\s*\.|B\.E\.).*$", label)
-                title = words.group() if words else label
-                prop = Proposal("year", title, p.index, p.where, {"label": label, "optional": True}, name=name)
-                return prop
-        return None
-
-    def _phrases(self, fields: list[Proposal]) -> list[str]:
-        first = min((f.at for f in fields if f.kind not in ("year", "header")), default=len(self.paras))
-        lines = [p for p in self.paras[:first] if self.kinds[p.index] == "text" and 4 <= len(p.key) <= 80]
-        titles = [label_text(p.text) for p in lines]
-        ranked = [t for t in titles if any(match_key(t).startswith(w) for w in self.title_words)][:3]
-        ranked += [label_text(p.text) for p in lines if self._is_bold(p) and label_text(p.text) not in ranked][:1]
-        labels = [str(f.spec.get("label") or f.spec.get("start") or "") for f in walk(fields)]
-        out: list[str] = []
-        for text in ranked + labels:
-            key = match_key(text)
-            if len(key) >= 6 and not any(key in match_key(o) or match_key(o) in key for o in out):
-                out.append(text)
-            if len(out) == 6:
-                break
-        return out
-
-
