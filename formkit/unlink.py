@@ -55,12 +55,11 @@ from formkit.files import size_text
 from formkit.ns import NS
 from formkit.package import Limits, read_members, resolve_target
 from formkit.sniff import OLE_MAGIC, RESEND, file_error
+from formkit.unlink_rtf import FIELD_NAME, LOADING_FIELDS, strip_rtf_fields
 from formkit.xmlsafe import parse_xml
 
 __all__ = ["LOADING_FIELDS", "copy_unlinked", "strip_rtf_fields"]
 
-LOADING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "LINK", "DDE", "DDEAUTO", "DATABASE",
-                            "RD", "IMPORT", "INCLUDE"})
 # Transitional and Strict (ISO/IEC 29500 Strict) namespaces of the same vocabularies.
 _W = (NS["w"], "http://purl.oclc.org/ooxml/wordprocessingml/main")
 _R = (NS["r"], "http://purl.oclc.org/ooxml/officeDocument/relationships")
@@ -89,7 +88,6 @@ _INSTR = tuple(f"{{{ns}}}{name}" for ns in _W for name in ("instrText", "delInst
 _FLDCHAR = tuple(f"{{{ns}}}fldChar" for ns in _W)
 _FLDSIMPLE = tuple(f"{{{ns}}}fldSimple" for ns in _W)
 _RELS_PART = re.compile(r"(?:^|/)_rels/[^/]*\.rels$", re.IGNORECASE)
-_FIELD_NAME = re.compile(r'\s*([^\s"\\]*)(.?)', re.DOTALL)  # a field's name, and what follows it
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _NOT_A_PACKAGE = "this zip archive is neither a Word (.docx) nor an OpenDocument (.odt) document"
 
@@ -302,7 +300,7 @@ class _Field:
 
 def _loads(instruction: str) -> bool:
     """Whether a field instruction names a field that loads outside content."""
-    match = _FIELD_NAME.match(instruction)
+    match = FIELD_NAME.match(instruction)
     return match is not None and match.group(1).upper() in LOADING_FIELDS
 
 
@@ -346,62 +344,3 @@ def _neutralise(fld: _Field) -> bool:
     for el in fld.inner:
         el.text = ""
     return True
-
-
-# -- RTF ----------------------------------------------------------------------------
-
-_RTF_FLDINST = re.compile(rb"\{(?:\s*\\\*)?\s*\\fldinst(?![A-Za-z])")
-_RTF_SPECIAL = re.compile(rb"\\bin(-?\d{1,10}) ?|\\.|[{}]", re.DOTALL)
-_RTF_CONTROL = re.compile(rb"\\[A-Za-z]+-?\d* ?|\\[^A-Za-z']|[{}]")
-_RTF_OPAQUE = re.compile(rb"\\'|\\u-?\d|\\field(?![A-Za-z])")
-_NAME_WINDOW = 512  # bytes of an instruction read for the field's name (Word puts ~100 of formatting first)
-
-
-def strip_rtf_fields(data: bytes) -> bytes:
-    """RTF ``data`` with the instruction group of every loading field
-    replaced by an empty ``{\\*\\fldinst }`` (the field result stays)."""
-    if b"fldinst" not in data:
-        return data
-    out: list[bytes] = []
-    pos = 0
-    for start, body, end in _fldinst_groups(data):
-        if start >= pos and _rtf_loads(data[body:min(end, body + _NAME_WINDOW)]):
-            out += [data[pos:start], b"{\\*\\fldinst }"]
-            pos = end
-    return b"".join(out) + data[pos:]
-
-
-def _fldinst_groups(data: bytes) -> list[tuple[int, int, int]]:
-    """(start, body start, end) of every ``{\\*\\fldinst ...}`` group, in one
-    pass over the groups (escaped braces and ``\\binN`` binary data skipped);
-    a group never closed ends with the data."""
-    found: list[tuple[int, int, int]] = []
-    open_groups: list[tuple[int, int]] = []  # (start, body start or -1 for other groups)
-    pos = 0
-    while (match := _RTF_SPECIAL.search(data, pos)) is not None:
-        pos = match.end()
-        if match.group(1) is not None:
-            pos += max(0, int(match.group(1)))
-        elif match.group() == b"{":
-            head = _RTF_FLDINST.match(data, match.start())
-            open_groups.append((match.start(), head.end() if head else -1))
-        elif match.group() == b"}" and open_groups:
-            start, body = open_groups.pop()
-            if body >= 0:
-                found.append((start, body, pos))
-    found += [(start, body, len(data)) for start, body in open_groups if body >= 0]
-    return sorted(found)
-
-
-def _rtf_loads(body: bytes) -> bool:
-    """Whether the start of a ``\\fldinst`` group's body names a loading
-    field. Its text is read with control words and braces removed (they
-    split no word in RTF); when a hex or Unicode escape or a nested field
-    comes before the field name is complete, or the name does not end within
-    the bytes read, it cannot be read here and the field counts as loading."""
-    opaque = _RTF_OPAQUE.search(body)
-    text = _RTF_CONTROL.sub(b"", body[:opaque.start()] if opaque else body).decode("latin-1")
-    name = _FIELD_NAME.match(text)
-    if name is None or (not name.group(2) and (opaque is not None or len(body) >= _NAME_WINDOW)):
-        return True
-    return name.group(1).upper() in LOADING_FIELDS
