@@ -1,20 +1,27 @@
-"""Batch parsing: many files, one output, progress and a summary on stderr."""
+"""Batch parsing: many files in, their results out in order, and the worker
+pools that parse and bulk share.
+
+Nothing here talks to a terminal: :func:`parse_files` yields each result as
+it is ready and :func:`write_results` writes them to a stream it is given;
+the command line draws the progress bar and prints the summary
+(:meth:`Tally.summary`).
+"""
 from __future__ import annotations
 
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-import click
-
 from .errors import FormkitError
+from .inputs import expand_inputs
 from .output import atomic_write, csv_row, to_json, write_csv
 from .parse import ParseResult, legacy_format, parse_file
 
@@ -95,41 +102,89 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def run_parse(
-    files: list[str], form: str | None, output: str | None, fmt: str, convert: bool = True, jobs: int = 1
-) -> int:
-    """Parse ``files`` into ``output`` (stdout when None) with ``jobs`` worker
-    processes (results keep the input order); return the number failed."""
-    counts = {"ok": 0, "warned": 0, "failed": 0}
+@dataclass(slots=True)
+class Tally:
+    """How the files of a batch came out, counted as their results are written."""
+
+    ok: int = 0
+    warned: int = 0
+    failed: int = 0
+
+    def add(self, result: ParseResult) -> None:
+        if result.error is not None:
+            self.failed += 1
+        else:
+            self.ok += 1
+            self.warned += bool(result.warnings)
+
+    @property
+    def total(self) -> int:
+        return self.ok + self.failed
+
+    def summary(self) -> str:
+        """The summary line ``formkit parse`` ends with."""
+        return (f"formkit: {self.total} file(s): {self.ok} parsed ({self.warned} with warnings),"
+                f" {self.failed} failed")
+
+
+def write_results(results: Iterable[ParseResult], out: IO[str], fmt: str, single: bool) -> Tally:
+    """Write parse results to ``out`` as they come: ``jsonl`` one line each
+    (flushed, so a reader sees each file as it finishes), ``json`` one object
+    (``single``) or a list, ``csv`` one row each (nested fields as dotted
+    columns) once all are in. The caller writes the BOM a CSV stream needs."""
+    tally = Tally()
     rows: list[dict[str, Any]] = []
+    first = True
+    for result in results:
+        tally.add(result)
+        data = result.as_dict()
+        if fmt == "jsonl":
+            out.write(to_json(data, indent=None) + "\n")
+            out.flush()
+        elif fmt == "json" and single:
+            out.write(to_json(data) + "\n")
+        elif fmt == "json":
+            out.write(("[\n" if first else ",\n") + to_json(data))
+        else:
+            rows.append(csv_row(data))
+        first = False
+    if fmt == "json" and not single:
+        out.write("\n]\n")
+    if fmt == "csv":
+        write_csv(rows, out)
+    return tally
+
+
+def run_parse(
+    files: list[str], form: str | None, output: str, fmt: str, convert: bool = True, jobs: int = 1
+) -> int:
+    """``formkit parse FILES -o OUTPUT`` without the terminal: parse into the
+    file ``output`` (written atomically); return the number failed. The
+    benchmarks time this, the command's own path without start-up."""
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with atomic_write(output, encoding=encoding, newline="") as out:
+        results = parse_files(files, form=form, jobs=jobs, convert=convert)
+        return write_results(results, out, fmt, len(files) == 1).failed
+
+
+def parse_files(
+    paths: Iterable[str | os.PathLike[str]], *, form: str | None = None, jobs: int = 1, convert: bool = True
+) -> Iterator[ParseResult]:
+    """Parse every file (folders walked, see :mod:`formkit.inputs`), yielding
+    each result as it is ready, in the input order, with ``jobs`` worker
+    processes. Legacy .doc/.rtf/.odt files are converted up front, a chunk
+    per LibreOffice process, when ``convert``. Results made in a worker
+    carry the envelope only (``recognition``, ``located`` and ``document``
+    stay None): the document model is not sent back between processes."""
+    files = list(expand_inputs(paths, legacy=convert))
     with ExitStack() as stack:
         converted = _preconvert(files, stack) if convert else {}
-        if output:
-            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-            out: IO[str] = stack.enter_context(atomic_write(output, encoding=encoding, newline=""))
+        jobs_list = ((path, form, converted.get(path), convert) for path in files)
+        if jobs > 1 and len(files) >= jobs * _MIN_PER_WORKER:
+            pool = stack.enter_context(worker_pool(jobs))
+            yield from pool.map(_parse_envelope, jobs_list, chunksize=16)
         else:
-            out = sys.stdout
-        first = True
-        for data in _results(files, form, converted, convert, jobs, stack):
-            _count(data, counts)
-            if fmt == "jsonl":
-                out.write(to_json(data, indent=None) + "\n")
-                out.flush()
-            elif fmt == "json" and len(files) == 1:
-                out.write(to_json(data) + "\n")
-            elif fmt == "json":
-                out.write(("[\n" if first else ",\n") + to_json(data))
-            else:
-                rows.append(csv_row(data))
-            first = False
-        if fmt == "json" and len(files) > 1:
-            out.write("\n]\n")
-        if fmt == "csv":
-            if not output:
-                out.write("\ufeff")
-            write_csv(rows, out)
-    _summary(len(files), counts)
-    return counts["failed"]
+            yield from map(_parse_one, jobs_list)
 
 
 _CHUNK = 200  # legacy files converted per soffice process
@@ -160,55 +215,24 @@ def _preconvert(files: list[str], stack: ExitStack) -> dict[str, tuple[str, Path
     return out
 
 
-Converted = dict[str, tuple[str, "Path | FormkitError"]]
+_Job = tuple[str, "str | None", "tuple[str, Path | FormkitError] | None", bool]  # path, form, converted, convert
 
 
-def _parse_one(job: tuple[str, str | None, tuple[str, Path | FormkitError] | None, bool]) -> dict[str, Any]:
-    """One file's result envelope (runs in a worker process when jobs > 1)."""
+def _parse_one(job: _Job) -> ParseResult:
+    """One file's result."""
     path, form, converted, convert = job
     if converted is None:
-        return parse_file(path, form=form, convert=convert).as_dict()
+        return parse_file(path, form=form, convert=convert)
     kind, out = converted
     if isinstance(out, FormkitError):
-        return ParseResult(path, error=out.with_file(path)).as_dict()
-    return parse_file(out, path, form, converted_from=kind).as_dict()
+        return ParseResult(path, error=out.with_file(path))
+    return parse_file(out, path, form, converted_from=kind)
+
+
+def _parse_envelope(job: _Job) -> ParseResult:
+    """In a worker process: one file's result without the document model."""
+    result = _parse_one(job)
+    return ParseResult(result.file, result.form, result.record, result.warnings, result.error)
 
 
 _MIN_PER_WORKER = 8  # fewer files than this per worker: starting workers costs more than it saves
-
-
-def _results(
-    files: list[str], form: str | None, converted: Converted, convert: bool, jobs: int, stack: ExitStack
-) -> Any:
-    jobs_list = ((path, form, converted.get(path), convert) for path in files)
-    if jobs > 1 and len(files) >= jobs * _MIN_PER_WORKER:
-        pool = stack.enter_context(worker_pool(jobs))
-        produced = pool.map(_parse_one, jobs_list, chunksize=16)
-    else:
-        produced = map(_parse_one, jobs_list)
-    show = len(files) > 1
-    with click.progressbar(
-        produced, length=len(files), label="parsing", file=sys.stderr, show_pos=True,
-        hidden=not show or not sys.stderr.isatty(),
-    ) as bar:
-        for data in bar:
-            error = data["error"]
-            if error:
-                click.echo(f"error: {error['message']} [{error['code']}]", err=True)
-            yield data
-
-
-def _count(data: dict[str, Any], counts: dict[str, int]) -> None:
-    if data["error"]:
-        counts["failed"] += 1
-    else:
-        counts["ok"] += 1
-        counts["warned"] += bool(data["warnings"])
-
-
-def _summary(total: int, counts: dict[str, int]) -> None:
-    click.echo(
-        f"formkit: {total} file(s): {counts['ok']} parsed ({counts['warned']} with warnings),"
-        f" {counts['failed']} failed",
-        err=True,
-    )

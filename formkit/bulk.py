@@ -24,21 +24,22 @@ import io
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Any
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from .errors import FormkitError
 from .fill import Filler
 from .forms import FormDef
 from .output import atomic_write_bytes, plain_reason, sync_folder
+
+if TYPE_CHECKING:
+    from .tabular import Row
 
 _FILLERS: dict[tuple[str, str | None], Filler] = {}
 
@@ -92,10 +93,70 @@ def _stage(path: str, data: bytes) -> str:
     return path
 
 
-@dataclass(slots=True)
-class Outcome:
-    written: int = 0
-    failed: int = 0
+@dataclass(frozen=True, slots=True)
+class RowOutcome:
+    """One row of a bulk fill: its number as the data file counts them (a line
+    of JSON Lines, a row of a sheet), and the file name its document has in
+    the folder or the archive, or the error that kept it out (the error names
+    the data file and the row)."""
+
+    row: int
+    name: str | None = None
+    error: FormkitError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class BulkRun:
+    """The rows of one bulk fill as they are done: iterate for each row's
+    :class:`RowOutcome` in row order; :attr:`written` and :attr:`failed`
+    count the rows seen so far. Documents are renamed into the folder a batch
+    at a time, so every named document is in place once the iteration has
+    ended; stopping early (:meth:`close`, or leaving a ``with`` block) stops
+    the workers and removes the staging folder, leaving only the documents
+    already in place. An output that cannot be written raises ``cannot-write``
+    from the iteration."""
+
+    def __init__(self, rows: Generator[RowOutcome, None, None]) -> None:
+        self._rows = rows
+        self.written = 0
+        self.failed = 0
+
+    def __iter__(self) -> BulkRun:
+        return self
+
+    def __next__(self) -> RowOutcome:
+        outcome = next(self._rows)
+        if outcome.ok:
+            self.written += 1
+        else:
+            self.failed += 1
+        return outcome
+
+    def __enter__(self) -> BulkRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._rows.close()
+
+    def finish(self) -> BulkRun:
+        """Go through every remaining row; return the run, its counts complete."""
+        for _ in self:
+            pass
+        return self
+
+
+def check_name(pattern: str, form: FormDef) -> None:
+    """Refuse a file name pattern that names no field of ``form``
+    (:class:`~formkit.naming.Namer`'s ValueError), before any row is read."""
+    from .naming import Namer
+
+    Namer(pattern, fields=[f.name for f in form.fields])
 
 
 def run_bulk(
@@ -106,14 +167,29 @@ def run_bulk(
     pattern: str,
     jobs: int,
     original: str | None,
-) -> Outcome:
-    """Fill every row of ``data``; report bad rows; return the counts."""
+) -> BulkRun:
+    """``formkit bulk`` without the terminal: every row filled; the run with
+    its counts. The benchmarks time this, the command's own path."""
+    return BulkRun(fill_rows(form, data, out_dir, zip_path, pattern, jobs, original)).finish()
+
+
+def fill_rows(
+    form: FormDef,
+    data: Path,
+    out_dir: Path | None,
+    zip_path: Path | None,
+    pattern: str,
+    jobs: int,
+    original: str | None,
+) -> Generator[RowOutcome, None, None]:
+    """Fill every row of ``data`` into ``out_dir`` or the archive
+    ``zip_path`` (exactly one), yielding each row's outcome in row order.
+    A data file that cannot be read raises before the first row."""
     from .naming import Namer
     from .tabular import read_rows
 
     _filler(form, original)  # derive the template once, before any worker starts
     namer = Namer(pattern, max_bytes=200)
-    outcome = Outcome()
     rows = read_rows(data, form)
     folder = _Folder(out_dir) if out_dir is not None else None
     target = zip_path if zip_path is not None else out_dir
@@ -122,36 +198,35 @@ def run_bulk(
             archive = _open_zip(stack, zip_path) if zip_path else None
             if folder is not None:
                 stack.callback(folder.cleanup)
-            results = _results(stack, form, original, rows, jobs, outcome, folder)
-            _write_all(results, data, form, namer, archive, folder, outcome)
-            if folder is not None and outcome.written:
+            written = 0
+            for row, produced in _results(stack, form, original, rows, jobs, folder):
+                outcome = _place(row, produced, data, form, namer, archive, folder)
+                written += outcome.ok
+                yield outcome
+            if folder is not None and written:
                 folder.flush()
                 sync_folder(folder.path)
     except OSError as exc:
         raise cannot_write(exc, exc.filename if isinstance(exc, _DocumentError) else target, folder) from None
-    return outcome
 
 
-def _write_all(results: Iterator[tuple[int, dict[str, Any], bytes | str | FormkitError]], data: Path,
-               form: FormDef, namer: Any, archive: zipfile.ZipFile | None, folder: _Folder | None,
-               outcome: Outcome) -> None:
-    """Name every document and put it in the archive or the folder; report the failed rows."""
-    with click.progressbar(length=0, label="filling", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-        for number, record, produced in results:
-            bar.update(1)
-            if isinstance(produced, FormkitError):
-                outcome.failed += 1
-                click.echo(f"error: {data}: {_row_name(data, number)}: {produced.message} [{produced.code}]",
-                           err=True)
-                continue
-            name = namer.name(record, form.id, number)
-            if archive is not None:
-                assert isinstance(produced, bytes)
-                _uninterrupted(archive.writestr, zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), produced)
-            else:
-                assert folder is not None
-                folder.put(name, produced)
-            outcome.written += 1
+def _place(row: Row, produced: bytes | str | FormkitError | None, data: Path, form: FormDef, namer: Any,
+           archive: zipfile.ZipFile | None, folder: _Folder | None) -> RowOutcome:
+    """Name one row's document and put it in the archive or the folder, or say why it failed."""
+    if row.error is not None:
+        return RowOutcome(row.number, error=row.error)
+    if isinstance(produced, FormkitError):
+        error = FormkitError(produced.code, f"{_row_name(data, row.number)}: {produced.message}", str(data))
+        return RowOutcome(row.number, error=error)
+    assert produced is not None and row.record is not None
+    name = namer.name(row.record, form.id, row.number)
+    if archive is not None:
+        assert isinstance(produced, bytes)
+        _uninterrupted(archive.writestr, zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), produced)
+    else:
+        assert folder is not None
+        folder.put(name, produced)
+    return RowOutcome(row.number, name)
 
 
 def _row_name(data: Path, number: int) -> str:
@@ -250,37 +325,28 @@ def _open_zip(stack: ExitStack, path: Path) -> zipfile.ZipFile:
 
 
 def _results(
-    stack: ExitStack, form: FormDef, original: str | None, rows: Iterator[Any], jobs: int, outcome: Outcome,
-    folder: _Folder | None,
-) -> Iterator[tuple[int, dict[str, Any], bytes | str | FormkitError]]:
-    """(row number, record, document bytes, or the path of the document a
-    worker staged, or the error) in row order."""
-    def good() -> Iterator[tuple[int, dict[str, Any]]]:
-        for row in rows:
-            if row.error is not None:
-                outcome.failed += 1
-                click.echo(f"error: {row.error} [{row.error.code}]", err=True)
-            else:
-                yield row.number, row.record
-
+    stack: ExitStack, form: FormDef, original: str | None, rows: Iterator[Row], jobs: int, folder: _Folder | None,
+) -> Iterator[tuple[Row, bytes | str | FormkitError | None]]:
+    """Each row with its document (bytes, or the path of the document a
+    worker staged), the error rendering it got, or None for a row whose
+    record was refused; in row order."""
     if jobs <= 1:
-        for number, record in good():
-            yield number, record, _render(form, original, record)
+        for row in rows:
+            yield row, None if row.record is None else _render(form, original, row.record)
         return
     from .batch import worker_pool
 
     pool = stack.enter_context(worker_pool(jobs, _set_job, form, original))
-    pending = good()
     while True:
-        chunk = [item for _, item in zip(range(256 * jobs), pending)]
+        chunk = list(islice(rows, 256 * jobs))
         if not chunk:
             return
+        good = [row for row in chunk if row.record is not None]
         produced: Iterator[bytes | str | FormkitError]
         if folder is not None:
             staging = folder.staging()
-            produced = pool.map(_render_to, [(r, staging, n) for n, r in chunk], chunksize=16)
+            produced = pool.map(_render_to, [(r.record, staging, r.number) for r in good], chunksize=16)
         else:
-            produced = pool.map(_render_job, [r for _, r in chunk], chunksize=16)
-        for (number, record), result in zip(chunk, produced):
-            yield number, record, result
-
+            produced = pool.map(_render_job, [r.record for r in good], chunksize=16)
+        for row in chunk:
+            yield row, None if row.record is None else next(produced)

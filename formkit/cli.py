@@ -1,6 +1,8 @@
-"""The ``formkit`` command line (click).
+"""The ``formkit`` command line (click): the only module that talks to a terminal.
 
-Exit status: 0 every file fine; 1 one or more files failed (each reported,
+Each command calls one function of the Python API (:mod:`formkit.api`) and
+turns what it returns into output, progress bars, messages and the exit
+status: 0 every file fine; 1 one or more files failed (each reported,
 every other file still in the output); 2 usage error. Heavy modules are
 imported inside the commands, so ``formkit parse`` never loads the fill
 machinery.
@@ -8,17 +10,20 @@ machinery.
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from . import api
 from .errors import FormkitError
 
-DOCX_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm")
-LEGACY_SUFFIXES = (".doc", ".rtf", ".odt")
-
+if TYPE_CHECKING:
+    from .batch import Tally
+    from .bulk import BulkRun
+    from .parse import ParseResult
 
 _WORKER_DIED = (
     "a worker process stopped unexpectedly (out of memory, or killed); nothing was written: "
@@ -70,29 +75,10 @@ def schema_cmd(form: str) -> None:
 
 
 def _load_form(form: str) -> Any:
-    from . import forms
-
     try:
-        return forms.load(form)
+        return api.open_form(form)
     except FormkitError as exc:
         raise click.BadParameter(exc.message, param_hint="FORM") from None
-
-
-def expand_inputs(args: Iterable[str], legacy: bool = False) -> Iterator[str]:
-    """Files as given; folders walked (sorted) for Word documents (and, with
-    ``legacy``, .doc/.rtf/.odt), skipping Word's "~$" owner files and hidden files."""
-    suffixes = DOCX_SUFFIXES + (LEGACY_SUFFIXES if legacy else ())
-    for arg in args:
-        path = Path(arg)
-        if not path.is_dir():
-            yield arg
-            continue
-        for found in sorted(path.rglob("*")):
-            rel = found.relative_to(path)
-            if any(part.startswith((".", "~$")) for part in rel.parts):
-                continue
-            if found.suffix.lower() in suffixes and found.is_file():
-                yield str(Path(arg) / rel)
 
 
 @main.command("parse")
@@ -106,7 +92,8 @@ def parse_cmd(
     inputs: tuple[str, ...], form: str | None, output: str | None, fmt: str | None, convert: bool, jobs: int
 ) -> None:
     """Read completed forms into normalized JSON records."""
-    from .batch import broken_pool, default_jobs, run_parse
+    from .batch import broken_pool
+    from .inputs import expand_inputs
 
     if form:
         _load_form(form)
@@ -115,13 +102,39 @@ def parse_cmd(
         raise click.UsageError("no Word documents found in the given folders")
     fmt = fmt or ("json" if len(files) == 1 else "jsonl")
     try:
-        failed = run_parse(files, form, output, fmt, convert, jobs or default_jobs())
+        tally = _write_parsed(api.parse_files(files, form=form, jobs=jobs, convert=convert), len(files), output, fmt)
     except FormkitError as exc:  # the output cannot be written
         raise FileFailed(f"{exc} [{exc.code}]") from None
     except broken_pool():
         raise FileFailed(_WORKER_DIED) from None
-    if failed:
-        raise FileFailed(f"{failed} of {len(files)} file(s) failed")
+    click.echo(tally.summary(), err=True)
+    if tally.failed:
+        raise FileFailed(f"{tally.failed} of {len(files)} file(s) failed")
+
+
+def _write_parsed(results: Iterator[ParseResult], total: int, output: str | None, fmt: str) -> Tally:
+    """Every result into ``output`` (atomically) or stdout, a progress bar
+    and each file's error on stderr as they come."""
+    from .batch import write_results
+    from .output import atomic_write
+
+    if not output:
+        if fmt == "csv":
+            sys.stdout.write("\ufeff")  # what utf-8-sig writes into a file: Excel reads the Thai as UTF-8
+        return write_results(_progress(results, total), sys.stdout, fmt, total == 1)
+    with atomic_write(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
+        return write_results(_progress(results, total), out, fmt, total == 1)
+
+
+def _progress(results: Iterator[ParseResult], total: int) -> Iterator[ParseResult]:
+    with click.progressbar(
+        results, length=total, label="parsing", file=sys.stderr, show_pos=True,
+        hidden=total < 2 or not sys.stderr.isatty(),
+    ) as bar:
+        for result in bar:
+            if result.error is not None:
+                click.echo(f"error: {result.error} [{result.error.code}]", err=True)
+            yield result
 
 
 @main.command("score")
@@ -131,42 +144,62 @@ def parse_cmd(
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one record, jsonl for several.")
 def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None, fmt: str | None) -> None:
     """Score parse output (json/jsonl, '-' for stdin) or Word files by the rubric."""
-    from .score import JudgmentsError, run_score
+    from .output import atomic_write, write_error
+    from .score import scores_text
+
+    run = _scored(inputs, judgments)
+    fmt = fmt or ("json" if len(run) == 1 else "jsonl")
+    text = scores_text(run, fmt)
+    try:
+        if output:
+            with atomic_write(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
+                fh.write(text)
+        else:
+            try:
+                sys.stdout.write(("\ufeff" if fmt == "csv" else "") + text)
+                sys.stdout.flush()
+            except OSError as exc:  # a full disk, a closed pipe
+                raise write_error("<stdout>", exc, atomic=False) from None
+    except FormkitError as exc:
+        raise FileFailed(f"{exc} [{exc.code}]") from None
+    for line in run.messages():
+        click.echo(line, err=True)
+    if run.failed:
+        raise FileFailed(f"{run.failed} record(s) could not be scored")
+
+
+def _scored(inputs: tuple[str, ...], judgments: str | None) -> Any:
+    """``score_results`` of the inputs ('-': stdin); a judgments or results
+    file that cannot be used is a usage error."""
+    from .score import JudgmentsError
     from .score_input import ResultsError
 
     try:
-        failed = run_score(inputs, judgments, output, fmt)
+        return api.score_results(inputs, judgments, stdin=click.get_binary_stream("stdin"))
     except JudgmentsError as exc:
         raise click.BadParameter(str(exc), param_hint="--judgments") from None
     except ResultsError as exc:
         raise click.UsageError(str(exc)) from None
-    except FormkitError as exc:  # the output cannot be written
-        raise FileFailed(f"{exc} [{exc.code}]") from None
-    if failed:
-        raise FileFailed(f"{failed} record(s) could not be scored")
 
 
 @main.command("report")
 @click.argument("inputs", nargs=-1, required=True, metavar="RESULTS...")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for report.xlsx and report.html.")
 @click.option("--judgments", type=click.Path(dir_okay=False), help="The committee's judgments, when RESULTS are parse output.")
-@click.option("--title", default="formkit: committee report", show_default=True, help="The report's title.")
+@click.option("--title", default=api.REPORT_TITLE, show_default=True, help="The report's title.")
 def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, title: str) -> None:
     """The committee's overview of a batch: an .xlsx workbook and one HTML page."""
-    from .report import run_report
-    from .score import JudgmentsError
-    from .score_input import ResultsError
-
+    run = _scored(inputs, judgments)
     try:
-        failed = run_report(inputs, judgments, Path(out_dir), title)
-    except JudgmentsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--judgments") from None
-    except ResultsError as exc:
-        raise click.UsageError(str(exc)) from None
+        written = api.write_report(run, out_dir, title=title)
     except FormkitError as exc:  # report.xlsx or report.html cannot be written
         raise FileFailed(f"{exc} [{exc.code}]") from None
-    if failed:
-        raise FileFailed(f"{failed} record(s) could not be scored (listed in the report)")
+    for line in run.messages():
+        click.echo(line, err=True)
+    for path in written:
+        click.echo(str(path))
+    if run.failed:
+        raise FileFailed(f"{run.failed} record(s) could not be scored (listed in the report)")
 
 
 @main.command("fill")
@@ -176,13 +209,9 @@ def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, tit
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form instead of the shipped one.")
 def fill_cmd(form: str, data: str, output: str, original: str | None) -> None:
     """Fill FORM's original from the record in DATA (.json or .yaml)."""
-    from .fill import Filler
-    from .records import read_record
-
     definition = _load_form(form)
     try:
-        record = read_record(data, definition)
-        Filler(definition, Path(original) if original else None).fill(record, output)
+        api.fill_to(output, definition, data, original=original)
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
     click.echo(f"formkit: wrote {output}", err=True)
@@ -198,30 +227,37 @@ def fill_cmd(form: str, data: str, output: str, original: str | None) -> None:
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form.")
 def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int, original: str | None) -> None:
     """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
-    from .batch import broken_pool, default_jobs
-    from .bulk import run_bulk
-    from .naming import Namer
+    from .batch import broken_pool
+    from .bulk import check_name
 
     if bool(out_dir) == bool(zip_path):
         raise click.UsageError("give exactly one of -o DIR and --zip OUT.zip")
     definition = _load_form(form)
     try:
-        Namer(pattern, fields=[f.name for f in definition.fields])
+        check_name(pattern, definition)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--name") from None
     try:
-        outcome = run_bulk(
-            definition, Path(data), Path(out_dir) if out_dir else None, Path(zip_path) if zip_path else None,
-            pattern, jobs or default_jobs(), original,
-        )
+        run = api.bulk_fill(definition, data, out_dir=out_dir or None, zip_path=zip_path or None, name=pattern,
+                            jobs=jobs, original=original)
+        _show_rows(run)
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
     except broken_pool():
         raise FileFailed(_WORKER_DIED) from None
-    total = outcome.written + outcome.failed
-    click.echo(f"formkit: {total} row(s): {outcome.written} written, {outcome.failed} failed", err=True)
-    if outcome.failed:
-        raise FileFailed(f"{outcome.failed} of {total} row(s) failed")
+    total = run.written + run.failed
+    click.echo(f"formkit: {total} row(s): {run.written} written, {run.failed} failed", err=True)
+    if run.failed:
+        raise FileFailed(f"{run.failed} of {total} row(s) failed")
+
+
+def _show_rows(run: BulkRun) -> None:
+    """A progress bar (on a terminal) and each failed row's error, as rows are done."""
+    with run, click.progressbar(length=0, label="filling", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
+        for outcome in run:
+            bar.update(1)
+            if outcome.error is not None:
+                click.echo(f"error: {outcome.error} [{outcome.error.code}]", err=True)
 
 
 @main.command("inspect")
@@ -279,18 +315,17 @@ def learn_cmd(original: str, form_id: str, out_dir: str, force: bool) -> None:
     every guess marked with a CHECK comment) and OUT/original.docx. Then run
     `formkit check OUT` and `formkit check OUT --roundtrip 20`.
     """
-    from .learn_yaml import write_draft
-
     try:
-        target, draft = write_draft(Path(original), form_id, Path(out_dir), force)
+        learned = api.learn_form(original, form_id, out_dir, force=force)
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
     kinds: dict[str, int] = {}
-    for f in draft.fields:
+    for f in learned.draft.fields:
         kinds[f.kind] = kinds.get(f.kind, 0) + 1
-    doubts = target.read_text("utf-8").count("# CHECK:")
     summary = ", ".join(f"{n} {k}" for k, n in kinds.items())
-    click.echo(f"formkit: wrote {target}: {len(draft.fields)} fields ({summary}); {doubts} CHECK comment(s)", err=True)
+    target = Path(out_dir) / "form.yaml"
+    click.echo(f"formkit: wrote {target}: {len(learned.draft.fields)} fields ({summary}); {learned.checks} CHECK comment(s)",
+               err=True)
 
 
 @main.command("check")
@@ -306,30 +341,21 @@ def check_cmd(form: str, original: str | None, roundtrip: int, seed: int) -> Non
     the level column, each box, repeated blocks, headings. Exit 1 when one is
     missing (the nearest printed line is shown) or a record does not come back.
     """
-    from .check import check
-    from .check_roundtrip import roundtrip as run_roundtrip
-
     definition = _load_form(form)
-    where = Path(original) if original else None
     try:
-        findings = check(definition, where)
+        report = api.check_form(definition, original=original, roundtrip=roundtrip, seed=seed)
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
-    for finding in findings:
+    for finding in report.findings:
         click.echo(finding.line())
-    missing = [f for f in findings if not f.ok]
-    problems = 0
+    if report.roundtrip_error is not None:
+        raise FileFailed(f"{report.roundtrip_error} [{report.roundtrip_error.code}]")
     if roundtrip:
-        try:
-            mismatches = run_roundtrip(definition, roundtrip, where, seed)
-        except FormkitError as exc:
-            raise FileFailed(f"{exc} [{exc.code}]") from None
-        for m in mismatches:
+        for m in report.mismatches:
             click.echo(f"DIFFERS record {m.number} {m.field}: filled {m.expected!r}, parsed {m.got!r}")
-        problems = len({m.number for m in mismatches})
-        click.echo(f"round trip: {roundtrip - problems} of {roundtrip} generated records came back unchanged")
-    if missing or problems:
-        raise FileFailed(f"{len(missing)} anchor(s) missing, {problems} record(s) changed by the round trip")
+        click.echo(f"round trip: {roundtrip - report.changed} of {roundtrip} generated records came back unchanged")
+    if not report.ok:
+        raise FileFailed(f"{len(report.missing)} anchor(s) missing, {report.changed} record(s) changed by the round trip")
     click.echo(f"formkit: {definition.id}: every anchor found", err=True)
 
 

@@ -147,10 +147,11 @@ def _value(key: str, value: Any, pad: str) -> list[str]:
     return [f"{pad}{key}: {_q(str(value))}"]
 
 
-def write_draft(original: Path, form_id: str, out_dir: Path, force: bool = False) -> tuple[Path, Draft]:
-    """Learn ``original`` and write ``out_dir``/form.yaml and original.docx
-    (each atomically); the written definition is loaded back before this
-    returns, so a draft that formkit cannot read is never left behind."""
+def write_draft(original: Path, form_id: str, out_dir: Path | None, force: bool = False) -> tuple[str, Draft]:
+    """Learn ``original``: the form.yaml text and the draft. With ``out_dir``,
+    write ``out_dir``/form.yaml and original.docx (each atomically); the
+    written definition is loaded back before this returns, so a draft that
+    formkit cannot read is never left behind."""
     from .errors import FormkitError
     from .files import read_regular
     from .forms import load_path
@@ -161,8 +162,8 @@ def write_draft(original: Path, form_id: str, out_dir: Path, force: bool = False
 
     if not _ID.fullmatch(form_id):
         raise FormkitError("bad-input", f"--id {form_id!r}: use lower-case letters, digits, '-' and '_'")
-    target = out_dir / "form.yaml"
-    if target.exists() and not force:
+    target = out_dir / "form.yaml" if out_dir is not None else None
+    if target is not None and target.exists() and not force:
         raise FormkitError("bad-input", f"{target} exists: give --force to replace it", str(target))
     data = read_regular(original, Limits().max_file_bytes, str(original), "max_file_bytes")
     kind = legacy_format(original)
@@ -173,13 +174,15 @@ def write_draft(original: Path, form_id: str, out_dir: Path, force: bool = False
     if kind is not None:
         draft.notes.insert(0, f"learned from a .{kind} original converted by LibreOffice; original.docx is that conversion")
     text = render(draft)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with atomic_write_bytes(out_dir / "original.docx") as fh:
+    if target is None:
+        return text, draft
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write_bytes(target.parent / "original.docx") as fh:
         fh.write(data)
     with atomic_write(target) as fh:
         fh.write(text)
-    load_path(out_dir)
-    return target, draft
+    load_path(target.parent)
+    return text, draft
 
 
 def _converted(original: Path, kind: str) -> bytes:

@@ -12,7 +12,8 @@ Two files in the output folder, both written atomically:
 The rows are rendered here, not by the page's script, so the page reads
 the same with scripting off; the script only sorts and filters. Inputs are
 anything ``formkit score`` takes: its own output is used as it is, parse
-output and Word files are scored first (:func:`formkit.score.score_inputs`).
+output and Word files are scored first (:func:`formkit.score.score_inputs`),
+then :func:`write_report` writes both files.
 """
 from __future__ import annotations
 
@@ -23,22 +24,22 @@ import gc
 import hashlib
 import html
 import io
+import os
 import re
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import click
-
 from .output import atomic_write, atomic_write_bytes, write_error
-from .score import MISSING, NOT_SCORED, WARNING, Score, report_run, score_inputs
+from .score import MISSING, NOT_SCORED, WARNING, Score
 
+TITLE = "formkit: committee report"
 LEVELS = (1, 2, 3, 4, 5)
 HEADERS = ("File", "Office", "Form", "Self-assessed", "Scored level", "Basis", "Agreement",
            "Warnings", "Missing evidence", "Reasons", "Error")
@@ -86,22 +87,18 @@ def to_row(score: Score) -> Row:
                score.basis or "", score.agrees, pick(WARNING), pick(MISSING), rest, error)
 
 
-def run_report(inputs: Sequence[str], judgments: str | None, out_dir: Path, title: str) -> int:
-    """The ``report`` command: score when needed, write both files, print
-    their paths; return how many files could not be scored. Both files are
-    complete in their temporary files before either is renamed into place,
-    so a full disk leaves the earlier pair as it was."""
-    run = score_inputs(inputs, judgments)
-    rows = [to_row(s) for s in run.scores]
-    xlsx, page = out_dir / "report.xlsx", out_dir / "report.html"
+def write_report(scores: Iterable[Score], out_dir: str | os.PathLike[str], title: str = TITLE) -> tuple[Path, Path]:
+    """Write ``out_dir``/report.xlsx and report.html for ``scores``; return
+    their paths. Both files are complete in their temporary files before
+    either is renamed into place, so a full disk leaves the earlier pair as
+    it was (``cannot-write`` naming the file)."""
+    rows = [to_row(s) for s in scores]
+    xlsx, page = Path(out_dir) / "report.xlsx", Path(out_dir) / "report.html"
     workbook = _workbook(rows, xlsx)
     with ExitStack() as stack:
         stack.enter_context(atomic_write_bytes(xlsx)).write(workbook)
         stack.enter_context(atomic_write(page, newline="")).write(render_html(rows, title))
-    report_run(run)
-    click.echo(str(xlsx))
-    click.echo(str(page))
-    return run.failed
+    return xlsx, page
 
 
 # -- xlsx ---------------------------------------------------------------------

@@ -15,23 +15,21 @@ which is what lets ``formkit report`` take either.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
 import posixpath
-import sys
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import click
+from typing import IO, Any, TypeAlias
 
 from . import forms, rubric
 from .errors import FormkitError
-from .output import atomic_write, csv_text, to_json, write_error
-from .score_input import load_inputs
+from .output import csv_text, to_json
+from .score_input import Input, load_inputs
 
 NOT_SCORED = "not scored: "
 MISSING = "missing evidence: "
@@ -43,8 +41,16 @@ _FALSE = frozenset({"false", "0", "no", "n", "ไม่", "ไม่ใช่"})
 JUDGMENTS_LIMIT = 64 * 2**20  # 64 MiB: far more than judgments for every file of a season
 
 
-class JudgmentsError(ValueError):
-    """The judgments file cannot be used as given: a usage error (exit 2)."""
+class JudgmentsError(FormkitError):
+    """The judgments cannot be used as given (``bad-input``, or why the file
+    could not be read): the whole run stops, a usage error (exit 2) on the
+    command line."""
+
+    def __init__(self, message: str, code: str = "bad-input") -> None:
+        super().__init__(code, message)
+
+    def __reduce__(self) -> tuple[type[JudgmentsError], tuple[str, str]]:  # type: ignore[override]
+        return (type(self), (self.message, self.code))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +62,14 @@ class JudgmentRow:
     where: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Score:
-    """One output line; :meth:`as_dict` is the documented shape, key for key."""
+    """One file scored (README "Scoring"): the file, its form and office, the
+    level the office ticked (``self_assessed``), the scored ``level`` and its
+    ``basis`` ("rubric", "judgments" or "auto"; both None when the file could
+    not be scored, the first reason saying why), the ``reasons`` and whether
+    the ticked level ``agrees``. :meth:`as_dict` is the documented JSON
+    shape, key for key."""
 
     file: str
     form: str | None = None
@@ -66,23 +77,49 @@ class Score:
     self_assessed: int | None = None
     level: int | None = None
     basis: str | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: tuple[str, ...] = ()
     agrees: bool | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {key: getattr(self, key) for key in SCORE_KEYS}
+        return {key: list(self.reasons) if key == "reasons" else getattr(self, key) for key in SCORE_KEYS}
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ScoreRun:
-    """Everything one run produced: the scores and what stderr must say."""
+    """The scores of one run, in input order (iterate, index or ``len`` it
+    like the list of them), and ``notes``: each judgment that was not used or
+    matched no file, and the files scored without one."""
 
-    scores: list[Score]
-    notes: list[str]
+    scores: tuple[Score, ...]
+    notes: tuple[str, ...] = ()
+
+    def __iter__(self) -> Iterator[Score]:
+        return iter(self.scores)
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def __getitem__(self, index: int) -> Score:
+        return self.scores[index]
 
     @property
     def failed(self) -> int:
+        """How many files could not be scored."""
         return sum(1 for s in self.scores if s.basis is None)
+
+    def messages(self) -> list[str]:
+        """What ``formkit score`` says on stderr: each file not scored, each
+        note, then one summary line."""
+        out = [f"error: {s.file}: {s.reasons[0] if s.reasons else NOT_SCORED}" for s in self.scores if s.basis is None]
+        out += [f"formkit: warning: {note}" for note in self.notes]
+        bases = Counter(s.basis for s in self.scores)
+        differ = sum(1 for s in self.scores if s.agrees is False)
+        out.append(
+            f"formkit: {len(self.scores)} record(s): {len(self.scores) - self.failed} scored ({bases['rubric']} by "
+            f"rubric, {bases['judgments']} by judgments, {bases['auto']} auto proposal(s)), {self.failed} not scored; "
+            f"{differ} differ from the ticked level"
+        )
+        return out
 
 
 # -- judgments ----------------------------------------------------------------
@@ -100,18 +137,19 @@ def parse_bool(value: Any, where: str) -> bool:
     raise JudgmentsError(f"{where}: {value!r} is not a yes/no value (true/false, 1/0, x, ✓, ใช่, yes/no)")
 
 
-def read_judgments(path: str) -> list[JudgmentRow]:
+def read_judgments(path: str | os.PathLike[str]) -> list[JudgmentRow]:
     """JSON Lines ``{"file", "done": [...], "clear": [...]}`` or CSV with
     columns file, done1..doneN, clear1..clearN (by extension, else by the
     first character). Every problem is a :class:`JudgmentsError`."""
     from .files import read_regular
     from .tabular import detect_encoding
 
+    path = os.fspath(path)
     try:
         data = read_regular(path, JUDGMENTS_LIMIT, limit_name="a judgments file")
         text = data.decode(detect_encoding(data)).lstrip("\ufeff")
     except FormkitError as exc:
-        raise JudgmentsError(str(exc.with_file(path))) from None
+        raise JudgmentsError(str(exc.with_file(path)), exc.code) from None
     except UnicodeDecodeError as exc:
         raise JudgmentsError(f"{path}: not text in its encoding ({exc.encoding}, byte {exc.start})") from None
     name = Path(path).name
@@ -140,13 +178,20 @@ def _judgments_json(text: str, name: str) -> list[JudgmentRow]:
                     values.append((n, json.loads(line)))
                 except json.JSONDecodeError as exc:
                     raise JudgmentsError(f"{name} line {n}: not JSON ({exc.msg})") from None
-    rows = []
-    for n, value in values:
-        where = f"{name} line {n}"
-        if not isinstance(value, dict) or not isinstance(value.get("done"), list) or not isinstance(value.get("clear"), list):
-            raise JudgmentsError(f'{where}: expected {{"file": ..., "done": [...], "clear": [...]}}')
-        rows.append(_row(value.get("file"), value["done"], value["clear"], where))
-    return rows
+    return [_json_row(value, f"{name} line {n}") for n, value in values]
+
+
+def judgment_rows(rows: Iterable[JudgmentRow | Mapping[str, Any]]) -> list[JudgmentRow]:
+    """Judgments given as values: :class:`JudgmentRow` as they are, objects
+    ``{"file", "done": [...], "clear": [...]}`` checked as a judgments file's
+    lines are (numbered "judgment N")."""
+    return [row if isinstance(row, JudgmentRow) else _json_row(row, f"judgment {n}") for n, row in enumerate(rows, 1)]
+
+
+def _json_row(value: Any, where: str) -> JudgmentRow:
+    if not isinstance(value, Mapping) or not isinstance(value.get("done"), list) or not isinstance(value.get("clear"), list):
+        raise JudgmentsError(f'{where}: expected {{"file": ..., "done": [...], "clear": [...]}}')
+    return _row(value.get("file"), value["done"], value["clear"], where)
 
 
 def _judgments_csv(text: str, name: str) -> list[JudgmentRow]:
@@ -216,10 +261,10 @@ def _base(path: str) -> str:
 
 def score_items(items: Sequence[dict[str, Any]], judgments: Sequence[JudgmentRow] | None, source: str = "") -> ScoreRun:
     """Score parse results (score results pass through); match ``judgments``
-    first so every mismatch is reported both on stderr and in the reasons."""
+    first so every mismatch is reported both in the notes and in the reasons."""
     parsed = [i for i in items if "basis" not in i]
-    matched, notes = match_judgments([str(i["file"]) for i in parsed], judgments or [])
-    orphans = list(notes)
+    matched, orphans = match_judgments([str(i["file"]) for i in parsed], judgments or [])
+    notes = list(orphans)
     scores = []
     for item in items:
         if "basis" in item:
@@ -227,14 +272,16 @@ def score_items(items: Sequence[dict[str, Any]], judgments: Sequence[JudgmentRow
             continue
         row = matched.get(str(item["file"]))
         score = score_result(item, row.judgment if row else None)
+        note = _judgment_note(score, row, source, orphans) if judgments is not None and score.basis else ""
+        if note:
+            notes.append(note)
+            score = dataclasses.replace(score, reasons=(note, *score.reasons))
         scores.append(score)
-        if judgments is not None and score.basis is not None:
-            notes += _judgment_notes(score, row, source, orphans)
     proposals = sum(1 for s in scores if s.basis == "auto")
     if judgments is None and proposals:
         notes.append(f"{proposals} record(s) have no committee judgment (no --judgments given): "
                      "their levels are proposals from the text (basis auto)")
-    return ScoreRun(scores, notes)
+    return ScoreRun(tuple(scores), tuple(notes))
 
 
 def score_result(result: dict[str, Any], judgment: rubric.Judgment | None = None) -> Score:
@@ -243,11 +290,11 @@ def score_result(result: dict[str, Any], judgment: rubric.Judgment | None = None
     error = result.get("error")
     if error:
         what = "" if error.get("code") == "bad-input" else "the file could not be parsed: "
-        return Score(file, reasons=[f"{NOT_SCORED}{what}{error.get('message')} [{error.get('code')}]"])
+        return Score(file, reasons=(f"{NOT_SCORED}{what}{error.get('message')} [{error.get('code')}]",))
     record = result.get("record")
     form_id = result.get("form")
     if not isinstance(record, dict) or not isinstance(form_id, str):
-        return Score(file, reasons=[f"{NOT_SCORED}no record and no error: not a parse result [bad-input]"])
+        return Score(file, reasons=(f"{NOT_SCORED}no record and no error: not a parse result [bad-input]",))
     level = record.get("level")
     ticked = level if isinstance(level, int) and not isinstance(level, bool) and 1 <= level <= 5 else None
     score = Score(file, form_id, record.get("office") or None, ticked)
@@ -258,14 +305,14 @@ def score_result(result: dict[str, Any], judgment: rubric.Judgment | None = None
         if judgment is not None and wanted and len(judgment.done) != wanted:
             raise JudgmentsError(f"the judgment for {file} has {len(judgment.done)} values; {form_id} has {wanted} considerations")
         outcome = rubric.evaluate(form, record, judgment if wanted else None)
+    except JudgmentsError:
+        raise  # the judgments, not this file: the run stops
     except FormkitError as exc:
-        score.reasons = [f"{NOT_SCORED}{exc.message} [{exc.code}]"]
-        return score
-    score.level, score.basis = outcome.level, outcome.basis
-    score.reasons = outcome.reasons + [MISSING + m for m in outcome.missing]
-    score.reasons += [WARNING + _warning(w) for w in result.get("warnings") or ()]
-    score.agrees = None if score.self_assessed is None else score.self_assessed == score.level
-    return score
+        return dataclasses.replace(score, reasons=(f"{NOT_SCORED}{exc.message} [{exc.code}]",))
+    reasons = (*outcome.reasons, *(MISSING + m for m in outcome.missing),
+               *(WARNING + _warning(w) for w in result.get("warnings") or ()))
+    agrees = None if ticked is None else ticked == outcome.level
+    return dataclasses.replace(score, level=outcome.level, basis=outcome.basis, reasons=reasons, agrees=agrees)
 
 
 def _warning(warning: Any) -> str:
@@ -276,75 +323,47 @@ def _warning(warning: Any) -> str:
     return f"[{warning}]"
 
 
-def _judgment_notes(score: Score, row: JudgmentRow | None, source: str, orphans: list[str]) -> list[str]:
-    """Say when a judgment was not used, or a judgments form had none."""
+def _judgment_note(score: Score, row: JudgmentRow | None, source: str, orphans: list[str]) -> str:
+    """What to say when a judgment was not used, or a judgments form had none."""
     if row is not None and score.basis == "rubric":
-        note = f"the committee judgment for {score.file} ({row.where}) was not used: {score.form} is scored by its rubric"
-    elif row is None and score.basis == "auto":
+        return f"the committee judgment for {score.file} ({row.where}) was not used: {score.form} is scored by its rubric"
+    if row is None and score.basis == "auto":
         note = f"{NO_JUDGMENT} for {score.file} in {source or 'the judgments'}: the level is only proposed from the text"
-        if orphans:
-            note += f" (unmatched: {'; '.join(orphans)})"
-    else:
-        return []
-    score.reasons.insert(0, note)
-    return [note]
+        return note + (f" (unmatched: {'; '.join(orphans)})" if orphans else "")
+    return ""
 
 
 def _passed_through(item: dict[str, Any]) -> Score:
-    score = Score(str(item["file"]))
-    for key in SCORE_KEYS[1:]:
-        setattr(score, key, item.get(key))
-    score.reasons = list(item.get("reasons") or ())
-    return score
+    values: dict[str, Any] = {key: item.get(key) for key in SCORE_KEYS[1:]}
+    values["reasons"] = tuple(item.get("reasons") or ())
+    return Score(str(item["file"]), **values)
 
 
-# -- the command ----------------------------------------------------------------
+# -- runs -----------------------------------------------------------------------
 
-def score_inputs(inputs: Sequence[str], judgments: str | None) -> ScoreRun:
-    """Read, parse when needed, and score: what ``score`` and ``report`` share.
-    Raises :class:`JudgmentsError` or :class:`ResultsError` for usage problems."""
-    rows = read_judgments(judgments) if judgments else None
-    items = load_inputs(inputs, click.get_binary_stream("stdin"))
-    return score_items(items, rows, Path(judgments).name if judgments else "")
+Judgments: TypeAlias = "str | os.PathLike[str] | Iterable[JudgmentRow | Mapping[str, Any]]"
 
 
-def run_score(inputs: Sequence[str], judgments: str | None, output: str | None, fmt: str | None) -> int:
-    """The ``score`` command: write the scores, report on stderr; return how
-    many could not be scored."""
-    run = score_inputs(inputs, judgments)
+def score_inputs(inputs: Iterable[Input], judgments: Judgments | None, stdin: IO[bytes] | None = None) -> ScoreRun:
+    """Read, parse when needed, and score: what ``score`` and ``report``
+    share. ``judgments`` is a judgments file or the rows themselves; ``"-"``
+    among the inputs reads ``stdin``. Raises :class:`JudgmentsError` or
+    :class:`~formkit.score_input.ResultsError` when the run cannot start."""
+    if judgments is None:
+        rows, source = None, ""
+    elif isinstance(judgments, (str, os.PathLike)):
+        rows, source = read_judgments(judgments), Path(judgments).name
+    else:
+        rows, source = judgment_rows(judgments), ""
+    return score_items(load_inputs(inputs, stdin), rows, source)
+
+
+def scores_text(run: ScoreRun, fmt: str) -> str:
+    """The scores as ``formkit score`` writes them: ``json`` (one object, or a
+    list of several), ``jsonl`` or ``csv`` (reasons joined by " | ")."""
     dicts = [s.as_dict() for s in run.scores]
-    fmt = fmt or ("json" if len(dicts) == 1 else "jsonl")
     if fmt == "csv":
-        text = csv_text([{**d, "reasons": " | ".join(d["reasons"])} for d in dicts])
-    elif fmt == "jsonl":
-        text = "".join(to_json(d, indent=None) + "\n" for d in dicts)
-    else:
-        text = to_json(dicts[0] if len(dicts) == 1 else dicts) + "\n"
-    if output:
-        with atomic_write(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
-            fh.write(text)
-    else:
-        try:
-            sys.stdout.write(("\ufeff" if fmt == "csv" else "") + text)
-            sys.stdout.flush()
-        except OSError as exc:  # a full disk, a closed pipe
-            raise write_error("<stdout>", exc, atomic=False) from None
-    report_run(run)
-    return run.failed
-
-
-def report_run(run: ScoreRun) -> None:
-    """Every unscored file and judgment mismatch on stderr, then one summary line."""
-    for score in run.scores:
-        if score.basis is None:
-            click.echo(f"error: {score.file}: {score.reasons[0] if score.reasons else NOT_SCORED}", err=True)
-    for note in run.notes:
-        click.echo(f"formkit: warning: {note}", err=True)
-    bases = Counter(s.basis for s in run.scores)
-    differ = sum(1 for s in run.scores if s.agrees is False)
-    click.echo(
-        f"formkit: {len(run.scores)} record(s): {len(run.scores) - run.failed} scored ({bases['rubric']} by rubric, "
-        f"{bases['judgments']} by judgments, {bases['auto']} auto proposal(s)), {run.failed} not scored; "
-        f"{differ} differ from the ticked level",
-        err=True,
-    )
+        return csv_text([{**d, "reasons": " | ".join(d["reasons"])} for d in dicts])
+    if fmt == "jsonl":
+        return "".join(to_json(d, indent=None) + "\n" for d in dicts)
+    return to_json(dicts[0] if len(dicts) == 1 else dicts) + "\n"

@@ -14,15 +14,20 @@ without reading any file a record may name.
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 from . import forms
 from .errors import FormkitError
 from .files import MiB, read_regular, size_text
+from .inputs import expand_inputs, is_word_name
+
+if TYPE_CHECKING:
+    from .parse import ParseResult
 
 RESULTS_LIMIT = 256 * MiB  # one results file (or stdin): parse output of about 25,000 returned forms
 BASES = ("rubric", "judgments", "auto")
@@ -32,9 +37,17 @@ _TEXT_KINDS = frozenset({"section", "value", "header", "year"})
 _SHOWN = 40  # characters of a wrong value quoted in a message
 
 
-class ResultsError(ValueError):
+class ResultsError(FormkitError):
     """A RESULTS file cannot be read at all (missing, a folder, a FIFO, over
-    the size limit): a usage error (exit 2), as README "Scoring" says."""
+    the size limit): the run stops, a usage error (exit 2) on the command
+    line, as README "Scoring" says. ``code`` says why (``not-found``,
+    ``too-large`` ...)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(code, message)
+
+    def __reduce__(self) -> tuple[type[ResultsError], tuple[str, str]]:  # type: ignore[override]
+        return (type(self), (self.message, self.code))
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,30 +55,45 @@ class _NotJson:
     why: str
 
 
-def load_inputs(inputs: Sequence[str], stdin: IO[bytes]) -> list[dict[str, Any]]:
-    """Parse or score results from every input, in order. Word files and
-    folders are parsed here; an entry that is no result, or has a field of
-    the wrong type, becomes a failed result (``bad-input``) so it is listed,
-    not lost. A results file that cannot be read raises :class:`ResultsError`."""
-    from .cli import DOCX_SUFFIXES, expand_inputs
-    from .parse import parse_file
+# What score and report take: a results file, a Word file or folder, or a result itself.
+Input: TypeAlias = "str | os.PathLike[str] | Mapping[str, Any] | ParseResult"
 
+
+def load_inputs(inputs: Iterable[Input], stdin: IO[bytes] | None = None) -> list[dict[str, Any]]:
+    """Parse or score results from every input, in order. Word files and
+    folders are parsed here; ``"-"`` reads ``stdin`` when one is given; a
+    result given as a value (a dict, a :class:`~formkit.parse.ParseResult`)
+    is checked as a file's entries are, named "result N". An entry that is
+    no result, or has a field of the wrong type, becomes a failed result
+    (``bad-input``) so it is listed, not lost. A results file that cannot be
+    read raises :class:`ResultsError`."""
     items: list[dict[str, Any]] = []
-    for arg in inputs:
-        if arg == "-":
+    check = _Checks(escapes=True)
+    for n, arg in enumerate(inputs, 1):
+        if arg == "-" and stdin is not None:
             data = stdin.read(RESULTS_LIMIT + 1)
             if len(data) > RESULTS_LIMIT:
-                raise ResultsError(f"<stdin>: more than {size_text(RESULTS_LIMIT)} of results; split the batch")
+                raise ResultsError(f"<stdin>: more than {size_text(RESULTS_LIMIT)} of results; split the batch", "too-large")
             items += _from_text(data.decode("utf-8-sig", errors="replace"), "<stdin>")
-        elif Path(arg).is_dir() or arg.lower().endswith(DOCX_SUFFIXES):
-            items += [parse_file(path).as_dict() for path in expand_inputs([arg])]
-        else:
-            try:
-                data = read_regular(arg, RESULTS_LIMIT, limit_name="a results file")
-            except FormkitError as exc:
-                raise ResultsError(str(exc)) from None
-            items += _from_text(data.decode("utf-8-sig", errors="replace"), arg)
+        elif isinstance(arg, (str, os.PathLike)):
+            items += _from_path(os.fspath(arg))
+        else:  # a result itself: a dict, or a ParseResult (whose module is not imported here for the test)
+            value = dict(arg) if isinstance(arg, Mapping) else arg.as_dict()
+            items.append(check.entry(value, f"result {n}"))
     return items
+
+
+def _from_path(arg: str) -> list[dict[str, Any]]:
+    """A Word file or a folder parsed, or a results file read."""
+    if Path(arg).is_dir() or is_word_name(arg):
+        from .parse import parse_file
+
+        return [parse_file(path).as_dict() for path in expand_inputs([arg])]
+    try:
+        data = read_regular(arg, RESULTS_LIMIT, limit_name="a results file")
+    except FormkitError as exc:
+        raise ResultsError(str(exc), exc.code) from None
+    return _from_text(data.decode("utf-8-sig", errors="replace"), arg)
 
 
 def _from_text(text: str, name: str) -> list[dict[str, Any]]:

@@ -1,0 +1,316 @@
+"""The public Python API: what the ``formkit`` command line does, as functions.
+
+Each function is a thin layer over the module that does the work, and each
+command of :mod:`formkit.cli` calls exactly one of them, so the command
+line and a program (the season web app, an office's script) share one code
+path. Nothing here prints, prompts or exits: results are values, progress
+is an iterator (:func:`parse_files` yields each file's result as it is
+ready, :func:`bulk_fill` each row's outcome), and a failure is a
+:class:`~formkit.errors.FormkitError` with its stable code (a bad file in a
+batch is that file's result, the rest go on). A ValueError means an argument
+that can never work (both ``out_dir`` and ``zip_path``, a name pattern with
+an unknown field).
+
+The names avoid the package's module names (``fill``, ``bulk``, ``score``,
+``learn``, ``check``): Python sets a package attribute to a submodule when
+it first imports it, so a function ``formkit.fill`` would turn into the
+module ``formkit.fill`` half-way through a program. Heavy modules are
+imported inside the functions, so touching one costs nothing until it runs.
+"""
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
+
+from .errors import FormkitError
+
+if TYPE_CHECKING:
+    from .forms import FormDef
+    from .bulk import BulkRun
+    from .check import Finding
+    from .check_roundtrip import Mismatch
+    from .learn_model import Draft
+    from .parse import ParseResult
+    from .score import Judgments, ScoreRun
+    from .score_input import Input
+
+__all__ = [
+    "CheckReport", "LearnedForm", "bulk_fill", "check_form", "fill_bytes", "fill_to", "learn_form",
+    "open_form", "parse_files", "score_results", "write_report",
+]
+
+Form: TypeAlias = "str | os.PathLike[str] | FormDef"
+Record: TypeAlias = "Mapping[str, Any] | str | os.PathLike[str]"
+REPORT_TITLE = "formkit: committee report"
+
+
+def open_form(form: Form) -> FormDef:
+    """The form definition ``form``: a form id (searched for as ``parse``
+    does), a folder holding form.yaml, the form.yaml itself, or a
+    :class:`~formkit.forms.FormDef` (returned as it is). Raises
+    ``no-such-form`` or ``bad-form-definition``.
+
+    >>> [f.name for f in open_form("esao-1-2").fields][:3]
+    ['level', 'process', 'problems']
+    """
+    from .forms import FormDef, load
+
+    if isinstance(form, FormDef):
+        return form
+    return load(os.fspath(form))
+
+
+def _form_arg(form: Form | None) -> str | None:
+    """A form for parse_file's ``form=``: checked now (so a wrong one raises
+    here, not once per file), then passed on by id or folder."""
+    if form is None:
+        return None
+    definition = open_form(form)
+    return os.fspath(form) if isinstance(form, (str, os.PathLike)) else str(definition.folder)
+
+
+def parse_files(
+    paths: Iterable[str | os.PathLike[str]], *, form: Form | None = None, jobs: int = 1, convert: bool = True
+) -> Iterator[ParseResult]:
+    """Parse many documents: each result as it is ready, in the order given.
+
+    Folders are walked for Word documents (and, with ``convert``, .doc, .rtf
+    and .odt, converted up front by one LibreOffice process per 200 files).
+    ``jobs`` worker processes parse in parallel (0: one per core); results
+    made in a worker hold the envelope only (``document``, ``located`` and
+    ``recognition`` are None). A file that cannot be read is its result's
+    ``error``; ``form`` (checked first: a wrong one raises) forces the form.
+
+    >>> [r.form for r in parse_files(["samples/esao-1-2/over-dots.docx", "samples/esao-3-1"])][:3]
+    ['esao-1-2', 'esao-3-1', 'esao-3-1']
+    """
+    from .batch import default_jobs, parse_files as run
+
+    return run(paths, form=_form_arg(form), jobs=jobs or default_jobs(), convert=convert)
+
+
+def _record(definition: FormDef, record: Record) -> dict[str, Any]:
+    """A record to fill: a dict checked as a data file's record is (photo
+    paths relative to the working folder), or a .json/.yaml file read and
+    checked (photos relative to it). A parse result gives its record."""
+    from .records import read_record, unwrap, validate
+
+    if not isinstance(record, Mapping):
+        return read_record(record, definition)
+    data, form_id = unwrap(dict(record), "the record")
+    if form_id is not None and form_id != definition.id:
+        raise FormkitError("bad-data", f"a parse result of form {form_id}, not {definition.id}")
+    return validate(definition, data)
+
+
+def _filler(definition: FormDef, original: str | os.PathLike[str] | None) -> Any:
+    from .fill import Filler
+
+    return Filler(definition, Path(original) if original is not None else None)
+
+
+def fill_bytes(form: Form, record: Record, *, original: str | os.PathLike[str] | None = None) -> bytes:
+    """The filled .docx of ``record`` (a dict, or a .json/.yaml file), from
+    the form's original or an office's copy of it (``original``). A record
+    that does not fit the form raises ``bad-data`` naming each field.
+
+    >>> from formkit import parse_file
+    >>> data = fill_bytes("esao-1-2", {"level": 4, "process": "จัดอบรม & ติดตามผล"})
+    >>> parse_file(data).record["process"]
+    'จัดอบรม & ติดตามผล'
+    """
+    definition = open_form(form)
+    clean = _record(definition, record)
+    buf = io.BytesIO()
+    _filler(definition, original).render(clean, buf)
+    return buf.getvalue()
+
+
+def fill_to(
+    path: str | os.PathLike[str], form: Form, record: Record, *, original: str | os.PathLike[str] | None = None
+) -> dict[str, Any]:
+    """Fill ``record`` into the file ``path`` (written atomically: a
+    temporary file renamed into place); return the canonical record, what
+    parsing the document gives back.
+
+    >>> fill_to("filled.docx", "esao-3-1", "samples/esao-3-1/record-1.json")["level"]
+    2
+    """
+    definition = open_form(form)
+    clean = _record(definition, record)
+    canon: dict[str, Any] = _filler(definition, original).fill(clean, path)
+    return canon
+
+
+def bulk_fill(
+    form: Form,
+    data: str | os.PathLike[str],
+    *,
+    out_dir: str | os.PathLike[str] | None = None,
+    zip_path: str | os.PathLike[str] | None = None,
+    name: str = "{form}-{row}.docx",
+    jobs: int = 1,
+    original: str | os.PathLike[str] | None = None,
+) -> BulkRun:
+    """One filled document per row of ``data`` (.csv, .xlsx or .jsonl), into
+    the folder ``out_dir`` or the archive ``zip_path`` (exactly one), named
+    by the pattern ``name`` ({form}, {row} and the record's fields).
+
+    Returns a :class:`~formkit.bulk.BulkRun`: iterate it for each row's
+    :class:`~formkit.bulk.RowOutcome` (row number, file name or error), in
+    row order, as rows are done; ``finish()`` runs the rest; ``written`` and
+    ``failed`` count them. Nothing is read before the iteration starts.
+
+    >>> run = bulk_fill("esao-1-2", "samples/esao-1-2/bulk.csv", out_dir="filled").finish()
+    >>> run.written, run.failed
+    (5, 0)
+    """
+    from .batch import default_jobs
+    from .bulk import BulkRun, check_name, fill_rows
+
+    if (out_dir is None) == (zip_path is None):
+        raise ValueError("give exactly one of out_dir and zip_path")
+    definition = open_form(form)
+    check_name(name, definition)
+    rows = fill_rows(
+        definition, Path(data), Path(out_dir) if out_dir is not None else None,
+        Path(zip_path) if zip_path is not None else None, name, jobs or default_jobs(),
+        os.fspath(original) if original is not None else None,
+    )
+    return BulkRun(rows)
+
+
+def score_results(
+    results: Iterable[Input], judgments: Judgments | None = None, *, stdin: IO[bytes] | None = None
+) -> ScoreRun:
+    """Score parse results by their form's rubric.
+
+    ``results`` may mix parse or score results (dicts, :class:`ParseResult`),
+    files of them (.json, .jsonl: what ``formkit parse`` writes) and Word
+    files or folders (parsed first); ``"-"`` reads ``stdin`` when given.
+    ``judgments`` (the committee's, for rubrics that need them) is a .jsonl or
+    .csv file or the rows (``{"file", "done": [...], "clear": [...]}``).
+    An entry that cannot be scored is a score with ``level`` and ``basis``
+    None and the reason; judgments or a results file that cannot be used
+    raise (``bad-input``, ``not-found`` ...). Returns a
+    :class:`~formkit.score.ScoreRun`: the scores in order (iterate or index
+    it) and the notes about judgments.
+
+    >>> run = score_results(["samples/esao-3-1/three-works.json"])
+    >>> run[0].basis, run[0].level, run[0].self_assessed
+    ('rubric', 2, 3)
+    """
+    from .score import score_inputs
+
+    return score_inputs(results, judgments, stdin)
+
+
+def write_report(
+    scores: Iterable[Any], out_dir: str | os.PathLike[str], *, title: str = REPORT_TITLE
+) -> tuple[Path, Path]:
+    """Write the committee's report of ``scores`` (a :class:`ScoreRun` or
+    :class:`~formkit.score.Score` values) into ``out_dir``: report.xlsx and
+    report.html, each atomically; return their paths.
+
+    >>> xlsx, page = write_report(score_results(["samples/esao-3-1"]), "report")
+    >>> xlsx.name, page.name
+    ('report.xlsx', 'report.html')
+    """
+    from .report import write_report as write
+
+    return write(scores, out_dir, title)
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedForm:
+    """A drafted form definition: the ``draft`` (proposed fields), its
+    form.yaml ``text`` (every guess a ``# CHECK:`` comment), and the
+    ``folder`` it was written to (None when only drafted)."""
+
+    draft: Draft
+    text: str
+    folder: Path | None = None
+
+    @property
+    def checks(self) -> int:
+        """How many ``# CHECK:`` comments the draft holds."""
+        return self.text.count("# CHECK:")
+
+
+def learn_form(
+    original: str | os.PathLike[str], form_id: str, out_dir: str | os.PathLike[str] | None = None, *,
+    force: bool = False,
+) -> LearnedForm:
+    """Draft a form definition from ``original``, a blank Word form (.doc,
+    .rtf and .odt converted by LibreOffice). With ``out_dir``, write
+    form.yaml and original.docx there (an existing form.yaml only with
+    ``force``); the written definition is loaded back before this returns.
+
+    >>> learned = learn_form("forms/esao-1-2/original.docx", "my-form")
+    >>> [(f.kind, f.name) for f in learned.draft.fields][:2], learned.folder
+    ([('level', 'level'), ('section', 'process_method')], None)
+    """
+    from .learn_yaml import write_draft
+
+    folder = Path(out_dir) if out_dir is not None else None
+    text, draft = write_draft(Path(original), form_id, folder, force)
+    return LearnedForm(draft, text, folder)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What :func:`check_form` found: each anchor of the definition
+    (``findings``: found where, or missing with the nearest printed line);
+    with a round trip, how many generated ``records`` were filled and parsed
+    back, each field that came back different (``mismatches``), or the
+    error that stopped the round trip (``roundtrip_error``)."""
+
+    form: FormDef
+    findings: tuple[Finding, ...]
+    records: int = 0
+    mismatches: tuple[Mismatch, ...] = ()
+    roundtrip_error: FormkitError | None = None
+
+    @property
+    def missing(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.ok)
+
+    @property
+    def changed(self) -> int:
+        """How many generated records did not come back unchanged."""
+        return len({m.number for m in self.mismatches})
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.changed and self.roundtrip_error is None
+
+
+def check_form(
+    form: Form, *, original: str | os.PathLike[str] | None = None, roundtrip: int = 0, seed: int = 0
+) -> CheckReport:
+    """Look for every anchor of ``form`` in its original (or an office's copy,
+    ``original``); with ``roundtrip``, also fill that many records generated
+    from the definition (``seed``) and parse them back. An original that
+    cannot be read raises.
+
+    >>> report = check_form("esao-1-2", roundtrip=2)
+    >>> report.ok, report.records, len(report.missing)
+    (True, 2, 0)
+    """
+    from .check import check
+    from .check_roundtrip import roundtrip as run_roundtrip
+
+    definition = open_form(form)
+    where = Path(original) if original is not None else None
+    findings = tuple(check(definition, where))
+    if not roundtrip:
+        return CheckReport(definition, findings)
+    try:
+        mismatches = tuple(run_roundtrip(definition, roundtrip, where, seed))
+    except FormkitError as exc:
+        return CheckReport(definition, findings, roundtrip, roundtrip_error=exc)
+    return CheckReport(definition, findings, roundtrip, mismatches)
