@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeAlias
@@ -50,18 +50,19 @@ REPORT_TITLE = "formkit: committee report"
 
 def open_form(form: Form) -> FormDef:
     """The form definition ``form``: a form id (searched for as ``parse``
-    does), a folder holding form.yaml, the form.yaml itself, or a
+    does), a folder holding form.yaml or the form.yaml itself (a
+    :class:`~pathlib.Path`, or text with a "/" or ending in .yaml), or a
     :class:`~formkit.forms.FormDef` (returned as it is). Raises
     ``no-such-form`` or ``bad-form-definition``.
 
     >>> [f.name for f in open_form("esao-1-2").fields][:3]
     ['level', 'process', 'problems']
     """
-    from .forms import FormDef, load
+    from .forms import FormDef, load, load_path
 
     if isinstance(form, FormDef):
         return form
-    return load(os.fspath(form))
+    return load(form) if isinstance(form, str) else load_path(Path(form))
 
 
 def _form_arg(form: Form | None) -> str | None:
@@ -70,12 +71,12 @@ def _form_arg(form: Form | None) -> str | None:
     if form is None:
         return None
     definition = open_form(form)
-    return os.fspath(form) if isinstance(form, (str, os.PathLike)) else str(definition.folder)
+    return form if isinstance(form, str) else str(definition.folder)
 
 
 def parse_files(
     paths: Iterable[str | os.PathLike[str]], *, form: Form | None = None, jobs: int = 1, convert: bool = True
-) -> Iterator[ParseResult]:
+) -> Generator[ParseResult, None, None]:
     """Parse many documents: each result as it is ready, in the order given.
 
     Folders are walked for Word documents (and, with ``convert``, .doc, .rtf
@@ -84,6 +85,8 @@ def parse_files(
     made in a worker hold the envelope only (``document``, ``located`` and
     ``recognition`` are None). A file that cannot be read is its result's
     ``error``; ``form`` (checked first: a wrong one raises) forces the form.
+    Files are read as the results are taken; ``close()`` the generator (or
+    use :func:`contextlib.closing`) to stop early: the workers stop too.
 
     >>> [r.form for r in parse_files(["samples/esao-1-2/over-dots.docx", "samples/esao-3-1"])][:3]
     ['esao-1-2', 'esao-3-1', 'esao-3-1']

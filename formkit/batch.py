@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,13 +169,15 @@ def run_parse(
 
 def parse_files(
     paths: Iterable[str | os.PathLike[str]], *, form: str | None = None, jobs: int = 1, convert: bool = True
-) -> Iterator[ParseResult]:
+) -> Generator[ParseResult, None, None]:
     """Parse every file (folders walked, see :mod:`formkit.inputs`), yielding
     each result as it is ready, in the input order, with ``jobs`` worker
     processes. Legacy .doc/.rtf/.odt files are converted up front, a chunk
     per LibreOffice process, when ``convert``. Results made in a worker
     carry the envelope only (``recognition``, ``located`` and ``document``
-    stay None): the document model is not sent back between processes."""
+    stay None): the document model is not sent back between processes.
+    Closing the generator early stops the workers and removes the
+    conversions, wherever the caller was interrupted."""
     files = list(expand_inputs(paths, legacy=convert))
     with ExitStack() as stack:
         converted = _preconvert(files, stack) if convert else {}

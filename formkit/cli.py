@@ -12,6 +12,7 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,7 +103,8 @@ def parse_cmd(
         raise click.UsageError("no Word documents found in the given folders")
     fmt = fmt or ("json" if len(files) == 1 else "jsonl")
     try:
-        tally = _write_parsed(api.parse_files(files, form=form, jobs=jobs, convert=convert), len(files), output, fmt)
+        with closing(api.parse_files(files, form=form, jobs=jobs, convert=convert)) as results:
+            tally = _write_parsed(results, len(files), output, fmt)
     except FormkitError as exc:  # the output cannot be written
         raise FileFailed(f"{exc} [{exc.code}]") from None
     except broken_pool():

@@ -83,6 +83,16 @@ def test_parse_files_with_workers_gives_the_same_envelopes_without_the_model() -
     assert all(r.document is None and r.located is None for r in pooled)
 
 
+def test_parse_files_closed_early_stops_its_workers() -> None:
+    import multiprocessing
+
+    files = [str(p) for p in sorted(S12.glob("*.docx"))] * 2
+    results = formkit.parse_files(files, jobs=2)
+    assert next(results).error is None and multiprocessing.active_children()
+    results.close()
+    assert multiprocessing.active_children() == []
+
+
 def test_parse_files_yields_each_result_before_reading_the_next_file(tmp_path: Path) -> None:
     later = tmp_path / "later.docx"
     results = formkit.parse_files([S12 / "over-dots.docx", later])
