@@ -134,6 +134,29 @@ def test_only_the_command_line_imports_click() -> None:
     assert "click" in imported("formkit.cli")
 
 
+TERMINAL = {"sys.stdout", "sys.stderr", "sys.stdin", "sys.exit", "os._exit"}
+
+
+def terminal_uses(module: str) -> list[str]:
+    """Where ``module`` reads or writes the terminal or ends the process
+    itself: sys.stdout/stderr/stdin, sys.exit, os._exit, print(), input()."""
+    found = []
+    for node in ast.walk(ast.parse(MODULES[module].read_text("utf-8"))):
+        if isinstance(node, ast.Attribute) and ast.unparse(node) in TERMINAL:
+            found.append(f"{module}:{node.lineno} {ast.unparse(node)}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("print", "input"):
+            found.append(f"{module}:{node.lineno} {node.func.id}()")
+    return found
+
+
+def test_the_core_never_talks_to_the_terminal() -> None:
+    """Results are values, progress an iterator, failures exceptions: only
+    the command line writes to stdout and stderr or sets the exit status."""
+    offenders = [use for m in MODULES if m not in COMMAND_LINE for use in terminal_uses(m)]
+    assert not offenders, offenders
+    assert any("sys.stdout" in use for use in terminal_uses("formkit.cli"))  # the walk sees them where they are
+
+
 def _click_loaded(code: str) -> bool:
     """Run ``code`` in a fresh interpreter after ``import formkit, sys``;
     whether click was imported by the end."""
