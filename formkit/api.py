@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .check_roundtrip import Mismatch
     from .learn_model import Draft
     from .parse import ParseResult
-    from .score import Judgments, ScoreRun
+    from .score import Judgments, Score, ScoreRun
     from .score_input import Input
 
 __all__ = [
@@ -213,7 +213,7 @@ def score_results(
 
 
 def write_report(
-    scores: Iterable[Any], out_dir: str | os.PathLike[str], *, title: str = REPORT_TITLE
+    scores: Iterable[Score], out_dir: str | os.PathLike[str], *, title: str = REPORT_TITLE
 ) -> tuple[Path, Path]:
     """Write the committee's report of ``scores`` (a :class:`ScoreRun` or
     :class:`~formkit.score.Score` values) into ``out_dir``: report.xlsx and

@@ -39,7 +39,6 @@ from typing import Any
 from .output import atomic_write, atomic_write_bytes, write_error
 from .score import MISSING, NOT_SCORED, WARNING, Score
 
-TITLE = "formkit: committee report"
 LEVELS = (1, 2, 3, 4, 5)
 HEADERS = ("File", "Office", "Form", "Self-assessed", "Scored level", "Basis", "Agreement",
            "Warnings", "Missing evidence", "Reasons", "Error")
@@ -87,7 +86,7 @@ def to_row(score: Score) -> Row:
                score.basis or "", score.agrees, pick(WARNING), pick(MISSING), rest, error)
 
 
-def write_report(scores: Iterable[Score], out_dir: str | os.PathLike[str], title: str = TITLE) -> tuple[Path, Path]:
+def write_report(scores: Iterable[Score], out_dir: str | os.PathLike[str], title: str) -> tuple[Path, Path]:
     """Write ``out_dir``/report.xlsx and report.html for ``scores``; return
     their paths. Both files are complete in their temporary files before
     either is renamed into place, so a full disk leaves the earlier pair as
