@@ -116,7 +116,7 @@ class BulkRun:
     at a time, so every named document is in place once the iteration has
     ended; stopping early (:meth:`close`, or leaving a ``with`` block) stops
     the workers and removes the staging folder, leaving only the documents
-    already in place. An output that cannot be written raises ``cannot-write``
+    already in place (and no archive). An output that cannot be written raises ``cannot-write``
     from the iteration."""
 
     def __init__(self, rows: Generator[RowOutcome, None, None]) -> None:
