@@ -38,8 +38,8 @@ def test_setup_cfg_lists_every_package() -> None:
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 600) -> str:
-    proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "FORMKIT_FORMS")}
+    proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**clean, **(env or {})})
     assert proc.returncode == 0, f"{args}: {proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
     return proc.stdout + proc.stderr
 
