@@ -61,13 +61,17 @@ def read_model(source: str | os.PathLike[str] | bytes, name: str) -> Document:
 
 def legacy_format(path: str | os.PathLike[str]) -> str | None:
     """"doc", "rtf" or "odt" when ``path`` holds a format LibreOffice must
-    convert first; None otherwise (including unreadable files: parse says why)."""
+    convert first; None otherwise, including anything that is not a regular
+    file within the package size limit (a FIFO would block ``open`` and a
+    device never end): the package reader then says what is wrong."""
+    from .files import open_regular
+    from .package import Limits
     from .sniff import legacy_kind
 
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path, Limits().max_file_bytes) as fh:
             return legacy_kind(fh.read(4096), fh)
-    except OSError:
+    except (OSError, FormkitError):
         return None
 
 
