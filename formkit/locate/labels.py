@@ -10,6 +10,7 @@ start is there. Headings (``exact``) must be the whole line.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,10 +86,12 @@ def match_inside(label: Label, para: Para, after: int) -> Hit | None:
     begin at the first key character past ``after`` (the blank between the
     two labels is only leaders, which have no key), never at the paragraph's
     start (that is :func:`match_start`'s)."""
+    if not label.key or para.key.find(label.key, 1) < 0:
+        return None  # most paragraphs: no key positions computed
     ends = para.key_ends
-    first = next((k for k, e in enumerate(ends) if e > after), len(ends))
+    first = bisect.bisect_right(ends, after)  # the first key character past ``after``
     at = para.key.find(label.key, max(first, 1))
-    if at < 0 or not label.key:
+    if at < 0:
         return None
     start = ends[at - 1] if at else 0
     while start < len(para.text) and para.text[start] in " .…_:\t":

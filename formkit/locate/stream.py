@@ -122,13 +122,19 @@ def _walk(blocks: tuple[Block, ...], container: Container, where: str, out: Stre
 
 
 def _add(out: Stream, par: Paragraph, container: Container, where: str) -> None:
-    text, key = _text_key(par.text)
+    raw = par.text
+    text, key = _line_text_key(raw) if len(raw) <= _CACHED_CHARS else _text_key(raw)
     out.paras.append(Para(len(out.paras), par, container, where, text, key))
 
 
-@lru_cache(maxsize=4096)
 def _text_key(raw: str) -> tuple[str, str]:
-    """A paragraph's clean text and its key, computed once per distinct text
-    (a batch of one form repeats its printed lines in every document)."""
+    """A paragraph's clean text and its key."""
     text = clean_chars(raw)
     return text, clean_key(text)
+
+
+# Printed lines repeat in every document of a batch of one form and are
+# computed once; answers rarely repeat, and a cache of long texts would keep
+# megabytes of a document alive after it was read.
+_CACHED_CHARS = 300
+_line_text_key = lru_cache(maxsize=4096)(_text_key)
