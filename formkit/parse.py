@@ -92,10 +92,13 @@ def parse_file(
         kind = legacy_format(source)
         if kind is not None:
             return _parse_legacy(Path(source), display, kind, form, forms_root)
+    from .reader import collector_paused
+
     result = ParseResult(display)
     try:
-        doc = read_model(source, display)
-        _fill(result, doc, form, forms_root)
+        with collector_paused():  # the stream and record are built in bulk too
+            doc = read_model(source, display)
+            _fill(result, doc, form, forms_root)
         if converted_from:
             result.warnings.insert(0, converted_warning(converted_from))
     except FormkitError as exc:

@@ -32,7 +32,7 @@ from typing import Protocol
 from lxml import etree
 
 from formkit.errors import FormkitError
-from formkit.model import Block, Break, Image, Inline, Text
+from formkit.model import Block, Break, Image, Inline, Paragraph, Text
 from formkit.ns import qn
 from formkit.reader_inline import (
     ALTERNATE_CONTENT,
@@ -43,13 +43,14 @@ from formkit.reader_inline import (
     find_private_use,
     form_field_checkbox,
     lead,
-    on_off,
+    run_properties,
     scan_drawing,
     split_text,
     sym_inline,
     symbol_font,
 )
-from formkit.reader_styles import Styles, font_name, numbering_of
+from formkit.reader_plain import plain_text
+from formkit.reader_styles import Styles, numbering_of
 from formkit.reader_tables import CONTINUE, RESTART, TableBuilder
 
 
@@ -126,9 +127,17 @@ class StoryReader:
         self._fields: list[bool] = []
         self._in_instruction = 0
         self._saved_fields: list[tuple[list[bool], int]] = []
+        self._hidden_runs = self._revisions = False
 
-    def read(self, blocks: Iterable[etree._Element]) -> tuple[Block, ...]:
+    def read(self, story: etree._Element | None) -> tuple[Block, ...]:
         """The blocks of a story container's children (``w:body``, ``w:hdr``, ...)."""
+        if story is None:
+            return ()
+        # Whether the story holds these at all: lxml answers at once when the
+        # part never names them, and most paragraphs then need no look for them.
+        self._hidden_runs = next(story.iter(_VANISH), None) is not None
+        self._revisions = next(story.iter(_INS, _DEL), None) is not None
+        blocks: Iterable[etree._Element] = story
         self._containers = [[]]
         self._stack = [(iter(blocks), _BLOCK, None)]
         stack = self._stack
@@ -190,16 +199,21 @@ class StoryReader:
                 style = prop.get(W_VAL)
             elif tag == _NUMPR:
                 numbered = numbering_of(prop)
-            elif tag == _RPR:  # the paragraph mark's revisions
-                if prop.find(_INS) is not None or prop.find(_DEL) is not None:
+            elif tag == _RPR and self._revisions:  # the paragraph mark's revisions
+                if any(mark.tag == _INS or mark.tag == _DEL for mark in prop):
                     self.tracked = True
             elif tag == _SECTPR:
                 self._section(prop, table)
         if numbered is None:
             numbered = self._styles.numbered(style)
         ref = self._refs.get(el, -1) if self._refs is not None else -1
-        self._para = ParagraphBuilder(style, numbered, ref)
         self._para_style = style
+        if not self._in_instruction:
+            text = plain_text(el, _WALKED, self._plain_run, self._hidden_runs)
+            if text is not None:
+                self._containers[-1].append(Paragraph((Text(text),) if text else (), style, numbered, ref))
+                return
+        self._para = ParagraphBuilder(style, numbered, ref)
         self._push(iter(el), _PARAGRAPH, self._end_paragraph)
 
     def _end_paragraph(self) -> None:
@@ -275,22 +289,39 @@ class StoryReader:
 
     # --- paragraph content ----------------------------------------------------
     def _run(self, el: etree._Element, table: _Table) -> None:
-        font: str | None = None
-        char_style: str | None = None
-        rpr = lead(el, _RPR)
-        for prop in rpr if rpr is not None else ():
-            tag = prop.tag
-            if tag == _RFONTS:
-                font = font_name(prop)
-            elif tag == _RSTYLE:
-                char_style = prop.get(W_VAL)
-            elif tag == _VANISH and on_off(prop.get(W_VAL)):
-                # Hidden text (§17.3.2.41) is not shown; its field marks still count.
-                self._push(iter(el), _HIDDEN_RUN)
-                return
+        font, char_style, hidden = run_properties(lead(el, _RPR))
+        if hidden:
+            # Hidden text (§17.3.2.41) is not shown; its field marks still count.
+            self._push(iter(el), _HIDDEN_RUN)
+            return
         self._font = font or self._styles.run_font(char_style, self._para_style)
         self._text_font = not symbol_font(self._font)
-        self._push(iter(el), _RUN)
+        self._run_content(iter(el))
+
+    def _plain_run(self, run: etree._Element) -> bool:
+        """For :func:`formkit.reader_plain.plain_text`: the run is shown and
+        in a text font, so its text is read as it is written."""
+        font, char_style, hidden = run_properties(lead(run, _RPR))
+        return not hidden and not symbol_font(font or self._styles.run_font(char_style, self._para_style))
+
+    def _run_content(self, children: Iterator[etree._Element]) -> None:
+        """Run content dispatched here rather than in a frame of its own: runs
+        are the most numerous containers and their content is leaves, plain
+        ``w:t`` above all. A handler that opens a frame (``mc:AlternateContent``)
+        gets the rest of the run queued behind it, so order is kept."""
+        stack = self._stack
+        depth = len(stack)
+        for child in children:
+            tag = child.tag
+            if tag == _T:
+                self._text(child, _RUN)
+                continue
+            handler = _RUN.get(tag)
+            if handler is not None:
+                handler(self, child, _RUN)
+                if len(stack) > depth:
+                    stack.insert(depth, (children, _RUN, None))
+                    return
 
     def _inline_sdt(self, el: etree._Element, table: _Table) -> None:
         props = lead(el, _SDT_PR)
@@ -425,3 +456,6 @@ _RUN: _Table = {
     _COMMENT_REF: _S._comment,
 }
 _HIDDEN_RUN: _Table = {_FLD_CHAR: _S._field_char, _COMMENT_REF: _S._comment}
+# What the walk acts on in a paragraph and in a run, but runs and their text:
+# a paragraph holding none of it is read by :func:`formkit.reader_plain.plain_text`.
+_WALKED = (frozenset(map(str, _PARAGRAPH)) - {_R}, frozenset(map(str, _RUN)) - {_T})
