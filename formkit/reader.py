@@ -8,7 +8,9 @@ module only :mod:`formkit.package` knows the zip; above it nobody knows XML.
 The work is split by concern:
 
 * :mod:`formkit.reader_story`: the walk over one story (blocks, paragraphs,
-  runs, fields, content controls, revisions, text boxes);
+  runs, content controls, revisions, text boxes), with
+  :mod:`formkit.reader_runs` (run content, fields) and
+  :mod:`formkit.reader_plain` (paragraphs of plain runs, read in one loop);
 * :mod:`formkit.reader_inline`: single-element rules (``w:sym``, checkboxes,
   drawings, symbol-font text);
 * :mod:`formkit.reader_tables`: the table grid and its merges;

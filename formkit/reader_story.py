@@ -16,23 +16,25 @@ reading of WordprocessingML the tables below encode (ECMA-376 Part 1):
   content controls, ``w:fldSimple`` (its content is the field result),
   ``w:dir``/``w:bdo`` and insertions (``w:ins``, ``w:moveTo``, §17.13.5) are
   descended; deletions (``w:del``, ``w:moveFrom``) are dropped whole.
-* run content (§17.3.3): the ``_RUN`` table at the end of this module;
-  a hidden run (``w:vanish``) keeps only its field characters.
+* run content (§17.3.3): the ``_RUN`` table at the end of this module, its
+  handlers in :mod:`formkit.reader_runs`; a hidden run (``w:vanish``) keeps
+  only its field characters.
 * ``mc:AlternateContent`` (Part 3 §10.2) anywhere: first ``mc:Choice`` only.
 * complex fields (§17.16.13 fldChar): a stack per story; content between a
   field's begin and separate is its instruction and is dropped, content
   between separate and end is its result and is kept, nested fields included.
+
+A paragraph that is only runs of text is read without the walk, to the same
+result (:mod:`formkit.reader_plain`).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
-from typing import Protocol
-
 from lxml import etree
 
 from formkit.errors import FormkitError
-from formkit.model import Block, Break, Image, Inline, Paragraph, Text
+from formkit.model import Block, Paragraph, Text
 from formkit.ns import qn
 from formkit.reader_inline import (
     ALTERNATE_CONTENT,
@@ -40,24 +42,14 @@ from formkit.reader_inline import (
     ParagraphBuilder,
     choose_alternate,
     content_control_checkbox,
-    find_private_use,
-    form_field_checkbox,
     lead,
     run_properties,
-    scan_drawing,
-    split_text,
-    sym_inline,
     symbol_font,
 )
 from formkit.reader_plain import plain_text
+from formkit.reader_runs import ImageSource, RunContent
 from formkit.reader_styles import Styles, numbering_of
 from formkit.reader_tables import CONTINUE, RESTART, TableBuilder
-
-
-class ImageSource(Protocol):
-    """Resolves a picture relationship of a part (see :class:`formkit.reader.ImageCache`)."""
-
-    def resolve(self, part: str, rid: str) -> Image | None: ...
 
 
 _Handler = Callable[["StoryReader", etree._Element, "_Table"], None]
@@ -83,7 +75,7 @@ _RUBY, _RUBY_BASE = qn("w:ruby"), qn("w:rubyBase")
 _TAB, _PTAB, _BR, _CR = qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr")
 _NO_BREAK_HYPHEN, _SYM = qn("w:noBreakHyphen"), qn("w:sym")
 _DRAWING, _PICT, _OBJECT = qn("w:drawing"), qn("w:pict"), qn("w:object")
-_FLD_CHAR, _FLD_CHAR_TYPE = qn("w:fldChar"), qn("w:fldCharType")
+_FLD_CHAR = qn("w:fldChar")
 _COMMENT_REF, _COMMENT_START = qn("w:commentReference"), qn("w:commentRangeStart")
 _VANISH, _RFONTS, _NUMPR = qn("w:vanish"), qn("w:rFonts"), qn("w:numPr")
 _GRID_BEFORE, _GRID_SPAN = qn("w:gridBefore"), qn("w:gridSpan")
@@ -93,11 +85,10 @@ _VMERGE, _HMERGE = qn("w:vMerge"), qn("w:hMerge")
 # walks tables recursively, so a hostile depth is refused here.
 MAX_TABLE_DEPTH = 64
 
-_BREAK_KINDS = {"page": "page", "column": "column"}
 _STORY_TYPES = frozenset(("default", "first", "even"))
 
 
-class StoryReader:
+class StoryReader(RunContent):
     """Reads one story of the part ``part`` (whose rels resolve its pictures).
 
     After :meth:`read`: ``tracked`` (a revision mark was seen), ``comment_ids``
@@ -137,9 +128,8 @@ class StoryReader:
         # part never names them, and most paragraphs then need no look for them.
         self._hidden_runs = next(story.iter(_VANISH), None) is not None
         self._revisions = next(story.iter(_INS, _DEL), None) is not None
-        blocks: Iterable[etree._Element] = story
         self._containers = [[]]
-        self._stack = [(iter(blocks), _BLOCK, None)]
+        self._stack = [(iter(story), _BLOCK, None)]
         stack = self._stack
         while stack:
             children, table, done = stack[-1]
@@ -154,11 +144,6 @@ class StoryReader:
                 if done is not None:
                     done()
         return tuple(self._containers[0])
-
-    # --- emitting -------------------------------------------------------------
-    def _emit(self, item: Inline) -> None:
-        if self._para is not None and not self._in_instruction:
-            self._para.add(item)
 
     def _push(self, children: Iterator[etree._Element], table: _Table,
               done: Callable[[], None] | None = None) -> None:
@@ -336,61 +321,6 @@ class StoryReader:
         if base is not None:
             self._push(iter(base), _PARAGRAPH)
 
-    # --- run content ----------------------------------------------------------
-    def _text(self, el: etree._Element, table: _Table) -> None:
-        text = el.text
-        para = self._para
-        if not text or para is None or self._in_instruction:
-            return
-        if self._text_font and not find_private_use(text):
-            para.text.append(text)  # the common case: plain text, no glyphs
-        else:
-            for item in split_text(text, self._font):
-                para.add(item)
-
-    def _tab(self, el: etree._Element, table: _Table) -> None:
-        self._emit(Text("\t"))
-
-    def _hyphen(self, el: etree._Element, table: _Table) -> None:
-        self._emit(Text("-"))
-
-    def _break(self, el: etree._Element, table: _Table) -> None:
-        self._emit(Break(_BREAK_KINDS.get(el.get(_TYPE) or "", "line")))
-
-    def _carriage_return(self, el: etree._Element, table: _Table) -> None:
-        self._emit(Break("line"))
-
-    def _symbol(self, el: etree._Element, table: _Table) -> None:
-        item = sym_inline(el)
-        if item is not None:
-            self._emit(item)
-
-    def _drawing(self, el: etree._Element, table: _Table) -> None:
-        if self._para is None or self._in_instruction:
-            return
-        rids, boxes = scan_drawing(el)
-        for rid in rids:
-            image: Image | None = self._images.resolve(self.part, rid)
-            if image is not None:
-                self._para.add(image)
-        self._para.textboxes.extend(boxes)
-
-    def _field_char(self, el: etree._Element, table: _Table) -> None:
-        kind = el.get(_FLD_CHAR_TYPE)
-        if kind == "begin":
-            if table is _RUN:
-                box = form_field_checkbox(el)
-                if box is not None:
-                    self._emit(box)
-            self._fields.append(False)
-            self._in_instruction += 1
-        elif kind == "separate":
-            if self._fields and not self._fields[-1]:
-                self._fields[-1] = True
-                self._in_instruction -= 1
-        elif kind == "end" and self._fields and not self._fields.pop():
-            self._in_instruction -= 1  # it ended without a result
-
 
 def _int_val(el: etree._Element, default: int) -> int:
     """``w:val`` of a decimal-number property, or ``default`` when missing or bad."""
@@ -455,7 +385,7 @@ _RUN: _Table = {
     _FLD_CHAR: _S._field_char,
     _COMMENT_REF: _S._comment,
 }
-_HIDDEN_RUN: _Table = {_FLD_CHAR: _S._field_char, _COMMENT_REF: _S._comment}
+_HIDDEN_RUN: _Table = {_FLD_CHAR: _S._hidden_field_char, _COMMENT_REF: _S._comment}
 # What the walk acts on in a paragraph and in a run, but runs and their text:
 # a paragraph holding none of it is read by :func:`formkit.reader_plain.plain_text`.
 _WALKED = (frozenset(map(str, _PARAGRAPH)) - {_R}, frozenset(map(str, _RUN)) - {_T})
