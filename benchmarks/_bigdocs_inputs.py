@@ -14,7 +14,10 @@ Text is drawn from a seeded generator, so every run builds the same files.
   level a cell with a paragraph, and a paragraph wrapped in ``sdt_depth``
   block content controls;
 * ``text``: ordinary text (paragraphs of a few formatted runs of Thai words)
-  after the form until the compressed file reaches ``target_bytes``.
+  after the form until the compressed file reaches ``target_bytes``;
+* ``without_tables``: the body's tables removed (the ESAO forms print their
+  field labels in them): every label is then looked for through the whole
+  document and not found.
 """
 from __future__ import annotations
 
@@ -167,4 +170,12 @@ def text(original: bytes, target_bytes: int) -> bytes:
 
     def edit(root: etree._Element) -> None:
         _append(_body(root), *block(need))
+    return rewrite(original, edit)
+
+
+def without_tables(original: bytes) -> bytes:
+    def edit(root: etree._Element) -> None:
+        b = _body(root)
+        for table in b.findall(w("tbl")):
+            b.remove(table)
     return rewrite(original, edit)

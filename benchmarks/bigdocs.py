@@ -53,6 +53,7 @@ BUILDERS: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
     "runs-100k": ("esao-1-2", lambda o: make.many_runs(o, 100_000)),
     "nested-60": ("esao-1-2", lambda o: make.nested(o, 60, 30)),
     "text-7mb": ("esao-1-2", lambda o: make.text(o, 7_400_000)),
+    "text-7mb-no-labels": ("esao-1-2", lambda o: make.without_tables(make.text(o, 7_400_000))),
 }
 
 
