@@ -232,3 +232,28 @@ def test_label_search_by_index_equals_a_full_scan(form_id: str) -> None:
                     assert search(label, stream, lo, hi) == (expected[0] if expected else None)
                     checked += len(expected)
     assert checked > 50  # labels were found, not only missed
+
+
+def test_key_start_is_the_start_of_the_whole_key() -> None:
+    import random
+
+    from formkit.locate.kinds import key_start
+    from formkit.text import match_key
+
+    # combining marks, Hangul jamo, sara am, digits, zero-width and case-folded
+    # characters on both sides of spaces: nothing may join across the cut
+    alphabet = "ab e\u0301\u0323ก\u0e4d\u0e32ำ๑2 3..:\u200b\u00a0\t\u1100\u1161ßİﬁ\u212a \u0301กข "
+    rng = random.Random(3)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300)))
+        want = rng.randint(0, 40)
+        assert key_start(text, want) == match_key(text)[:want], (text, want)
+
+
+def test_boxes_after_a_long_text_keep_their_labels() -> None:
+    form = forms.load("esao-1-2")
+    evidence = form.field("evidence")
+    long_text = tuple(P(f"ย่อหน้าที่ {n} " + "ข้อความ " * 30) for n in range(3000))
+    body = tuple(P(box(n % 2 == 0), " " + text) for n, (_, text) in enumerate(evidence.items)) + long_text
+    found = locate(form, convert_document(Document(body)))
+    assert found.record["evidence"] == {key: n % 2 == 0 for n, (key, _) in enumerate(evidence.items)}
