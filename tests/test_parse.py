@@ -77,3 +77,92 @@ def test_fill_refuses_an_original_that_is_a_fifo(fifo: Path) -> None:
     assert proc.returncode == 1
     assert FIFO_MESSAGE in proc.stderr
     assert not out.exists()
+
+
+# -- large documents still read right (correctness only; speed is benchmarks/bigdocs.py) ----
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _grown(docx: bytes, tables: int, paragraphs: int) -> bytes:
+    """``docx`` with its body's table repeated ``tables`` times after itself and
+    ``paragraphs`` paragraphs of Thai text at the end of the body."""
+    import copy
+    import io
+    import random
+    import zipfile
+
+    from lxml import etree
+
+    rng = random.Random(5)
+    words = ["การ", "พัฒนา", "ครู", "นักเรียน", "สถานศึกษา", "๒๕๖๗", "1.", "ร้อยละ", "โครงการ", "(ต่อ)"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                body = root.find(f"{{{W}}}body")
+                table = body.find(f"{{{W}}}tbl")
+                for _ in range(tables):
+                    table.addnext(copy.deepcopy(table))
+                end = body.find(f"{{{W}}}sectPr")
+                for _ in range(paragraphs):
+                    p = etree.Element(f"{{{W}}}p")
+                    etree.SubElement(etree.SubElement(p, f"{{{W}}}r"), f"{{{W}}}t").text = " ".join(
+                        rng.choices(words, k=rng.randint(3, 30)))
+                    end.addprevious(p)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def _xml_bytes(docx: bytes) -> int:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        return zf.getinfo("word/document.xml").file_size
+
+
+def test_a_sample_grown_large_reads_the_same_record() -> None:
+    from formkit.parse import parse_file
+
+    sample = ROOT / "samples" / "esao-1-2" / "before-dots.docx"
+    expected = json.loads(sample.with_suffix(".json").read_text("utf-8"))
+    big = _grown(sample.read_bytes(), tables=300, paragraphs=6000)
+    assert _xml_bytes(big) > 8_000_000
+    result = parse_file(big, "big.docx")
+    assert result.error is None, result.error
+    assert result.form == expected["form"]
+    assert result.record == expected["record"]
+
+
+def test_large_filled_documents_read_back() -> None:
+    import io
+
+    from formkit import forms
+    from formkit.fill import Filler
+    from formkit.parse import parse_file
+
+    line = "ครูและบุคลากร {n} คนร่วมกิจกรรม ร้อยละ {n}.5 ของเป้าหมาย"
+    text = "\n".join(line.format(n=n) for n in range(40))
+    work = {k: text for k in ("background", "method", "technique", "quantitative", "qualitative",
+                              "success_factors", "dissemination")}
+    records = {
+        "esao-3-1": {"level": 3, "evidence": {"works_detail": True},
+                     "works": [{**work, "title": f"ผลงานลำดับ {n}", "group": "อำนวยการ", "photos": []}
+                               for n in range(120)]},
+        "esao-1-2": {"level": 4, "process": "\n".join(line.format(n=n) for n in range(3000)),
+                     "problems": text, "suggestions": text,
+                     "evidence": {"action_plan": True, "km_plan": False, "km_report": True, "other": True},
+                     "other_evidence": [line.format(n=n) for n in range(500)]},
+    }
+    for form_id, record in records.items():
+        buf = io.BytesIO()
+        canon = Filler(forms.load(form_id)).render(record, buf)
+        assert _xml_bytes(buf.getvalue()) > 1_000_000
+        result = parse_file(buf.getvalue(), f"{form_id}-large.docx")
+        assert result.error is None, result.error
+        assert result.warnings == []
+        assert result.record == canon
