@@ -17,7 +17,10 @@ Text is drawn from a seeded generator, so every run builds the same files.
   after the form until the compressed file reaches ``target_bytes``;
 * ``without_tables``: the body's tables removed (the ESAO forms print their
   field labels in them): every label is then looked for through the whole
-  document and not found.
+  document and not found;
+* ``box_first``: an empty box (Wingdings 2 0xA3) opens the body: with the
+  labels gone, the box groups read every box of the document, the last one
+  labelled by all the text after it.
 """
 from __future__ import annotations
 
@@ -178,4 +181,14 @@ def without_tables(original: bytes) -> bytes:
         b = _body(root)
         for table in b.findall(w("tbl")):
             b.remove(table)
+    return rewrite(original, edit)
+
+
+def box_first(original: bytes) -> bytes:
+    def edit(root: etree._Element) -> None:
+        p = etree.Element(w("p"), nsmap={"w": W})
+        sym = etree.SubElement(etree.SubElement(p, w("r")), w("sym"))
+        sym.set(w("font"), "Wingdings 2")
+        sym.set(w("char"), "F0A3")
+        _body(root).insert(0, p)
     return rewrite(original, edit)
