@@ -14,8 +14,10 @@ box is decided by the one glyph table (``formkit/data/glyphs.yaml``):
 """
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from . import glyphs
 from .model import (
@@ -49,16 +51,27 @@ def convert_document(doc: Document) -> Document:
 
 
 def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-    return tuple(_block(b) for b in blocks)
+    """``blocks`` converted. Most paragraphs hold no glyph and come back as
+    they are; a container none of whose parts changed is kept, not copied."""
+    out = tuple(_block(b) for b in blocks)
+    return blocks if _same(out, blocks) else out
 
 
 def _block(block: Block) -> Block:
     if isinstance(block, Paragraph):
         return convert_paragraph(block)
-    rows = tuple(
-        Row(tuple(replace(c, blocks=_blocks(c.blocks)) for c in row.cells)) for row in block.rows
-    )
-    return Table(rows)
+    rows = tuple(_row(row) for row in block.rows)
+    return block if _same(rows, block.rows) else Table(rows)
+
+
+def _row(row: Row) -> Row:
+    cells = tuple(c if (inner := _blocks(c.blocks)) is c.blocks else replace(c, blocks=inner)
+                  for c in row.cells)
+    return row if _same(cells, row.cells) else Row(cells)
+
+
+def _same(new: tuple[object, ...], old: tuple[object, ...]) -> bool:
+    return all(map(operator.is_, new, old))
 
 
 def convert_paragraph(par: Paragraph) -> Paragraph:
@@ -77,10 +90,14 @@ def _may_hold_glyph(inline: Inline) -> bool:
     return isinstance(inline, Text) and glyphs.box_chars().search(inline.text) is not None
 
 
+# A form repeats a few box glyphs; their font names are folded once each.
+_symbol_glyph = lru_cache(maxsize=1024)(glyphs.symbol_glyph)
+
+
 def _split(inline: Inline) -> list[Inline | _Mark]:
     """One inline as boxes, marks and the text between them."""
     if isinstance(inline, Symbol):
-        glyph = glyphs.symbol_glyph(inline.font, inline.code)
+        glyph = _symbol_glyph(inline.font, inline.code)
         if glyph is None or glyph.role == "bullet":
             return [inline]
         box = Checkbox(glyph.checked, "symbol", glyph.char, inline.font, inline.code)
@@ -89,9 +106,10 @@ def _split(inline: Inline) -> list[Inline | _Mark]:
         return [inline]
     out: list[Inline | _Mark] = []
     start = 0
-    for i, ch in enumerate(inline.text):
+    for match in glyphs.box_chars().finditer(inline.text):  # boxes and marks, never bullets
+        i, ch = match.start(), match.group()
         glyph = glyphs.unicode_glyph(ch)
-        if glyph is None or glyph.role == "bullet":
+        if glyph is None:
             continue
         if i > start:
             out.append(Text(inline.text[start:i]))

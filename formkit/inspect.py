@@ -47,7 +47,8 @@ def _boxes(result: ParseResult) -> list[str]:
     if doc is None:
         return []
     out = ["boxes:"]
-    stream = build(doc.body)
+    located = result.located
+    stream = located.stream if located is not None and located.stream is not None else build(doc.body)
     for para in stream.paras:
         for box in para.checkboxes:
             label = " ".join(para.text.split())[:40]

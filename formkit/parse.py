@@ -61,13 +61,17 @@ def read_model(source: str | os.PathLike[str] | bytes, name: str) -> Document:
 
 def legacy_format(path: str | os.PathLike[str]) -> str | None:
     """"doc", "rtf" or "odt" when ``path`` holds a format LibreOffice must
-    convert first; None otherwise (including unreadable files: parse says why)."""
+    convert first; None otherwise, including anything that is not a regular
+    file within the package size limit (a FIFO would block ``open`` and a
+    device never end): the package reader then says what is wrong."""
+    from .files import open_regular
+    from .package import Limits
     from .sniff import legacy_kind
 
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path, Limits().max_file_bytes) as fh:
             return legacy_kind(fh.read(4096), fh)
-    except OSError:
+    except (OSError, FormkitError):
         return None
 
 
@@ -88,10 +92,13 @@ def parse_file(
         kind = legacy_format(source)
         if kind is not None:
             return _parse_legacy(Path(source), display, kind, form, forms_root)
+    from .reader import collector_paused
+
     result = ParseResult(display)
     try:
-        doc = read_model(source, display)
-        _fill(result, doc, form, forms_root)
+        with collector_paused():  # the stream and record are built in bulk too
+            doc = read_model(source, display)
+            _fill(result, doc, form, forms_root)
         if converted_from:
             result.warnings.insert(0, converted_warning(converted_from))
     except FormkitError as exc:

@@ -8,7 +8,9 @@ module only :mod:`formkit.package` knows the zip; above it nobody knows XML.
 The work is split by concern:
 
 * :mod:`formkit.reader_story`: the walk over one story (blocks, paragraphs,
-  runs, fields, content controls, revisions, text boxes);
+  runs, content controls, revisions, text boxes), with
+  :mod:`formkit.reader_runs` (run content, fields) and
+  :mod:`formkit.reader_plain` (paragraphs of plain runs, read in one loop);
 * :mod:`formkit.reader_inline`: single-element rules (``w:sym``, checkboxes,
   drawings, symbol-font text);
 * :mod:`formkit.reader_tables`: the table grid and its merges;
@@ -16,7 +18,9 @@ The work is split by concern:
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Protocol
 
 from lxml import etree
@@ -26,7 +30,7 @@ from formkit.ns import REL_FOOTER, REL_HEADER, REL_STYLES, qn
 from formkit.reader_story import StoryReader
 from formkit.reader_styles import Styles
 
-__all__ = ["read_document"]
+__all__ = ["collector_paused", "read_document"]
 
 _BODY, _P = qn("w:body"), qn("w:p")
 _STORY_RELS = {"header": REL_HEADER, "footer": REL_FOOTER}
@@ -89,6 +93,22 @@ class ImageCache:
         return self._images[target]
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a document model is
+    built. The model is a great many small objects without cycles, and every
+    full collection on the way would scan all of them again: a third of the
+    time of reading a 25 MB part. Nested pauses are fine; collection resumes
+    as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_document(pkg: PackageLike, refs: bool = False) -> Document:
     """Read a .docx package into an immutable :class:`~formkit.model.Document`.
 
@@ -102,6 +122,11 @@ def read_document(pkg: PackageLike, refs: bool = False) -> Document:
     is set when any story holds a revision mark (§17.13.5); ``comments`` counts
     the distinct comments anchored in the body (§17.13.4).
     """
+    with collector_paused():
+        return _read(pkg, refs)
+
+
+def _read(pkg: PackageLike, refs: bool) -> Document:
     main = pkg.main_part
     rels = pkg.rels(main)
     styles = _styles(pkg)
@@ -111,7 +136,7 @@ def read_document(pkg: PackageLike, refs: bool = False) -> Document:
     index = {el: n for n, el in enumerate(root.iter(_P))} if refs else None
     body_reader = StoryReader(main, styles, images, index)
     body_el = root.find(_BODY)
-    body = body_reader.read(body_el if body_el is not None else ())
+    body = body_reader.read(body_el)
 
     tracked = body_reader.tracked
     stories: dict[str, list[Story]] = {"header": [], "footer": []}

@@ -16,9 +16,11 @@ from lxml import etree
 from formkit.glyphs import is_symbol_font, symbol_glyph
 from formkit.model import Checkbox, Inline, Paragraph, Symbol, Text
 from formkit.ns import qn
+from formkit.reader_styles import font_name
 
 W_VAL = qn("w:val")
 _T = qn("w:t")
+_RFONTS, _RSTYLE, _VANISH = qn("w:rFonts"), qn("w:rStyle"), qn("w:vanish")
 _SYM_FONT = qn("w:font")
 _SYM_CHAR = qn("w:char")
 _FFDATA = qn("w:ffData")
@@ -44,7 +46,7 @@ _ON = frozenset(("1", "true", "on"))
 # In a symbol-font run every character of the font's 8-bit code page is a
 # glyph, whether written as U+F0xx or as the plain byte ("R" in Wingdings 2).
 # The space stays text: it is blank in every font and separates words.
-_SYMBOL_FONT_CHARS = re.compile("[\x00-\x1f\x21-\xff\uf000-\uf0ff]")
+SYMBOL_FONT_CHARS = re.compile("[\x00-\x1f\x21-\xff\uf000-\uf0ff]")
 # Outside symbol fonts only the private-use U+F0xx block is a glyph.
 _PRIVATE_USE_CHARS = re.compile("[\uf000-\uf0ff]")
 #: Whether a text holds a private-use U+F0xx character (a match or None).
@@ -88,13 +90,34 @@ class ParagraphBuilder:
 def lead(el: etree._Element, tag: str) -> etree._Element | None:
     """The properties child ``tag`` of ``el``: the schema puts it first (a
     row's ``w:trPr`` may follow ``w:tblPrEx``), so only the first three
-    children are looked at; cheaper than ``find`` on every run."""
-    for index, child in enumerate(el):
+    children are looked at. Indexing reaches them without an iterator: this
+    runs for every paragraph and run, and costs a third of ``enumerate``."""
+    for index in range(3):
+        try:
+            child = el[index]
+        except IndexError:
+            return None
         if child.tag == tag:
             return child
-        if index == 2:
-            break
     return None
+
+
+def run_properties(rpr: etree._Element | None) -> tuple[str | None, str | None, bool]:
+    """What the reader takes from a run's ``w:rPr`` (§17.3.2): the font its
+    ``w:rFonts`` names (the last one written), its character style
+    (``w:rStyle``), and whether it is hidden (``w:vanish`` on, §17.3.2.41;
+    properties after it are not read)."""
+    font: str | None = None
+    char_style: str | None = None
+    for prop in rpr if rpr is not None else ():
+        tag = prop.tag
+        if tag == _RFONTS:
+            font = font_name(prop)
+        elif tag == _RSTYLE:
+            char_style = prop.get(W_VAL)
+        elif tag == _VANISH and on_off(prop.get(W_VAL)):
+            return font, char_style, True
+    return font, char_style, False
 
 
 def on_off(value: str | None) -> bool:
@@ -117,7 +140,7 @@ def split_text(text: str, font: str | None) -> Iterator[Inline]:
     symbols, carrying the run's font as written (or ``""``): LibreOffice and WPS
     write symbol glyphs that way.
     """
-    pattern = _SYMBOL_FONT_CHARS if symbol_font(font) else _PRIVATE_USE_CHARS
+    pattern = SYMBOL_FONT_CHARS if symbol_font(font) else _PRIVATE_USE_CHARS
     start = 0
     for match in pattern.finditer(text):
         if match.start() > start:

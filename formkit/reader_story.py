@@ -16,23 +16,25 @@ reading of WordprocessingML the tables below encode (ECMA-376 Part 1):
   content controls, ``w:fldSimple`` (its content is the field result),
   ``w:dir``/``w:bdo`` and insertions (``w:ins``, ``w:moveTo``, §17.13.5) are
   descended; deletions (``w:del``, ``w:moveFrom``) are dropped whole.
-* run content (§17.3.3): the ``_RUN`` table at the end of this module;
-  a hidden run (``w:vanish``) keeps only its field characters.
+* run content (§17.3.3): the ``_RUN`` table at the end of this module, its
+  handlers in :mod:`formkit.reader_runs`; a hidden run (``w:vanish``) keeps
+  only its field characters.
 * ``mc:AlternateContent`` (Part 3 §10.2) anywhere: first ``mc:Choice`` only.
 * complex fields (§17.16.13 fldChar): a stack per story; content between a
   field's begin and separate is its instruction and is dropped, content
   between separate and end is its result and is kept, nested fields included.
+
+A paragraph that is only runs of text is read without the walk, to the same
+result (:mod:`formkit.reader_plain`).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
-from typing import Protocol
-
 from lxml import etree
 
 from formkit.errors import FormkitError
-from formkit.model import Block, Break, Image, Inline, Text
+from formkit.model import Block, Paragraph, Text
 from formkit.ns import qn
 from formkit.reader_inline import (
     ALTERNATE_CONTENT,
@@ -40,23 +42,14 @@ from formkit.reader_inline import (
     ParagraphBuilder,
     choose_alternate,
     content_control_checkbox,
-    find_private_use,
-    form_field_checkbox,
     lead,
-    on_off,
-    scan_drawing,
-    split_text,
-    sym_inline,
+    run_properties,
     symbol_font,
 )
-from formkit.reader_styles import Styles, font_name, numbering_of
+from formkit.reader_plain import plain_text
+from formkit.reader_runs import ImageSource, RunContent
+from formkit.reader_styles import Styles, numbering_of
 from formkit.reader_tables import CONTINUE, RESTART, TableBuilder
-
-
-class ImageSource(Protocol):
-    """Resolves a picture relationship of a part (see :class:`formkit.reader.ImageCache`)."""
-
-    def resolve(self, part: str, rid: str) -> Image | None: ...
 
 
 _Handler = Callable[["StoryReader", etree._Element, "_Table"], None]
@@ -82,7 +75,7 @@ _RUBY, _RUBY_BASE = qn("w:ruby"), qn("w:rubyBase")
 _TAB, _PTAB, _BR, _CR = qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr")
 _NO_BREAK_HYPHEN, _SYM = qn("w:noBreakHyphen"), qn("w:sym")
 _DRAWING, _PICT, _OBJECT = qn("w:drawing"), qn("w:pict"), qn("w:object")
-_FLD_CHAR, _FLD_CHAR_TYPE = qn("w:fldChar"), qn("w:fldCharType")
+_FLD_CHAR = qn("w:fldChar")
 _COMMENT_REF, _COMMENT_START = qn("w:commentReference"), qn("w:commentRangeStart")
 _VANISH, _RFONTS, _NUMPR = qn("w:vanish"), qn("w:rFonts"), qn("w:numPr")
 _GRID_BEFORE, _GRID_SPAN = qn("w:gridBefore"), qn("w:gridSpan")
@@ -92,11 +85,10 @@ _VMERGE, _HMERGE = qn("w:vMerge"), qn("w:hMerge")
 # walks tables recursively, so a hostile depth is refused here.
 MAX_TABLE_DEPTH = 64
 
-_BREAK_KINDS = {"page": "page", "column": "column"}
 _STORY_TYPES = frozenset(("default", "first", "even"))
 
 
-class StoryReader:
+class StoryReader(RunContent):
     """Reads one story of the part ``part`` (whose rels resolve its pictures).
 
     After :meth:`read`: ``tracked`` (a revision mark was seen), ``comment_ids``
@@ -126,11 +118,18 @@ class StoryReader:
         self._fields: list[bool] = []
         self._in_instruction = 0
         self._saved_fields: list[tuple[list[bool], int]] = []
+        self._hidden_runs = self._revisions = False
 
-    def read(self, blocks: Iterable[etree._Element]) -> tuple[Block, ...]:
+    def read(self, story: etree._Element | None) -> tuple[Block, ...]:
         """The blocks of a story container's children (``w:body``, ``w:hdr``, ...)."""
+        if story is None:
+            return ()
+        # Whether the story holds these at all: lxml answers at once when the
+        # part never names them, and most paragraphs then need no look for them.
+        self._hidden_runs = next(story.iter(_VANISH), None) is not None
+        self._revisions = next(story.iter(_INS, _DEL), None) is not None
         self._containers = [[]]
-        self._stack = [(iter(blocks), _BLOCK, None)]
+        self._stack = [(iter(story), _BLOCK, None)]
         stack = self._stack
         while stack:
             children, table, done = stack[-1]
@@ -145,11 +144,6 @@ class StoryReader:
                 if done is not None:
                     done()
         return tuple(self._containers[0])
-
-    # --- emitting -------------------------------------------------------------
-    def _emit(self, item: Inline) -> None:
-        if self._para is not None and not self._in_instruction:
-            self._para.add(item)
 
     def _push(self, children: Iterator[etree._Element], table: _Table,
               done: Callable[[], None] | None = None) -> None:
@@ -190,16 +184,21 @@ class StoryReader:
                 style = prop.get(W_VAL)
             elif tag == _NUMPR:
                 numbered = numbering_of(prop)
-            elif tag == _RPR:  # the paragraph mark's revisions
-                if prop.find(_INS) is not None or prop.find(_DEL) is not None:
+            elif tag == _RPR and self._revisions:  # the paragraph mark's revisions
+                if any(mark.tag == _INS or mark.tag == _DEL for mark in prop):
                     self.tracked = True
             elif tag == _SECTPR:
                 self._section(prop, table)
         if numbered is None:
             numbered = self._styles.numbered(style)
         ref = self._refs.get(el, -1) if self._refs is not None else -1
-        self._para = ParagraphBuilder(style, numbered, ref)
         self._para_style = style
+        if not self._in_instruction:
+            text = plain_text(el, _WALKED, self._plain_run, self._hidden_runs)
+            if text is not None:
+                self._containers[-1].append(Paragraph((Text(text),) if text else (), style, numbered, ref))
+                return
+        self._para = ParagraphBuilder(style, numbered, ref)
         self._push(iter(el), _PARAGRAPH, self._end_paragraph)
 
     def _end_paragraph(self) -> None:
@@ -275,22 +274,39 @@ class StoryReader:
 
     # --- paragraph content ----------------------------------------------------
     def _run(self, el: etree._Element, table: _Table) -> None:
-        font: str | None = None
-        char_style: str | None = None
-        rpr = lead(el, _RPR)
-        for prop in rpr if rpr is not None else ():
-            tag = prop.tag
-            if tag == _RFONTS:
-                font = font_name(prop)
-            elif tag == _RSTYLE:
-                char_style = prop.get(W_VAL)
-            elif tag == _VANISH and on_off(prop.get(W_VAL)):
-                # Hidden text (§17.3.2.41) is not shown; its field marks still count.
-                self._push(iter(el), _HIDDEN_RUN)
-                return
+        font, char_style, hidden = run_properties(lead(el, _RPR))
+        if hidden:
+            # Hidden text (§17.3.2.41) is not shown; its field marks still count.
+            self._push(iter(el), _HIDDEN_RUN)
+            return
         self._font = font or self._styles.run_font(char_style, self._para_style)
         self._text_font = not symbol_font(self._font)
-        self._push(iter(el), _RUN)
+        self._run_content(iter(el))
+
+    def _plain_run(self, run: etree._Element) -> bool:
+        """For :func:`formkit.reader_plain.plain_text`: the run is shown and
+        in a text font, so its text is read as it is written."""
+        font, char_style, hidden = run_properties(lead(run, _RPR))
+        return not hidden and not symbol_font(font or self._styles.run_font(char_style, self._para_style))
+
+    def _run_content(self, children: Iterator[etree._Element]) -> None:
+        """Run content dispatched here rather than in a frame of its own: runs
+        are the most numerous containers and their content is leaves, plain
+        ``w:t`` above all. A handler that opens a frame (``mc:AlternateContent``)
+        gets the rest of the run queued behind it, so order is kept."""
+        stack = self._stack
+        depth = len(stack)
+        for child in children:
+            tag = child.tag
+            if tag == _T:
+                self._text(child, _RUN)
+                continue
+            handler = _RUN.get(tag)
+            if handler is not None:
+                handler(self, child, _RUN)
+                if len(stack) > depth:
+                    stack.insert(depth, (children, _RUN, None))
+                    return
 
     def _inline_sdt(self, el: etree._Element, table: _Table) -> None:
         props = lead(el, _SDT_PR)
@@ -304,61 +320,6 @@ class StoryReader:
         base = el.find(_RUBY_BASE)  # the ruby text above (w:rt) is an annotation
         if base is not None:
             self._push(iter(base), _PARAGRAPH)
-
-    # --- run content ----------------------------------------------------------
-    def _text(self, el: etree._Element, table: _Table) -> None:
-        text = el.text
-        para = self._para
-        if not text or para is None or self._in_instruction:
-            return
-        if self._text_font and not find_private_use(text):
-            para.text.append(text)  # the common case: plain text, no glyphs
-        else:
-            for item in split_text(text, self._font):
-                para.add(item)
-
-    def _tab(self, el: etree._Element, table: _Table) -> None:
-        self._emit(Text("\t"))
-
-    def _hyphen(self, el: etree._Element, table: _Table) -> None:
-        self._emit(Text("-"))
-
-    def _break(self, el: etree._Element, table: _Table) -> None:
-        self._emit(Break(_BREAK_KINDS.get(el.get(_TYPE) or "", "line")))
-
-    def _carriage_return(self, el: etree._Element, table: _Table) -> None:
-        self._emit(Break("line"))
-
-    def _symbol(self, el: etree._Element, table: _Table) -> None:
-        item = sym_inline(el)
-        if item is not None:
-            self._emit(item)
-
-    def _drawing(self, el: etree._Element, table: _Table) -> None:
-        if self._para is None or self._in_instruction:
-            return
-        rids, boxes = scan_drawing(el)
-        for rid in rids:
-            image: Image | None = self._images.resolve(self.part, rid)
-            if image is not None:
-                self._para.add(image)
-        self._para.textboxes.extend(boxes)
-
-    def _field_char(self, el: etree._Element, table: _Table) -> None:
-        kind = el.get(_FLD_CHAR_TYPE)
-        if kind == "begin":
-            if table is _RUN:
-                box = form_field_checkbox(el)
-                if box is not None:
-                    self._emit(box)
-            self._fields.append(False)
-            self._in_instruction += 1
-        elif kind == "separate":
-            if self._fields and not self._fields[-1]:
-                self._fields[-1] = True
-                self._in_instruction -= 1
-        elif kind == "end" and self._fields and not self._fields.pop():
-            self._in_instruction -= 1  # it ended without a result
 
 
 def _int_val(el: etree._Element, default: int) -> int:
@@ -424,4 +385,7 @@ _RUN: _Table = {
     _FLD_CHAR: _S._field_char,
     _COMMENT_REF: _S._comment,
 }
-_HIDDEN_RUN: _Table = {_FLD_CHAR: _S._field_char, _COMMENT_REF: _S._comment}
+_HIDDEN_RUN: _Table = {_FLD_CHAR: _S._hidden_field_char, _COMMENT_REF: _S._comment}
+# What the walk acts on in a paragraph and in a run, but runs and their text:
+# a paragraph holding none of it is read by :func:`formkit.reader_plain.plain_text`.
+_WALKED = (frozenset(map(str, _PARAGRAPH)) - {_R}, frozenset(map(str, _RUN)) - {_T})

@@ -2,6 +2,8 @@
 text placement, box groups, the level column and repeated blocks."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from formkit import forms
@@ -12,6 +14,7 @@ from formkit.locate.stream import build
 from formkit.model import Break, Cell, Checkbox, Document, Image, Paragraph, Row, Symbol, Table, Text
 
 DOTS = "." * 60
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def P(*items: object) -> Paragraph:
@@ -186,3 +189,71 @@ def test_label_after_a_heading_on_the_same_line() -> None:
     (work,) = locate(FORM_31, convert_document(Document(tuple(body)))).record["works"]
     assert (work["technique"], work["quantitative"], work["qualitative"]) == ("เทคนิค 3C", "ครู 600 คน", "ครูพึงพอใจ")
     assert work["group"] == "บริหารงานบุคคล"
+
+
+# ---- the first-character index finds what a scan of every paragraph finds -------------
+
+def _scan(label_text: str, exact: bool, stream, lo: int, hi: int) -> list:  # type: ignore[no-untyped-def]
+    label = make_label(label_text, exact)
+    return [h for p in stream.paras[lo:hi] if (h := match_start(label, p))]
+
+
+def _labels(form: forms.FormDef) -> list[str]:
+    texts = [*form.phrases, *form.headings]
+    for f in form.fields:
+        texts += [t for t in (f.label, f.start, f.after, f.header, *f.headings, *f.table) if t]
+        texts += [t for _, t in f.items]
+        for sub in f.fields:
+            texts += [t for t in (sub.label, sub.after, *sub.headings) if t]
+    return texts
+
+
+@pytest.mark.parametrize("form_id", ["esao-1-2", "esao-3-1"])
+def test_label_search_by_index_equals_a_full_scan(form_id: str) -> None:
+    import random
+
+    from formkit.locate.labels import search, search_all
+    from formkit.parse import read_model
+
+    form = forms.load(form_id)
+    rng = random.Random(7)
+    paths = sorted(ROOT.glob(f"samples/{form_id}/*.docx")) + [ROOT / "forms" / form_id / "original.docx"]
+    texts = _labels(form) + ["1. ", "(2) ข้อ", "#", "๑๒", "ก"]
+    checked = 0
+    for path in paths:
+        stream = build(read_model(path, path.name).body)
+        n = len(stream.paras)
+        for text in texts:
+            for exact in (False, True):
+                for lo, hi in ((0, n), *((a, rng.randint(a, n)) for a in rng.sample(range(n), 3))):
+                    expected = _scan(text, exact, stream, lo, hi)
+                    label = make_label(text, exact)
+                    assert search_all(label, stream, lo, hi) == expected, (path.name, text, lo, hi)
+                    assert search(label, stream, lo, hi) == (expected[0] if expected else None)
+                    checked += len(expected)
+    assert checked > 50  # labels were found, not only missed
+
+
+def test_key_start_is_the_start_of_the_whole_key() -> None:
+    import random
+
+    from formkit.locate.kinds import key_start
+    from formkit.text import match_key
+
+    # combining marks, Hangul jamo, sara am, digits, zero-width and case-folded
+    # characters on both sides of spaces: nothing may join across the cut
+    alphabet = "ab e\u0301\u0323ก\u0e4d\u0e32ำ๑2 3..:\u200b\u00a0\t\u1100\u1161ßİﬁ\u212a \u0301กข "
+    rng = random.Random(3)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300)))
+        want = rng.randint(0, 40)
+        assert key_start(text, want) == match_key(text)[:want], (text, want)
+
+
+def test_boxes_after_a_long_text_keep_their_labels() -> None:
+    form = forms.load("esao-1-2")
+    evidence = form.field("evidence")
+    long_text = tuple(P(f"ย่อหน้าที่ {n} " + "ข้อความ " * 30) for n in range(3000))
+    body = tuple(P(box(n % 2 == 0), " " + text) for n, (_, text) in enumerate(evidence.items)) + long_text
+    found = locate(form, convert_document(Document(body)))
+    assert found.record["evidence"] == {key: n % 2 == 0 for n, (key, _) in enumerate(evidence.items)}

@@ -21,10 +21,12 @@ from .kinds import Found
 from .labels import (
     Hit,
     Label,
+    candidates,
     make_label,
     match_inside,
     match_start,
     search,
+    search_all,
     search_inside,
 )
 from .stream import Para, Stream, build
@@ -68,7 +70,8 @@ def locate(form: FormDef, doc: Document, stream: Stream | None = None) -> Locate
 def heading_hits(texts: tuple[str, ...], stream: Stream, lo: int, hi: int) -> list[Hit]:
     """Printed headings (whole lines) in [lo, hi): each ends the answer above it."""
     labels = [make_label(t, exact=True) for t in texts]
-    return [h for p in stream.paras[lo:hi] for lab in labels if (h := match_start(lab, p))]
+    found = sorted((h.index, n, h) for n, lab in enumerate(labels) for h in search_all(lab, stream, lo, hi))
+    return [h for _, _, h in found]
 
 
 def _repeat_starts(fields: tuple[FieldDef, ...], stream: Stream) -> list[int]:
@@ -83,7 +86,7 @@ def _block_starts(f: FieldDef, stream: Stream, lo: int, hi: int) -> list[int]:
     label = make_label(f.start)
     out = []
     expected: int | None = None
-    for para in stream.paras[lo:hi]:
+    for para in candidates(label, stream, lo, hi):
         hit = match_start(label, para)
         if hit is None:
             continue

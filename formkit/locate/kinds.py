@@ -259,20 +259,26 @@ class _Box:
 
 def boxes_in(stream: Stream, lo: int, hi: int) -> list[_Box]:
     """Each checkbox in paragraphs [lo, hi) with the text that follows it up
-    to the next box (its printed label, possibly over several lines)."""
+    to the next box (its printed label, possibly over several lines). The
+    pieces are joined once at the end: after the last box they can be the
+    rest of a long document."""
     out: list[_Box] = []
+    pieces: list[list[str]] = []
     for para in stream.paras[lo:hi]:
         ordinal = 0
         for item in para.paragraph.inlines:
             if isinstance(item, Checkbox):
                 out.append(_Box(item, para.where, (para.index, ordinal)))
+                pieces.append([])
                 ordinal += 1
             elif out and isinstance(item, Text):
-                out[-1].text += item.text
+                pieces[-1].append(item.text)
             elif out and isinstance(item, Break):
-                out[-1].text += " "
+                pieces[-1].append(" ")
         if out:
-            out[-1].text += " "
+            pieces[-1].append(" ")
+    for box, text in zip(out, pieces):
+        box.text = "".join(text)
     return out
 
 
@@ -283,11 +289,13 @@ def box_group(
     the labels cannot all be matched and the counts agree, by order."""
     found_boxes = boxes_in(stream, lo, hi)
     labels = [(key, make_label(text)) for key, text in items]
+    want = max((len(label.key) for _, label in labels), default=0)
+    starts = [key_start(cand.text, want) for cand in found_boxes]
     assigned: dict[str, _Box] = {}
     used: set[int] = set()
     for key, label in labels:
         for n, cand in enumerate(found_boxes):
-            if n not in used and _label_fits(label, cand.text):
+            if n not in used and _label_fits(label, starts[n]):
                 assigned[key] = cand
                 used.add(n)
                 break
@@ -309,8 +317,26 @@ def box_group(
     return found
 
 
-def _label_fits(label: Label, text: str) -> bool:
-    key = match_key(text)
+def key_start(text: str, want: int) -> str:
+    """The first ``want`` characters of ``match_key(text)`` (all of it when
+    shorter), keyed from a prefix of ``text`` cut before a space: nothing
+    joins across a space (no canonical composition takes one, digits and Thai
+    sara am stop at it), so the prefix's key is a prefix of the whole key.
+    The text after a box can be the rest of a long document."""
+    size = 4 * want + 32
+    while True:
+        cut = text.find(" ", size)
+        if cut < 0:
+            return match_key(text)[:want]
+        key = match_key(text[:cut])
+        if len(key) >= want:
+            return key[:want]
+        size = 2 * cut
+
+
+def _label_fits(label: Label, key: str) -> bool:
+    """``label`` opens the text whose key (at least the label's length of
+    it) is ``key``: all of it, or 60% of a long label."""
     n = 0
     while n < min(len(key), len(label.key)) and key[n] == label.key[n]:
         n += 1

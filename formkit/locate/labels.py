@@ -10,14 +10,13 @@ start is there. Headings (``exact``) must be the whole line.
 """
 from __future__ import annotations
 
-import re
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text import match_key
-from .stream import Para, Stream
+from .stream import ENUM, Para, Stream
 
-_ENUM = re.compile(r"^\(?#\)?")
 _LONG = 8
 _MIN_SHARE = 0.6
 
@@ -42,7 +41,7 @@ class Hit:
 @lru_cache(maxsize=1024)
 def make_label(text: str, exact: bool = False) -> Label:
     key = match_key(text)
-    return Label(text, _ENUM.sub("", key, count=1) or key, exact)
+    return Label(text, ENUM.sub("", key, count=1) or key, exact)
 
 
 def _common(a: str, b: str) -> int:
@@ -54,12 +53,13 @@ def _common(a: str, b: str) -> int:
 
 
 def match_start(label: Label, para: Para) -> Hit | None:
-    """The label at the start of ``para`` (after any typed list number)."""
+    """The label at the start of ``para`` (after any typed list number, for
+    a label that does not begin with a number itself)."""
     pkey = para.key
     lkey = label.key
     skip = 0
     if pkey[:1] in ("#", "(") and not lkey.startswith("#"):  # cheap test before the pattern
-        m = _ENUM.match(pkey)
+        m = ENUM.match(pkey)
         skip = m.end() if m and m.end() < len(pkey) else 0
     size = len(lkey)
     if not size or not pkey.startswith(lkey[0], skip):
@@ -85,10 +85,12 @@ def match_inside(label: Label, para: Para, after: int) -> Hit | None:
     begin at the first key character past ``after`` (the blank between the
     two labels is only leaders, which have no key), never at the paragraph's
     start (that is :func:`match_start`'s)."""
+    if not label.key or para.key.find(label.key, 1) < 0:
+        return None  # most paragraphs: no key positions computed
     ends = para.key_ends
-    first = next((k for k, e in enumerate(ends) if e > after), len(ends))
+    first = bisect.bisect_right(ends, after)  # the first key character past ``after``
     at = para.key.find(label.key, max(first, 1))
-    if at < 0 or not label.key:
+    if at < 0:
         return None
     start = ends[at - 1] if at else 0
     while start < len(para.text) and para.text[start] in " .…_:\t":
@@ -96,9 +98,20 @@ def match_inside(label: Label, para: Para, after: int) -> Hit | None:
     return Hit(para.index, start, ends[at + len(label.key) - 1])
 
 
+def candidates(label: Label, stream: Stream, lo: int, hi: int) -> list[Para]:
+    """The paragraphs in [lo, hi) that :func:`match_start` may find ``label``
+    at: those whose key starts with the label's first key character, where
+    match_start looks for it (:meth:`Stream.starting`)."""
+    if not label.key:
+        return []
+    found = stream.starting(label.key[0], not label.key.startswith("#"))
+    start, stop = bisect.bisect_left(found, lo), bisect.bisect_left(found, hi)
+    return [stream.paras[i] for i in found[start:stop]]
+
+
 def search(label: Label, stream: Stream, lo: int, hi: int) -> Hit | None:
     """The first paragraph in [lo, hi) that starts with ``label``."""
-    for para in stream.paras[lo:hi]:
+    for para in candidates(label, stream, lo, hi):
         hit = match_start(label, para)
         if hit:
             return hit
@@ -118,4 +131,5 @@ def search_inside(label: Label, stream: Stream, lo: int, hi: int) -> Hit | None:
 
 
 def search_all(label: Label, stream: Stream, lo: int, hi: int) -> list[Hit]:
-    return [h for p in stream.paras[lo:hi] if (h := match_start(label, p))]
+    """Every paragraph in [lo, hi) that starts with ``label``."""
+    return [h for p in candidates(label, stream, lo, hi) if (h := match_start(label, p))]

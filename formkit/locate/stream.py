@@ -8,6 +8,7 @@ the container of paragraph q" is a prefix test.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -62,6 +63,10 @@ def paragraph_text(par: Paragraph) -> str:
     return clean_chars(par.text)
 
 
+# A typed list number at the start of a key: "1." keys as "#", "(1)" as "(#)".
+ENUM = re.compile(r"^\(?#\)?")
+
+
 @dataclass(slots=True)
 class Stream:
     """All paragraphs of one story, plus the tables with their positions."""
@@ -69,6 +74,29 @@ class Stream:
     paras: list[Para]
     tables: list[tuple[Table, Container, str]]
     _ends: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+    _firsts: dict[tuple[bool, str], list[int]] | None = field(default=None, repr=False, compare=False)
+
+    def starting(self, char: str, after_number: bool) -> list[int]:
+        """Indexes (ascending) of the paragraphs whose key starts with
+        ``char``: at its very start, or (``after_number``) after a typed list
+        number (:data:`ENUM`) when one opens a longer key. A label can only
+        start a paragraph listed under its first key character, so a search
+        for it visits those alone, not the whole stream again for every label
+        (the index is built once per stream, in one pass)."""
+        if self._firsts is None:
+            firsts: dict[tuple[bool, str], list[int]] = {}
+            for para in self.paras:
+                key = para.key
+                if not key:
+                    continue
+                firsts.setdefault((False, key[0]), []).append(para.index)
+                skip = 0
+                if key[0] in "#(":
+                    m = ENUM.match(key)
+                    skip = m.end() if m and m.end() < len(key) else 0
+                firsts.setdefault((True, key[skip]), []).append(para.index)
+            self._firsts = firsts
+        return self._firsts.get((after_number, char), [])
 
     def container_end(self, start: int) -> int:
         """Index one past the last paragraph inside the container of ``start``.
@@ -122,13 +150,19 @@ def _walk(blocks: tuple[Block, ...], container: Container, where: str, out: Stre
 
 
 def _add(out: Stream, par: Paragraph, container: Container, where: str) -> None:
-    text, key = _text_key(par.text)
+    raw = par.text
+    text, key = _line_text_key(raw) if len(raw) <= _CACHED_CHARS else _text_key(raw)
     out.paras.append(Para(len(out.paras), par, container, where, text, key))
 
 
-@lru_cache(maxsize=4096)
 def _text_key(raw: str) -> tuple[str, str]:
-    """A paragraph's clean text and its key, computed once per distinct text
-    (a batch of one form repeats its printed lines in every document)."""
+    """A paragraph's clean text and its key."""
     text = clean_chars(raw)
     return text, clean_key(text)
+
+
+# Printed lines repeat in every document of a batch of one form and are
+# computed once; answers rarely repeat, and a cache of long texts would keep
+# megabytes of a document alive after it was read.
+_CACHED_CHARS = 300
+_line_text_key = lru_cache(maxsize=4096)(_text_key)
