@@ -68,8 +68,6 @@ def test_legacy_sniffing_never_opens_a_fifo(fifo: Path) -> None:
     assert proc.stdout.strip() == "None", proc.stderr
 
 
-@pytest.mark.xfail(raises=subprocess.TimeoutExpired, strict=True,
-                   reason="template.derive reads the original without a stat")
 def test_fill_refuses_an_original_that_is_a_fifo(fifo: Path) -> None:
     record = ROOT / "samples" / "esao-1-2" / "record-1.json"
     out = fifo.parent / "out.docx"
