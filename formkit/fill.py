@@ -10,7 +10,6 @@ year is given, untouched works dropped. parse(fill(r)) == canonical(r).
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -73,7 +72,7 @@ class Filler:
         try:
             self.compiled = {name: _ENV.from_string(part.skeleton()) for name, part in self.template.parts.items()}
             self.static = {name: tuple(map(Markup, part.static)) for name, part in self.template.parts.items()}
-            self.render({}, io.BytesIO())  # an original whose tags do not nest is refused here, once
+            self._rendered({})  # a template that cannot render is refused here, once (no zip written)
         except jinja2.TemplateError as exc:
             raise FormkitError(
                 "bad-original", f"its blanks could not be turned into a fill template ({exc})", self.template.name
@@ -85,14 +84,19 @@ class Filler:
 
     def render(self, record: dict[str, Any], out: IO[bytes]) -> dict[str, Any]:
         """Write the filled document to ``out``; return its canonical record."""
+        canon, rendered, media = self._rendered(record)
+        self.package.write(out, rendered, media)
+        return canon
+
+    def _rendered(self, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes], list[Media]]:
+        """The canonical record, each compiled part rendered, and the photos."""
         canon = self.canonical(record)
         photos = _Photos(self._photo_width(), self.package.photo_names, cache=self._photo_cache)
         fields = _context(self.form.fields, record, canon, photos)
         rendered = {
             part: t.render(f=fields, static=self.static[part]).encode("utf-8") for part, t in self.compiled.items()
         }
-        self.package.write(out, rendered, photos.media)
-        return canon
+        return canon, rendered, photos.media
 
     def fill(self, record: dict[str, Any], target: str | os.PathLike[str]) -> dict[str, Any]:
         """Render ``record`` into ``target`` atomically."""

@@ -28,8 +28,9 @@ from . import forms as formdefs
 from .checkboxes import convert_document
 from .forms import FormDef
 from .locate import locate
+from .locate.stream import build
 from .ns import qn
-from .recognize import recognize
+from .recognize import recognize_key, stream_key
 from .template_build import Builder
 from .template_header import prepare_header
 from .template_members import carried
@@ -89,8 +90,9 @@ def _derive(form: FormDef, data: bytes, name: str) -> Template:
 
     with open_package(data, name) as pkg:
         model = convert_document(read_document(pkg, refs=True))
-        recognize(model, formdefs.load_all(), form)
-        located = locate(form, model)
+        stream = build(model.body)  # keyed once, for recognition and the locators
+        recognize_key(stream_key(stream), formdefs.load_all(), form)
+        located = locate(form, model, stream)
         main = pkg.main_part
         root = pkg.xml(main)  # parsed once: the reader is done with it, the template takes it over
         members = carried(pkg)
