@@ -5,7 +5,7 @@ pay for the same output I/O (formkit's own writes are atomic: a temporary
 file renamed into place, the folder synced once at the end; the baselines
 use a plain write).
 
-* :class:`FormkitBulk`: :func:`formkit.bulk.run_bulk` in this process (the
+* :class:`FormkitBulk`: :func:`formkit.fill.bulk.run_bulk` in this process (the
   command's code path without the interpreter start-up), reading the
   ``.jsonl`` and writing into a folder, ``--jobs 1`` or ``--jobs 2``.
 * :class:`DocxtplLoop`: what a docxtpl user writes: a new ``DocxTemplate``
@@ -64,7 +64,7 @@ class FormkitBulk:
     def run(self, warm: bool = False) -> None:
         """Fill every row of the data file (``warm``: the warm-up file)."""
         from formkit import forms
-        from formkit.bulk import run_bulk
+        from formkit.fill.bulk import run_bulk
 
         definition = forms.load(self.form)
         with _quiet():
@@ -131,7 +131,7 @@ class DocxtplLoop:
     def __post_init__(self) -> None:
         import jinja2
         from formkit import forms
-        from formkit.fill import Filler
+        from formkit.fill.filler import Filler
 
         definition = forms.load(self.form)
         self.template = Filler(definition).template.docx()
@@ -210,7 +210,7 @@ class ZipFloor:
 
     def __post_init__(self) -> None:
         from formkit import forms
-        from formkit.fill import Filler
+        from formkit.fill.filler import Filler
 
         skeleton = _placeholders(self.records[0], self.paths)
         filler = Filler(forms.load(self.form))

@@ -1,9 +1,9 @@
 """Parse tasks: ``formkit parse`` and its baselines, over the same documents.
 
-* :class:`FormkitBatch`: :func:`formkit.batch.run_parse` in this process,
+* :class:`FormkitBatch`: :func:`formkit.read.batch.run_parse` in this process,
   writing JSON Lines to a file (the command's code path without start-up);
   ``jobs=2`` when ``run_parse`` takes a ``jobs`` argument.
-* :class:`FormkitLoop`: :func:`formkit.parse.parse_file` per file, no output.
+* :class:`FormkitLoop`: :func:`formkit.read.parse.parse_file` per file, no output.
 * :class:`PythonDocxWalk`: python-docx ``Document(path)``, every body
   paragraph's text and every table cell's paragraphs (nested tables too).
 * :class:`Docx2Python`: ``docx2python(path).text``.
@@ -25,8 +25,8 @@ WARM = 5  # documents in a warm-up pass
 
 
 def parse_jobs_supported() -> bool:
-    """Whether ``formkit.batch.run_parse`` takes a ``jobs`` argument."""
-    from formkit.batch import run_parse
+    """Whether ``formkit.read.batch.run_parse`` takes a ``jobs`` argument."""
+    from formkit.read.batch import run_parse
 
     return "jobs" in inspect.signature(run_parse).parameters
 
@@ -49,7 +49,7 @@ class FormkitBatch:
     jobs: int = 1
 
     def run(self, warm: bool = False) -> None:
-        from formkit.batch import run_parse
+        from formkit.read.batch import run_parse
 
         files = self.files[:WARM] if warm else self.files
         extra: dict[str, Any] = {"jobs": self.jobs} if parse_jobs_supported() else {}
@@ -66,7 +66,7 @@ class FormkitLoop:
     files: list[str]
 
     def run(self, warm: bool = False) -> None:
-        from formkit.parse import parse_file
+        from formkit.read.parse import parse_file
 
         for path in self.files[:WARM] if warm else self.files:
             result = parse_file(path)

@@ -176,7 +176,7 @@ def bench_fill(cfg: Config, res: Results, work: Path, photos: dict[str, bytes], 
 
 def _equivalence(form: str, out: Path) -> str:
     """Whether the docxtpl loop's first document reads back as formkit's does."""
-    from formkit.parse import parse_file
+    from formkit.read.parse import parse_file
 
     mine = parse_file(str(out / "formkit" / f"{form}-1.docx"))
     theirs = parse_file(str(out / "docxtpl" / f"{form}-1.docx"))
@@ -341,10 +341,10 @@ def method_notes(cfg: Config) -> list[str]:
         "CPU ms/doc the same for CPU time (user + system, this process and the workers it reaped); "
         "every task of a form x N group timed in this one process, after a warm-up batch of 5 documents "
         "(so formkit's one-time template derivation and imports are not in the figure; see 'one-time' below).",
-        "formkit rows run the command's own functions in-process: formkit.bulk.run_bulk (reads the .jsonl, "
+        "formkit rows run the command's own functions in-process: formkit.fill.bulk.run_bulk (reads the .jsonl, "
         "validates, renders, writes each file atomically: temp file + rename, the folder fsynced once at "
-        "the end; with --jobs 2 the workers write their own files) and formkit.batch.run_parse (JSON Lines "
-        "to a file); 'parse_file loop' is formkit.parse.parse_file per file with no output.",
+        "the end; with --jobs 2 the workers write their own files) and formkit.read.batch.run_parse (JSON Lines "
+        "to a file); 'parse_file loop' is formkit.read.parse.parse_file per file with no output.",
         "docxtpl loop: a new DocxTemplate per document over formkit's derived tagged template "
         "(Filler(form).template.docx()), context built from the raw record, InlineImage per photo, "
         "autoescape, save to a file. zip-copy floor: a document formkit filled once with placeholder values, "
@@ -373,7 +373,7 @@ def one_time(res: Results, forms: tuple[str, ...], work: Path) -> None:
 
     env = _procs.child_env(Path(formkit.__file__).resolve().parent.parent, work / "pycache")
     code = (
-        "import time; t=time.perf_counter(); from formkit import forms; from formkit.fill import Filler; "
+        "import time; t=time.perf_counter(); from formkit import forms; from formkit.fill.filler import Filler; "
         "t1=time.perf_counter(); "
         + "; ".join(f"Filler(forms.load({f!r}))" for f in forms)
         + "; t2=time.perf_counter(); print(f'{(t1-t)*1000:.0f} {(t2-t1)*1000/" + str(len(forms)) + ":.0f}')"
@@ -381,7 +381,7 @@ def one_time(res: Results, forms: tuple[str, ...], work: Path) -> None:
     subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # compile
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     imp, derive = out.stdout.split()
-    res.notes.append(f"one-time (fresh process): importing formkit.fill {imp} ms; Filler(form) "
+    res.notes.append(f"one-time (fresh process): importing formkit.fill.filler {imp} ms; Filler(form) "
                      f"(derive + compile the template) {derive} ms per form.")
 
 

@@ -8,7 +8,7 @@ derivation against python-docx opening the same file, in one process.
 Inputs are made from the shipped originals (see ``_bigdocs_inputs``) in a
 temporary folder (``--keep DIR`` keeps them there). For each input, in turn
 within each round: ``docx.Document(path)`` (python-docx opening it: the zip
-and every XML part parsed), ``formkit.parse.parse_file(path)`` and, with
+and every XML part parsed), ``formkit.read.parse.parse_file(path)`` and, with
 ``--derive`` (default on), the template derivation of ``Filler(form, path)``
 (its cache cleared first). Figures: median wall seconds over rounds, the
 median CPU seconds, their ratio to python-docx's, and the peak RSS each task
@@ -112,7 +112,7 @@ def task_docx(path: Path) -> Callable[[], str]:
 
 
 def task_parse(path: Path) -> Callable[[], str]:
-    from formkit.parse import parse_file
+    from formkit.read.parse import parse_file
 
     def run() -> str:
         result = parse_file(path)
@@ -121,9 +121,10 @@ def task_parse(path: Path) -> Callable[[], str]:
 
 
 def task_derive(path: Path, form_id: str) -> Callable[[], str]:
-    from formkit import forms, template
+    from formkit import forms
+    from formkit.fill import template
     from formkit.errors import FormkitError
-    from formkit.fill import Filler
+    from formkit.fill.filler import Filler
 
     form = forms.load(form_id)
 

@@ -14,7 +14,7 @@ original), no extra packages:
   repeated ranges, splices of two files, and targeted writes into the local
   and central directory headers (sizes, method, flags, name lengths, offsets).
 
-Each mutant goes to :func:`formkit.parse.parse_file` (bytes, name), and the
+Each mutant goes to :func:`formkit.read.parse.parse_file` (bytes, name), and the
 mutants of an original (or of a blank or office copy) also to the fill side:
 ``Filler(form, path)`` derives the template from it, then renders a sample
 record. A normal result, or a :class:`formkit.errors.FormkitError` with a
@@ -43,7 +43,6 @@ import argparse
 import copy
 import hashlib
 import io
-import os
 import random
 import resource
 import signal
@@ -457,7 +456,7 @@ def check_error(target: str, exc: FormkitError) -> Crash | None:
 
 def run_parse(data: bytes, name: str = "fuzz.docx") -> Crash | None:
     """parse_file on the bytes: a result, or a registered error, is fine."""
-    from formkit.parse import parse_file
+    from formkit.read.parse import parse_file
 
     try:
         result = parse_file(data, name)
@@ -484,10 +483,10 @@ def run_parse(data: bytes, name: str = "fuzz.docx") -> Crash | None:
 
 def _explain(data: bytes, name: str) -> tuple[str, str]:
     """Where an internal-error came from: the parse run again without its
-    catch-all (formkit.parse's stages), giving the innermost formkit frame
+    catch-all (formkit.read.parse's stages), giving the innermost formkit frame
     and the traceback."""
     try:
-        from formkit.parse import ParseResult, _fill, read_model
+        from formkit.read.parse import ParseResult, _fill, read_model
 
         _fill(ParseResult(name), read_model(data, name), None, None)
     except FormkitError:
@@ -503,7 +502,7 @@ _RECORDS: dict[str, dict[str, Any]] = {}
 def _record(form: Any) -> dict[str, Any]:
     """The sample record of ``form`` (samples/<form>/record-1.json), validated once."""
     if form.id not in _RECORDS:
-        from formkit.records import read_record
+        from formkit.fill.records import read_record
 
         _RECORDS[form.id] = read_record(ROOT / "samples" / form.id / "record-1.json", form)
     return _RECORDS[form.id]
@@ -513,7 +512,7 @@ def run_derive(data: bytes, form_id: str, folder: Path) -> Crash | None:
     """Fill's template derivation from a mutated original, then one render:
     success or a registered FormkitError is fine."""
     from formkit import forms
-    from formkit.fill import Filler
+    from formkit.fill.filler import Filler
 
     target = f"derive-{form_id}"
     path = folder / f"original-{hashlib.sha256(data).hexdigest()[:12]}.docx"
@@ -541,8 +540,8 @@ def run_learn(data: bytes) -> Crash | None:
     success or a registered FormkitError is fine."""
     import yaml
 
-    from formkit.learn import learn
-    from formkit.learn_yaml import render
+    from formkit.learn.learner import learn
+    from formkit.learn.write import render
 
     try:
         yaml.safe_load(render(learn(data, "fuzz", "fuzz.docx")))

@@ -5,12 +5,12 @@ The companion of ``benchmarks/fuzz.py`` (which mutates Word documents) for
 everything else a user hands formkit:
 
 * ``rows``: bulk's data files, ``.csv`` (UTF-8, Windows-874), ``.jsonl`` and
-  ``.xlsx``, read row by row with :func:`formkit.tabular.read_rows`, and a
+  ``.xlsx``, read row by row with :func:`formkit.fill.tabular.read_rows`, and a
   row that validates is filled (one render) as ``bulk`` would;
 * ``record``: fill's one-record files, ``.json`` and ``.yaml``, read with
-  :func:`formkit.records.read_record`, then filled;
+  :func:`formkit.fill.records.read_record`, then filled;
 * ``report``: parse and score results (``.json``/``.jsonl``) read by ``score``
-  and ``report``: :func:`formkit.score.load_inputs`, scored, then the report's
+  and ``report``: :func:`formkit.score.scoring.load_inputs`, scored, then the report's
   HTML page and workbook made.
 
 Seeds are the samples' data files, an ``.xlsx`` made from a bulk CSV, and
@@ -79,8 +79,8 @@ def _xlsx_from_csv(path: Path) -> bytes:
 
 def _results(form: str) -> tuple[bytes, bytes]:
     """Parse results of the form's samples (JSON Lines) and their scores."""
-    from formkit.parse import parse_file
-    from formkit.score import score_items
+    from formkit.read.parse import parse_file
+    from formkit.score.scoring import score_items
 
     results = [parse_file(str(p)).as_dict() for p in sorted((ROOT / "samples" / form).glob("*.docx"))[:4]]
     scored = score_items(results, None)
@@ -202,14 +202,14 @@ def mutate(rng: random.Random, seed: Seed) -> tuple[bytes, list[str]]:
 # -- targets --------------------------------------------------------------------------
 
 def _fill_one(form: Any, record: dict[str, Any]) -> None:
-    from formkit.fill import Filler
+    from formkit.fill.filler import Filler
 
     Filler(form).render(record, io.BytesIO())
 
 
 def run_rows(path: Path, form_id: str) -> None:
     from formkit import forms
-    from formkit.tabular import read_rows
+    from formkit.fill.tabular import read_rows
 
     form = forms.load(form_id)
     for n, row in enumerate(read_rows(path, form)):
@@ -219,15 +219,15 @@ def run_rows(path: Path, form_id: str) -> None:
 
 def run_record(path: Path, form_id: str) -> None:
     from formkit import forms
-    from formkit.records import read_record
+    from formkit.fill.records import read_record
 
     form = forms.load(form_id)
     _fill_one(form, read_record(path, form))
 
 
 def run_report(path: Path, form_id: str) -> None:
-    from formkit.report import render_html, to_row, xlsx_bytes
-    from formkit.score import load_inputs, score_items
+    from formkit.score.report import render_html, to_row, xlsx_bytes
+    from formkit.score.scoring import load_inputs, score_items
 
     items = load_inputs([str(path)], io.StringIO())
     rows = [to_row(s) for s in score_items(items, None).scores]

@@ -23,7 +23,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on first use
-    from .api import (
+    from formkit.api import (
         CheckReport,
         LearnedForm,
         bulk_fill,
@@ -36,13 +36,13 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on 
         score_results,
         write_report,
     )
-    from .bulk import BulkRun, RowOutcome
-    from .errors import ERROR_CODES, FormkitError
-    from .fill import Filler
-    from .forms import FormDef
-    from .parse import ParseResult, parse_file, read_model
-    from .score import Score, ScoreRun
-    from .warnings import WARNING_CODES, Warning
+    from formkit.fill.bulk import BulkRun, RowOutcome
+    from formkit.errors import ERROR_CODES, FormkitError
+    from formkit.fill.filler import Filler
+    from formkit.forms import FormDef
+    from formkit.read.parse import ParseResult, parse_file, read_model
+    from formkit.score.scoring import Score, ScoreRun
+    from formkit.warnings import WARNING_CODES, Warning
 
 __all__ = [
     "ERROR_CODES",
@@ -75,17 +75,17 @@ __version__ = "0.1.0"
 _WHERE = {
     "ERROR_CODES": "errors",
     "FormkitError": "errors",
-    "ParseResult": "parse",
-    "parse_file": "parse",
-    "read_model": "parse",
+    "ParseResult": "read.parse",
+    "parse_file": "read.parse",
+    "read_model": "read.parse",
     "WARNING_CODES": "warnings",
     "Warning": "warnings",
-    "Filler": "fill",
+    "Filler": "fill.filler",
     "FormDef": "forms",
-    "BulkRun": "bulk",
-    "RowOutcome": "bulk",
-    "Score": "score",
-    "ScoreRun": "score",
+    "BulkRun": "fill.bulk",
+    "RowOutcome": "fill.bulk",
+    "Score": "score.scoring",
+    "ScoreRun": "score.scoring",
     **{name: "api" for name in (
         "CheckReport", "LearnedForm", "bulk_fill", "check_form", "fill_bytes", "fill_to", "learn_form",
         "open_form", "parse_files", "score_results", "write_report",

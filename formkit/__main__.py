@@ -1,4 +1,4 @@
 """``python -m formkit`` runs the command line."""
-from .cli import main
+from formkit.cli import main
 
 main(prog_name="formkit")

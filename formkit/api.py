@@ -13,8 +13,8 @@ an unknown field).
 
 The names avoid the package's module names (``fill``, ``bulk``, ``score``,
 ``learn``, ``check``): Python sets a package attribute to a submodule when
-it first imports it, so a function ``formkit.fill`` would turn into the
-module ``formkit.fill`` half-way through a program. Heavy modules are
+it first imports it, so a function ``formkit.fill.filler`` would turn into the
+module ``formkit.fill.filler`` half-way through a program. Heavy modules are
 imported inside the functions, so touching one costs nothing until it runs.
 """
 from __future__ import annotations
@@ -26,17 +26,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
-from .errors import FormkitError
+from formkit.errors import FormkitError
 
 if TYPE_CHECKING:
-    from .forms import FormDef
-    from .bulk import BulkRun
-    from .check import Finding
-    from .check_roundtrip import Mismatch
-    from .learn_model import Draft
-    from .parse import ParseResult
-    from .score import Judgments, Score, ScoreRun
-    from .score_input import Input
+    from formkit.forms import FormDef
+    from formkit.fill.bulk import BulkRun
+    from formkit.learn.check import Finding
+    from formkit.learn.roundtrip import Mismatch
+    from formkit.learn.model import Draft
+    from formkit.read.parse import ParseResult
+    from formkit.score.scoring import Judgments, Score, ScoreRun
+    from formkit.score.inputs import Input
 
 __all__ = [
     "CheckReport", "LearnedForm", "bulk_fill", "check_form", "fill_bytes", "fill_to", "learn_form",
@@ -58,7 +58,7 @@ def open_form(form: Form) -> FormDef:
     >>> [f.name for f in open_form("esao-1-2").fields][:3]
     ['level', 'process', 'problems']
     """
-    from .forms import FormDef, load, load_path
+    from formkit.forms import FormDef, load, load_path
 
     if isinstance(form, FormDef):
         return form
@@ -91,7 +91,7 @@ def parse_files(
     >>> [r.form for r in parse_files(["samples/esao-1-2/over-dots.docx", "samples/esao-3-1"])][:3]
     ['esao-1-2', 'esao-3-1', 'esao-3-1']
     """
-    from .batch import default_jobs, parse_files as run
+    from formkit.read.batch import default_jobs, parse_files as run
 
     return run(paths, form=_form_arg(form), jobs=jobs or default_jobs(), convert=convert)
 
@@ -100,7 +100,7 @@ def _record(definition: FormDef, record: Record) -> dict[str, Any]:
     """A record to fill: a dict checked as a data file's record is (photo
     paths relative to the working folder), or a .json/.yaml file read and
     checked (photos relative to it). A parse result gives its record."""
-    from .records import read_record, unwrap, validate
+    from formkit.fill.records import read_record, unwrap, validate
 
     if not isinstance(record, Mapping):
         return read_record(record, definition)
@@ -111,7 +111,7 @@ def _record(definition: FormDef, record: Record) -> dict[str, Any]:
 
 
 def _filler(definition: FormDef, original: str | os.PathLike[str] | None) -> Any:
-    from .fill import Filler
+    from formkit.fill.filler import Filler
 
     return Filler(definition, Path(original) if original is not None else None)
 
@@ -163,8 +163,8 @@ def bulk_fill(
     the folder ``out_dir`` or the archive ``zip_path`` (exactly one), named
     by the pattern ``name`` ({form}, {row} and the record's fields).
 
-    Returns a :class:`~formkit.bulk.BulkRun`: iterate it for each row's
-    :class:`~formkit.bulk.RowOutcome` (row number, file name or error), in
+    Returns a :class:`~formkit.fill.bulk.BulkRun`: iterate it for each row's
+    :class:`~formkit.fill.bulk.RowOutcome` (row number, file name or error), in
     row order, as rows are done; ``finish()`` runs the rest; ``written`` and
     ``failed`` count them. Nothing is read before the iteration starts.
 
@@ -172,8 +172,8 @@ def bulk_fill(
     >>> run.written, run.failed
     (5, 0)
     """
-    from .batch import default_jobs
-    from .bulk import BulkRun, check_name, fill_rows
+    from formkit.read.batch import default_jobs
+    from formkit.fill.bulk import BulkRun, check_name, fill_rows
 
     if (out_dir is None) == (zip_path is None):
         raise ValueError("give exactly one of out_dir and zip_path")
@@ -200,14 +200,14 @@ def score_results(
     An entry that cannot be scored is a score with ``level`` and ``basis``
     None and the reason; judgments or a results file that cannot be used
     raise (``bad-input``, ``not-found`` ...). Returns a
-    :class:`~formkit.score.ScoreRun`: the scores in order (iterate or index
+    :class:`~formkit.score.scoring.ScoreRun`: the scores in order (iterate or index
     it) and the notes about judgments.
 
     >>> run = score_results(["samples/esao-3-1/three-works.json"])
     >>> run[0].basis, run[0].level, run[0].self_assessed
     ('rubric', 2, 3)
     """
-    from .score import score_inputs
+    from formkit.score.scoring import score_inputs
 
     return score_inputs(results, judgments, stdin)
 
@@ -216,14 +216,14 @@ def write_report(
     scores: Iterable[Score], out_dir: str | os.PathLike[str], *, title: str = REPORT_TITLE
 ) -> tuple[Path, Path]:
     """Write the committee's report of ``scores`` (a :class:`ScoreRun` or
-    :class:`~formkit.score.Score` values) into ``out_dir``: report.xlsx and
+    :class:`~formkit.score.scoring.Score` values) into ``out_dir``: report.xlsx and
     report.html, each atomically; return their paths.
 
     >>> xlsx, page = write_report(score_results(["samples/esao-3-1"]), "report")
     >>> xlsx.name, page.name
     ('report.xlsx', 'report.html')
     """
-    from .report import write_report as write
+    from formkit.score.report import write_report as write
 
     return write(scores, out_dir, title)
 
@@ -257,7 +257,7 @@ def learn_form(
     >>> [(f.kind, f.name) for f in learned.draft.fields][:2], learned.folder
     ([('level', 'level'), ('section', 'process_method')], None)
     """
-    from .learn_yaml import write_draft
+    from formkit.learn.write import write_draft
 
     folder = Path(out_dir) if out_dir is not None else None
     text, draft = write_draft(Path(original), form_id, folder, force)
@@ -304,8 +304,8 @@ def check_form(
     >>> report.ok, report.records, len(report.missing)
     (True, 2, 0)
     """
-    from .check import check
-    from .check_roundtrip import roundtrip as run_roundtrip
+    from formkit.learn.check import check
+    from formkit.learn.roundtrip import roundtrip as run_roundtrip
 
     definition = open_form(form)
     where = Path(original) if original is not None else None

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import api
-from .errors import FormkitError
+from formkit import api
+from formkit.errors import FormkitError
 
 if TYPE_CHECKING:
-    from .batch import Tally
-    from .bulk import BulkRun
-    from .parse import ParseResult
+    from formkit.read.batch import Tally
+    from formkit.fill.bulk import BulkRun
+    from formkit.read.parse import ParseResult
 
 _WORKER_DIED = (
     "a worker process stopped unexpectedly (out of memory, or killed); nothing was written: "
@@ -55,7 +55,7 @@ def _terminated(signum: int, frame: object) -> None:
 def forms_cmd() -> None:
     """List the known forms: id, title, English title and the folder each
     comes from ($FORMKIT_FORMS folders first, then the shipped forms)."""
-    from . import forms
+    from formkit import forms
 
     try:
         known = forms.load_all()
@@ -69,8 +69,8 @@ def forms_cmd() -> None:
 @click.argument("form")
 def schema_cmd(form: str) -> None:
     """Print the JSON Schema of FORM's record."""
-    from .output import to_json
-    from .schema import form_schema
+    from formkit.output import to_json
+    from formkit.forms.schema import form_schema
 
     click.echo(to_json(form_schema(_load_form(form))))
 
@@ -93,8 +93,8 @@ def parse_cmd(
     inputs: tuple[str, ...], form: str | None, output: str | None, fmt: str | None, convert: bool, jobs: int
 ) -> None:
     """Read completed forms into normalized JSON records."""
-    from .batch import broken_pool
-    from .inputs import expand_inputs
+    from formkit.read.batch import broken_pool
+    from formkit.read.inputs import expand_inputs
 
     if form:
         _load_form(form)
@@ -117,8 +117,8 @@ def parse_cmd(
 def _write_parsed(results: Iterator[ParseResult], total: int, output: str | None, fmt: str) -> Tally:
     """Every result into ``output`` (atomically) or stdout, a progress bar
     and each file's error on stderr as they come."""
-    from .batch import write_results
-    from .output import atomic_write
+    from formkit.read.batch import write_results
+    from formkit.output import atomic_write
 
     if not output:
         if fmt == "csv":
@@ -146,8 +146,8 @@ def _progress(results: Iterator[ParseResult], total: int) -> Iterator[ParseResul
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one record, jsonl for several.")
 def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None, fmt: str | None) -> None:
     """Score parse output (json/jsonl, '-' for stdin) or Word files by the rubric."""
-    from .output import atomic_write, write_error
-    from .score import scores_text
+    from formkit.output import atomic_write, write_error
+    from formkit.score.scoring import scores_text
 
     run = _scored(inputs, judgments)
     fmt = fmt or ("json" if len(run) == 1 else "jsonl")
@@ -173,8 +173,8 @@ def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None
 def _scored(inputs: tuple[str, ...], judgments: str | None) -> Any:
     """``score_results`` of the inputs ('-': stdin); a judgments or results
     file that cannot be used is a usage error."""
-    from .score import JudgmentsError
-    from .score_input import ResultsError
+    from formkit.score.scoring import JudgmentsError
+    from formkit.score.inputs import ResultsError
 
     try:
         return api.score_results(inputs, judgments, stdin=click.get_binary_stream("stdin"))
@@ -229,8 +229,8 @@ def fill_cmd(form: str, data: str, output: str, original: str | None) -> None:
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form.")
 def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int, original: str | None) -> None:
     """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
-    from .batch import broken_pool
-    from .bulk import check_name
+    from formkit.read.batch import broken_pool
+    from formkit.fill.bulk import check_name
 
     if bool(out_dir) == bool(zip_path):
         raise click.UsageError("give exactly one of -o DIR and --zip OUT.zip")
@@ -267,8 +267,8 @@ def _show_rows(run: BulkRun) -> None:
 @click.option("--form", "form", metavar="FORM", help="Read as this form.")
 def inspect_cmd(file: str, form: str | None) -> None:
     """A readable account of one document: form, fields, boxes, warnings."""
-    from .inspect import report
-    from .parse import parse_file
+    from formkit.read.inspect import report
+    from formkit.read.parse import parse_file
 
     if form:
         _load_form(form)
@@ -290,7 +290,7 @@ def preview_cmd(file: str, output: str, page: int | None, all_pages: bool) -> No
     FILE is a .docx, .doc, .odt or .rtf document. Needs LibreOffice, and
     poppler-utils for PNG output.
     """
-    from .preview import PreviewUsageError, preview
+    from formkit.office.preview import PreviewUsageError, preview
 
     try:
         result = preview(Path(file), Path(output), page=page, all_pages=all_pages)

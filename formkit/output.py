@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import FormkitError
+from formkit.errors import FormkitError
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
-from formkit.ns import NS
+from formkit.docx.ns import NS
 
 __all__ = ["NAMESPACES", "RelSpec", "make_docx", "p", "r", "rel_id"]
 

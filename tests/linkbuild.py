@@ -1,5 +1,5 @@
 """Documents that point outside themselves, one per way of linking, for the
-tests of formkit.unlink and of LibreOffice's isolation.
+tests of formkit.office.unlink and of LibreOffice's isolation.
 
     linked_documents("http://127.0.0.1:PORT") -> {"image-rel.docx": bytes, ...}
 

@@ -19,7 +19,7 @@ import pytest
 import formkit
 from formkit import api
 from formkit.errors import FormkitError
-from formkit.inputs import expand_inputs
+from formkit.read.inputs import expand_inputs
 from tests.conftest import ROOT, expected_samples, sample_dirs
 
 S12 = ROOT / "samples" / "esao-1-2"

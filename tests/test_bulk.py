@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from formkit import forms
 from formkit.cli import main
-from formkit.fill import Filler
-from formkit.parse import parse_file
-from formkit.tabular import read_rows
+from formkit.fill.filler import Filler
+from formkit.read.parse import parse_file
+from formkit.fill.tabular import read_rows
 from tests.conftest import ROOT
 
 DATA = [

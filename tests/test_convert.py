@@ -1,4 +1,4 @@
-"""The LibreOffice driver (formkit.convert): one soffice process per batch,
+"""The LibreOffice driver (formkit.office.convert): one soffice process per batch,
 no output collisions, bad files isolated, time limits enforced by killing the
 whole process group, and a clear error without LibreOffice."""
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from formkit.convert import Converter, check_input, find_soffice, thai_fonts_available, unique_names
+from formkit.office.convert import Converter, check_input, find_soffice, thai_fonts_available, unique_names
 from formkit.errors import FormkitError
-from formkit.package import Limits
-from formkit.parse import parse_file
-from formkit.sniff import OLE_MAGIC
+from formkit.docx.package import Limits
+from formkit.read.parse import parse_file
+from formkit.docx.sniff import OLE_MAGIC
 from tests.conftest import ROOT
 from tests.conftest import convert as conftest_convert
 from tests.docxbuild import make_docx, p
@@ -163,7 +163,7 @@ def test_converter_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert caught.value.code == "converter-missing"
     assert "libreoffice-writer-nogui" in caught.value.message and "FORMKIT_SOFFICE" in caught.value.message
     monkeypatch.delenv("FORMKIT_SOFFICE")
-    monkeypatch.setattr("formkit.convert.FALLBACK_LOCATIONS", (str(tmp_path / "opt*" / "soffice"),))
+    monkeypatch.setattr("formkit.office.convert.FALLBACK_LOCATIONS", (str(tmp_path / "opt*" / "soffice"),))
     assert find_soffice() is None
     with pytest.raises(FormkitError, match="LibreOffice is needed to .*apt-get install libreoffice-writer-nogui"):
         with Converter():
@@ -222,7 +222,7 @@ def test_inputs_over_the_size_limit_or_not_regular_files_are_never_read(
     folder = tmp_path / "folder.odt"
     folder.mkdir()
     opened: list[str] = []
-    monkeypatch.setattr("formkit.convert.copy_unlinked", lambda *a: opened.append("copied"))
+    monkeypatch.setattr("formkit.office.convert.copy_unlinked", lambda *a: opened.append("copied"))
     with Converter(soffice="/bin/false") as converter:
         out = converter.convert([big, fifo, folder], "docx", tmp_path / "out")
     errors = {p.name: e for p, e in out.items() if isinstance(e, FormkitError)}

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from formkit.parse import parse_file
+from formkit.read.parse import parse_file
 from tests.conftest import ROOT, convert
 
 sys.path.insert(0, str(ROOT / "samples" / "tools"))

@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from lxml import etree
 
 from formkit import forms
-from formkit.check_roundtrip import png
+from formkit.learn.roundtrip import png
 from formkit.cli import main
-from formkit.fill import Filler
+from formkit.fill.filler import Filler
 from formkit.locate.stream import build
-from formkit.ns import qn
-from formkit.parse import parse_file, read_model
-from formkit.records import read_record
+from formkit.docx.ns import qn
+from formkit.read.parse import parse_file, read_model
+from formkit.fill.records import read_record
 from tests.conftest import ROOT
 
 RECORDS = sorted(p for p in (ROOT / "samples").glob("*/record-*") if p.suffix in (".json", ".yaml", ".yml"))

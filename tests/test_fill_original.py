@@ -14,10 +14,10 @@ from lxml import etree
 
 from formkit import forms
 from formkit.cli import main
-from formkit.fill import Filler
-from formkit.ns import qn
-from formkit.parse import parse_file
-from tests.conftest import ROOT, convert
+from formkit.fill.filler import Filler
+from formkit.docx.ns import qn
+from formkit.read.parse import parse_file
+from tests.conftest import convert
 
 RECORD_12 = {"level": 2, "process": "ก\nข & ค", "problems": "ปัญหา < น้อย", "suggestions": "เสนอ",
              "evidence": {"action_plan": True, "km_report": True}, "other_evidence": ["โครงการ ๑"],

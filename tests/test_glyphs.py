@@ -3,9 +3,9 @@ import pytest
 import yaml
 from importlib import resources
 
-from formkit import glyphs
-from formkit.checkboxes import convert_paragraph
-from formkit.model import Checkbox, Image, Paragraph, Symbol, Text
+from formkit.docx import glyphs
+from formkit.docx.checkboxes import convert_paragraph
+from formkit.docx.model import Checkbox, Image, Paragraph, Symbol, Text
 
 _DATA = yaml.safe_load(resources.files("formkit").joinpath("data/glyphs.yaml").read_text("utf-8"))
 

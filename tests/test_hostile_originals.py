@@ -22,8 +22,8 @@ from lxml import etree
 
 from formkit import forms
 from formkit.cli import main
-from formkit.fill import Filler
-from formkit.ns import NS, qn
+from formkit.fill.filler import Filler
+from formkit.docx.ns import NS, qn
 from tests.conftest import ROOT
 
 W = NS["w"]

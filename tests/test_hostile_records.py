@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from formkit import forms
-from formkit.check_roundtrip import png
+from formkit.learn.roundtrip import png
 from formkit.cli import main
 from formkit.errors import FormkitError
-from formkit.parse import parse_file
-from formkit.records import load_record, read_record, validate
-from formkit.recordtext import MAX_DEPTH, MAX_VALUES, show
-from formkit.tabular import read_rows
+from formkit.read.parse import parse_file
+from formkit.fill.records import load_record, read_record, validate
+from formkit.fill.recordtext import MAX_DEPTH, MAX_VALUES, show
+from formkit.fill.tabular import read_rows
 
 F12 = forms.load("esao-1-2")
 F31 = forms.load("esao-3-1")
@@ -185,7 +185,7 @@ def test_fill_refuses_a_hostile_record_naming_the_file_and_field(tmp_path: Path,
 
 
 def test_a_record_file_that_is_too_large_or_a_fifo(tmp_path: Path) -> None:
-    from formkit.records import MAX_RECORD_BYTES
+    from formkit.fill.records import MAX_RECORD_BYTES
 
     big = tmp_path / "big.json"
     with big.open("wb") as fh:
@@ -235,7 +235,7 @@ def _bmp(width: int, height: int) -> bytes:
 def test_fill_and_bulk_refuse_a_hostile_photo(tmp_path: Path, content: bytes | None, reason: str) -> None:
     photo = tmp_path / "photo.bmp"
     if content is None:
-        from formkit.images import MAX_PHOTO_BYTES
+        from formkit.docx.images import MAX_PHOTO_BYTES
 
         photo.write_bytes(png(1))
         os.truncate(photo, MAX_PHOTO_BYTES + 1)
@@ -257,7 +257,7 @@ def test_fill_and_bulk_refuse_a_hostile_photo(tmp_path: Path, content: bytes | N
 def test_fill_checks_what_it_embeds_too(tmp_path: Path) -> None:
     """A photo that became hostile after the record was checked (or a record
     given to the Filler without validation) is refused by fill itself."""
-    from formkit.fill import Filler
+    from formkit.fill.filler import Filler
 
     (tmp_path / "a.bmp").write_bytes(png(3))
     record = read_record_with(tmp_path, {"works": [{"title": "ก", "photos": ["a.bmp"]}]})
@@ -274,8 +274,8 @@ def read_record_with(folder: Path, record: dict[str, object]) -> dict[str, objec
 
 
 def test_the_photos_of_one_document_are_limited_in_fill_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from formkit import fill
-    from formkit.fill import Filler
+    from formkit.fill import filler as fill
+    from formkit.fill.filler import Filler
 
     (tmp_path / "a.png").write_bytes(png(4))
     record = read_record_with(tmp_path, {"works": [{"title": "ก", "photos": ["a.png"] * 3}]})

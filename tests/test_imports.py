@@ -116,7 +116,7 @@ def find_cycle(edges: dict[str, set[str]]) -> list[str]:
 def test_the_import_graph_has_no_cycle() -> None:
     edges = graph()
     assert edges["formkit.cli"] >= {"formkit.api", "formkit.errors"}  # the walk sees module-level imports
-    assert "formkit.parse" in edges["formkit.batch"] and "formkit.fill" in edges["formkit.api"]  # and function-level ones
+    assert "formkit.read.parse" in edges["formkit.read.batch"] and "formkit.fill.filler" in edges["formkit.api"]  # and function-level ones
     cycle = find_cycle(edges)
     assert not cycle, "import cycle: " + " -> ".join(cycle)
 
@@ -204,3 +204,54 @@ def test_public_names_stay_themselves_whatever_is_imported() -> None:
     from formkit import api
 
     assert formkit.fill_bytes is api.fill_bytes and formkit.check_form is api.check_form
+
+
+# -- layers -------------------------------------------------------------------------
+
+BASE = {"formkit.errors", "formkit.warnings", "formkit.text", "formkit.files", "formkit.output"}
+# stage -> the stages it may import (besides itself and the base modules); each
+# subpackage's __init__ says the same in words
+LAYERS: dict[str, set[str]] = {
+    "base": set(),
+    "docx": set(),
+    "forms": set(),
+    "locate": {"docx", "forms"},
+    "office": {"docx"},
+    "read": {"docx", "forms", "locate", "office"},
+    "fill": {"docx", "forms", "locate", "read"},
+    "learn": {"docx", "forms", "locate", "read", "fill", "office"},
+    "score": {"forms", "read", "fill"},
+}
+FACES = {"formkit", "formkit.api", "formkit.cli", "formkit.__main__"}  # the top: may import anything
+
+
+def stage(module: str) -> str:
+    if module in BASE:
+        return "base"
+    return module.split(".")[1]
+
+
+def test_every_module_has_a_stage() -> None:
+    unplaced = [m for m in MODULES if m not in FACES and stage(m) not in LAYERS]
+    assert not unplaced, f"modules in no stage: {unplaced}"
+
+
+def test_each_stage_imports_only_the_stages_below_it() -> None:
+    """The data flow in the folder names holds in the code: docx knows no
+    form, locate no XML, read no fill, and nothing below the faces imports
+    the faces."""
+    wrong = []
+    for module, targets in graph().items():
+        if module in FACES:
+            continue
+        allowed = LAYERS[stage(module)] | {stage(module), "base"}
+        wrong += [f"{module} -> {t}" for t in sorted(targets) if t in FACES or stage(t) not in allowed]
+    assert not wrong, "imports against the layers:\n" + "\n".join(wrong)
+
+
+def test_lxml_stays_in_the_layers_that_edit_xml() -> None:
+    """Locators, parse, score and the faces see the document model, never XML
+    (score.report only catches the error openpyxl's lxml raises on a full disk)."""
+    users = {m for m in MODULES if any(n == "lxml" or n.startswith("lxml.") for n in imported(m))}
+    users.discard("formkit.score.report")
+    assert {stage(m) for m in users} <= {"docx", "fill", "learn", "office"}, sorted(users)

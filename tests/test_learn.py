@@ -22,10 +22,10 @@ from click.testing import CliRunner
 from formkit import forms
 from formkit.cli import main
 from formkit.forms import FieldDef
-from formkit.learn import learn
-from formkit.learn_model import label_pairs
-from formkit.learn_yaml import name_from
-from formkit.parse import parse_file
+from formkit.learn.learner import learn
+from formkit.learn.model import label_pairs
+from formkit.learn.write import name_from
+from formkit.read.parse import parse_file
 from formkit.text import match_key
 from tests.conftest import expected_samples
 from tests.docxbuild import make_docx, p, r
@@ -357,7 +357,7 @@ def test_label_answer_table_is_learned_filled_into_the_answer_cell_and_read_back
     parsed = parse_file(str(out), form=str(folder))
     assert parsed.record == record
     from formkit.locate.stream import build
-    from formkit.parse import read_model
+    from formkit.read.parse import read_model
 
     cells = [p_.text for p_ in build(read_model(str(out), "x").body).paras if p_.container]
     assert cells[:2] == ["ชื่อโรงเรียน", "โรงเรียนบ้านดอน & <วิทยา>"]  # written in the answer cell

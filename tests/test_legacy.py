@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from formkit import convert as convert_module
+from formkit.office import convert as convert_module
 from formkit.cli import main
-from tests.conftest import ROOT, convert, expected_samples
+from tests.conftest import convert, expected_samples
 
 FORMATS = {"doc": "doc:MS Word 97", "rtf": "rtf", "odt": "odt"}
 # LibreOffice 7.4 writes a plain-text content control spanning several runs once

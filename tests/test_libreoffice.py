@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from formkit.parse import parse_file
+from formkit.read.parse import parse_file
 from tests.conftest import ROOT, convert, expected_samples
 
 
@@ -69,8 +69,8 @@ def test_sample_saved_by_libreoffice_parses_the_same(expected: Path, resaved: di
 def filled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
     """Every sample record filled into its form."""
     from formkit import forms
-    from formkit.fill import Filler
-    from formkit.records import read_record
+    from formkit.fill.filler import Filler
+    from formkit.fill.records import read_record
 
     tmp = tmp_path_factory.mktemp("filled")
     out: dict[str, tuple[Path, dict]] = {}

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from formkit import forms
-from formkit.checkboxes import convert_document
+from formkit.docx.checkboxes import convert_document
 from formkit.locate import locate
 from formkit.locate.labels import make_label, match_start
 from formkit.locate.stream import build
-from formkit.model import Break, Cell, Checkbox, Document, Image, Paragraph, Row, Symbol, Table, Text
+from formkit.docx.model import Break, Cell, Checkbox, Document, Image, Paragraph, Row, Symbol, Table, Text
 
 DOTS = "." * 60
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,7 +213,7 @@ def test_label_search_by_index_equals_a_full_scan(form_id: str) -> None:
     import random
 
     from formkit.locate.labels import search, search_all
-    from formkit.parse import read_model
+    from formkit.read.parse import read_model
 
     form = forms.load(form_id)
     rng = random.Random(7)

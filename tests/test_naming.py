@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from formkit.naming import FORBIDDEN, MAX_STEM_BYTES, RESERVED, Namer, clean_stem, cut_bytes, cut_words
+from formkit.fill.naming import FORBIDDEN, MAX_STEM_BYTES, RESERVED, Namer, clean_stem, cut_bytes, cut_words
 
 OFFICE = "สพป.เชียงใหม่ เขต 1"
 LONG_OFFICE = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาพระนครศรีอยุธยา เขต 1"  # 166 bytes

@@ -27,7 +27,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -408,7 +407,7 @@ def test_an_interrupted_bulk_to_a_folder_leaves_only_whole_documents(tmp_path: P
     assert not staging_in(out), f"staging left behind: {staging_in(out)}"
     assert "Traceback" not in run.stderr, run.stderr[-800:]
     assert not run.group_alive(), "worker processes outlived the run"
-    from formkit.parse import parse_file
+    from formkit.read.parse import parse_file
 
     for doc in out.iterdir():  # documents renamed into place before the interrupt are whole
         assert parse_file(doc).error is None, doc
@@ -461,8 +460,8 @@ def fails_mid_render(monkeypatch: pytest.MonkeyPatch, path: Path) -> Path:
     """A real JPEG that passes the record check, but that fill then cannot
     read (as when the file changes between the check and the render): the
     document fails in the middle of rendering."""
-    from formkit import fill
-    from formkit.images import PhotoError
+    from formkit.fill import filler as fill
+    from formkit.docx.images import PhotoError
 
     real = fill.read_photo
 
@@ -531,7 +530,7 @@ UNPICKLABLE: list[pytest.MarkDecorator] = []  # fixed: FormkitError.__reduce__
 @pytest.mark.parametrize("where", ["folder", "zip"])
 def test_bulk_bad_rows_never_leave_partial_files(tmp_path: Path, where: str, jobs: str,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from formkit.parse import parse_file
+    from formkit.read.parse import parse_file
 
     rows, offices = _bulk_input(tmp_path, monkeypatch)
     target = tmp_path / ("out" if where == "folder" else "out.zip")
@@ -580,7 +579,7 @@ def test_ctrl_c_while_a_document_is_zipped(tmp_path: Path, runs: list[Run]) -> N
         "bulk": Run.start(tmp_path / "bulk", "bulk", "esao-1-2", str(rows), "--jobs", "1", "--zip",
                           str(tmp_path / "bulk" / "out.zip"), hook=hook),
         "fill": Run.start(tmp_path / "fill", "fill", "esao-1-2", str(record), "-o",
-                          str(tmp_path / "fill" / "out.docx"), hook="formkit.docxwrite:_Member.deflate:2:sigint"),
+                          str(tmp_path / "fill" / "out.docx"), hook="formkit.docx.writer:_Member.deflate:2:sigint"),
     }
     runs.extend(started.values())
     for name, run in started.items():

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from formkit import convert, sandbox
-from formkit.check_roundtrip import png
+from formkit.office import convert
+from formkit.office import sandbox
+from formkit.learn.roundtrip import png
 from formkit.cli import main
 from tests.conftest import convert as soffice_convert
 from tests.docxbuild import RelSpec, make_docx, p

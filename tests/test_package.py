@@ -1,4 +1,4 @@
-"""formkit.package: opening returned .docx files, and every way that can fail."""
+"""formkit.docx.package: opening returned .docx files, and every way that can fail."""
 from __future__ import annotations
 
 import io
@@ -14,10 +14,10 @@ from typing import Callable
 import pytest
 from lxml import etree
 
-from formkit import package as pkgmod
+from formkit.docx import package as pkgmod
 from formkit.errors import FormkitError
-from formkit.package import Limits, Package, Rel, open_package
-from formkit.xmlsafe import parse_xml
+from formkit.docx.package import Limits, Package, Rel, open_package
+from formkit.docx.xmlsafe import parse_xml
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 T_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"

@@ -1,4 +1,4 @@
-"""formkit.parse: inputs that are not regular files never block a command.
+"""formkit.read.parse: inputs that are not regular files never block a command.
 
 A FIFO given to ``parse`` or ``inspect`` must be refused after a stat, never
 opened for reading (``open`` on a FIFO waits for a writer forever). Each
@@ -61,7 +61,7 @@ def test_inspect_refuses_a_fifo(fifo: Path) -> None:
 
 
 def test_legacy_sniffing_never_opens_a_fifo(fifo: Path) -> None:
-    code = "import sys; from formkit.parse import legacy_format; print(legacy_format(sys.argv[1]))"
+    code = "import sys; from formkit.read.parse import legacy_format; print(legacy_format(sys.argv[1]))"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run([sys.executable, "-c", code, str(fifo)], capture_output=True, text=True,
                           env=env, timeout=TIMEOUT)
@@ -124,7 +124,7 @@ def _xml_bytes(docx: bytes) -> int:
 
 
 def test_a_sample_grown_large_reads_the_same_record() -> None:
-    from formkit.parse import parse_file
+    from formkit.read.parse import parse_file
 
     sample = ROOT / "samples" / "esao-1-2" / "before-dots.docx"
     expected = json.loads(sample.with_suffix(".json").read_text("utf-8"))
@@ -140,8 +140,8 @@ def test_large_filled_documents_read_back() -> None:
     import io
 
     from formkit import forms
-    from formkit.fill import Filler
-    from formkit.parse import parse_file
+    from formkit.fill.filler import Filler
+    from formkit.read.parse import parse_file
 
     line = "ครูและบุคลากร {n} คนร่วมกิจกรรม ร้อยละ {n}.5 ของเป้าหมาย"
     text = "\n".join(line.format(n=n) for n in range(40))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from formkit.ns import NS, qn
-from formkit.parse import parse_file
+from formkit.docx.ns import NS, qn
+from formkit.read.parse import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 ORIGINAL_12 = ROOT / "forms" / "esao-1-2" / "original.docx"

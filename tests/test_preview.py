@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from formkit.cli import main
-from formkit.package import Limits
+from formkit.docx.package import Limits
 from tests.conftest import ROOT
 
 FORM = ROOT / "forms" / "esao-1-2" / "original.docx"  # 4 pages
@@ -30,7 +30,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 def test_pdf_output(soffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Also: without a Thai font the preview is still written, with a warning."""
-    monkeypatch.setattr("formkit.preview.thai_fonts_available", lambda: False)
+    monkeypatch.setattr("formkit.office.preview.thai_fonts_available", lambda: False)
     out = tmp_path / "sub" / "form.pdf"
     code, stdout, stderr = run(str(SAMPLE), "-o", str(out))
     assert code == 0, stderr
@@ -94,7 +94,7 @@ def test_converter_missing_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_pdftoppm_missing_names_poppler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("formkit.preview.shutil.which", lambda name: None)
+    monkeypatch.setattr("formkit.office.preview.shutil.which", lambda name: None)
     code, _, stderr = run(str(SAMPLE), "-o", str(tmp_path / "x.png"))
     assert code == 1 and "poppler-utils" in stderr and "pdftoppm" in stderr
 

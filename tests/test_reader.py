@@ -1,7 +1,7 @@
-"""formkit.reader: WordprocessingML snippets -> document model.
+"""formkit.docx.reader: WordprocessingML snippets -> document model.
 
 Every rule of the reader has a row here: a snippet built into a real .docx by
-tests/docxbuild.py, opened with formkit.package.open_package, read with
+tests/docxbuild.py, opened with formkit.docx.package.open_package, read with
 read_document, compared with the model values expected.
 """
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from formkit.errors import FormkitError
-from formkit.reader_story import MAX_TABLE_DEPTH
+from formkit.docx.story import MAX_TABLE_DEPTH
 
-from formkit.model import (
+from formkit.docx.model import (
     Break,
     Cell,
     Checkbox,
@@ -29,8 +29,8 @@ from formkit.model import (
     Table,
     Text,
 )
-from formkit.package import open_package
-from formkit.reader import read_document
+from formkit.docx.package import open_package
+from formkit.docx.reader import read_document
 from tests.docxbuild import RelSpec, make_docx, p, r
 
 # --- helpers -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""formkit.reader_plain: a plain paragraph read by the short way is the
+"""formkit.docx.plain: a plain paragraph read by the short way is the
 paragraph the walk reads, and every paragraph that is not plain is walked.
 
 Each document is read twice, once as the reader does and once with the short
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from formkit import reader_story
+from formkit.docx import story as reader_story
 from formkit.errors import FormkitError
-from formkit.model import Document, Paragraph, Symbol, Text
-from formkit.package import open_package
-from formkit.reader import read_document
+from formkit.docx.model import Document, Paragraph, Symbol, Text
+from formkit.docx.package import open_package
+from formkit.docx.reader import read_document
 from tests.docxbuild import make_docx, p, r
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
 """The record limits keep fill's documents within what parse accepts.
 
 parse refuses a package part over 1 MiB that is compressed more than 200:1,
-as a zip bomb is (formkit.package.Limits); a long repetitive answer once made
+as a zip bomb is (formkit.docx.package.Limits); a long repetitive answer once made
 fill write exactly that. The limits on a record (characters in one answer
 and in all, lines, works, photos) are what prevent it: here the largest and
 most compressible records they allow ("&" is five bytes once escaped, and
@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from formkit import forms
-from formkit.check_roundtrip import png
-from formkit.fill import Filler
-from formkit.parse import parse_file
-from formkit.records import MAX_ITEMS, MAX_LINES, MAX_PHOTOS, MAX_RECORD_TEXT, MAX_TEXT, BadData, validate
+from formkit.learn.roundtrip import png
+from formkit.fill.filler import Filler
+from formkit.read.parse import parse_file
+from formkit.fill.records import MAX_ITEMS, MAX_LINES, MAX_PHOTOS, MAX_RECORD_TEXT, MAX_TEXT, BadData, validate
 
 SECTIONS = ["background", "method", "technique", "quantitative", "qualitative", "success_factors", "dissemination"]
 

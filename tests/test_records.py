@@ -16,10 +16,10 @@ import pytest
 
 from formkit import forms
 from formkit.errors import FormkitError
-from formkit.images import check_photo
-from formkit.records import BadData, load_record, read_record, validate
-from formkit.schema import form_schema
-from formkit.check_roundtrip import png
+from formkit.docx.images import check_photo
+from formkit.fill.records import BadData, load_record, read_record, validate
+from formkit.forms.schema import form_schema
+from formkit.learn.roundtrip import png
 from tests.conftest import expected_samples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,7 +263,7 @@ def png_file(folder: Path) -> str:
 
 
 def test_a_photo_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    from formkit.images import MAX_PHOTO_BYTES
+    from formkit.docx.images import MAX_PHOTO_BYTES
 
     big = tmp_path / "big.png"
     with big.open("wb") as fh:
@@ -275,7 +275,7 @@ def test_a_photo_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:
 
 
 def test_a_documents_photos_together_are_limited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from formkit import records
+    from formkit.fill import records
 
     monkeypatch.setattr(records, "MAX_DOCUMENT_PHOTO_BYTES", 3 * len(PNG))
     (tmp_path / "a.png").write_bytes(PNG)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from formkit import forms
-from formkit.fill import Filler
-from formkit.parse import parse_file
+from formkit.fill.filler import Filler
+from formkit.read.parse import parse_file
 from formkit.text import match_key, normalize
 from tests.test_fill import png
 

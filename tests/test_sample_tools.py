@@ -1,7 +1,7 @@
 """The sample tools: each editing function writes what it says, and the samples are well formed.
 
 These tests use the originals in forms/ and the samples in samples/; they never touch the
-parser (formkit.parse), because the samples exist to check it independently.
+parser (formkit.read.parse), because the samples exist to check it independently.
 """
 from __future__ import annotations
 

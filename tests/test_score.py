@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from formkit import forms, rubric
+from formkit import forms
+from formkit.score import rubric
 from formkit.cli import main
 from formkit.errors import FormkitError
-from formkit.score import (
+from formkit.score.scoring import (
     JudgmentRow,
     JudgmentsError,
     match_judgments,

@@ -14,9 +14,9 @@ import pytest
 
 from formkit import forms
 from formkit.errors import FormkitError
-from formkit.check_roundtrip import png
-from formkit.records import BadData
-from formkit.tabular import ENCODING_NAMES, Row, csv_encoding, detect_encoding, read_rows, tick
+from formkit.learn.roundtrip import png
+from formkit.fill.records import BadData
+from formkit.fill.tabular import ENCODING_NAMES, Row, csv_encoding, detect_encoding, read_rows, tick
 
 ROOT = Path(__file__).resolve().parent.parent
 S12 = ROOT / "samples" / "esao-1-2"

@@ -1,4 +1,4 @@
-"""What a filled document carries from its original (formkit.template_members)."""
+"""What a filled document carries from its original (formkit.fill.members)."""
 from __future__ import annotations
 
 import hashlib
@@ -12,9 +12,9 @@ import pytest
 from lxml import etree
 
 from formkit import forms
-from formkit.fill import Filler
-from formkit.parse import parse_file
-from formkit.template_members import MAIN_CONTENT_TYPE, safe_name
+from formkit.fill.filler import Filler
+from formkit.read.parse import parse_file
+from formkit.fill.members import MAIN_CONTENT_TYPE, safe_name
 from tests.conftest import ROOT
 
 ORIGINAL = ROOT / "forms" / "esao-1-2" / "original.docx"

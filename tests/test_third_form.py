@@ -22,8 +22,8 @@ from lxml import etree
 
 from formkit import forms
 from formkit.cli import main
-from formkit.fill import Filler
-from formkit.records import read_record
+from formkit.fill.filler import Filler
+from formkit.fill.records import read_record
 from tests.conftest import ROOT
 
 FOLDER = ROOT / "samples" / "learn" / "esao-1-3"

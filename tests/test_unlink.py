@@ -1,4 +1,4 @@
-"""formkit.unlink: the copy LibreOffice converts keeps nothing that points
+"""formkit.office.unlink: the copy LibreOffice converts keeps nothing that points
 outside the file, and everything else as it was."""
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from formkit.check_roundtrip import png
+from formkit.learn.roundtrip import png
 from formkit.errors import FormkitError
-from formkit.ns import NS
-from formkit.parse import parse_file
-from formkit.unlink import copy_unlinked, strip_rtf_fields
+from formkit.docx.ns import NS
+from formkit.read.parse import parse_file
+from formkit.office.unlink import copy_unlinked, strip_rtf_fields
 from tests.conftest import expected_samples
 from tests.docxbuild import RelSpec, make_docx, p, r
 from tests.linkbuild import ODF_NS, field, linked_documents, make_odt, odt_picture, picture

@@ -15,8 +15,8 @@ import pytest
 
 from formkit import forms
 from formkit.errors import FormkitError
-from formkit.tabular import read_rows
-from formkit.xlsx import MAX_CELL_CHARS, MAX_SHARED_STRINGS, XLSX_LIMITS, is_date_format, read_sheet
+from formkit.fill.tabular import read_rows
+from formkit.fill.xlsx import MAX_CELL_CHARS, MAX_SHARED_STRINGS, XLSX_LIMITS, is_date_format, read_sheet
 
 F12 = forms.load("esao-1-2")
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -1,4 +1,4 @@
-"""formkit.xmlsafe: plain XML parses; DTDs, entities and odd encodings are refused."""
+"""formkit.docx.xmlsafe: plain XML parses; DTDs, entities and odd encodings are refused."""
 from __future__ import annotations
 
 import threading
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from formkit import xmlsafe
+from formkit.docx import xmlsafe
 from formkit.errors import FormkitError
-from formkit.xmlsafe import parse_xml
+from formkit.docx.xmlsafe import parse_xml
 
 PART = "word/document.xml"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

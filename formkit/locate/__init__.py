@@ -5,6 +5,11 @@ definition order (each searched after the previous one, falling back to the
 whole scope for a copy whose order drifted), then every field's value is cut
 from its label to the next label found, or to the end of the label's table
 cell. Repeated blocks apply the same to each block.
+
+Locators see the document model (formkit.docx.model) as a stream of
+paragraphs (stream), never XML; labels match printed text by a normalized key
+(labels); kinds implements each locator kind. Imports formkit.docx's model,
+formkit.forms and the base modules.
 """
 from __future__ import annotations
 
@@ -12,13 +17,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..forms import FieldDef, FormDef
-from ..model import Document
-from ..text import parse_int
-from ..warnings import Warning
-from . import kinds
-from .kinds import Found
-from .labels import (
+from formkit.forms import FieldDef, FormDef
+from formkit.docx.model import Document
+from formkit.text import parse_int
+from formkit.warnings import Warning
+from formkit.locate import kinds
+from formkit.locate.kinds import Found
+from formkit.locate.labels import (
     Hit,
     Label,
     candidates,
@@ -29,7 +34,7 @@ from .labels import (
     search_all,
     search_inside,
 )
-from .stream import Para, Stream, build
+from formkit.locate.stream import Para, Stream, build
 
 _LABELLED = ("section", "value", "lines", "images", "year")
 _STOPS = ("section", "value", "lines", "images")

@@ -9,11 +9,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Break, Checkbox, Text
-from ..text import LIST_NUMBER, match_key, normalize, normalize_line, parse_int
-from ..warnings import Warning
-from .labels import Hit, Label, make_label
-from .stream import Para, Stream
+from formkit.docx.model import Break, Checkbox, Text
+from formkit.text import LIST_NUMBER, match_key, normalize, normalize_line, parse_int
+from formkit.warnings import Warning
+from formkit.locate.labels import Hit, Label, make_label
+from formkit.locate.stream import Para, Stream
 
 
 @dataclass(slots=True)

@@ -14,8 +14,8 @@ import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text import match_key
-from .stream import ENUM, Para, Stream
+from formkit.text import match_key
+from formkit.locate.stream import ENUM, Para, Stream
 
 _LONG = 8
 _MIN_SHARE = 0.6

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..model import Block, Checkbox, Image, Paragraph, Table
-from ..text import clean_chars, clean_key, key_ends
+from formkit.docx.model import Block, Checkbox, Image, Paragraph, Table
+from formkit.text import clean_chars, clean_key, key_ends
 
 Container = tuple[int, ...]
 

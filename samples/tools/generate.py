@@ -55,7 +55,7 @@ import editing as ed
 import make_samples as ms
 
 if TYPE_CHECKING:
-    from formkit.fill import Filler
+    from formkit.fill.filler import Filler
 
 REPO = Path(__file__).resolve().parents[2]
 FORMS = ("esao-1-2", "esao-3-1")
@@ -667,7 +667,7 @@ def photo_path(png: bytes) -> str:
 def _filler(form_id: str) -> Filler:
     """The form's filler, whose ``canonical`` states what parse returns for a typed record."""
     from formkit import forms
-    from formkit.fill import Filler
+    from formkit.fill.filler import Filler
 
     return Filler(forms.load(form_id))
 

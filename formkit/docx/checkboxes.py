@@ -1,0 +1,187 @@
+"""The checkbox stage: glyphs in the document model become Checkbox values.
+
+The reader already turned content-control and legacy form-field checkboxes
+into :class:`~formkit.docx.model.Checkbox`; here every remaining way of showing a
+box is decided by the one glyph table (``formkit/data/glyphs.yaml``):
+
+* a symbol-font glyph (``Symbol``) or a Unicode character that the table
+  calls a *box* becomes a Checkbox with the box's state;
+* a *mark* (✓ ✔ ✗ ✘, Wingdings 0xFC ...) typed right beside an empty box
+  (spaces allowed between) ticks that box and is consumed; so does a typed
+  mark word ("/", "X", "x", "×") standing alone beside it;
+* a mark standing alone where a box was printed is a ticked box;
+* bullets (●, Wingdings 0x6C) stay what they are.
+"""
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from formkit.docx import glyphs
+from formkit.docx.model import (
+    Block,
+    Checkbox,
+    Document,
+    Inline,
+    Paragraph,
+    Row,
+    Symbol,
+    Table,
+    Text,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """A tick or cross not yet known to belong to a box."""
+
+    box: Checkbox
+
+
+def convert_document(doc: Document) -> Document:
+    """Return ``doc`` with glyph boxes and marks turned into Checkbox inlines."""
+    return replace(
+        doc,
+        body=_blocks(doc.body),
+        headers=tuple(replace(s, blocks=_blocks(s.blocks)) for s in doc.headers),
+        footers=tuple(replace(s, blocks=_blocks(s.blocks)) for s in doc.footers),
+    )
+
+
+def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """``blocks`` converted. Most paragraphs hold no glyph and come back as
+    they are; a container none of whose parts changed is kept, not copied."""
+    out = tuple(_block(b) for b in blocks)
+    return blocks if _same(out, blocks) else out
+
+
+def _block(block: Block) -> Block:
+    if isinstance(block, Paragraph):
+        return convert_paragraph(block)
+    rows = tuple(_row(row) for row in block.rows)
+    return block if _same(rows, block.rows) else Table(rows)
+
+
+def _row(row: Row) -> Row:
+    cells = tuple(c if (inner := _blocks(c.blocks)) is c.blocks else replace(c, blocks=inner)
+                  for c in row.cells)
+    return row if _same(cells, row.cells) else Row(cells)
+
+
+def _same(new: tuple[object, ...], old: tuple[object, ...]) -> bool:
+    return all(map(operator.is_, new, old))
+
+
+def convert_paragraph(par: Paragraph) -> Paragraph:
+    """Boxes and marks of one paragraph (marks pair only within a paragraph)."""
+    if not any(_may_hold_glyph(i) for i in par.inlines):
+        return par
+    items = [piece for inline in par.inlines for piece in _split(inline)]
+    items = _pair_marks(items)
+    inlines = tuple(i.box if isinstance(i, _Mark) else i for i in items)
+    return replace(par, inlines=inlines)
+
+
+def _may_hold_glyph(inline: Inline) -> bool:
+    if isinstance(inline, Symbol):
+        return True
+    return isinstance(inline, Text) and glyphs.box_chars().search(inline.text) is not None
+
+
+# A form repeats a few box glyphs; their font names are folded once each.
+_symbol_glyph = lru_cache(maxsize=1024)(glyphs.symbol_glyph)
+
+
+def _split(inline: Inline) -> list[Inline | _Mark]:
+    """One inline as boxes, marks and the text between them."""
+    if isinstance(inline, Symbol):
+        glyph = _symbol_glyph(inline.font, inline.code)
+        if glyph is None or glyph.role == "bullet":
+            return [inline]
+        box = Checkbox(glyph.checked, "symbol", glyph.char, inline.font, inline.code)
+        return [_Mark(box) if glyph.role == "mark" else box]
+    if not isinstance(inline, Text):
+        return [inline]
+    out: list[Inline | _Mark] = []
+    start = 0
+    for match in glyphs.box_chars().finditer(inline.text):  # boxes and marks, never bullets
+        i, ch = match.start(), match.group()
+        glyph = glyphs.unicode_glyph(ch)
+        if glyph is None:
+            continue
+        if i > start:
+            out.append(Text(inline.text[start:i]))
+        box = Checkbox(glyph.checked, "unicode", ch)
+        out.append(_Mark(box) if glyph.role == "mark" else box)
+        start = i + 1
+    if start < len(inline.text):
+        out.append(Text(inline.text[start:]))
+    return out
+
+
+def _pair_marks(items: list[Inline | _Mark]) -> list[Inline | _Mark]:
+    """Let each empty box take a mark right after it, else right before it."""
+    for i, item in enumerate(items):
+        if isinstance(item, Checkbox) and not item.checked:
+            if _take_mark(items, i, i + 1, 1) or _take_mark(items, i, i - 1, -1):
+                items[i] = replace(item, checked=True, encoding="typed-mark")
+    return _merge_text(items)
+
+
+def _merge_text(items: list[Inline | _Mark]) -> list[Inline | _Mark]:
+    """Drop emptied text pieces and join neighbouring ones again."""
+    out: list[Inline | _Mark] = []
+    for item in items:
+        if isinstance(item, Text):
+            if not item.text:
+                continue
+            if out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + item.text)
+                continue
+        out.append(item)
+    return out
+
+
+def _take_mark(items: list[Inline | _Mark], box_at: int, at: int, step: int) -> bool:
+    """Consume a mark next to the box at ``box_at`` (skipping white space)."""
+    while 0 <= at < len(items):
+        item = items[at]
+        if isinstance(item, _Mark):
+            if step < 0 and _belongs_before(items, at):
+                return False
+            items[at] = Text("")
+            return True
+        if isinstance(item, Text):
+            if not item.text.strip():
+                at += step
+                continue
+            return _take_typed(items, at, step)
+        return False
+    return False
+
+
+def _belongs_before(items: list[Inline | _Mark], at: int) -> bool:
+    """True when the mark at ``at`` sits right after another empty box."""
+    j = at - 1
+    while j >= 0 and isinstance(items[j], Text) and not items[j].text.strip():  # type: ignore[union-attr]
+        j -= 1
+    return j >= 0 and isinstance(items[j], Checkbox) and not items[j].checked  # type: ignore[union-attr]
+
+
+# a one-character word right after the box, or a sign glued to it ("☐/5")
+_AFTER_WORD = re.compile(r"\s*(\S)(?=\s|$|[\u0e00-\u0e7f])")  # "X แผน", "Xแผน"
+_AFTER_SIGN = re.compile(r"\s*([/×])")
+# a one-character word right before the box
+_BEFORE = re.compile(r"(?:^|\s)(\S)\s*$")
+
+
+def _take_typed(items: list[Inline | _Mark], at: int, step: int) -> bool:
+    """A typed mark word ("/", "X" ...) at the near end of the text at ``at``."""
+    text = items[at].text  # type: ignore[union-attr]
+    m = (_AFTER_WORD.match(text) or _AFTER_SIGN.match(text)) if step > 0 else _BEFORE.search(text)
+    if m and glyphs.is_typed_mark(m.group(1)):
+        items[at] = Text(text[: m.start(1)] + text[m.end(1):])
+        return True
+    return False

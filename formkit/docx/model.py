@@ -1,0 +1,163 @@
+"""The immutable document model every stage above the reader works on.
+
+The reader (:mod:`formkit.docx.reader`) turns WordprocessingML into these values;
+nothing above it sees lxml elements or XML names. Inlines are what a person
+sees in a paragraph (text, a symbol-font glyph, a checkbox, an image, a line
+break); blocks are paragraphs and tables, in document order.
+
+Tables have their merges resolved: every cell knows its grid column, its
+horizontal span (``w:gridSpan``) and vertical span (``w:vMerge``); a cell that
+only continues a vertical merge is kept with ``merged=True`` and no content of
+its own, so row/column positions stay true to the printed grid.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Characters of one run (or part of one) in a text font."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """One glyph of a symbol font (Wingdings, Wingdings 2, Symbol ...).
+
+    ``code`` is the byte in the font's own code page (0x00-0xFF): ``w:sym``
+    writes it as ``F0xx`` or ``00xx``, a run in a symbol font writes it as the
+    private-use character U+F0xx or as the plain letter (``R`` in Wingdings 2).
+    ``font`` is the font name as written, or ``""`` when the run named none.
+    """
+
+    font: str
+    code: int
+
+
+@dataclass(frozen=True, slots=True)
+class Checkbox:
+    """A box with a state, whatever way Word stored it.
+
+    ``encoding`` says how it was written: ``symbol`` (a symbol-font glyph),
+    ``unicode`` (a Unicode box or mark character), ``content-control`` (Word
+    2010 ``w14:checkbox``), ``form-field`` (legacy FORMCHECKBOX) or
+    ``typed-mark`` (an empty box with a mark typed beside it).
+    ``glyph`` is the character shown (for symbols, the font's Unicode
+    equivalent), ``font`` and ``code`` the symbol font and byte when any.
+    """
+
+    checked: bool
+    encoding: str
+    glyph: str = ""
+    font: str | None = None
+    code: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A picture placed inline or anchored in a run (DrawingML or VML)."""
+
+    sha256: str
+    media_type: str
+    part: str
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """A break inside a paragraph: ``line`` (soft return) or ``page``/``column``."""
+
+    kind: str = "line"
+
+
+Inline = Union[Text, Symbol, Checkbox, Image, Break]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph: its inlines in order, its style id and list numbering.
+
+    ``numbered`` is True when Word numbers the paragraph itself (``w:numPr``):
+    the printed "1." is then not part of the text. ``ref`` is the paragraph's
+    position among its part's paragraphs in XML order, kept only when the
+    reader is asked for it (fill needs it to find the paragraph again); it
+    takes no part in comparisons.
+    """
+
+    inlines: tuple[Inline, ...]
+    style: str | None = None
+    numbered: bool = False
+    ref: int = field(default=-1, compare=False)
+
+    @property
+    def text(self) -> str:
+        """Plain text: text and line breaks only (symbols, boxes, images dropped)."""
+        parts: list[str] = []
+        for item in self.inlines:
+            if isinstance(item, Text):
+                parts.append(item.text)
+            elif isinstance(item, Break):
+                parts.append("\n")
+        return "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A table cell placed on the table grid. A cell that continues a
+    vertical merge has ``merged=True`` and keeps whatever blocks Word left in
+    it (usually one empty paragraph)."""
+
+    blocks: tuple[Block, ...]
+    col: int
+    span: int = 1
+    row_span: int = 1
+    merged: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    rows: tuple[Row, ...]
+
+    def cell_at(self, row: int, col: int) -> Cell | None:
+        """The cell covering grid position (row, col), following vertical merges up."""
+        while row >= 0:
+            for cell in self.rows[row].cells:
+                if cell.col <= col < cell.col + cell.span:
+                    if not cell.merged:
+                        return cell
+                    break
+            else:
+                return None
+            row -= 1
+        return None
+
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A header or footer part: its kind (``default``, ``first``, ``even``) and blocks."""
+
+    kind: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A whole document: body blocks, header and footer stories, and facts
+    about how it was edited (tracked changes, comments) that may deserve a
+    warning."""
+
+    body: tuple[Block, ...]
+    headers: tuple[Story, ...] = ()
+    footers: tuple[Story, ...] = ()
+    tracked_changes: bool = False
+    comments: int = 0

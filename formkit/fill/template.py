@@ -1,0 +1,141 @@
+"""Deriving a fill template from an original form, by the form's locators.
+
+The original (ours in forms/<id>/, or an office's own copy) is read and
+located exactly as ``parse`` reads a returned form; every blank and box the
+locators find becomes a docxtpl tag in a copy of its XML: dotted lines become
+``{%p for line in f.process %}`` paragraphs (the dots kept in an ``else``),
+dots after a label become ``{{ f.title }}``, boxes get a ticked glyph of
+their own family when their condition holds, the printed year becomes
+``{{ f.fiscal_year }}``, the repeated block a ``{%p for w in f.works %}``
+loop with its photos. Nothing is hand-typed, so an office's copy whose runs
+are split elsewhere gets the same template. The tags never become text of
+the document (:mod:`formkit.fill.tags`); :mod:`formkit.fill.build`
+applies them field by field, :mod:`formkit.fill.members` chooses what a
+filled document carries.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from formkit import forms as formdefs
+from formkit.docx.checkboxes import convert_document
+from formkit.forms import FormDef
+from formkit.locate import locate
+from formkit.locate.stream import build
+from formkit.docx.ns import qn
+from formkit.read.recognize import recognize_key, stream_key
+from formkit.fill.build import Builder
+from formkit.fill.header import prepare_header
+from formkit.fill.members import carried
+from formkit.fill.tags import Part, Tags
+from formkit.fill.edit import heading_styles, unhead_added
+
+
+@dataclass(slots=True)
+class Template:
+    """A derived template: the members of the filled documents, the parts
+    that are rendered (static XML and tags), and what rendering needs."""
+
+    form: FormDef
+    members: dict[str, bytes]
+    parts: dict[str, Part]
+    main_part: str
+    header_part: str | None
+    printed_year: str | None
+    text_width_emu: int
+    notes: list[str] = field(default_factory=list)
+    name: str = ""
+
+    def docx(self) -> bytes:
+        """The template as an ordinary .docx with docxtpl's tags, to open in
+        Word and see where each value goes. formkit renders ``parts``, never
+        this file: in it, static text of the original that holds ``{{`` would
+        be read by docxtpl as a tag."""
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in self.members.items():
+                part = self.parts.get(name)
+                zf.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), part.docxtpl() if part else data)
+        return buf.getvalue()
+
+
+def derive(form: FormDef, original: Path | None = None) -> Template:
+    """The template for ``form`` from ``original`` (default: the shipped one),
+    cached per (form definition, original bytes)."""
+    from formkit.files import read_regular
+    from formkit.docx.package import Limits
+
+    path = original or form.original
+    data = read_regular(path, Limits().max_file_bytes, str(path), "max_file_bytes")
+    definition = (form.folder / "form.yaml").read_bytes()
+    key = hashlib.sha256(definition + b"\0" + data).hexdigest()
+    return _derive_cached(key, str(form.folder), data, str(path))
+
+
+@lru_cache(maxsize=16)
+def _derive_cached(key: str, folder: str, data: bytes, name: str) -> Template:
+    return _derive(formdefs.load_path(Path(folder)), data, name)
+
+
+def _derive(form: FormDef, data: bytes, name: str) -> Template:
+    from formkit.docx.package import open_package
+    from formkit.docx.reader import read_document, styles_part
+
+    with open_package(data, name) as pkg:
+        model = convert_document(read_document(pkg, refs=True))
+        stream = build(model.body)  # keyed once, for recognition and the locators
+        recognize_key(stream_key(stream), formdefs.load_all(), form)
+        located = locate(form, model, stream)
+        main = pkg.main_part
+        root = pkg.xml(main)  # parsed once: the reader is done with it, the template takes it over
+        members = carried(pkg)
+        main = pkg.member_name(main) or main
+        part = styles_part(pkg)
+        styles = pkg.xml(part) if part is not None else None
+    tags = Tags()
+    builder = Builder(root, located, tags)
+    builder.fields(form.fields, located.where, "f")
+    unhead_added(root, builder.elements, heading_styles(styles))
+    trees = {main: root}
+    head = None
+    if _has_kind(form, "header"):
+        head, trees[head] = prepare_header(members, main, root, "f.office", tags)
+    parts = {part_name: tags.part(tree) for part_name, tree in trees.items()}
+    printed = [located.record.get(f.name) for f in form.fields if f.kind == "year"]
+    year = printed[0] if printed and isinstance(printed[0], str) else None
+    return Template(form, members, parts, main, head, year, _text_width(root), builder.notes, name)
+
+
+def _has_kind(form: FormDef, kind: str) -> bool:
+    return any(f.kind == kind for f in form.fields)
+
+
+def _text_width(root: etree._Element) -> int:
+    """Text width of the last section in EMU (twips x 635), for scaling photos."""
+    sect = root.find(f"{qn('w:body')}/{qn('w:sectPr')}")
+    width, left, right = 11906, 1440, 1440
+    if sect is not None:
+        size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+        if size is not None:
+            width = _twips(size.get(qn("w:w")), width)
+        if margins is not None:
+            left = _twips(margins.get(qn("w:left")), left)
+            right = _twips(margins.get(qn("w:right")), right)
+    return max(width - left - right, 2880) * 635
+
+
+def _twips(value: str | None, default: int) -> int:
+    """A measure in twentieths of a point (ST_TwipsMeasure); the default when unreadable."""
+    try:
+        return int(float(value)) if value is not None else default
+    except ValueError:
+        return default
+
+

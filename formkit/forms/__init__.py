@@ -1,0 +1,257 @@
+"""Form definitions: ``forms/<id>/form.yaml`` loaded into frozen values.
+
+A definition names each field's locator kind and the printed labels that
+anchor it; the Python side only implements the kinds (see
+:mod:`formkit.locate`). A new form that fits the kinds needs no code.
+The JSON Schema of a form's record is generated from the definition
+(schema). Forms are found by id along a search path ($FORMKIT_FORMS, then the
+shipped forms). Imports only the base modules.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from formkit.errors import FormkitError
+
+# libyaml's loader when PyYAML was built with it (the same safe constructors,
+# several times faster than the pure-Python one), else the pure-Python one.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# kind -> keys it requires besides kind/title
+KINDS: dict[str, tuple[str, ...]] = {
+    "level": ("header",),
+    "section": ("label",),
+    "value": ("label",),
+    "lines": ("label",),
+    "boxes": ("items",),
+    "year": ("label",),
+    "header": (),
+    "images": ("label",),
+    "repeat": ("start", "fields"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDef:
+    """One field of a form: its record name, locator kind and anchors."""
+
+    name: str
+    kind: str
+    title: str
+    label: str = ""
+    optional: bool = False
+    header: str = ""
+    table: tuple[str, ...] = ()
+    after: str = ""
+    items: tuple[tuple[str, str], ...] = ()
+    ignore: tuple[str, ...] = ()
+    start: str = ""
+    headings: tuple[str, ...] = ()
+    fields: tuple[FieldDef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FormDef:
+    """A whole form definition."""
+
+    id: str
+    title: str
+    title_en: str
+    folder: Path
+    original: Path
+    phrases: tuple[str, ...]
+    min_score: float
+    fields: tuple[FieldDef, ...]
+    rubric: dict[str, Any]
+    headings: tuple[str, ...] = ()
+
+    def field(self, name: str) -> FieldDef:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def shipped_dir() -> Path:
+    """The forms shipped with formkit: ``formkit/_forms`` in an installed
+    package (the repository's ``forms/``, mapped there by setup.cfg), else
+    ``forms/`` of the source checkout the package runs from."""
+    package = Path(__file__).resolve().parent.parent  # formkit/
+    inside = package / "_forms"
+    return inside if inside.is_dir() else package.parent / "forms"
+
+
+def search_path() -> tuple[Path, ...]:
+    """Where forms are looked up by id, in order: each folder of
+    ``$FORMKIT_FORMS`` (``os.pathsep``-separated, as PATH), then the shipped
+    forms. An office keeps its learned forms in a folder of its own."""
+    extra = [Path(p) for p in os.environ.get("FORMKIT_FORMS", "").split(os.pathsep) if p.strip()]
+    return (*extra, shipped_dir())
+
+
+def forms_dir() -> Path:
+    """The first folder of the search path (where a new form would go first)."""
+    return search_path()[0]
+
+
+def _ids(folder: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in folder.iterdir() if (p / "form.yaml").is_file())
+    except OSError:  # a search-path folder that does not exist or cannot be listed
+        return []
+
+
+def catalog(root: Path | None = None) -> dict[str, Path]:
+    """Form id -> its folder, over the search path (or ``root`` alone). Two
+    folders holding one id are an error naming both: which one parse, fill
+    and score would use must never depend on the order of a setting."""
+    folders = (root,) if root is not None else search_path()
+    return dict(_catalog(folders, tuple(_mtime(f) for f in folders)))
+
+
+def _mtime(folder: Path) -> int:
+    """A folder's modification time: it changes when a form folder is added
+    or removed, so the listing cached below is redone then."""
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
+
+
+@lru_cache(maxsize=8)
+def _catalog(folders: tuple[Path, ...], mtimes: tuple[int, ...]) -> tuple[tuple[str, Path], ...]:
+    found: dict[str, Path] = {}
+    for folder in folders:
+        for form_id in _ids(folder):
+            where = folder / form_id
+            if form_id in found and found[form_id].resolve() != where.resolve():
+                raise FormkitError("bad-form-definition", f"two forms have the id {form_id!r}: "
+                                   f"{found[form_id]} and {where}; rename or remove one of them")
+            found.setdefault(form_id, where)
+    return tuple(found.items())
+
+
+def available(root: Path | None = None) -> list[str]:
+    """Ids of the known forms (the search path, or ``root`` alone), sorted."""
+    return sorted(catalog(root))
+
+
+def load_all(root: Path | None = None) -> list[FormDef]:
+    """Every known form (the search path, or ``root`` alone); the folders
+    are listed once per process."""
+    return [_load_path(str((folder / "form.yaml").resolve())) for _, folder in sorted(catalog(root).items())]
+
+
+def load(form_id: str, root: Path | None = None) -> FormDef:
+    """Load a form by id from the search path (or ``root``), cached per
+    path. ``form_id`` may also be a path: a form folder or its form.yaml (a
+    learned or draft form kept anywhere)."""
+    if is_path(form_id):
+        return load_path(Path(form_id))
+    return load_id(form_id, root)
+
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+
+
+def load_id(form_id: str, root: Path | None = None) -> FormDef:
+    """The form whose id is ``form_id``, never a path: what an input file
+    names as its form (a parse or score result) is looked up here."""
+    known = catalog(root)
+    folder = known.get(form_id) if isinstance(form_id, str) and _ID.fullmatch(form_id) else None
+    if folder is None:
+        names = ", ".join(sorted(known)) or "none"
+        raise FormkitError("no-such-form", f"no form {str(form_id)[:100]!r} (known forms: {names})")
+    return _load_path(str((folder / "form.yaml").resolve()))
+
+
+def is_path(form: str) -> bool:
+    """True when ``form`` names a folder or file rather than a form id."""
+    return "/" in form or os.sep in form or form.endswith((".yaml", ".yml")) or form in (".", "..")
+
+
+def load_path(where: Path) -> FormDef:
+    """The definition in folder ``where`` (or the form.yaml ``where``)."""
+    path = where / "form.yaml" if where.is_dir() else where
+    if not path.is_file():
+        raise FormkitError("no-such-form", f"{where}: no form.yaml there")
+    return _load_path(str(path.resolve()))
+
+
+@lru_cache(maxsize=64)
+def _load_path(path: str) -> FormDef:
+    where = Path(path)
+    try:
+        data = yaml.load(where.read_text("utf-8"), Loader=SAFE_LOADER)
+        return _form(data, where.parent)
+    except FormkitError:
+        raise
+    except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise FormkitError("bad-form-definition", f"{where}: {exc}") from None
+
+
+def _form(data: dict[str, Any], folder: Path) -> FormDef:
+    recognize = data.get("recognize") or {}
+    fields = tuple(_field(name, spec, folder) for name, spec in data["fields"].items())
+    return FormDef(
+        id=str(data["id"]),
+        title=str(data.get("title", data["id"])),
+        title_en=str(data.get("title_en", "")),
+        folder=folder,
+        original=folder / str(data.get("original", "original.docx")),
+        phrases=tuple(str(p) for p in recognize.get("phrases", ())),
+        min_score=float(recognize.get("min_score", 0.5)),
+        fields=fields,
+        rubric=dict(data.get("rubric") or {}),
+        headings=tuple(str(h) for h in data.get("headings") or ()),
+    )
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+def _check_name(name: Any, folder: Path, what: str) -> str:
+    """A field name or box key is an identifier: it names a JSON key, a CSV
+    column and a value in the fill template, so nothing else is accepted."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise FormkitError("bad-form-definition", f"{folder / 'form.yaml'}: {what} {name!r} is not a name "
+                           "(letters, digits and _, not starting with a digit, at most 64)")
+    return name
+
+
+def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
+    _check_name(name, folder, "field")
+    kind = spec.get("kind")
+    if kind not in KINDS:
+        raise FormkitError(
+            "bad-form-definition", f"{folder / 'form.yaml'}: field {name!r}: unknown kind {kind!r}"
+        )
+    missing = [k for k in KINDS[kind] if not spec.get(k)]
+    if missing:
+        raise FormkitError(
+            "bad-form-definition",
+            f"{folder / 'form.yaml'}: field {name!r} ({kind}) needs {', '.join(missing)}",
+        )
+    items = spec.get("items") or {}
+    return FieldDef(
+        name=name,
+        kind=kind,
+        title=str(spec.get("title", name)),
+        label=str(spec.get("label", "")),
+        optional=bool(spec.get("optional", False)),
+        header=str(spec.get("header", "")),
+        table=tuple(str(t) for t in spec.get("table", ())),
+        after=str(spec.get("after", "")),
+        items=tuple((_check_name(k, folder, f"box of field {name!r}"), str(v)) for k, v in items.items()),
+        ignore=tuple(str(t) for t in spec.get("ignore", ())),
+        start=str(spec.get("start", "")),
+        headings=tuple(str(t) for t in spec.get("headings", ())),
+        fields=tuple(_field(n, s, folder) for n, s in (spec.get("fields") or {}).items()),
+    )

@@ -1,0 +1,240 @@
+"""Batch parsing: many files in, their results out in order, and the worker
+pools that parse and bulk share.
+
+Nothing here talks to a terminal: :func:`parse_files` yields each result as
+it is ready and :func:`write_results` writes them to a stream it is given;
+the command line draws the progress bar and prints the summary
+(:meth:`Tally.summary`).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+from formkit.errors import FormkitError
+from formkit.read.inputs import expand_inputs
+from formkit.output import atomic_write, csv_row, to_json, write_csv
+from formkit.read.parse import ParseResult, legacy_format, parse_file
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker_start(setup: Callable[..., None] | None = None, *args: Any) -> None:
+    """In each new worker: leave Ctrl-C to the main process (which stops
+    the pool) and die quietly on SIGTERM (the CLI's handler, inherited
+    through fork, would make each print a KeyboardInterrupt traceback); only
+    then take the signals held back while the worker was forked (a Ctrl-C
+    sent meanwhile is dropped, a SIGTERM ends it); then the run's own
+    ``setup(*args)``, once per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+    if setup is not None:
+        setup(*args)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back (delivered on leaving): a process forked
+    meanwhile starts with them blocked, so none arrives in a worker before
+    :func:`_worker_start` has set its handlers, and none interrupts the pool
+    half-way through starting its workers (a pool whose manager thread
+    never started cannot be shut down: its workers would be joined for ever
+    at exit)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextmanager
+def worker_pool(jobs: int, setup: Callable[..., None] | None = None, *args: Any) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers are all started before it is used
+    (forked with Ctrl-C and SIGTERM held back: :func:`_signals_held`) and
+    that, when the run is interrupted or fails, drops the queued work and
+    waits for the workers to finish the task in hand and exit, so nothing
+    they do comes after the caller's clean-up (multiprocessing is imported
+    only here, when a run uses a pool). ``setup(*args)`` runs once in each
+    worker: what every task shares is sent once, not with each task."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(setup, *args))
+    try:
+        with _signals_held():
+            pool.submit(os.getpid)  # starts the workers (with fork, all of them) and the manager thread
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+class _NeverRaised(Exception):
+    """Stands for BrokenProcessPool in a run that started no pool."""
+
+
+def broken_pool() -> type[BaseException]:
+    """``BrokenProcessPool``, for an ``except`` clause, without importing
+    multiprocessing in a run that never started a pool (``except`` evaluates
+    its expression only when an exception reaches it)."""
+    module = sys.modules.get("concurrent.futures.process")
+    broken: type[BaseException] = module.BrokenProcessPool if module is not None else _NeverRaised
+    return broken
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+@dataclass(slots=True)
+class Tally:
+    """How the files of a batch came out, counted as their results are written."""
+
+    ok: int = 0
+    warned: int = 0
+    failed: int = 0
+
+    def add(self, result: ParseResult) -> None:
+        if result.error is not None:
+            self.failed += 1
+        else:
+            self.ok += 1
+            self.warned += bool(result.warnings)
+
+    @property
+    def total(self) -> int:
+        return self.ok + self.failed
+
+    def summary(self) -> str:
+        """The summary line ``formkit parse`` ends with."""
+        return (f"formkit: {self.total} file(s): {self.ok} parsed ({self.warned} with warnings),"
+                f" {self.failed} failed")
+
+
+def write_results(results: Iterable[ParseResult], out: IO[str], fmt: str, single: bool) -> Tally:
+    """Write parse results to ``out`` as they come: ``jsonl`` one line each
+    (flushed, so a reader sees each file as it finishes), ``json`` one object
+    (``single``) or a list, ``csv`` one row each (nested fields as dotted
+    columns) once all are in. The caller writes the BOM a CSV stream needs."""
+    tally = Tally()
+    rows: list[dict[str, Any]] = []
+    first = True
+    for result in results:
+        tally.add(result)
+        data = result.as_dict()
+        if fmt == "jsonl":
+            out.write(to_json(data, indent=None) + "\n")
+            out.flush()
+        elif fmt == "json" and single:
+            out.write(to_json(data) + "\n")
+        elif fmt == "json":
+            out.write(("[\n" if first else ",\n") + to_json(data))
+        else:
+            rows.append(csv_row(data))
+        first = False
+    if fmt == "json" and not single:
+        out.write("\n]\n")
+    if fmt == "csv":
+        write_csv(rows, out)
+    return tally
+
+
+def run_parse(
+    files: list[str], form: str | None, output: str, fmt: str, convert: bool = True, jobs: int = 1
+) -> int:
+    """``formkit parse FILES -o OUTPUT`` without the terminal: parse into the
+    file ``output`` (written atomically); return the number failed. The
+    benchmarks time this, the command's own path without start-up."""
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with atomic_write(output, encoding=encoding, newline="") as out:
+        results = parse_files(files, form=form, jobs=jobs, convert=convert)
+        return write_results(results, out, fmt, len(files) == 1).failed
+
+
+def parse_files(
+    paths: Iterable[str | os.PathLike[str]], *, form: str | None = None, jobs: int = 1, convert: bool = True
+) -> Generator[ParseResult, None, None]:
+    """Parse every file (folders walked, see :mod:`formkit.read.inputs`), yielding
+    each result as it is ready, in the input order, with ``jobs`` worker
+    processes. Legacy .doc/.rtf/.odt files are converted up front, a chunk
+    per LibreOffice process, when ``convert``. Results made in a worker
+    carry the envelope only (``recognition``, ``located`` and ``document``
+    stay None): the document model is not sent back between processes.
+    Closing the generator early stops the workers and removes the
+    conversions, wherever the caller was interrupted."""
+    files = list(expand_inputs(paths, legacy=convert))
+    with ExitStack() as stack:
+        converted = _preconvert(files, stack) if convert else {}
+        jobs_list = ((path, form, converted.get(path), convert) for path in files)
+        if jobs > 1 and len(files) >= jobs * _MIN_PER_WORKER:
+            pool = stack.enter_context(worker_pool(jobs))
+            yield from pool.map(_parse_envelope, jobs_list, chunksize=16)
+        else:
+            yield from map(_parse_one, jobs_list)
+
+
+_CHUNK = 200  # legacy files converted per soffice process
+
+
+def _preconvert(files: list[str], stack: ExitStack) -> dict[str, tuple[str, Path | FormkitError]]:
+    """Convert every legacy .doc/.rtf/.odt of the batch up front, with one
+    LibreOffice process per chunk (not one per file): path -> (kind, output
+    or the error that file got)."""
+    legacy = {path: kind for path in files if (kind := legacy_format(path))}
+    if not legacy:
+        return {}
+    import tempfile
+
+    from formkit.office.convert import Converter
+
+    out: dict[str, tuple[str, Path | FormkitError]] = {}
+    try:
+        converter = stack.enter_context(Converter(purpose="read .doc, .rtf and .odt files"))
+    except FormkitError as exc:
+        return {path: (kind, exc) for path, kind in legacy.items()}
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="formkit-parse-")))
+    paths = list(legacy)
+    for start in range(0, len(paths), _CHUNK):
+        chunk = paths[start : start + _CHUNK]
+        done = converter.convert([Path(p) for p in chunk], "docx", folder / str(start))
+        out.update({p: (legacy[p], done[Path(p)]) for p in chunk})
+    return out
+
+
+_Job = tuple[str, "str | None", "tuple[str, Path | FormkitError] | None", bool]  # path, form, converted, convert
+
+
+def _parse_one(job: _Job) -> ParseResult:
+    """One file's result."""
+    path, form, converted, convert = job
+    if converted is None:
+        return parse_file(path, form=form, convert=convert)
+    kind, out = converted
+    if isinstance(out, FormkitError):
+        return ParseResult(path, error=out.with_file(path))
+    return parse_file(out, path, form, converted_from=kind)
+
+
+def _parse_envelope(job: _Job) -> ParseResult:
+    """In a worker process: one file's result without the document model."""
+    result = _parse_one(job)
+    return ParseResult(result.file, result.form, result.record, result.warnings, result.error)
+
+
+_MIN_PER_WORKER = 8  # fewer files than this per worker: starting workers costs more than it saves

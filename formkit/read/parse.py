@@ -1,0 +1,161 @@
+"""The parse pipeline and its result envelope.
+
+    bytes -> package -> reader -> checkboxes -> recognize -> locate -> record
+
+:func:`parse_file` never raises for a problem with the file: the problem is
+the result's ``error`` (a stable code and a message naming the file), so a
+batch goes on with the next file.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from formkit import forms as formdefs
+from formkit.docx.checkboxes import convert_document
+from formkit.errors import FormkitError
+from formkit.locate import Located, locate
+from formkit.locate.stream import build
+from formkit.docx.model import Document
+from formkit.read.recognize import Recognition, recognize_key, stream_key
+from formkit.warnings import Warning
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """One file's result; ``as_dict`` is the documented JSON envelope."""
+
+    file: str
+    form: str | None = None
+    record: dict[str, Any] | None = None
+    warnings: list[Warning] = field(default_factory=list)
+    error: FormkitError | None = None
+    recognition: Recognition | None = None
+    located: Located | None = None
+    document: Document | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "form": self.form,
+            "record": self.record,
+            "warnings": [w.as_dict() for w in self.warnings],
+            "error": self.error.as_dict() if self.error else None,
+        }
+
+
+def read_model(source: str | os.PathLike[str] | bytes, name: str) -> Document:
+    """Open a package and read it into the document model, boxes decided."""
+    from formkit.docx.package import open_package
+    from formkit.docx.reader import read_document
+
+    with open_package(source, name) as pkg:
+        return convert_document(read_document(pkg))
+
+
+def legacy_format(path: str | os.PathLike[str]) -> str | None:
+    """"doc", "rtf" or "odt" when ``path`` holds a format LibreOffice must
+    convert first; None otherwise, including anything that is not a regular
+    file within the package size limit (a FIFO would block ``open`` and a
+    device never end): the package reader then says what is wrong."""
+    from formkit.files import open_regular
+    from formkit.docx.package import Limits
+    from formkit.docx.sniff import legacy_kind
+
+    try:
+        with open_regular(path, Limits().max_file_bytes) as fh:
+            return legacy_kind(fh.read(4096), fh)
+    except (OSError, FormkitError):
+        return None
+
+
+def parse_file(
+    source: str | os.PathLike[str] | bytes,
+    name: str | None = None,
+    form: str | None = None,
+    forms_root: Path | None = None,
+    *,
+    convert: bool = True,
+    converted_from: str | None = None,
+) -> ParseResult:
+    """Parse one document. ``form`` forces a form id (checked, not trusted).
+    A legacy .doc, .rtf or .odt is converted through LibreOffice first unless
+    ``convert`` is False; ``converted_from`` says a caller already did that."""
+    display = name if name is not None else str(source) if not isinstance(source, bytes) else "<bytes>"
+    if convert and converted_from is None and not isinstance(source, bytes):
+        kind = legacy_format(source)
+        if kind is not None:
+            return _parse_legacy(Path(source), display, kind, form, forms_root)
+    from formkit.docx.reader import collector_paused
+
+    result = ParseResult(display)
+    try:
+        with collector_paused():  # the stream and record are built in bulk too
+            doc = read_model(source, display)
+            _fill(result, doc, form, forms_root)
+        if converted_from:
+            result.warnings.insert(0, converted_warning(converted_from))
+    except FormkitError as exc:
+        result.error = exc.with_file(display)
+    except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
+        result.error = FormkitError(
+            "internal-error", f"formkit could not read this file ({type(exc).__name__}: {exc})", display
+        )
+    if result.error is not None:
+        result.form = result.record = None
+        result.warnings = []
+    return result
+
+
+def converted_warning(kind: str) -> Warning:
+    return Warning.of(f"converted-from-{kind}", None, f"read after LibreOffice converted it from .{kind} to .docx")
+
+
+def _parse_legacy(path: Path, display: str, kind: str, form: str | None, root: Path | None) -> ParseResult:
+    """One legacy file: convert it alone (batches convert together, see batch.py)."""
+    import tempfile
+
+    from formkit.office.convert import Converter
+
+    try:
+        with Converter(purpose=f"read a .{kind} file") as converter, tempfile.TemporaryDirectory() as tmp:
+            out = converter.convert([path], "docx", Path(tmp))[path]
+            if isinstance(out, FormkitError):
+                raise out
+            return parse_file(out, display, form, root, converted_from=kind)
+    except FormkitError as exc:
+        return ParseResult(display, error=exc.with_file(display))
+
+
+def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | None) -> None:
+    available = formdefs.load_all(root)
+    forced = formdefs.load(form, root) if form else None
+    stream = build(doc.body)
+    rec = recognize_key(stream_key(stream), available, forced)
+    located = locate(rec.form, doc, stream)
+    result.form = rec.form.id
+    result.recognition = rec
+    result.located = located
+    result.document = doc
+    result.record = located.record
+    result.warnings = _document_warnings(doc) + located.warnings
+
+
+def _document_warnings(doc: Document) -> list[Warning]:
+    out = []
+    if doc.tracked_changes:
+        out.append(
+            Warning.of(
+                "tracked-changes", None,
+                "the document holds tracked changes: insertions were read as accepted, deletions ignored",
+            )
+        )
+    if doc.comments:
+        out.append(Warning.of("comments-ignored", None, f"{doc.comments} comment(s) are not read as answers"))
+    return out

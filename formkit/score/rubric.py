@@ -1,0 +1,383 @@
+"""The rubric engine: a form's ``rubric:`` section evaluated generically.
+
+The committee's rubric lives in ``forms/<id>/form.yaml`` as data, so a new
+form whose rubric fits these rule kinds needs no Python:
+
+* ``works``: count the repeated blocks (``field``) that meet ``counts_when``
+  (``filled`` text fields, ``at_least`` N items in list fields) and the
+  distinct groups (``group_field``, a leading ``group_prefixes`` word
+  ignored) among them; facts ``works`` and ``groups``.
+* ``judgments``: the committee's per-consideration judgments (carried out,
+  clear); facts ``all_done``, ``done``, ``clear``. Without a judgment the
+  level is only proposed from the text (basis ``auto``, see :func:`_auto`):
+  the committee's judgment is the real score, the proposal saves it reading
+  time and shows which passage it rests on.
+
+``levels`` maps facts to a level: rows are tried from the highest level
+down, the first whose conditions all hold wins (``min_X``: fact X at least
+the value; any other key: equal), else the ``otherwise`` row. Every
+outcome carries readable reasons, so the committee can check any level.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from formkit.errors import FormkitError
+from formkit.forms import FormDef
+from formkit.text import clean_chars, fold_digits, normalize
+
+Facts = dict[str, int]
+_QUOTE = 70  # characters of a passage quoted in a reason
+
+
+@dataclass(frozen=True, slots=True)
+class Judgment:
+    """The committee's judgments for one file, one flag per consideration."""
+
+    done: tuple[bool, ...]
+    clear: tuple[bool, ...]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """A level with its basis and the reasons behind it; ``missing`` names
+    required evidence the office did not supply (reported, never scored)."""
+
+    level: int
+    basis: str
+    reasons: list[str]
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    facts: frozenset[str]
+    check: Callable[[Mapping[str, Any], FormDef], list[str]]
+    evaluate: Callable[[Mapping[str, Any], FormDef, Mapping[str, Any], Judgment | None], Outcome]
+
+
+def evaluate(form: FormDef, record: Mapping[str, Any], judgment: Judgment | None = None) -> Outcome:
+    """Score one parsed ``record`` of ``form``; ``judgment`` only matters for
+    the ``judgments`` kind. Raises ``no-rubric`` / ``bad-form-definition``."""
+    spec = form.rubric
+    kind = _kind(form)
+    outcome = kind.evaluate(spec, form, record, judgment)
+    outcome.missing.extend(_missing_boxes(spec, form, record))
+    return outcome
+
+
+def check(form: FormDef) -> None:
+    """Validate ``form``'s rubric section at once, every problem in one error,
+    so a wrong form.yaml fails loudly instead of scoring quietly wrong."""
+    kind = _kind(form)
+    spec = form.rubric
+    problems = kind.check(spec, form) + _check_levels(spec.get("levels"), kind.facts)
+    evidence = spec.get("evidence")
+    if evidence is not None:
+        problems += _check_evidence(evidence, form)
+    if problems:
+        raise FormkitError("bad-form-definition", f"{form.folder / 'form.yaml'}: rubric: " + "; ".join(problems))
+
+
+def considerations(form: FormDef) -> int:
+    """How many judgments a file of ``form`` needs (0 when not a judgments rubric)."""
+    return len(form.rubric.get("considerations") or ()) if form.rubric.get("kind") == "judgments" else 0
+
+
+def _kind(form: FormDef) -> _Kind:
+    name = form.rubric.get("kind")
+    if not form.rubric:
+        raise FormkitError("no-rubric", f"form {form.id} has no rubric section in its form.yaml")
+    if name not in KINDS:
+        raise FormkitError(
+            "bad-form-definition", f"{form.folder / 'form.yaml'}: rubric kind {name!r} is not one of {sorted(KINDS)}"
+        )
+    return KINDS[str(name)]
+
+
+# -- levels -----------------------------------------------------------------
+
+def pick_level(levels: Sequence[Mapping[str, Any]], facts: Facts) -> int:
+    """The highest level whose conditions all hold, else the ``otherwise`` row."""
+    rows = sorted((r for r in levels if not r.get("otherwise")), key=lambda r: -int(r["level"]))
+    for row in rows:
+        if all(_holds(key, want, facts) for key, want in row.items() if key != "level"):
+            return int(row["level"])
+    return next(int(r["level"]) for r in levels if r.get("otherwise"))
+
+
+def _holds(key: str, want: Any, facts: Facts) -> bool:
+    if key.startswith("min_"):
+        return facts[key[4:]] >= int(want)
+    return facts[key] == int(want)  # booleans are facts 0/1
+
+
+def _check_levels(levels: Any, facts: frozenset[str]) -> list[str]:
+    if not isinstance(levels, list) or not levels:
+        return ["levels: a list of rows is needed"]
+    problems: list[str] = []
+    for n, row in enumerate(levels, 1):
+        if not isinstance(row, dict) or not isinstance(row.get("level"), int) or not 1 <= row["level"] <= 5:
+            problems.append(f"levels row {n}: needs level: 1..5")
+            continue
+        for key in row:
+            if key not in ("level", "otherwise") and key.removeprefix("min_") not in facts:
+                problems.append(f"levels row {n}: unknown condition {key!r} (facts: {', '.join(sorted(facts))})")
+    if sum(1 for r in levels if isinstance(r, dict) and r.get("otherwise")) != 1:
+        problems.append("levels: exactly one row needs otherwise: true")
+    return problems
+
+
+# -- evidence boxes -----------------------------------------------------------
+
+def _box_labels(form: FormDef, field_name: str) -> dict[str, str]:
+    try:
+        return dict(form.field(field_name).items)
+    except KeyError:
+        return {}
+
+
+def _missing_boxes(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any]) -> list[str]:
+    evidence = spec.get("evidence")
+    if not evidence:
+        return []
+    labels = _box_labels(form, evidence["field"])
+    ticked = record.get(evidence["field"]) or {}
+    return [f"{labels.get(name, name)} ({name}) not ticked" for name in evidence["required"] if not ticked.get(name)]
+
+
+def _check_evidence(evidence: Any, form: FormDef) -> list[str]:
+    if not isinstance(evidence, dict) or "field" not in evidence:
+        return ["evidence: needs field and required"]
+    labels = _box_labels(form, str(evidence["field"]))
+    if not labels:
+        return [f"evidence: {evidence['field']!r} is not a boxes field of the form"]
+    return [f"evidence: no box {name!r}" for name in evidence.get("required", ()) if name not in labels]
+
+
+# -- works ------------------------------------------------------------------
+
+def group_key(name: str, prefixes: Sequence[str]) -> str:
+    """A group name for comparison: normalized, digits folded, case and
+    spacing ignored, one leading prefix word (กลุ่ม, หน่วย, ศูนย์) dropped, so
+    "กลุ่มนโยบายและแผน" and "นโยบาย และแผน" are one group."""
+    key = re.sub(r"\s+", "", fold_digits(normalize(name)).casefold())
+    for prefix in prefixes:
+        folded = re.sub(r"\s+", "", prefix.casefold())
+        if key.startswith(folded):
+            return key[len(folded):]
+    return key
+
+
+def _sub_title(form: FormDef, field_name: str, sub: str) -> str:
+    try:
+        return next(f.title for f in form.field(field_name).fields if f.name == sub)
+    except (KeyError, StopIteration):
+        return sub
+
+
+def _work_problems(spec: Mapping[str, Any], form: FormDef, work: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """Why one work does not count (empty when it does), and its evidence shortfalls."""
+    when = spec.get("counts_when") or {}
+    problems = [
+        f"no {name} ({_sub_title(form, spec['field'], name)})"
+        for name in when.get("filled", ())
+        if not normalize(str(work.get(name) or ""))
+    ]
+    group_name = str(work.get(spec["group_field"]) or "")
+    if group_name.strip() and not group_key(group_name, spec.get("group_prefixes", ())):
+        problems.append(f"the group «{group_name}» names no group")
+    short = []
+    for name, need in (when.get("at_least") or {}).items():
+        have = len(work.get(name) or ())
+        if have < int(need):
+            problems.append(f"{have} {name}, at least {need} needed")
+            short.append(f"{have} of {need} {name}")
+    return problems, short
+
+
+def _works(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any], _: Judgment | None) -> Outcome:
+    works = list(record.get(spec["field"]) or ())
+    reasons: list[str] = []
+    missing: list[str] = []
+    first_of: dict[str, int] = {}
+    counted = 0
+    for n, work in enumerate(works, 1):
+        name = f"work {n} «{_quote(str(work.get('title') or ''))}»"
+        problems, short = _work_problems(spec, form, work)
+        missing += [f"{name}: {s}" for s in short]
+        if problems:
+            reasons.append(f"{name} does not count: " + "; ".join(problems))
+            continue
+        counted += 1
+        group = str(work.get(spec["group_field"]) or "")
+        key = group_key(group, spec.get("group_prefixes", ()))
+        if key in first_of:
+            reasons.append(f"{name} counts, but its group «{group}» is the same as work {first_of[key]}'s")
+        else:
+            first_of[key] = n
+            reasons.append(f"{name} counts (group «{group}»)")
+    facts = {"works": counted, "groups": len(first_of)}
+    level = pick_level(spec["levels"], facts)
+    summary = f"{counted} of {len(works)} work(s) count, from {len(first_of)} distinct group(s): level {level}"
+    reasons.insert(0, summary + _next_level(spec["levels"], level))
+    return Outcome(level, "rubric", reasons, missing)
+
+
+def _next_level(levels: Sequence[Mapping[str, Any]], level: int) -> str:
+    above = [r for r in levels if int(r["level"]) == level + 1 and not r.get("otherwise")]
+    if not above:
+        return ""
+    needs = ", ".join(f"{k.removeprefix('min_')} ≥ {v}" if k.startswith("min_") else f"{k} = {v}"
+                      for k, v in above[0].items() if k != "level")
+    return f" (level {level + 1} needs {needs})"
+
+
+def _check_works(spec: Mapping[str, Any], form: FormDef) -> list[str]:
+    problems = [f"works: needs {k}" for k in ("field", "group_field") if not spec.get(k)]
+    if problems:
+        return problems
+    try:
+        subs = {f.name for f in form.field(spec["field"]).fields}
+    except KeyError:
+        return [f"works: field {spec['field']!r} is not a field of the form"]
+    when = spec.get("counts_when") or {}
+    named = [spec["group_field"], *when.get("filled", ()), *(when.get("at_least") or {})]
+    return [f"works: {name!r} is not a field of {spec['field']}" for name in named if name not in subs]
+
+
+# -- judgments --------------------------------------------------------------
+
+def _judgments(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any], judgment: Judgment | None) -> Outcome:
+    if judgment is None:
+        return _auto(spec, form, record)
+    names = [str(c.get("name", n)) for n, c in enumerate(spec["considerations"], 1)]
+    done = [n for n, flag in enumerate(judgment.done, 1) if flag]
+    clear = [n for n, (d, c) in enumerate(zip(judgment.done, judgment.clear), 1) if d and c]
+    facts = {"all_done": int(len(done) == len(names)), "done": len(done), "clear": len(clear)}
+    level = pick_level(spec["levels"], facts)
+    reasons = [f"committee judgments: carried out {_nums(done)}; clear {_nums(clear)}: level {level}"]
+    reasons += [f"consideration {n} ({names[n - 1]}) not carried out" for n in range(1, len(names) + 1) if n not in done]
+    return Outcome(level, "judgments", reasons)
+
+
+def _nums(numbers: Sequence[int]) -> str:
+    return ", ".join(map(str, numbers)) if numbers else "none"
+
+
+def _quote(text: str) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= _QUOTE else text[: _QUOTE - 1] + "…"
+
+
+def _check_judgments(spec: Mapping[str, Any], form: FormDef) -> list[str]:
+    items = spec.get("considerations")
+    if not isinstance(items, list) or not items:
+        return ["judgments: considerations: a list is needed"]
+    if not all(isinstance(c, dict) and c.get("name") and c.get("keywords") for c in items):
+        return ["judgments: every consideration needs name and keywords"]
+    boxes = _box_labels(form, str((spec.get("evidence") or {}).get("field", "")))
+    problems = [f"consideration {n}: no box {b!r} in the evidence field"
+                for n, c in enumerate(items, 1) for b in c.get("boxes", ()) if b not in boxes]
+    auto = spec.get("auto")
+    if not isinstance(auto, dict) or not auto.get("passages"):
+        return [*problems, "judgments: auto: needs passages (the fields a consideration is looked for in)"]
+    names = {f.name for f in form.fields}
+    named = [*auto["passages"], *([auto["documents"]] if auto.get("documents") else [])]
+    return problems + [f"auto: {name!r} is not a field of the form" for name in named if name not in names]
+
+
+# -- auto: a proposal from the text -------------------------------------------
+
+def _fold(text: str) -> str:
+    return fold_digits(clean_chars(text)).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    """What the text says about one consideration."""
+
+    done: bool
+    clear: bool
+    reason: str
+
+
+def _auto(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any]) -> Outcome:
+    auto = spec["auto"]
+    lines = [(name, n, line) for name in auto["passages"]
+             for n, line in enumerate(str(record.get(name) or "").split("\n"), 1) if line.strip()]
+    documents = [str(d) for d in record.get(str(auto.get("documents", ""))) or ()]
+    box_field = (spec.get("evidence") or {}).get("field", "")
+    ticked = record.get(box_field) or {}
+    labels = _box_labels(form, box_field)
+    findings = [_consider(n, c, auto, lines, documents, ticked, labels)
+                for n, c in enumerate(spec["considerations"], 1)]
+    facts = {"all_done": int(all(f.done for f in findings)), "done": sum(f.done for f in findings),
+             "clear": sum(f.done and f.clear for f in findings)}
+    level = pick_level(spec["levels"], facts)
+    boxes = ", ".join(f"{name} {'ticked' if ticked.get(name) else 'not ticked'}" for name in labels) or "none"
+    head = (f"PROPOSAL, not a committee judgment: level {level} proposed from the text "
+            f"({facts['done']} of {len(findings)} considerations addressed, {facts['clear']} clear); "
+            "the committee's judgments decide")
+    return Outcome(level, "auto", [head, *(f.reason for f in findings), f"supporting documents: {boxes}"])
+
+
+def _consider(n: int, item: Mapping[str, Any], auto: Mapping[str, Any], lines: list[tuple[str, int, str]],
+              documents: list[str], ticked: Mapping[str, Any], labels: Mapping[str, str]) -> _Finding:
+    """Find the passage addressing consideration ``n`` and judge it as the
+    committee would at a glance: addressed, specific, supported."""
+    keywords = [_fold(k) for k in item["keywords"]]
+    title = f"consideration {n} ({item['name']})"
+    negated: tuple[str, int, str] | None = None
+    for name, number, line in lines:
+        state = _mentions(_fold(line), keywords, auto)
+        if state == "negated" and negated is None:
+            negated = (name, number, line)
+        if state != "yes":
+            continue
+        where = f"{name} line {number} «{_quote(line)}»"
+        specific = _specific(_fold(line), auto)
+        support = [f"{b} ticked" for b in item.get("boxes", ()) if ticked.get(b) and b in labels]
+        support += [f"document «{_quote(d)}»" for d in documents if _mentions(_fold(d), keywords, auto) == "yes"]
+        clear = specific and bool(support)
+        verdict = "addressed, clear" if clear else "addressed, not clear"
+        detail = "specific" if specific else "not specific (no number or frequency)"
+        backing = ", ".join(support) if support else "no supporting box ticked, no named document"
+        return _Finding(True, clear, f"{title}: {verdict}: {where}; {detail}; support: {backing}")
+    if negated is not None:
+        return _Finding(False, False, f"{title}: not done: {negated[0]} line {negated[1]} «{_quote(negated[2])}» says it was not")
+    return _Finding(False, False, f"{title}: not done: no passage addresses it")
+
+
+def _mentions(folded: str, keywords: Sequence[str], auto: Mapping[str, Any]) -> str:
+    """"yes" when a keyword occurs with no negation just before it,
+    "negated" when every occurrence is negated, "" when none occurs."""
+    window = int(auto.get("negation_window", 30))
+    negations = [_fold(w) for w in auto.get("negations", ())]
+    seen = False
+    for keyword in keywords:
+        for match in re.finditer(re.escape(keyword), folded):
+            seen = True
+            before = folded[max(0, match.start() - window): match.start()]
+            if not any(neg in before for neg in negations):
+                return "yes"
+    return "negated" if seen else ""
+
+
+_ENUMERATOR = re.compile(r"^\s*(?:(?:ประเด็นที่|ข้อที่|ข้อ)\s*\d+|\(?\d+[.)])\s*")
+
+
+def _specific(folded: str, auto: Mapping[str, Any]) -> bool:
+    """A number (not the line's own "1)" or "ประเด็นที่ 1") or a frequency
+    word: the passage says how much or how often, not only what."""
+    folded = _ENUMERATOR.sub("", folded)
+    return bool(re.search(r"\d", folded)) or any(_fold(w) in folded for w in auto.get("specific", ()))
+
+
+KINDS: dict[str, _Kind] = {
+    "works": _Kind(frozenset({"works", "groups"}), _check_works, _works),
+    "judgments": _Kind(frozenset({"all_done", "done", "clear"}), _check_judgments, _judgments),
+}
