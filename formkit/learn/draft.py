@@ -8,18 +8,30 @@ before the first field.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from formkit.learn.model import Draft, Proposal, label_text, unique, walk
+from formkit.locate.stream import Para
 from formkit.text import match_key
 
-if TYPE_CHECKING:
-    from formkit.learn.learner import Learner
+
+class Scan(Protocol):
+    """What the draft needs of the scan (:class:`formkit.learn.learner.Learner`)."""
+
+    paras: list[Para]
+    kinds: list[str]
+    title_words: list[str]
+    notes: list[str]
+    level: Proposal | None
+
+    def scan(self, lo: int, hi: int, in_block: bool) -> tuple[list[Proposal], list[str]]: ...
+
+    def is_bold(self, p: Para) -> bool: ...
 
 _YEAR = re.compile(r"(?:พ\s*\.\s*ศ\s*\.|ปีงบประมาณ|ปีการศึกษา|B\.E\.)\s*([0-9๐-๙]{4})")
 
 
-def assemble(learner: Learner, form_id: str, source: str) -> Draft:
+def assemble(learner: Scan, form_id: str, source: str) -> Draft:
     """The whole draft: the scanned fields, the level, the year and the
     office, recognition phrases and a title."""
     fields, headings = learner.scan(0, len(learner.paras), in_block=False)
@@ -42,7 +54,8 @@ def assemble(learner: Learner, form_id: str, source: str) -> Draft:
         learner.notes.append("fewer than three recognition phrases: add printed lines only this form has")
     return Draft(form_id, title, source, phrases, fields, unique(headings), learner.notes)
 
-def _year(learner: Learner) -> Proposal | None:
+
+def _year(learner: Scan) -> Proposal | None:
     """The first printed year ("พ.ศ. 2566") as a year field."""
     for p in learner.paras:
         text = " ".join(p.text.split("\n"))
@@ -56,7 +69,8 @@ def _year(learner: Learner) -> Proposal | None:
             return prop
     return None
 
-def _phrases(learner: Learner, fields: list[Proposal]) -> list[str]:
+
+def _phrases(learner: Scan, fields: list[Proposal]) -> list[str]:
     """Up to six printed lines only this form has: titles, a bold line, labels."""
     first = min((f.at for f in fields if f.kind not in ("year", "header")), default=len(learner.paras))
     lines = [p for p in learner.paras[:first] if learner.kinds[p.index] == "text" and 4 <= len(p.key) <= 80]
