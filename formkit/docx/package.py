@@ -19,10 +19,8 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import struct
 import threading
 import zipfile
-import zlib
 from dataclasses import dataclass
 from types import TracebackType
 from typing import BinaryIO
@@ -31,10 +29,11 @@ from urllib.parse import unquote
 from lxml import etree
 
 from formkit.errors import FormkitError
-from formkit.files import MiB, open_regular, size_text
+from formkit.files import open_regular, size_text
 from formkit.docx.ns import REL_OFFICE_DOCUMENT, qn
 from formkit.docx.sniff import OLE_MAGIC, RESAVE, RESEND, describe, file_error, refuse_ole
 from formkit.docx.xmlsafe import parse_xml
+from formkit.docx.zipread import Limits, index_members, open_zip, part_key, read_member, read_members
 
 __all__ = ["Limits", "Package", "Rel", "open_package", "read_members", "rels_part", "resolve_target"]
 
@@ -52,17 +51,6 @@ _OTHER_OFFICE = (("spreadsheetml", "an Excel workbook (.xlsx)"),
 
 
 @dataclass(frozen=True)
-class Limits:
-    """Resource limits for one input, all checked before anything is inflated."""
-
-    max_file_bytes: int = 100 * MiB  # whole input file (os.stat, before reading)
-    max_members: int = 2000  # ZIP entries
-    max_member_bytes: int = 64 * MiB  # declared uncompressed size of one member
-    max_total_bytes: int = 256 * MiB  # sum of declared uncompressed sizes
-    max_ratio: int = 200  # uncompressed/compressed, for members over 1 MiB
-
-
-@dataclass(frozen=True)
 class Rel:
     """One relationship (§9.3.2): ``target`` is the resolved part name, or the
     URI as written when ``external`` (``TargetMode="External"``)."""
@@ -74,12 +62,6 @@ class Rel:
 
 
 _size = size_text  # the messages' byte counts
-
-
-def _key(part: str) -> str:
-    """Comparison key of a part name or ZIP item name (§9.1.1, §10.2.4): no
-    leading slash, percent-escapes decoded, case folded."""
-    return unquote(part.replace("\\", "/").lstrip("/")).lower()
 
 
 def rels_part(part: str) -> str:
@@ -104,149 +86,6 @@ def _open_path(path: str, name: str, limits: Limits) -> BinaryIO:
     """Open a file after os.stat showed a regular file within the size limit
     (a FIFO or a device would block or never end); fstat again once open."""
     return open_regular(path, limits.max_file_bytes, name, "max_file_bytes")
-
-
-# -- the ZIP container (§10.2, Annex C; PKWARE APPNOTE) ---------------------------
-
-def _directory_size(stream: BinaryIO) -> tuple[int, int] | None:
-    """(entry count, directory bytes) from the end-of-central-directory record
-    (or its ZIP64 form), read before zipfile builds one object per entry: a
-    100 MB file could otherwise declare millions of entries."""
-    end = stream.seek(0, io.SEEK_END)
-    stream.seek(max(0, end - 22 - 0xFFFF))
-    tail = stream.read()
-    pos = tail.rfind(b"PK\x05\x06")
-    if pos < 0 or len(tail) - pos < 22:
-        return None  # zipfile will say it is not a zip
-    count, cd_size = struct.unpack("<HI", tail[pos + 10 : pos + 16])
-    locator = tail[max(0, pos - 20) : pos]
-    if (count == 0xFFFF or cd_size == 0xFFFFFFFF) and locator[:4] == b"PK\x06\x07":
-        stream.seek(struct.unpack("<Q", locator[8:16])[0])
-        record = stream.read(56)
-        if record[:4] == b"PK\x06\x06" and len(record) == 56:
-            count, cd_size = struct.unpack("<QQ", record[32:48])
-    return int(count), int(cd_size)
-
-
-def _check_count(count: int, name: str, limits: Limits) -> None:
-    if count > limits.max_members:
-        raise file_error("too-large", name, f"the package has {count:,} zip entries, over the limit "
-                   f"of {limits.max_members:,} (max_members)")
-
-
-def _open_zip(stream: BinaryIO, name: str, limits: Limits) -> zipfile.ZipFile:
-    sizes = _directory_size(stream)
-    if sizes is not None:
-        _check_count(sizes[0], name, limits)
-        if sizes[1] > limits.max_members * 1024 + 65536:
-            raise file_error("too-large", name, f"the zip directory is {_size(sizes[1])}, far more "
-                       f"than {limits.max_members:,} entries (max_members) need")
-    try:
-        return zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
-            struct.error, UnicodeDecodeError, NotImplementedError):
-        raise file_error("corrupt", name, "the file is damaged or incomplete (its zip container "
-                   "cannot be read; perhaps the download was cut short)") from None
-
-
-def _check_member(info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
-    size, packed = info.file_size, max(info.compress_size, 1)
-    if info.flag_bits & 0x41:  # APPNOTE 4.4.4 bit 0: encrypted, bit 6: strong encryption
-        raise file_error("encrypted", name, f"the part {info.filename} is encrypted (the zip is "
-                   "password-protected)", "remove the password, save it and send it again")
-    if size > limits.max_member_bytes:
-        raise file_error("too-large", name, f"the part {info.filename} would unpack to {_size(size)}, "
-                   f"over the limit of {_size(limits.max_member_bytes)} (max_member_bytes)")
-    if size > MiB and size > limits.max_ratio * packed:
-        raise file_error("too-large", name, f"the part {info.filename} is compressed "
-                   f"{size // packed:,}:1 ({_size(size)} from {_size(info.compress_size)}), "
-                   f"over the limit of {limits.max_ratio}:1 (max_ratio), as in a zip bomb; "
-                   "it was not unpacked")
-
-
-def _index(zf: zipfile.ZipFile, name: str, limits: Limits) -> dict[str, zipfile.ZipInfo]:
-    """Check every directory header against the limits, before anything is
-    inflated, and index the members by part-name key."""
-    infos = zf.infolist()
-    _check_count(len(infos), name, limits)
-    index: dict[str, zipfile.ZipInfo] = {}
-    for info in infos:
-        _check_member(info, name, limits)
-        key = _key(info.filename)
-        if key in index:  # §9.1.1: names equal but for case are one part
-            raise file_error("corrupt", name, f"the package holds two entries for {info.filename}")
-        if not info.is_dir():
-            index[key] = info
-    total = sum(info.file_size for info in infos)
-    if total > limits.max_total_bytes:
-        raise file_error("too-large", name, f"the parts would unpack to {_size(total)} in all, over "
-                   f"the limit of {_size(limits.max_total_bytes)} (max_total_bytes)")
-    return index
-
-
-def _seek_data(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> None:
-    """Seek past the member's local file header (APPNOTE 4.3.7) to its data."""
-    if info.header_offset < 0:
-        raise file_error("corrupt", name, f"the part {info.filename} is damaged (bad header offset)")
-    stream.seek(info.header_offset)
-    header = stream.read(30)
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise file_error("corrupt", name, f"the part {info.filename} is damaged (bad local header)")
-    name_len, extra_len = struct.unpack("<HH", header[26:30])
-    stream.seek(info.header_offset + 30 + int(name_len) + int(extra_len))
-
-
-def _inflate(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> bytes:
-    """Read one member (stored or deflated), producing at most its declared size
-    + 1 byte: more data than declared means the header lies (``too-large``);
-    less, bad deflate data or a CRC mismatch is ``corrupt``."""
-    want, left = info.file_size, info.compress_size
-    inflater = None if info.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15)
-    out: list[bytes] = []
-    crc = got = 0
-    while left > 0 and not (inflater and inflater.eof):
-        raw = stream.read(min(_CHUNK, left))
-        if not raw:
-            break
-        left -= len(raw)
-        while raw:
-            piece = raw if inflater is None else inflater.decompress(raw, want + 1 - got)
-            raw = b"" if inflater is None or inflater.eof else inflater.unconsumed_tail
-            got += len(piece)
-            if got > want:
-                raise file_error("too-large", name, f"the part {info.filename} holds more data than "
-                           f"its header declares ({_size(want)}); it was not unpacked")
-            out.append(piece)
-            crc = zlib.crc32(piece, crc)
-            if not piece and raw:
-                break  # no progress: reported as damaged below
-    complete = inflater.eof if inflater else left == 0
-    if not complete or got != want or crc != info.CRC:
-        raise file_error("corrupt", name, f"the part {info.filename} is damaged (truncated or "
-                   "checksum mismatch)")
-    return b"".join(out)
-
-
-def _read_member(stream: BinaryIO, info: zipfile.ZipInfo, name: str) -> bytes:
-    """One member's bytes (stored or deflated only), never more than declared."""
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise file_error("corrupt", name, f"the part {info.filename} uses compression "
-                   f"method {info.compress_type}, which Word never writes")
-    try:
-        _seek_data(stream, info, name)
-        return _inflate(stream, info, name)
-    except (OSError, zlib.error, struct.error):
-        raise file_error("corrupt", name, f"the part {info.filename} is damaged and "
-                   "cannot be unpacked") from None
-
-
-def read_members(stream: BinaryIO, name: str, limits: Limits = Limits()) -> list[tuple[str, bytes]]:
-    """Every file member of the zip in ``stream`` as (name as stored, bytes),
-    in directory order, after the checks :func:`open_package` makes: for
-    copying a whole package (formkit.office.unlink), ODF packages included."""
-    with _open_zip(stream, name, limits) as zf:
-        return [(info.filename, _read_member(stream, info, name))
-                for info in _index(zf, name, limits).values()]
 
 
 # -- the package ------------------------------------------------------------------
@@ -286,27 +125,27 @@ class Package:
 
     def has(self, part: str) -> bool:
         """Whether the package holds ``part`` (compared as in §9.1.1)."""
-        return _key(part) in self._index
+        return part_key(part) in self._index
 
     def member_name(self, part: str) -> str | None:
         """The zip member name that holds ``part`` as the zip spells it, or None."""
-        info = self._index.get(_key(part))
+        info = self._index.get(part_key(part))
         return info.filename if info is not None else None
 
     def read(self, part: str) -> bytes:
         """The bytes of ``part``, never more than its declared size."""
-        info = self._index.get(_key(part))
+        info = self._index.get(part_key(part))
         if info is None:
             raise file_error("missing-part", self.name, f"the document has no part {part}; it is "
                        "incomplete or damaged")
         with self._lock:
             if self._closed:
                 raise ValueError(f"package {self.name!r} is closed")
-            return _read_member(self._stream, info, self.name)
+            return read_member(self._stream, info, self.name)
 
     def xml(self, part: str) -> etree._Element:
         """The root element of ``part``, parsed by :func:`parse_xml`, cached."""
-        key = _key(part)
+        key = part_key(part)
         if key not in self._xml:
             try:
                 self._xml[key] = parse_xml(self.read(part), part)
@@ -317,7 +156,7 @@ class Package:
     def rels(self, part: str) -> dict[str, Rel]:
         """Relationships from ``part`` ("" for the package) by Id, read from its
         Relationships part (§9.3.1); ``{}`` when it has none. Cached."""
-        key = _key(part)
+        key = part_key(part)
         if key not in self._rels:
             found: dict[str, Rel] = {}
             if self.has(rels_part(part)):
@@ -333,7 +172,7 @@ class Package:
         Override for the part name wins over a Default for its extension;
         without either, guessed from the extension for images."""
         overrides, defaults = self._content_types()
-        key = _key(part)
+        key = part_key(part)
         if key in overrides:
             return overrides[key]
         ext = posixpath.splitext(key)[1].lstrip(".")
@@ -346,7 +185,7 @@ class Package:
             if self.has(CONTENT_TYPES_PART):
                 root = self.xml(CONTENT_TYPES_PART)
                 for el in root.iterchildren(qn("ct:Override")):
-                    overrides.setdefault(_key(el.get("PartName", "")), el.get("ContentType", ""))
+                    overrides.setdefault(part_key(el.get("PartName", "")), el.get("ContentType", ""))
                 for el in root.iterchildren(qn("ct:Default")):
                     ext = el.get("Extension", "").lower().lstrip(".")
                     defaults.setdefault(ext, el.get("ContentType", ""))
@@ -422,12 +261,12 @@ def open_package(source: str | os.PathLike[str] | bytes, name: str | None = None
         if not head.startswith(b"PK"):
             raise file_error("not-docx", name, f"this is {describe(head)}, not a Word .docx file",
                        f"{RESAVE}, or {RESEND}")
-        zf = _open_zip(stream, name, limits)
+        zf = open_zip(stream, name, limits)
     except BaseException:
         stream.close()
         raise
     try:
-        return Package(stream, zf, _index(zf, name, limits), name)
+        return Package(stream, zf, index_members(zf, name, limits), name)
     except BaseException:
         zf.close()
         stream.close()

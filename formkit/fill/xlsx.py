@@ -39,7 +39,8 @@ from lxml import etree
 from formkit.fill.csvfile import MAX_COLUMNS, MAX_ROWS
 from formkit.errors import FormkitError
 from formkit.files import MiB, open_regular
-from formkit.docx.package import Limits, _directory_size, resolve_target
+from formkit.docx.package import resolve_target
+from formkit.docx.zipread import Limits, directory_size
 
 XLSX_LIMITS = Limits(max_file_bytes=50 * MiB, max_members=1000, max_member_bytes=64 * MiB,
                      max_total_bytes=256 * MiB, max_ratio=200)
@@ -78,7 +79,7 @@ class _Book:
     def __init__(self, path: Path, stream: BinaryIO) -> None:
         self.path = path
         limits = XLSX_LIMITS
-        sizes = _directory_size(stream)
+        sizes = directory_size(stream)
         if sizes is not None and sizes[0] > limits.max_members:
             raise _too_large(path, f"the workbook has {sizes[0]:,} zip entries", limits.max_members)
         try:
