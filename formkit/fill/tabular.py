@@ -52,7 +52,7 @@ PARSE_COLUMNS = frozenset({"file", "form", "warnings", "error_code", "error_mess
 _TRUE = frozenset({"true", "1", "x", "✓", "✔", "☑", "☒", "ใช่", "yes", "y", "มี", "จริง"})
 _FALSE = frozenset({"false", "0", "ไม่ใช่", "no", "n", "-", "☐", "ไม่มี", "เท็จ"})
 _SPLIT = re.compile(r"\r\n|[\r\n;]")
-_NUMBER = re.compile(r"[0-9๐-๙]+")
+_NUMBER = re.compile(r"[0-9๐-๙]{1,9}")  # an item number; a longer one is no number (int() refuses 4,300+ digits)
 
 
 class Row(NamedTuple):

@@ -140,11 +140,15 @@ def _put(sheet: Any, values: Sequence[Any]) -> None:
     beginning with "=" as a formula and "#N/A" as an error (it infers the
     type on assignment), and a file name or an office from a document must
     never become a formula (=HYPERLINK, =cmd|...) in the committee's Excel."""
-    sheet.append([_xlsx_value(v) for v in values])
-    for column in range(1, len(values) + 1):
-        cell = sheet.cell(row=sheet.max_row, column=column)
+    from openpyxl.cell.cell import Cell
+
+    cells = []
+    for value in values:
+        cell = Cell(sheet, value=_xlsx_value(value))
         if isinstance(cell.value, str):
             cell.data_type = "s"
+        cells.append(cell)
+    sheet.append(cells)  # the row's cells as made (sheet.max_row per cell was quadratic in the rows)
 
 
 def xlsx_bytes(rows: Sequence[Row]) -> bytes:
