@@ -45,11 +45,18 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout:
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    src = tmp_path_factory.mktemp("src") / "formkit"  # a clean copy: no build/ or egg-info of the checkout's
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clean copy of the checkout: no build/ or egg-info of its own."""
+    src = tmp_path_factory.mktemp("src") / "formkit"
     shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__",
-                                                             ".mypy_cache", ".pytest_cache"))
+                                                             ".mypy_cache", ".pytest_cache", ".hypothesis"))
+    return src
+
+
+@pytest.fixture(scope="module")
+def dist(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    src = source
     _run([sys.executable, "-m", "build", "--outdir", str(out), str(src)], src)
     _run([sys.executable, "-m", "twine", "check", "--strict", *map(str, sorted(out.iterdir()))], out)
     return out
@@ -103,3 +110,23 @@ def test_the_wheel_works_outside_the_checkout(dist: Path, tmp_path: Path) -> Non
           "-o", "ours.docx"], work, env)
     assert '"form": "esao-1-3"' in _run([*formkit, "parse", "ours.docx"], work, env)
     assert "our-own: every anchor found" in _run([*formkit, "check", "our-own"], work, env)
+
+
+def test_pipx_install_of_the_source(source: Path, tmp_path: Path) -> None:
+    """``pipx install .``: pipx builds the source in an isolated environment of
+    its own and puts the console script on its bin folder; from any folder,
+    ``formkit forms`` finds the shipped forms and the main job runs."""
+    home = {"PIPX_HOME": str(tmp_path / "pipx"), "PIPX_BIN_DIR": str(tmp_path / "bin"),
+            "PIPX_MAN_DIR": str(tmp_path / "man")}
+    _run([sys.executable, "-m", "pipx", "install", str(source)], tmp_path, home)
+    formkit = [str(tmp_path / "bin" / "formkit")]
+    work = tmp_path / "work"
+    work.mkdir()
+    listed = [line.split("\t") for line in _run([*formkit, "forms"], work).splitlines() if "\t" in line]
+    assert [row[0] for row in listed] == ["esao-1-2", "esao-3-1"]
+    assert all(str(tmp_path / "pipx") in row[3] for row in listed)
+    record = ROOT / "samples" / "esao-1-2" / "record-1.json"
+    _run([*formkit, "fill", "esao-1-2", str(record), "-o", "filled.docx"], work)
+    _run([*formkit, "parse", "filled.docx", "-o", "parsed.json"], work)
+    parsed = json.loads((work / "parsed.json").read_text("utf-8"))
+    assert parsed["form"] == "esao-1-2" and parsed["error"] is None
