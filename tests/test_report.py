@@ -86,7 +86,8 @@ def test_page_is_self_contained_and_lists_every_file(batch: tuple[Path, list[dic
     auto = sum(1 for r in results if r["form"] == "esao-1-2" and not r.get("error"))
     caption = tree.xpath('string(//figure[@data-form="esao-1-2"]/figcaption)')
     assert tree.xpath("count(//figure[@class='chart'])") == 2
-    assert f"ข้อเสนออัตโนมัติ (ไม่นับเป็นผลการประเมิน) {auto}" in caption and "ประเมินตามเกณฑ์ 0" in caption
+    assert caption == f"esao-1-2 · ไฟล์ {auto} · ข้อเสนออัตโนมัติ (ไม่นับเป็นผลการประเมิน) {auto}"
+    assert "ประเมินตามเกณฑ์ 0 ·" in tree.xpath('string(//p[@class="summary"][@data-form="esao-1-2"])')
     assert re.search(r'<table id="failed">.*\[not-docx\]', page, re.DOTALL)
 
 

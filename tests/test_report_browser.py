@@ -82,7 +82,8 @@ class Browser:
 
     def wait_ready(self) -> None:
         for _ in range(200):
-            if self.js("document.documentElement.dataset.ready") == "true":
+            if self.js('location.protocol === "file:" && document.documentElement !== null'
+                       ' && document.documentElement.dataset.ready === "true"'):
                 return
             time.sleep(0.05)
         raise AssertionError("the page's script did not run")

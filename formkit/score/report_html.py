@@ -107,29 +107,33 @@ def _radio(form: str, w: dict[str, str]) -> str:
 
 
 def chart_svg(form: str, counts: Tally, lang: str) -> str:
-    """Three bars per level: the scored level (solid: rubric or committee
-    judgment), the automatic proposal (outlined, dashed: not a score) and the
-    self-assessed level (light), so proposals can never be read as scores."""
+    """Bars per level: the scored level (solid: rubric or committee
+    judgment), the automatic proposals (outlined, dashed: not a score; drawn
+    only when there are some) and the self-assessed level (light), so a
+    proposal can never be read as a score."""
     w = words(lang)
-    series = ((counts.final, "final", w["final"]), (counts.proposed, "proposed", w["proposed"]),
-              (counts.ticked, "ticked", w["ticked"]))
+    series = [(counts.final, "final", w["final"])]
+    if counts.proposed:
+        series.append((counts.proposed, "proposed", w["proposed"] + " " + w["not_counted"]))
+    series.append((counts.ticked, "ticked", w["ticked"]))
     top = max([1, *(n for c, _, _ in series for n in c.values())])
-    width, height, base, span = 420, 236, 190, 130
+    width, base, span, bar = 420, 78 + 150, 130, 64 // len(series)
     parts = [f'<line class="axis" x1="20" y1="{base}" x2="{width - 6}" y2="{base}"/>']
     for n, level in enumerate(LEVELS):
         x = 30 + n * 78
-        for dx, (values, cls, label) in zip((0, 22, 44), series):
-            h = round(span * values[level] / top)
-            parts.append(f'<rect class="{cls}" x="{x + dx}" y="{base - h}" width="20" height="{h}">'
+        for k, (values, cls, label) in enumerate(series):
+            h, left = round(span * values[level] / top), x + k * (bar + 2)
+            parts.append(f'<rect class="{cls}" x="{left}" y="{base - h}" width="{bar}" height="{h}">'
                          f"<title>{_e(label)}, {_e(w['level'])} {level}: {values[level]}</title></rect>")
-            parts.append(f'<text x="{x + dx + 10}" y="{base - h - 4}" text-anchor="middle">{values[level]}</text>')
+            parts.append(f'<text x="{left + bar // 2}" y="{base - h - 4}" text-anchor="middle">{values[level]}</text>')
         parts.append(f'<text x="{x + 32}" y="{base + 20}" text-anchor="middle">{_e(w["level"])} {level}</text>')
-    legend = "".join(f'<rect class="{cls}" x="{8 + i * 140}" y="6" width="12" height="12"/>'
-                     f'<text x="{24 + i * 140}" y="17" class="legend">{_e(label)}</text>'
+    legend = "".join(f'<rect class="{cls}" x="10" y="{6 + i * 20}" width="12" height="12"/>'
+                     f'<text x="28" y="{17 + i * 20}" class="legend">{_e(label)}</text>'
                      for i, (_, cls, label) in enumerate(series))
-    caption = f"{form}: {summary_text(counts, lang)}"
-    return (f'<figure class="chart" data-form="{_e(form)}"><figcaption>{_e(caption)}</figcaption>'
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+    said = [f"{w['files']} {counts.files}"] + [f"{w[key]} {n}" for key, n in (
+        ("n_auto", counts.bases["auto"]), ("n_failed", counts.failed)) if n]
+    return (f'<figure class="chart" data-form="{_e(form)}"><figcaption>{_e(form)} · {_e(" · ".join(said))}</figcaption>'
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {base + 30}" role="img" '
             f'aria-label="{_e(w["charts"])} {_e(form)}">{legend}{"".join(parts)}</svg></figure>')
 
 

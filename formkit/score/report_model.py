@@ -106,7 +106,8 @@ def names_of(form_id: str | None) -> dict[str, str]:
         return {}
     names: dict[str, str] = {}
     for one in form.fields:
-        names.update({one.name: one.title, **dict(one.items), **{sub.name: sub.title for sub in one.fields}})
+        boxes = {key: label.partition(" (")[0] for key, label in one.items}  # the label without its "(...)" note
+        names.update({one.name: one.title, **boxes, **{sub.name: sub.title for sub in one.fields}})
     for item in form.rubric.get("considerations") or ():
         if isinstance(item, Mapping) and item.get("name") and item.get("title"):
             names[str(item["name"])] = str(item["title"])

@@ -42,7 +42,7 @@ WORDS: dict[str, dict[str, str]] = {
         "n_failed": "ประเมินไม่ได้", "n_differ": "ระดับที่ได้ต่างจากที่ประเมินตนเอง",
         "levels_sheet": "การกระจายระดับ", "offices_sheet": "สำนักงาน", "files_sheet": "ผลรายไฟล์",
         "works_sheet": "ผลงาน", "failed_sheet": "ประเมินไม่ได้", "files_count": "จำนวนไฟล์",
-        "chart_title": "ระดับคุณภาพของแต่ละแบบ",
+        "chart_title": "ระดับคุณภาพของแต่ละแบบ", "not_counted": "(ไม่นับเป็นผลการประเมิน)",
     },
     "en": {
         "title": "Committee report",
@@ -66,7 +66,7 @@ WORDS: dict[str, dict[str, str]] = {
         "n_failed": "not scored", "n_differ": "scored level differs from the self-assessment",
         "levels_sheet": "Levels", "offices_sheet": "Offices", "files_sheet": "Files",
         "works_sheet": "Works", "failed_sheet": "Failed", "files_count": "files",
-        "chart_title": "Level per form",
+        "chart_title": "Level per form", "not_counted": "(not counted as scores)",
     },
 }
 
