@@ -53,7 +53,7 @@ WORDS: dict[str, dict[str, str]] = {
         "error": "Error", "works": "Works", "work_no": "No.", "work_title": "Title", "group": "Group",
         "counted": "Counted", "why": "Why", "photos": "Photos", "yes": "counted", "no": "not counted",
         "rubric": "scored by the rubric", "judgments": "committee judgment",
-        "auto": "automatic proposal (not a score yet)", "proposal": "proposal",
+        "auto": "automatic proposal (not a score yet)", "proposal": "Proposal:",
         "agrees": "agrees with the self-assessment", "differs": "differs from the self-assessment",
         "unticked": "no level ticked", "awaiting": "awaiting the committee's judgment", "failed": "not scored",
         "no_office": "no office named in the file: the file name stands for it",
