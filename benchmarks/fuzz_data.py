@@ -226,13 +226,17 @@ def run_record(path: Path, form_id: str) -> None:
 
 
 def run_report(path: Path, form_id: str) -> None:
-    from formkit.score.report import render_html, to_row, xlsx_bytes
+    import datetime as dt
+
+    from formkit.score.report_html import render_html
+    from formkit.score.report_model import group_offices, to_row
+    from formkit.score.report_xlsx import xlsx_bytes
     from formkit.score.scoring import load_inputs, score_items
 
     items = load_inputs([str(path)], io.StringIO())
-    rows = [to_row(s) for s in score_items(items, None).scores]
-    render_html(rows, "fuzz")
-    xlsx_bytes(rows)
+    offices = group_offices([to_row(s, i.get("record")) for s, i in zip(score_items(items, None).scores, items)])
+    render_html(offices, "fuzz", "th", None, dt.datetime.now())
+    xlsx_bytes(offices, "th")
 
 
 RUNNERS: dict[str, Callable[[Path, str], None]] = {"rows": run_rows, "record": run_record, "report": run_report}

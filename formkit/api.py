@@ -45,7 +45,6 @@ __all__ = [
 
 Form: TypeAlias = "str | os.PathLike[str] | FormDef"
 Record: TypeAlias = "Mapping[str, Any] | str | os.PathLike[str]"
-REPORT_TITLE = "formkit: committee report"
 
 
 def open_form(form: Form) -> FormDef:
@@ -213,11 +212,15 @@ def score_results(
 
 
 def write_report(
-    scores: Iterable[Score], out_dir: str | os.PathLike[str], *, title: str = REPORT_TITLE
+    scores: Iterable[Score], out_dir: str | os.PathLike[str], *, title: str | None = None, lang: str = "th",
+    results: Iterable[Mapping[str, Any]] = (),
 ) -> tuple[Path, Path]:
     """Write the committee's report of ``scores`` (a :class:`ScoreRun` or
     :class:`~formkit.score.scoring.Score` values) into ``out_dir``: report.xlsx and
-    report.html, each atomically; return their paths.
+    report.html, each atomically; return their paths. ``lang`` is "th"
+    (Thai, Buddhist Era dates; the default) or "en"; ``title`` defaults to
+    the language's. ``results``, the parse results that were scored (dicts
+    as ``formkit parse`` writes them), add each work's photo count.
 
     >>> xlsx, page = write_report(score_results(["samples/esao-3-1"]), "report")
     >>> xlsx.name, page.name
@@ -225,7 +228,7 @@ def write_report(
     """
     from formkit.score.report import write_report as write
 
-    return write(scores, out_dir, title)
+    return write(scores, out_dir, title, lang, results)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -170,7 +170,7 @@ def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None
         raise FileFailed(f"{run.failed} record(s) could not be scored")
 
 
-def _scored(inputs: tuple[str, ...], judgments: str | None) -> Any:
+def _scored(inputs: Sequence[Any], judgments: str | None) -> Any:
     """``score_results`` of the inputs ('-': stdin); a judgments or results
     file that cannot be used is a usage error."""
     from formkit.score.scoring import JudgmentsError
@@ -188,12 +188,20 @@ def _scored(inputs: tuple[str, ...], judgments: str | None) -> Any:
 @click.argument("inputs", nargs=-1, required=True, metavar="RESULTS...")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for report.xlsx and report.html.")
 @click.option("--judgments", type=click.Path(dir_okay=False), help="The committee's judgments, when RESULTS are parse output.")
-@click.option("--title", default=api.REPORT_TITLE, show_default=True, help="The report's title.")
-def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, title: str) -> None:
+@click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True,
+              help="The report's language: Thai (Buddhist Era dates) or English.")
+@click.option("--title", help="The report's title (default: รายงานผลการประเมินสำหรับคณะกรรมการ; en: Committee report).")
+def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, lang: str, title: str | None) -> None:
     """The committee's overview of a batch: an .xlsx workbook and one HTML page."""
-    run = _scored(inputs, judgments)
+    from formkit.score.inputs import ResultsError, load_inputs
+
+    try:  # read (and parse) once; the parse records give each work's photo count
+        results = load_inputs(inputs, click.get_binary_stream("stdin"))
+    except ResultsError as exc:
+        raise click.UsageError(str(exc)) from None
+    run = _scored(results, judgments)
     try:
-        written = api.write_report(run, out_dir, title=title)
+        written = api.write_report(run, out_dir, title=title, lang=lang, results=results)
     except FormkitError as exc:  # report.xlsx or report.html cannot be written
         raise FileFailed(f"{exc} [{exc.code}]") from None
     for line in run.messages():

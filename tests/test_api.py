@@ -262,7 +262,7 @@ def test_write_report_writes_both_files_for_every_score(tmp_path: Path) -> None:
     scores = formkit.score_results([str(d) for d in sample_dirs()])
     xlsx, page = formkit.write_report(scores, tmp_path / "report", title="รายงาน <เขต 1>")
     assert (xlsx, page) == (tmp_path / "report" / "report.xlsx", tmp_path / "report" / "report.html")
-    sheet = load_workbook(xlsx)["Results"]
+    sheet = load_workbook(xlsx)["ผลรายไฟล์"]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [s.file for s in scores]
     text = page.read_text("utf-8")
     assert "รายงาน &lt;เขต 1&gt;" in text and all(Path(s.file).name in text for s in scores)

@@ -44,31 +44,50 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str
     return where / "out", [json.loads(line) for line in parsed.splitlines()]
 
 
-def test_workbook_has_one_row_per_file(batch: tuple[Path, list[dict[str, object]]]) -> None:
+def _sheet(path: Path, n: int) -> list[tuple[object, ...]]:
+    """The rows of the workbook's sheet ``n`` (0: offices, 1: files, 2: works, 3: levels, 4: not scored)."""
+    return list(load_workbook(path).worksheets[n].iter_rows(values_only=True))
+
+
+def test_workbook_has_one_row_per_file_and_per_office(batch: tuple[Path, list[dict[str, object]]]) -> None:
     out, results = batch
     book = load_workbook(out / "report.xlsx")
-    rows = list(book["Results"].iter_rows(values_only=True))
-    assert rows[0][:7] == ("File", "Office", "Form", "Self-assessed", "Scored level", "Basis", "Agreement")
+    assert book.sheetnames == ["สำนักงาน", "ผลรายไฟล์", "ผลงาน", "การกระจายระดับ", "ประเมินไม่ได้"]
+    rows = _sheet(out / "report.xlsx", 1)
+    assert rows[0][:8] == ("ไฟล์", "สำนักงาน", "แบบ", "ประเมินตนเอง", "ระดับที่ได้ (ตามเกณฑ์/คณะกรรมการ)",
+                           "ข้อเสนออัตโนมัติ", "ที่มาของระดับ", "สถานะ")
     assert [r[0] for r in rows[1:]] == [r["file"] for r in results]
     three = next(r for r in rows if str(r[0]).endswith("esao-3-1/three-works.docx"))
-    assert three[3:7] == (3, 2, "rubric", "differs") and "2 of 4 photos" in three[8]
-    failed = list(book["Failed"].iter_rows(values_only=True))
+    assert three[3:8] == (3, 2, None, "ผลตามเกณฑ์", "ต่างจากที่ประเมินตนเอง")
+    assert "ผลงานที่ 2 «ระบบสารบรรณอิเล็กทรอนิกส์ลดกระดาษ (Smart Office)»: มีตัวอย่างภาพกิจกรรม 2 จาก 4 รายการที่ต้องมี" in three[9]
+    failed = _sheet(out / "report.xlsx", 4)
     assert len(failed) == 2 and failed[1][0].endswith("<เสีย>.docx") and "[not-docx]" in failed[1][1]
-    levels = list(book["Levels"].iter_rows(values_only=True))
-    assert levels[0] == ("Level", "esao-1-2 scored", "esao-3-1 scored", "esao-1-2 self-assessed", "esao-3-1 self-assessed")
-    assert sum(r[2] for r in levels[1:]) == 6 and book["Levels"]._charts
+    offices = _sheet(out / "report.xlsx", 0)
+    assert len(offices) == 1 + len(results)   # the samples name two offices, each once; the rest are files
+    levels = _sheet(out / "report.xlsx", 3)
+    assert levels[0][:4] == ("ระดับ", "esao-1-2 ระดับที่ได้ (ตามเกณฑ์/คณะกรรมการ)", "esao-1-2 ข้อเสนออัตโนมัติ",
+                             "esao-1-2 ประเมินตนเอง")
+    scored_31 = sum(1 for r in results if r["form"] == "esao-3-1" and not r.get("error"))
+    assert sum(r[4] for r in levels[1:]) == scored_31 and load_workbook(out / "report.xlsx").worksheets[3]._charts
 
 
 def test_page_is_self_contained_and_lists_every_file(batch: tuple[Path, list[dict[str, object]]]) -> None:
     out, results = batch
     page = (out / "report.html").read_text("utf-8")
-    assert '<meta charset="utf-8">' in page
+    tree = lxml.html.fromstring(page)
+    assert '<meta charset="utf-8">' in page and tree.get("lang") == "th"
     assert 'font-family: "TH Sarabun New", "TH SarabunPSK", "Laksaman", sans-serif' in page
-    assert not re.search(r"<link|\b(src|href)\s*=|@import|url\(", page), "the page must need nothing else"
+    assert not re.search(r"<link|\bsrc\s*=|@import|url\(", page), "the page must need nothing else"
+    links = tree.xpath("//a/@href")
+    assert links and all(not re.match(r"[a-z][a-z0-9+.-]*:|/", h, re.I) for h in links)   # relative, no scheme
     for result in results:
         assert html.escape(str(result["file"])) in page
     assert "ส่งช้า &amp; &lt;เสีย&gt;.docx" in page and "<เสีย>" not in page
-    assert page.count('<figure class="chart"') == 2 and "esao-1-2: 15 file(s) (15 auto proposal(s))" in page
+    auto = sum(1 for r in results if r["form"] == "esao-1-2" and not r.get("error"))
+    caption = tree.xpath('string(//figure[@data-form="esao-1-2"]/figcaption)')
+    assert tree.xpath("count(//figure[@class='chart'])") == 2
+    assert caption == f"esao-1-2 · ไฟล์ {auto} · ข้อเสนออัตโนมัติ (ไม่นับเป็นผลการประเมิน) {auto}"
+    assert "ประเมินตามเกณฑ์ 0 ·" in tree.xpath('string(//p[@class="summary"][@data-form="esao-1-2"])')
     assert re.search(r'<table id="failed">.*\[not-docx\]', page, re.DOTALL)
 
 
@@ -78,10 +97,10 @@ def test_report_takes_score_output_and_word_files(tmp_path: Path) -> None:
     (tmp_path / "scores.jsonl").write_text(scored, "utf-8")
     assert run("report", str(tmp_path / "scores.jsonl"), "-o", str(tmp_path / "a"))[0] == 0
     assert run("report", str(ROOT / "samples" / "esao-1-2"), "-o", str(tmp_path / "b"))[0] == 0
-    rows = [list(load_workbook(tmp_path / d / "report.xlsx")["Results"].iter_rows(values_only=True)) for d in "ab"]
+    rows = [_sheet(tmp_path / d / "report.xlsx", 1) for d in "ab"]
     assert rows[0] == rows[1] and len(rows[0]) == 16
     multiple = next(r for r in rows[0] if str(r[0]).endswith("multiple-levels.docx"))
-    assert "[multiple-levels-ticked]" in multiple[7] and multiple[6] == "nothing ticked"
+    assert "[multiple-levels-ticked]" in multiple[8] and multiple[7] == "รอคณะกรรมการพิจารณา"
 
 
 # -- in the browser -----------------------------------------------------------
@@ -92,10 +111,10 @@ def _chromium(chromium: str, profile: Path, *args: str) -> subprocess.Popen[byte
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _rows(dom: bytes) -> list[tuple[str, str, bool]]:
-    """(file, level, shown) per table row, in the order the browser left them."""
+def _rows(dom: bytes, form: str = "esao-3-1") -> list[tuple[str, str, bool]]:
+    """(office, the scored level of ``form``, shown) per table row, in the order the browser left them."""
     tree = lxml.html.fromstring(dom)
-    return [(tr.xpath('string(td[@data-key="file"]/@data-sort)'), tr.xpath('string(td[@data-key="level"])').strip(),
+    return [(tr.xpath('string(th[@data-key="office"]/@data-sort)'), tr.xpath(f'string(td[@data-key="{form}"]/@data-sort)'),
              tr.get("hidden") is None) for tr in tree.xpath('//table[@id="results"]/tbody/tr')]
 
 
@@ -105,8 +124,8 @@ def test_page_in_headless_chromium(chromium: str, batch: tuple[Path, list[dict[s
     shot = tmp_path / "report.png"
     jobs = {
         "plain": _chromium(chromium, tmp_path / "plain", "--dump-dom", url),
-        "up": _chromium(chromium, tmp_path / "up", "--dump-dom", url + "?sort=level"),
-        "down": _chromium(chromium, tmp_path / "down", "--dump-dom", url + "?sort=-level"),
+        "up": _chromium(chromium, tmp_path / "up", "--dump-dom", url + "?sort=esao-3-1"),
+        "down": _chromium(chromium, tmp_path / "down", "--dump-dom", url + "?sort=-esao-3-1"),
         "filtered": _chromium(chromium, tmp_path / "filtered", "--dump-dom", url + "?q=three-works"),
         "shot": _chromium(chromium, tmp_path / "shot", "--hide-scrollbars", "--window-size=1400,1000", f"--screenshot={shot}", url),
     }
@@ -115,20 +134,21 @@ def test_page_in_headless_chromium(chromium: str, batch: tuple[Path, list[dict[s
     assert b'data-ready="true"' in dom["plain"], "the page's script did not run"
 
     plain = _rows(dom["plain"])
-    assert [f for f, _, shown in plain if shown] == [r["file"] for r in results]   # every row shown
-    assert b"22 / 22" in dom["plain"]
+    assert all(shown for _, _, shown in plain) and len(plain) == len(results)   # every office shown
+    assert f"{len(results)} / {len(results)}".encode() in dom["plain"]
 
     up = _rows(dom["up"])
     levels = [level for _, level, _ in up]
     scored = [int(v) for v in levels if v]
-    assert scored == sorted(scored) and levels[-1] == "" and levels.count("") == 1   # not scored last
-    assert re.search(rb'data-key="level"[^>]*aria-sort="ascending"', dom["up"])
+    assert len(scored) == sum(1 for r in results if r["form"] == "esao-3-1" and not r.get("error"))
+    assert scored == sorted(scored) and levels[len(scored):] == [""] * (len(levels) - len(scored))  # blanks last
+    assert re.search(rb'data-key="esao-3-1"[^>]*aria-sort="ascending"', dom["up"])
     down = [int(v) for _, v, _ in _rows(dom["down"]) if v]
     assert down == sorted(scored, reverse=True) and down[0] == 5
     assert [f for f, _, _ in up] != [f for f, _, _ in plain]                       # the rows really moved
 
     filtered = [f for f, _, shown in _rows(dom["filtered"]) if shown]
-    assert filtered == [str(ROOT / "samples" / "esao-3-1" / "three-works.docx")]
+    assert filtered == ["three-works.docx"]
 
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
@@ -173,7 +193,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_hostile_text_is_escaped_everywhere(hostile: Path) -> None:
     """Read as HTML: the page's own script is the only one, no element has an
     event handler, the only SVGs are the charts, and every hostile value
-    is text, exactly as given (titles, cells, file names, charts, menu)."""
+    is text, exactly as given (titles, cells, file names, charts, choices)."""
     page = (hostile / "report.html").read_text("utf-8")
     tree = lxml.html.fromstring(page)
     assert len(tree.xpath("//script")) == 1 and "pwn" not in tree.xpath("string(//script)")
@@ -181,20 +201,23 @@ def test_hostile_text_is_escaped_everywhere(hostile: Path) -> None:
                 if name.lower().startswith("on")]
     assert len(tree.xpath("//*[local-name()='svg']")) == len(tree.xpath('//figure[@class="chart"]')) == 3  # 3 forms
     assert tree.xpath("string(//title)") == TITLE and tree.xpath("string(//h1)") == TITLE
+    assert not tree.xpath("//a"), "no file of these exists, so nothing links"
     rows = tree.xpath('//table[@id="results"]/tbody/tr')
     first, second = rows[0], rows[1]
-    assert first.xpath('string(td[@data-key="office"])') == HOSTILE[0]["office"]
-    assert first.xpath('string(td[@data-key="file"]/@data-sort)') == HOSTILE[0]["file"]
-    assert first.xpath('string(td[@data-key="file"]//span/@title)') == HOSTILE[0]["file"]
-    assert first.get("data-form") == HOSTILE[0]["form"]
-    assert [li.text for li in first.xpath('td[@data-key="reasons"]//li')] == [SCRIPT]
-    assert [li.text for li in first.xpath('td[@data-key="missing"]//li')] == [BREAKOUT]
-    assert second.xpath('string(td[@data-key="office"])') == FORMULA
-    assert rows[2].xpath('string(td[@data-key="office"])') == "{{title}}"
-    assert HOSTILE[0]["form"] in tree.xpath('//select[@id="form-filter"]/option/@value')
+    assert first.xpath('string(th[@data-key="office"]/span)') == HOSTILE[0]["office"]
+    assert first.xpath('string(.//div[@class="entry final"]/span[@class="file"]/@title)') == HOSTILE[0]["file"]
+    assert first.xpath('td[@data-sort="2"]/@data-form') == [HOSTILE[0]["form"]]
+    assert first.get("data-forms") == HOSTILE[0]["form"]
+    assert [li.text for li in first.xpath('.//ul[@class="reasons"]/li')] == [SCRIPT]
+    assert [li.text for li in first.xpath('.//section[@class="detail"]/ul[not(@class)]/li')] == [BREAKOUT]
+    assert second.xpath('string(th[@data-key="office"]/span)') == FORMULA
+    assert rows[2].xpath('string(th[@data-key="office"]/span)') == "{{title}}"
+    assert HOSTILE[0]["form"] in tree.xpath('//fieldset[@id="form-filter"]//input/@value')
     assert tree.xpath('string(//figure[@data-form="%s"]/@data-form)' % "=cmd|' /C calc'!A0") == "=cmd|' /C calc'!A0"
     failed = [tr.xpath("string(td[1])") for tr in tree.xpath('//table[@id="failed"]/tbody/tr')]
     assert failed == ["in/level.docx", "in/agrees.docx", "in/office.docx", "in/form.docx"]
+    assert [tr.xpath('string(th[@data-key="office"]/span)') for tr in rows[3:]] == [
+        "level.docx", "agrees.docx", "office.docx", "form.docx"]          # no office: the file names the row
     errors = tree.xpath('//table[@id="failed"]//td[@class="error"]/text()')
     assert "field 'level': expected a level 1..5 or null" in errors[0] and SCRIPT[:30] in errors[0]
     assert "field 'office': expected text or null, got an object" in errors[2]
@@ -219,13 +242,14 @@ def test_workbook_cells_are_text_never_formulas(hostile: Path) -> None:
     book = load_workbook(hostile / "report.xlsx")
     texts = [c for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert texts and {c.data_type for c in texts} == {"s"}
-    results = list(book["Results"].iter_rows(values_only=True))
-    assert results[2][:3] == (HOSTILE[1]["file"], FORMULA, "=cmd|' /C calc'!A0")
-    assert results[2][9] == "+SUM(A1)\n@cmd\n-2+3\n#N/A" and results[2][3:5] == (3, 2)
-    assert "=cmd|' /C calc'!A0 scored" in next(book["Levels"].iter_rows(values_only=True))
+    files = _sheet(hostile / "report.xlsx", 1)
+    assert files[2][:3] == (HOSTILE[1]["file"], FORMULA, "=cmd|' /C calc'!A0")
+    assert files[2][10] == "+SUM(A1)\n@cmd\n-2+3\n#N/A" and files[2][3:5] == (3, 2)
+    assert _sheet(hostile / "report.xlsx", 0)[2][0] == FORMULA
+    assert "=cmd|' /C calc'!A0 ระดับที่ได้ (ตามเกณฑ์/คณะกรรมการ)" in _sheet(hostile / "report.xlsx", 3)[0]
     with zipfile.ZipFile(hostile / "report.xlsx") as archive:
         sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
-    assert len(sheets) == 3 and not any(re.search(rb"<f[ >]", xml) for xml in sheets)
+    assert len(sheets) == 5 and not any(re.search(rb"<f[ >]", xml) for xml in sheets)
 
 
 def test_hostile_page_in_headless_chromium(chromium: str, hostile: Path, tmp_path: Path) -> None:
@@ -243,7 +267,7 @@ def test_hostile_page_in_headless_chromium(chromium: str, hostile: Path, tmp_pat
     jobs = {
         "plain": _chromium(chromium, tmp_path / "plain", "--dump-dom", url),
         "bad-sort": _chromium(chromium, tmp_path / "bad-sort", "--dump-dom", url + '?sort=x%22%5D&q=docx'),
-        "bad-form": _chromium(chromium, tmp_path / "bad-form", "--dump-dom", url + "?sort=-level&form=%22%5D%3Cb%3E"),
+        "bad-form": _chromium(chromium, tmp_path / "bad-form", "--dump-dom", url + "?sort=-esao-3-1&form=%22%5D%3Cb%3E"),
         "control": _chromium(chromium, tmp_path / "control", "--dump-dom", control.as_uri()),
         "bypass": _chromium(chromium, tmp_path / "bypass", "--dump-dom", bypass.as_uri()),
     }
@@ -255,15 +279,16 @@ def test_hostile_page_in_headless_chromium(chromium: str, hostile: Path, tmp_pat
         assert b'data-ready="true"' in dom[name], f"{name}: the page's script did not run to its end"
 
     plain = _rows(dom["plain"])
-    assert [f for f, _, shown in plain] == [r["file"] for r in HOSTILE]
+    offices = [HOSTILE[0]["office"], FORMULA, "{{title}}", "level.docx", "agrees.docx", "office.docx", "form.docx"]
+    assert [o for o, _, shown in plain if shown] == offices
     bad_sort = _rows(dom["bad-sort"])
-    assert [f for f, _, _ in bad_sort] == [f for f, _, _ in plain]                      # not sorted
-    assert [f for f, _, shown in bad_sort if shown] == [r["file"] for r in HOSTILE if "docx" in r["file"]]
+    assert [o for o, _, _ in bad_sort] == offices                                        # not sorted
+    assert [o for o, _, shown in bad_sort if shown] == [o for o, r in zip(offices, HOSTILE) if "docx" in r["file"]]
     assert not re.search(rb"<th[^>]*aria-sort=", dom["bad-sort"])
     bad_form = _rows(dom["bad-form"])
     assert all(shown for _, _, shown in bad_form)                                        # the form was ignored
-    assert [level for _, level, _ in bad_form][:3] == ["2", "2", "2"] and bad_form[-1][1] == ""
-    assert re.search(rb'data-key="level"[^>]*aria-sort="descending"', dom["bad-form"])
+    assert [level for _, level, _ in bad_form] == ["2"] + [""] * 6 and bad_form[0][0] == "{{title}}"
+    assert re.search(rb'data-key="esao-3-1"[^>]*aria-sort="descending"', dom["bad-form"])
 
 
 def test_characters_xml_cannot_hold_are_left_out_of_the_workbook(tmp_path: Path) -> None:
@@ -274,5 +299,5 @@ def test_characters_xml_cannot_hold_are_left_out_of_the_workbook(tmp_path: Path)
     scores.write_text(json.dumps(odd) + "\n", "utf-8")
     code, _, err = run("report", str(scores), "-o", str(tmp_path / "out"))
     assert code == 0 and "Traceback" not in err, err
-    row = list(load_workbook(tmp_path / "out" / "report.xlsx")["Results"].iter_rows(values_only=True))[1]
+    row = _sheet(tmp_path / "out" / "report.xlsx", 1)[1]
     assert row[:2] == ("in/ab.docx", "สพป. ก")
