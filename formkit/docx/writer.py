@@ -14,6 +14,7 @@ batch gives.
 """
 from __future__ import annotations
 
+import re
 import struct
 import time
 import zipfile
@@ -235,9 +236,15 @@ def _add_rels(rels: bytes, media: list[Media], main_part: str) -> bytes:
         f'<Relationship Id="{m.rid}" Type="{_REL_IMAGE}" Target="{m.part[len(folder):]}"/>' for m in media
     ).encode()
     head, sep, tail = rels.rpartition(b"</Relationships>")
-    if not sep:
+    if sep:
+        return head + extra + sep + tail
+    empty = _EMPTY_ROOT.search(rels)  # <Relationships .../>: a part without relationships, as lxml writes it
+    if empty is None:
         raise ValueError("relationships part without a closing tag")
-    return head + extra + sep + tail
+    return rels[: empty.start(1)] + b">" + extra + b"</Relationships>" + rels[empty.end(1) :]
+
+
+_EMPTY_ROOT = re.compile(rb"<Relationships\b[^>]*?(\s*/>)")
 
 
 def _with_image_defaults(types: bytes) -> bytes:
