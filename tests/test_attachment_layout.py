@@ -246,6 +246,17 @@ def test_a_phone_photo_turned_by_exif_comes_out_upright(tmp_path: Path) -> None:
     assert parse_file(data, "x").record == canon
 
 
+def test_a_truncated_large_photo_is_refused_naming_it(tmp_path: Path) -> None:
+    """Its header is whole (the record check passes); its pixels are not, and
+    scaling it down needs them."""
+    big = Path(picture(tmp_path / "big.jpg", 4000, 3000, noise=True))
+    big.write_bytes(big.read_bytes()[: big.stat().st_size // 3])
+    with pytest.raises(FormkitError) as caught:
+        fill({"works": [work(1, [str(big)])]})
+    assert caught.value.code == "bad-data" and str(big) in caught.value.message
+    assert "damaged or truncated" in caught.value.message
+
+
 # -- captions ---------------------------------------------------------------------------------
 
 def test_captions_are_written_under_their_photos_and_read_back(mixed: list[str]) -> None:

@@ -169,7 +169,8 @@ def prepare(photo: Photo, full_resolution: bool = False, name: str = "the photo"
     except PhotoError:
         raise
     except Exception:  # Pillow raises OSError, SyntaxError, ValueError ... on damaged pixel data
-        raise PhotoError(name, "its pixels cannot be decoded (a damaged or truncated picture)") from None
+        raise PhotoError(name, "its pixels cannot be decoded (a damaged or truncated picture): "
+                         "save it again from a photo program, or use another") from None
 
 
 def _orientation(image: Any) -> int:
