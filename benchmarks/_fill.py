@@ -79,24 +79,23 @@ class FormkitBulk:
 # -- the docxtpl loop -------------------------------------------------------------------------
 
 
-class _PhotoRow:
-    """Two InlineImages as run XML for formkit's ``{{r row }}`` tag (docxtpl
-    drops the tag's run, so the value must be whole runs). Rendered lazily:
-    an InlineImage only works while docxtpl renders its part."""
+class _Picture:
+    """An InlineImage as run XML for formkit's ``{{r cell.picture }}`` tag
+    (docxtpl drops the tag's run, so the value must be whole runs). Rendered
+    lazily: an InlineImage only works while docxtpl renders its part."""
 
-    def __init__(self, images: list[Any]) -> None:
-        self.images = images
+    def __init__(self, image: Any) -> None:
+        self.image = image
 
     def __html__(self) -> str:
-        inner = '<w:t xml:space="preserve">  </w:t>'.join(str(img) for img in self.images)
-        return f"<w:r><w:t>{inner}</w:t></w:r>"
+        return f"<w:r><w:t>{self.image}</w:t></w:r>"
 
     __str__ = __html__
 
 
 def docxtpl_context(fields: tuple[Any, ...], record: dict[str, Any], image: Any) -> dict[str, Any]:
     """The context formkit's template expects, built from the raw record as a
-    docxtpl user would: lines split, photos as InlineImages two per row."""
+    docxtpl user would: lines split, photos as InlineImages in rows of two cells."""
     ctx: dict[str, Any] = {}
     for f in fields:
         value = record.get(f.name)
@@ -105,8 +104,9 @@ def docxtpl_context(fields: tuple[Any, ...], record: dict[str, Any], image: Any)
         elif f.kind == "repeat":
             ctx[f.name] = [docxtpl_context(f.fields, item, image) for item in value or []]
         elif f.kind == "images":
-            imgs = [image(p) for p in value or []]
-            ctx[f.name] = [_PhotoRow(imgs[i : i + 2]) for i in range(0, len(imgs), 2)]
+            cells = [{"picture": _Picture(image(p)), "caption": ""} for p in value or []]
+            cells += [{"picture": "", "caption": ""}] * (len(cells) % 2)
+            ctx[f.name] = [cells[i : i + 2] for i in range(0, len(cells), 2)]
         elif f.kind == "boxes":
             ctx[f.name] = {key: bool((value or {}).get(key)) for key, _ in f.items}
         elif f.kind == "lines":

@@ -109,16 +109,22 @@ def _record(definition: FormDef, record: Record) -> dict[str, Any]:
     return validate(definition, data)
 
 
-def _filler(definition: FormDef, original: str | os.PathLike[str] | None) -> Any:
+def _filler(definition: FormDef, original: str | os.PathLike[str] | None, page_breaks: bool,
+            full_resolution: bool) -> Any:
     from formkit.fill.filler import Filler
 
-    return Filler(definition, Path(original) if original is not None else None)
+    return Filler(definition, Path(original) if original is not None else None, page_breaks=page_breaks,
+                  full_resolution=full_resolution)
 
 
-def fill_bytes(form: Form, record: Record, *, original: str | os.PathLike[str] | None = None) -> bytes:
+def fill_bytes(form: Form, record: Record, *, original: str | os.PathLike[str] | None = None,
+               page_breaks: bool = True, full_resolution: bool = False) -> bytes:
     """The filled .docx of ``record`` (a dict, or a .json/.yaml file), from
     the form's original or an office's copy of it (``original``). A record
     that does not fit the form raises ``bad-data`` naming each field.
+    ``page_breaks``: each work after the first starts a new page;
+    ``full_resolution``: photos are embedded without scaling them down
+    (README, "Photos").
 
     >>> from formkit import parse_file
     >>> data = fill_bytes("esao-1-2", {"level": 4, "process": "จัดอบรม & ติดตามผล"})
@@ -128,23 +134,24 @@ def fill_bytes(form: Form, record: Record, *, original: str | os.PathLike[str] |
     definition = open_form(form)
     clean = _record(definition, record)
     buf = io.BytesIO()
-    _filler(definition, original).render(clean, buf)
+    _filler(definition, original, page_breaks, full_resolution).render(clean, buf)
     return buf.getvalue()
 
 
 def fill_to(
-    path: str | os.PathLike[str], form: Form, record: Record, *, original: str | os.PathLike[str] | None = None
+    path: str | os.PathLike[str], form: Form, record: Record, *, original: str | os.PathLike[str] | None = None,
+    page_breaks: bool = True, full_resolution: bool = False,
 ) -> dict[str, Any]:
     """Fill ``record`` into the file ``path`` (written atomically: a
     temporary file renamed into place); return the canonical record, what
-    parsing the document gives back.
+    parsing the document gives back. Options as :func:`fill_bytes` takes them.
 
     >>> fill_to("filled.docx", "esao-3-1", "samples/esao-3-1/record-1.json")["level"]
     2
     """
     definition = open_form(form)
     clean = _record(definition, record)
-    canon: dict[str, Any] = _filler(definition, original).fill(clean, path)
+    canon: dict[str, Any] = _filler(definition, original, page_breaks, full_resolution).fill(clean, path)
     return canon
 
 
@@ -157,10 +164,14 @@ def bulk_fill(
     name: str = "{form}-{row}.docx",
     jobs: int = 1,
     original: str | os.PathLike[str] | None = None,
+    page_breaks: bool = True,
+    full_resolution: bool = False,
 ) -> BulkRun:
     """One filled document per row of ``data`` (.csv, .xlsx or .jsonl), into
     the folder ``out_dir`` or the archive ``zip_path`` (exactly one), named
-    by the pattern ``name`` ({form}, {row} and the record's fields).
+    by the pattern ``name`` ({form}, {row} and the record's fields); options
+    as :func:`fill_bytes` takes them. Documents and archive entries are dated
+    with the time the run starts.
 
     Returns a :class:`~formkit.fill.bulk.BulkRun`: iterate it for each row's
     :class:`~formkit.fill.bulk.RowOutcome` (row number, file name or error), in
@@ -181,7 +192,8 @@ def bulk_fill(
     rows = fill_rows(
         definition, Path(data), Path(out_dir) if out_dir is not None else None,
         Path(zip_path) if zip_path is not None else None, name, jobs or default_jobs(),
-        os.fspath(original) if original is not None else None,
+        os.fspath(original) if original is not None else None, page_breaks=page_breaks,
+        full_resolution=full_resolution,
     )
     return BulkRun(rows)
 

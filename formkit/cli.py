@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -212,16 +212,26 @@ def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, lan
         raise FileFailed(f"{run.failed} record(s) could not be scored (listed in the report)")
 
 
+def _layout_options(command: Callable[..., None]) -> Callable[..., None]:
+    """fill's and bulk's options for the attachment's layout (README, "Photos")."""
+    command = click.option("--full-resolution", is_flag=True,
+                           help="Embed photos as they are, without scaling them down to 1600 pixels.")(command)
+    return click.option("--page-breaks/--no-page-breaks", default=True, show_default=True,
+                        help="Start each work after the first on a new page.")(command)
+
+
 @main.command("fill")
 @click.argument("form")
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The filled .docx to write.")
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form instead of the shipped one.")
-def fill_cmd(form: str, data: str, output: str, original: str | None) -> None:
+@_layout_options
+def fill_cmd(form: str, data: str, output: str, original: str | None, page_breaks: bool, full_resolution: bool) -> None:
     """Fill FORM's original from the record in DATA (.json or .yaml)."""
     definition = _load_form(form)
     try:
-        api.fill_to(output, definition, data, original=original)
+        api.fill_to(output, definition, data, original=original, page_breaks=page_breaks,
+                    full_resolution=full_resolution)
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
     click.echo(f"formkit: wrote {output}", err=True)
@@ -235,7 +245,9 @@ def fill_cmd(form: str, data: str, output: str, original: str | None) -> None:
 @click.option("--name", "pattern", default="{office}-{form}.docx", show_default=True, help="File name pattern from the record's fields, {form} and {row}.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: all cores).")
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form.")
-def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int, original: str | None) -> None:
+@_layout_options
+def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int,
+             original: str | None, page_breaks: bool, full_resolution: bool) -> None:
     """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
     from formkit.read.batch import broken_pool
     from formkit.fill.bulk import check_name
@@ -249,7 +261,8 @@ def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pa
         raise click.BadParameter(str(exc), param_hint="--name") from None
     try:
         run = api.bulk_fill(definition, data, out_dir=out_dir or None, zip_path=zip_path or None, name=pattern,
-                            jobs=jobs, original=original)
+                            jobs=jobs, original=original, page_breaks=page_breaks,
+                            full_resolution=full_resolution)
         _show_rows(run)
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None

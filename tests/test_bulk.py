@@ -59,9 +59,14 @@ def test_zip_output_and_two_jobs(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "one.zip") as one, zipfile.ZipFile(tmp_path / "two.zip") as two:
         assert one.namelist() == two.namelist() and len(one.namelist()) == 3
         for name in one.namelist():
-            assert one.read(name) == two.read(name)  # workers change nothing
+            assert _members(one.read(name)) == _members(two.read(name))  # workers change nothing but the date
             assert parse_file(io.BytesIO(one.read(name)).getvalue(), name).form == "esao-3-1"
     assert not list(tmp_path.glob("*.part"))
+
+
+def _members(document: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(document)) as zf:
+        return [(i.filename, zf.read(i)) for i in zf.infolist()]
 
 
 def test_bad_rows_are_reported_and_the_rest_written(tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def test_multi_line_answers_become_paragraphs() -> None:
     assert texts[at : at + 3] == ["บรรทัดหนึ่ง", "บรรทัดสอง", "บรรทัดสาม"]
 
 
-def test_works_photos_two_per_row_scaled_to_the_page(tmp_path: Path) -> None:
+def test_works_photos_in_a_grid_of_two_per_row_scaled_to_the_page(tmp_path: Path) -> None:
     photos = []
     for n in range(5):
         photos.append(tmp_path / f"p{n}.png")
@@ -113,9 +113,9 @@ def test_works_photos_two_per_row_scaled_to_the_page(tmp_path: Path) -> None:
     data, canon = fill_bytes(Filler(FORM_31), record)
     doc = read_model(data, "x")
     rows = [p for p in build(doc.body).paras if any(type(i).__name__ == "Image" for i in p.paragraph.inlines)]
-    assert [sum(type(i).__name__ == "Image" for i in p.paragraph.inlines) for p in rows] == [2, 2, 1]
+    assert [(p.container[1:], len(p.images)) for p in rows] == [((0, 0), 1), ((0, 1), 1), ((1, 0), 1), ((1, 1), 1), ((2, 0), 1)]
     extents = [int(e.get("cx")) for e in _document_xml(data).iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")]
-    assert len(set(extents)) == 1 and 2_000_000 < extents[0] < 3_100_000  # half of an A4 text width
+    assert len(extents) == 5 and len(set(extents)) == 1 and 2_000_000 < extents[0] < 3_100_000  # half of an A4 text width
     parsed = parse_file(data, "x").record
     assert parsed == canon
     assert [w["title"] for w in parsed["works"]] == ["ระบบ", "ระบบสอง"]

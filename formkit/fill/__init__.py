@@ -5,7 +5,9 @@ gives (a record file, rows of a spreadsheet or JSON Lines); template derives
 a fill template from an original by the same locators parse uses (build and
 boxes turn each located blank and box into tags, tags keeps those tags out of
 the document's text, edit and header do the XML edits, members chooses what
-a filled document carries); filler renders a record, bulk many, naming names
-the files. Imports formkit.docx, forms, locate, read (to recognize an
-original) and the base modules; lxml is used here for the template's XML.
+a filled document carries, layout and photos lay out the attachment: works
+on pages of their own, prompts kept with their answers, the photo grid);
+filler renders a record, bulk many, naming names the files. Imports
+formkit.docx, forms, locate, read (to recognize an original) and the base
+modules; lxml is used here for the template's XML.
 """

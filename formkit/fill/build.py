@@ -15,11 +15,12 @@ from lxml import etree
 
 from formkit.errors import FormkitError
 from formkit.forms import FieldDef
-from formkit.locate import Located
+from formkit.locate import Located, heading_hits
 from formkit.locate.kinds import Found, beside
 from formkit.locate.labels import make_label, match_inside, match_start
 from formkit.locate.stream import Para, Stream
 from formkit.docx.ns import qn
+from formkit.fill import layout
 from formkit.fill.boxes import tick
 from formkit.fill.tags import Tags
 from formkit.fill.edit import (
@@ -179,14 +180,19 @@ class Builder:
                     self.wrap(runs, f"{{% if {expr} %}}{{{{ {expr} }}}}{{% else %}}", "{% endif %}")
 
     def _images(self, f: FieldDef, found: Found, expr: str) -> None:
+        """The photos in a grid of equal cells after their prompt, which is
+        kept with them (:mod:`formkit.fill.layout`)."""
         if found.hit is None:
             return
         label_p = self.element(found.hit.index)
-        label_p.addnext(self.paragraph("{% endfor %}"))
-        label_p.addnext(run_paragraph(self.tags, label_p, "{{ row }}"))
-        label_p.addnext(self.paragraph(f"{{% for row in {expr} %}}"))
+        layout.keep_with_next(label_p)
+        layout.photo_grid(label_p, self.tags, expr, layout.text_width_twips(label_p.getroottree().getroot()))
 
     def _repeat(self, f: FieldDef, found: Found, expr: str) -> None:
+        """The first block becomes a loop over the items; each item after the
+        first starts a new page (the render's ``page_breaks``), and the
+        block's prompts (its start, its fields' labels, its printed headings)
+        keep with what follows them (:mod:`formkit.fill.layout`)."""
         if not found.blocks:
             return
         start, end, sub = found.blocks[0]
@@ -194,8 +200,14 @@ class Builder:
         if first.getparent() is None or first.getparent() is not last.getparent():
             self.notes.append(f"the {f.name} block is not a run of body paragraphs; it is left as printed")
             return
+        prompts = [start, *(s.hit.index for s in sub.values() if s.hit is not None)]
+        prompts += [h.index for h in heading_hits(f.headings, self.stream, start + 1, end)]
         self.fields(f.fields, sub, "w")
+        for index in sorted(set(prompts)):
+            layout.keep_with_next(self.element(index))
         _number_block(self.element(start), self.tags.inline("{{ loop.index }}"))
+        if first.tag == W_P:
+            layout.break_before(first, self.tags, "page_breaks and not loop.first")
         first.addprevious(self.paragraph(f"{{% for w in {expr} %}}"))
         last.addnext(self.paragraph("{% endfor %}"))
 

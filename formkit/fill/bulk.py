@@ -33,6 +33,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from formkit.docx.writer import DateTime, zip_time
 from formkit.errors import FormkitError
 from formkit.fill.filler import Filler
 from formkit.forms import FormDef
@@ -41,30 +42,44 @@ from formkit.output import atomic_write_bytes, plain_reason, sync_folder
 if TYPE_CHECKING:
     from formkit.fill.tabular import Row
 
-_FILLERS: dict[tuple[str, str | None], Filler] = {}
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What every row of a run is filled into, and how: the form, an
+    office's copy of it (``original``), the :class:`Filler` options, and the
+    time of the run, which dates every document and archive entry."""
+
+    form: FormDef
+    original: str | None
+    page_breaks: bool
+    full_resolution: bool
+    when: DateTime
 
 
-def _filler(form: FormDef, original: str | None) -> Filler:
-    key = (str(form.folder), original)
+_FILLERS: dict[tuple[str, str | None, bool, bool], Filler] = {}
+
+
+def _filler(job: Job) -> Filler:
+    key = (str(job.form.folder), job.original, job.page_breaks, job.full_resolution)
     if key not in _FILLERS:
-        _FILLERS[key] = Filler(form, Path(original) if original else None)
+        _FILLERS[key] = Filler(job.form, Path(job.original) if job.original else None,
+                               page_breaks=job.page_breaks, full_resolution=job.full_resolution)
     return _FILLERS[key]
 
 
-_JOB: tuple[FormDef, str | None] | None = None  # in a worker: the form and original of the run
+_JOB: Job | None = None  # in a worker: the run's job
 
 
-def _set_job(form: FormDef, original: str | None) -> None:
-    """Worker set-up: the form every task of the run fills (sent once)."""
+def _set_job(job: Job) -> None:
+    """Worker set-up: what every task of the run fills (sent once)."""
     global _JOB
-    _JOB = (form, original)
-    _filler(form, original)
+    _JOB = job
+    _filler(job)
 
 
-def _render(form: FormDef, original: str | None, record: dict[str, Any]) -> bytes | FormkitError:
+def _render(job: Job, record: dict[str, Any]) -> bytes | FormkitError:
     buf = io.BytesIO()
     try:
-        _filler(form, original).render(record, buf)
+        _filler(job).render(record, buf, job.when)
     except FormkitError as exc:
         return exc
     return buf.getvalue()
@@ -73,7 +88,7 @@ def _render(form: FormDef, original: str | None, record: dict[str, Any]) -> byte
 def _render_job(record: dict[str, Any]) -> bytes | FormkitError:
     """In a worker: one row's document."""
     assert _JOB is not None
-    return _render(*_JOB, record)
+    return _render(_JOB, record)
 
 
 def _render_to(job: tuple[dict[str, Any], str, int]) -> str | FormkitError:
@@ -167,10 +182,15 @@ def run_bulk(
     pattern: str,
     jobs: int,
     original: str | None,
+    *,
+    page_breaks: bool = True,
+    full_resolution: bool = False,
 ) -> BulkRun:
     """``formkit bulk`` without the terminal: every row filled; the run with
     its counts. The benchmarks time this, the command's own path."""
-    return BulkRun(fill_rows(form, data, out_dir, zip_path, pattern, jobs, original)).finish()
+    rows = fill_rows(form, data, out_dir, zip_path, pattern, jobs, original,
+                     page_breaks=page_breaks, full_resolution=full_resolution)
+    return BulkRun(rows).finish()
 
 
 def fill_rows(
@@ -181,14 +201,20 @@ def fill_rows(
     pattern: str,
     jobs: int,
     original: str | None,
+    *,
+    page_breaks: bool = True,
+    full_resolution: bool = False,
 ) -> Generator[RowOutcome, None, None]:
     """Fill every row of ``data`` into ``out_dir`` or the archive
-    ``zip_path`` (exactly one), yielding each row's outcome in row order.
+    ``zip_path`` (exactly one), yielding each row's outcome in row order;
+    ``page_breaks`` and ``full_resolution`` as :class:`Filler` takes them.
+    Documents and archive entries are dated with the time the run starts.
     A data file that cannot be read raises before the first row."""
     from formkit.fill.naming import Namer
     from formkit.fill.tabular import read_rows
 
-    _filler(form, original)  # derive the template once, before any worker starts
+    job = Job(form, original, page_breaks, full_resolution, zip_time())
+    _filler(job)  # derive the template once, before any worker starts
     namer = Namer(pattern, max_bytes=200)
     rows = read_rows(data, form)
     folder = _Folder(out_dir) if out_dir is not None else None
@@ -199,8 +225,8 @@ def fill_rows(
             if folder is not None:
                 stack.callback(folder.cleanup)
             written = 0
-            for row, produced in _results(stack, form, original, rows, jobs, folder):
-                outcome = _place(row, produced, data, form, namer, archive, folder)
+            for row, produced in _results(stack, job, rows, jobs, folder):
+                outcome = _place(row, produced, data, job, namer, archive, folder)
                 written += outcome.ok
                 yield outcome
             if folder is not None and written:
@@ -210,7 +236,7 @@ def fill_rows(
         raise cannot_write(exc, exc.filename if isinstance(exc, _DocumentError) else target, folder) from None
 
 
-def _place(row: Row, produced: bytes | str | FormkitError | None, data: Path, form: FormDef, namer: Any,
+def _place(row: Row, produced: bytes | str | FormkitError | None, data: Path, job: Job, namer: Any,
            archive: zipfile.ZipFile | None, folder: _Folder | None) -> RowOutcome:
     """Name one row's document and put it in the archive or the folder, or say why it failed."""
     if row.error is not None:
@@ -219,10 +245,10 @@ def _place(row: Row, produced: bytes | str | FormkitError | None, data: Path, fo
         error = FormkitError(produced.code, f"{_row_name(data, row.number)}: {produced.message}", str(data))
         return RowOutcome(row.number, error=error)
     assert produced is not None and row.record is not None
-    name = namer.name(row.record, form.id, row.number)
+    name = namer.name(row.record, job.form.id, row.number)
     if archive is not None:
         assert isinstance(produced, bytes)
-        _uninterrupted(archive.writestr, zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), produced)
+        _uninterrupted(archive.writestr, zipfile.ZipInfo(name, job.when), produced)
     else:
         assert folder is not None
         folder.put(name, produced)
@@ -325,18 +351,18 @@ def _open_zip(stack: ExitStack, path: Path) -> zipfile.ZipFile:
 
 
 def _results(
-    stack: ExitStack, form: FormDef, original: str | None, rows: Iterator[Row], jobs: int, folder: _Folder | None,
+    stack: ExitStack, job: Job, rows: Iterator[Row], jobs: int, folder: _Folder | None,
 ) -> Iterator[tuple[Row, bytes | str | FormkitError | None]]:
     """Each row with its document (bytes, or the path of the document a
     worker staged), the error rendering it got, or None for a row whose
     record was refused; in row order."""
     if jobs <= 1:
         for row in rows:
-            yield row, None if row.record is None else _render(form, original, row.record)
+            yield row, None if row.record is None else _render(job, row.record)
         return
     from formkit.read.batch import worker_pool
 
-    pool = stack.enter_context(worker_pool(jobs, _set_job, form, original))
+    pool = stack.enter_context(worker_pool(jobs, _set_job, job))
     while True:
         chunk = list(islice(rows, 256 * jobs))
         if not chunk:

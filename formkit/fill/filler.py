@@ -20,55 +20,75 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from formkit.docx.writer import Media, PhotoNames, TemplatePackage
+from formkit.docx.writer import DateTime, Media, PhotoNames, TemplatePackage
 from formkit.errors import FormkitError
 from formkit.forms import FieldDef, FormDef
-from formkit.docx.images import MAX_DOCUMENT_PHOTO_BYTES, read_photo, total_error
+from formkit.docx.images import MAX_DOCUMENT_PHOTO_BYTES, Photo, photo_version, prepare, read_photo, total_error
 from formkit.locate import kinds
 from formkit.output import atomic_write_bytes
+from formkit.fill.layout import photo_cell
+from formkit.fill.photos import caption, crop_to, drawing, photo_path
 from formkit.fill.template import Template, derive
+
+
+Cell = dict[str, Any]  # a cell of the photo grid: {"picture": run XML, "caption": text}
+_EMPTY_CELL: Cell = {"picture": "", "caption": ""}
 
 
 @dataclass(slots=True)
 class _Photos:
-    """The pictures of one document: media parts and their run XML."""
+    """The pictures of one document: media parts and the grid's cells
+    (:mod:`formkit.fill.layout`, :mod:`formkit.fill.photos`)."""
 
-    width_emu: int
+    cell: tuple[int, int]  # the size of every picture, EMU
     names: PhotoNames
+    full_resolution: bool
+    cache: dict[tuple[str, tuple[int, int, int, int]], Photo]
     media: list[Media] = field(default_factory=list)
-    cache: dict[str, tuple[bytes, str, int, int]] = field(default_factory=dict)
 
-    def run(self, path: str) -> str:
-        data, ext, width, height = self._load(path)
+    def rows(self, given: list[Any], refs: list[dict[str, str]]) -> list[list[Cell]]:
+        """Rows of two cells (the last one padded) for the record's photos
+        ``given`` and their canonical entries ``refs``."""
+        cells = [self._cell(photo, ref) for photo, ref in zip(given, refs)]
+        return [(cells[i : i + 2] + [_EMPTY_CELL])[:2] for i in range(0, len(cells), 2)]
+
+    def _cell(self, photo: Any, ref: dict[str, str]) -> Cell:
+        picture = self._load(photo_path(photo))
         n = len(self.media) + 1
-        part, rid = self.names.name(n, ext)
-        self.media.append(Media(part, data, rid))
-        cx = self.width_emu
-        cy = int(cx * height / width) if width else cx
-        return _drawing(rid, 1000 + n, f"photo-{n}.{ext}", cx, min(cy, cx * 2))
+        part, rid = self.names.name(n, picture.info.ext)
+        self.media.append(Media(part, picture.data, rid))
+        crop = crop_to(picture.info.width, picture.info.height, *self.cell)
+        run = drawing(rid, 1000 + n, f"photo-{n}.{picture.info.ext}", self.cell, crop)
+        return {"picture": Markup(run), "caption": ref.get("caption", "")}
 
-    def _load(self, path: str) -> tuple[bytes, str, int, int]:
-        """The photo at ``path``, read and checked once per batch
-        (:func:`formkit.docx.images.read_photo`); the photos of one document stay
-        within :data:`~formkit.docx.images.MAX_DOCUMENT_PHOTO_BYTES`."""
-        if path not in self.cache:
-            photo = read_photo(path)
-            self.cache[path] = (photo.data, photo.info.ext, photo.info.width, photo.info.height)
-        total = sum(len(m.data) for m in self.media) + len(self.cache[path][0])
+    def _load(self, path: str) -> Photo:
+        """The photo at ``path`` as embedded (:func:`formkit.docx.images.prepare`),
+        prepared once per batch and file version; the photos of one document
+        stay within :data:`~formkit.docx.images.MAX_DOCUMENT_PHOTO_BYTES`."""
+        key = (path, photo_version(path, path))
+        photo = self.cache.get(key)
+        if photo is None:
+            photo = self.cache[key] = _prepared(path, self.full_resolution, key[1])
+        total = sum(len(m.data) for m in self.media) + len(photo.data)
         if total > MAX_DOCUMENT_PHOTO_BYTES:
             raise FormkitError("bad-data", f"photo {path}: {total_error(total, MAX_DOCUMENT_PHOTO_BYTES)}")
-        return self.cache[path]
+        return photo
 
 
 class Filler:
     """Fills one form from many records; the template is derived and
-    compiled once."""
+    compiled once. ``page_breaks``: each repeated block after the first
+    starts a new page; ``full_resolution``: photos are not scaled down
+    (:func:`formkit.docx.images.prepare`)."""
 
-    def __init__(self, form: FormDef, original: Path | None = None) -> None:
+    def __init__(self, form: FormDef, original: Path | None = None, *, page_breaks: bool = True,
+                 full_resolution: bool = False) -> None:
         self.form = form
+        self.page_breaks = page_breaks
+        self.full_resolution = full_resolution
         self.template: Template = derive(form, original)
         self.package = TemplatePackage(dict(self.template.members), self.template.main_part)
-        self._photo_cache: dict[str, tuple[bytes, str, int, int]] = {}
+        self._photo_cache: dict[tuple[str, tuple[int, int, int, int]], Photo] = {}
         try:
             self.compiled = {name: _ENV.from_string(part.skeleton()) for name, part in self.template.parts.items()}
             self.static = {name: tuple(map(Markup, part.static)) for name, part in self.template.parts.items()}
@@ -80,21 +100,24 @@ class Filler:
 
     def canonical(self, record: dict[str, Any]) -> dict[str, Any]:
         """What parse will read back from the document filled with ``record``."""
-        return canonical(self.form, record, self.template.printed_year)
+        return canonical(self.form, record, self.template.printed_year, self.full_resolution)
 
-    def render(self, record: dict[str, Any], out: IO[bytes]) -> dict[str, Any]:
-        """Write the filled document to ``out``; return its canonical record."""
+    def render(self, record: dict[str, Any], out: IO[bytes], when: DateTime | None = None) -> dict[str, Any]:
+        """Write the filled document to ``out``, its members dated ``when``
+        (default: now); return its canonical record."""
         canon, rendered, media = self._rendered(record)
-        self.package.write(out, rendered, media)
+        self.package.write(out, rendered, media, when)
         return canon
 
     def _rendered(self, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes], list[Media]]:
         """The canonical record, each compiled part rendered, and the photos."""
         canon = self.canonical(record)
-        photos = _Photos(self._photo_width(), self.package.photo_names, cache=self._photo_cache)
+        cell = photo_cell(self.template.text_width_emu // 635)
+        photos = _Photos(cell, self.package.photo_names, self.full_resolution, self._photo_cache)
         fields = _context(self.form.fields, record, canon, photos)
         rendered = {
-            part: t.render(f=fields, static=self.static[part]).encode("utf-8") for part, t in self.compiled.items()
+            part: t.render(f=fields, static=self.static[part], page_breaks=self.page_breaks).encode("utf-8")
+            for part, t in self.compiled.items()
         }
         return canon, rendered, photos.media
 
@@ -102,10 +125,6 @@ class Filler:
         """Render ``record`` into ``target`` atomically."""
         with atomic_write_bytes(target) as fh:
             return self.render(record, fh)
-
-    def _photo_width(self) -> int:
-        gap = 180000  # about 0.5 cm between two photos of a row
-        return (self.template.text_width_emu - gap) // 2 - 36000
 
 
 # Sandboxed, though the template's code is formkit's own (the original's XML
@@ -116,8 +135,12 @@ _ENV = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUnd
 
 # -- the canonical record -----------------------------------------------------------------
 
-def canonical(form: FormDef, record: dict[str, Any], printed_year: str | None) -> dict[str, Any]:
-    out = _canon_fields(form.fields, record)
+def canonical(
+    form: FormDef, record: dict[str, Any], printed_year: str | None, full_resolution: bool = False
+) -> dict[str, Any]:
+    """What parse reads back from ``record`` filled (photos as embedded:
+    :func:`photo_ref`)."""
+    out = _canon_fields(form.fields, record, full_resolution)
     if "fiscal_year" in out or any(f.kind == "year" for f in form.fields):
         for f in form.fields:
             if f.kind == "year" and not out.get(f.name) and printed_year:
@@ -129,11 +152,11 @@ def _optional(fields: tuple[FieldDef, ...], name: str) -> bool:
     return any(f.name == name and f.optional for f in fields)
 
 
-def _canon_fields(fields: tuple[FieldDef, ...], record: dict[str, Any]) -> dict[str, Any]:
-    return {f.name: _canon(f, record.get(f.name)) for f in fields}
+def _canon_fields(fields: tuple[FieldDef, ...], record: dict[str, Any], full: bool) -> dict[str, Any]:
+    return {f.name: _canon(f, record.get(f.name), full) for f in fields}
 
 
-def _canon(f: FieldDef, value: Any) -> Any:
+def _canon(f: FieldDef, value: Any, full: bool) -> Any:
     kind = f.kind
     if kind == "level":
         return int(value) if value not in (None, "") else None
@@ -152,31 +175,38 @@ def _canon(f: FieldDef, value: Any) -> Any:
         given = value or {}
         return {key: bool(given.get(key)) for key, _ in f.items}
     if kind == "images":
-        return [_photo_ref(p) for p in value or []]
+        return [photo_ref(p, full) for p in value or []]
     if kind == "repeat":
-        works = [_canon_fields(f.fields, item or {}) for item in value or []]
+        works = [_canon_fields(f.fields, item or {}, full) for item in value or []]
         return [w for w in works if any(w.values())]
     return value
 
 
-def _photo_path(photo: Any) -> str:
-    if isinstance(photo, dict):
-        if "path" not in photo:
-            raise FormkitError("bad-data", "a photo to fill needs a file path (got a parsed photo reference)")
-        return str(photo["path"])
-    return str(photo)
-
-
-def _photo_ref(photo: Any) -> dict[str, str]:
-    return dict(_photo_digest(_photo_path(photo)))
+def photo_ref(photo: Any, full_resolution: bool) -> dict[str, str]:
+    """The canonical entry of a record's photo: the digest and media type
+    of the bytes fill embeds (:func:`formkit.docx.images.prepare`), and its
+    caption when it has one (:mod:`formkit.fill.photos`)."""
+    path = photo_path(photo)
+    ref = dict(_digest(path, full_resolution, photo_version(path, path)))
+    text = caption(photo)
+    if text:
+        ref["caption"] = text
+    return ref
 
 
 @lru_cache(maxsize=4096)
-def _photo_digest(path: str) -> tuple[tuple[str, str], ...]:
-    """A photo's digest and media type, read and checked once per process
+def _digest(path: str, full: bool, version: tuple[int, int, int, int]) -> tuple[tuple[str, str], ...]:
+    """A photo's digest and media type as embedded, once per file version
     (a batch reuses the same pictures across many records)."""
-    photo = read_photo(path)
+    photo = _prepared(path, full, version)
     return (("sha256", hashlib.sha256(photo.data).hexdigest()), ("media_type", photo.info.media_type))
+
+
+@lru_cache(maxsize=16)
+def _prepared(path: str, full: bool, version: tuple[int, int, int, int]) -> Photo:
+    """The photo file ``path`` as embedded, remembered for the last few: the
+    canonical record takes its digest, then the render embeds it."""
+    return prepare(read_photo(path), full, path)
 
 
 # -- the render context ---------------------------------------------------------------------
@@ -188,34 +218,12 @@ def _context(fields: tuple[FieldDef, ...], record: dict[str, Any], canon: dict[s
         if f.kind == "section":
             ctx[f.name] = value.split("\n") if value else []
         elif f.kind == "repeat":
-            works = [w for w in (record.get(f.name) or []) if any(_canon_fields(f.fields, w or {}).values())]
+            full = photos.full_resolution
+            works = [w for w in (record.get(f.name) or []) if any(_canon_fields(f.fields, w or {}, full).values())]
             items = [_context(f.fields, w, c, photos) for w, c in zip(works, value or [])]
-            ctx[f.name] = items or [_context(f.fields, {}, _canon_fields(f.fields, {}), photos)]
+            ctx[f.name] = items or [_context(f.fields, {}, _canon_fields(f.fields, {}, full), photos)]
         elif f.kind == "images":
-            runs = [photos.run(_photo_path(p)) for p in record.get(f.name) or []]
-            ctx[f.name] = [Markup(_SPACE_RUN.join(runs[i : i + 2])) for i in range(0, len(runs), 2)]
+            ctx[f.name] = photos.rows(record.get(f.name) or [], value or [])
         else:
             ctx[f.name] = value if value is not None else ("" if f.kind != "level" else None)
     return ctx
-
-
-_SPACE_RUN = '<w:r><w:t xml:space="preserve">  </w:t></w:r>'
-
-
-def _drawing(rid: str, pid: int, name: str, cx: int, cy: int) -> str:
-    """An inline picture run (ECMA-376 Part 1, 20.4.2.8 inline; 20.2.2.5 pic)."""
-    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
-    pic = "http://schemas.openxmlformats.org/drawingml/2006/picture"
-    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    return (
-        f'<w:r><w:drawing><wp:inline xmlns:wp="{wp}" distT="0" distB="0" distL="0" distR="0">'
-        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{pid}" name="Picture {pid}"/>'
-        f'<wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="{a}" noChangeAspect="1"/></wp:cNvGraphicFramePr>'
-        f'<a:graphic xmlns:a="{a}"><a:graphicData uri="{pic}"><pic:pic xmlns:pic="{pic}">'
-        f'<pic:nvPicPr><pic:cNvPr id="0" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
-        f'<pic:blipFill><a:blip xmlns:r="{r}" r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
-        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
-        "</wp:inline></w:drawing></w:r>"
-    )

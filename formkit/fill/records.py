@@ -14,7 +14,8 @@ once with the field's path, and returns a clean copy:
 * ``lines``: a list of one-line strings (one string with newlines is split);
 * ``boxes``: every item key present, as a bool (missing keys are False);
 * ``images``: each photo an absolute path string of a PNG, JPEG, GIF or BMP
-  file that Pillow decodes (:func:`formkit.docx.images.check_photo`); a photo
+  file that Pillow decodes (:func:`formkit.docx.images.check_photo`), or
+  ``{"path": ..., "caption": "one line"}`` (kept as such when captioned); a photo
   read back by parse (``{"sha256", "media_type"}``) holds no picture and is
   refused, naming the field (unless a parse result is being checked:
   ``parsed_photos``);
@@ -281,7 +282,10 @@ class _Checker:
                 return self.parsed_image(value, path)
             return self.bad(path, 'a photo read back by parse ({"sha256", "media_type"}) holds no picture '
                             "to put in the document: give the photo's file path")
-        if isinstance(value, dict) and set(value) == {"path"}:
+        caption = self.caption(value, path)
+        if caption is _BAD:
+            return _BAD
+        if isinstance(value, dict) and set(value) - {"caption"} == {"path"}:
             value = value["path"]
         if not isinstance(value, str) or not value.strip():
             return self.bad(path, f'expected an image path or {{"path": ...}}, got {show(value)}')
@@ -292,14 +296,22 @@ class _Checker:
         except PhotoError as exc:
             return self.bad(path, f"{shown}: {exc.reason}")
         self.photo_bytes += info.size
-        return str(Path(os.path.abspath(file)))
+        clean = str(Path(os.path.abspath(file)))
+        return {"path": clean, "caption": caption} if caption else clean
+
+    def caption(self, value: Any, path: PathSegments) -> str | None | object:
+        """A photo's optional ``caption``: one line of text (or null)."""
+        text = value.get("caption") if isinstance(value, dict) else None
+        return None if text is None else self.one_line(text, (*path, "caption"))
 
     def parsed_image(self, value: dict[str, Any], path: PathSegments) -> dict[str, Any] | object:
         sha, media = value.get("sha256"), value.get("media_type")
-        if set(value) != {"sha256", "media_type"} or not isinstance(media, str):
+        if set(value) - {"caption"} != {"sha256", "media_type"} or not isinstance(media, str):
             return self.bad(path, f'expected {{"sha256", "media_type"}}, got {show(value)}')
         if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
             return self.bad(path, f"sha256 must be 64 lowercase hex digits, got {show(sha)}")
+        if self.caption(value, path) is _BAD:
+            return _BAD
         return dict(value)
 
     def repeat(self, field: FieldDef, value: Any, path: PathSegments) -> list[Any] | object:

@@ -139,11 +139,33 @@ def year_value(raw: str) -> str | None:
 
 
 def images_value(stream: Stream, hit: Hit, end: int) -> list[dict[str, str]]:
-    return [
-        {"sha256": img.sha256, "media_type": img.media_type}
-        for p in stream.paras[hit.index : end]
-        for img in p.images
-    ]
+    """The pictures from the label's paragraph to ``end``, each as its
+    digest and media type, with its caption when it has one: the text of the
+    paragraphs under it in the same table cell, up to the next picture (how
+    fill lays photos out, a grid of cells; a picture outside a table has no
+    caption)."""
+    out: list[dict[str, str]] = []
+    under: list[str] = []
+    cell: tuple[int, ...] = ()
+    for p in stream.paras[hit.index : end]:
+        if p.images:
+            _caption(out, under)
+            out.extend({"sha256": img.sha256, "media_type": img.media_type} for img in p.images)
+            under, cell = [], p.container
+        elif cell and p.container == cell:
+            under.append(p.text)
+        else:
+            cell = ()
+    _caption(out, under)
+    return out
+
+
+def _caption(photos: list[dict[str, str]], lines: list[str]) -> None:
+    """The text ``lines`` under the last of ``photos`` as its caption (one
+    line, normalized as a value is), when there is any."""
+    text = value_value("\n".join(lines))
+    if photos and text:
+        photos[-1]["caption"] = text
 
 
 # ---- the level column ----------------------------------------------------------------
