@@ -67,12 +67,21 @@ def forms_cmd() -> None:
 
 @main.command("schema")
 @click.argument("form")
-def schema_cmd(form: str) -> None:
-    """Print the JSON Schema of FORM's record."""
+@click.option("--for", "purpose", type=click.Choice(["parse", "fill"]), default="parse", show_default=True,
+              help="parse: the record parse writes; fill: the record fill accepts.")
+def schema_cmd(form: str, purpose: str) -> None:
+    """Print the JSON Schema of FORM's record, as parse writes it or as fill takes it."""
     from formkit.output import to_json
-    from formkit.forms.schema import form_schema
 
-    click.echo(to_json(form_schema(_load_form(form))))
+    definition = _load_form(form)
+    if purpose == "fill":
+        from formkit.fill.schema import fill_schema
+
+        click.echo(to_json(fill_schema(definition)))
+    else:
+        from formkit.forms.schema import form_schema
+
+        click.echo(to_json(form_schema(definition)))
 
 
 def _load_form(form: str) -> Any:
