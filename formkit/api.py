@@ -74,7 +74,8 @@ def _form_arg(form: Form | None) -> str | None:
 
 
 def parse_files(
-    paths: Iterable[str | os.PathLike[str]], *, form: Form | None = None, jobs: int = 1, convert: bool = True
+    paths: Iterable[str | os.PathLike[str]], *, form: Form | None = None, jobs: int = 1, convert: bool = True,
+    photos_dir: str | os.PathLike[str] | None = None, photos_relative_to: str | os.PathLike[str] | None = None,
 ) -> Generator[ParseResult, None, None]:
     """Parse many documents: each result as it is ready, in the order given.
 
@@ -86,13 +87,20 @@ def parse_files(
     ``error``; ``form`` (checked first: a wrong one raises) forces the form.
     Files are read as the results are taken; ``close()`` the generator (or
     use :func:`contextlib.closing`) to stop early: the workers stop too.
+    With ``photos_dir``, each photo is written there once, named by its
+    SHA-256, and each record's photo entry is ``{"path", "sha256",
+    "media_type"}``: the record can be given to :func:`fill_to` again. The
+    path is relative to ``photos_relative_to`` (the folder the record is
+    written to) when given, else ``photos_dir`` as given joined with the
+    name (relative to the working folder when ``photos_dir`` is).
 
     >>> [r.form for r in parse_files(["samples/esao-1-2/over-dots.docx", "samples/esao-3-1"])][:3]
     ['esao-1-2', 'esao-3-1', 'esao-3-1']
     """
     from formkit.read.batch import default_jobs, parse_files as run
 
-    return run(paths, form=_form_arg(form), jobs=jobs or default_jobs(), convert=convert)
+    return run(paths, form=_form_arg(form), jobs=jobs or default_jobs(), convert=convert, photos_dir=photos_dir,
+               photos_relative_to=photos_relative_to)
 
 
 def _record(definition: FormDef, record: Record) -> dict[str, Any]:

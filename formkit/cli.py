@@ -67,12 +67,21 @@ def forms_cmd() -> None:
 
 @main.command("schema")
 @click.argument("form")
-def schema_cmd(form: str) -> None:
-    """Print the JSON Schema of FORM's record."""
+@click.option("--for", "purpose", type=click.Choice(["parse", "fill"]), default="parse", show_default=True,
+              help="parse: the record parse writes; fill: the record fill accepts.")
+def schema_cmd(form: str, purpose: str) -> None:
+    """Print the JSON Schema of FORM's record, as parse writes it or as fill takes it."""
     from formkit.output import to_json
-    from formkit.forms.schema import form_schema
 
-    click.echo(to_json(form_schema(_load_form(form))))
+    definition = _load_form(form)
+    if purpose == "fill":
+        from formkit.fill.schema import fill_schema
+
+        click.echo(to_json(fill_schema(definition)))
+    else:
+        from formkit.forms.schema import form_schema
+
+        click.echo(to_json(form_schema(definition)))
 
 
 def _load_form(form: str) -> Any:
@@ -89,8 +98,12 @@ def _load_form(form: str) -> Any:
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one file, jsonl for several.")
 @click.option("--convert/--no-convert", default=True, show_default=True, help="Read .doc, .rtf and .odt through LibreOffice.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: all cores).")
+@click.option("--photos", "photos_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write each photo into DIR (once, named by its SHA-256) and give its path in the record "
+                   "(relative to the -o file's folder), so the record can be filled again.")
 def parse_cmd(
-    inputs: tuple[str, ...], form: str | None, output: str | None, fmt: str | None, convert: bool, jobs: int
+    inputs: tuple[str, ...], form: str | None, output: str | None, fmt: str | None, convert: bool, jobs: int,
+    photos_dir: str | None,
 ) -> None:
     """Read completed forms into normalized JSON records."""
     from formkit.read.batch import broken_pool
@@ -102,9 +115,13 @@ def parse_cmd(
     if not files:
         raise click.UsageError("no Word documents found in the given folders")
     fmt = fmt or ("json" if len(files) == 1 else "jsonl")
+    relative_to = Path(output).parent if output else None
     try:
-        with closing(api.parse_files(files, form=form, jobs=jobs, convert=convert)) as results:
-            tally = _write_parsed(results, len(files), output, fmt)
+        if photos_dir:
+            _make_folder(photos_dir)
+        with closing(api.parse_files(files, form=form, jobs=jobs, convert=convert, photos_dir=photos_dir or None,
+                                     photos_relative_to=relative_to)) as results:
+            tally = _write_parsed(results, len(files), output, fmt, form)
     except FormkitError as exc:  # the output cannot be written
         raise FileFailed(f"{exc} [{exc.code}]") from None
     except broken_pool():
@@ -114,7 +131,18 @@ def parse_cmd(
         raise FileFailed(f"{tally.failed} of {len(files)} file(s) failed")
 
 
-def _write_parsed(results: Iterator[ParseResult], total: int, output: str | None, fmt: str) -> Tally:
+def _make_folder(folder: str) -> None:
+    """The --photos folder, made now: one clear error rather than one per file."""
+    from formkit.output import write_error
+
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as exc:
+        raise write_error(folder, exc, atomic=False) from None
+
+
+def _write_parsed(results: Iterator[ParseResult], total: int, output: str | None, fmt: str,
+                  form: str | None) -> Tally:
     """Every result into ``output`` (atomically) or stdout, a progress bar
     and each file's error on stderr as they come."""
     from formkit.read.batch import write_results
@@ -123,9 +151,9 @@ def _write_parsed(results: Iterator[ParseResult], total: int, output: str | None
     if not output:
         if fmt == "csv":
             sys.stdout.write("\ufeff")  # what utf-8-sig writes into a file: Excel reads the Thai as UTF-8
-        return write_results(_progress(results, total), sys.stdout, fmt, total == 1)
+        return write_results(_progress(results, total), sys.stdout, fmt, total == 1, form)
     with atomic_write(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
-        return write_results(_progress(results, total), out, fmt, total == 1)
+        return write_results(_progress(results, total), out, fmt, total == 1, form)
 
 
 def _progress(results: Iterator[ParseResult], total: int) -> Iterator[ParseResult]:

@@ -21,7 +21,7 @@ import errno
 import io
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -186,33 +186,6 @@ def to_json(obj: Any, indent: int | None = 2) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=indent)
 
 
-def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested dicts and lists as dotted keys; list items numbered from 1
-    (``works.1.title``, ``evidence.km_plan``)."""
-    out: dict[str, Any] = {}
-    if isinstance(value, dict):
-        for key, item in value.items():
-            out.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(value, list):
-        for n, item in enumerate(value, 1):
-            out.update(flatten(item, f"{prefix}.{n}" if prefix else str(n)))
-    else:
-        out[prefix] = value
-    return out
-
-
-def csv_row(result: dict[str, Any]) -> dict[str, Any]:
-    """One parse result as a flat CSV row."""
-    row: dict[str, Any] = {"file": result["file"], "form": result["form"]}
-    row.update(flatten(result.get("record") or {}))
-    warnings = result.get("warnings") or []
-    row["warnings"] = " | ".join(w["message"] for w in warnings)
-    error = result.get("error") or {}
-    row["error_code"] = error.get("code", "")
-    row["error_message"] = error.get("message", "")
-    return row
-
-
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -231,15 +204,15 @@ def csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_csv(rows: list[dict[str, Any]], fh: IO[str]) -> None:
-    """Rows with the union of their columns, first-seen order, every cell
-    (the header's too) through :func:`csv_cell`; UTF-8 BOM so Excel opens
-    Thai text intact (the caller opens ``fh`` with utf-8-sig)."""
+def write_csv(rows: list[dict[str, Any]], fh: IO[str], columns: Sequence[str] | None = None) -> None:
+    """Rows under ``columns`` (default: the union of the rows' keys, in
+    first-seen order), every cell (the header's too) through
+    :func:`csv_cell`; UTF-8 BOM so Excel opens Thai text intact (the caller
+    opens ``fh`` with utf-8-sig)."""
     import csv
 
-    columns: dict[str, None] = {}
-    for row in rows:
-        columns.update(dict.fromkeys(row))
+    if columns is None:
+        columns = list(dict.fromkeys(key for row in rows for key in row))
     writer = csv.writer(fh, lineterminator="\r\n")
     writer.writerow([csv_cell(c) for c in columns])
     for row in rows:

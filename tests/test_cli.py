@@ -66,8 +66,9 @@ def test_csv_has_bom_and_dotted_columns(tmp_path: Path) -> None:
     raw = target.read_bytes()
     assert code == 0 and raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert {"evidence.km_plan", "works.1.title", "works.1.photos.1.sha256", "error_code"} <= set(rows[0])
+    assert {"evidence.km_plan", "works.1.title", "works.1.photos.1", "error_code"} <= set(rows[0])
     assert rows[1]["works.1.title"] and rows[0]["evidence.action_plan"] in ("true", "false")
+    assert rows[1]["works.1.photos.1"].startswith("sha256:")
     assert not list(tmp_path.glob("*.part"))
 
 

@@ -1,5 +1,6 @@
 """records: loading a record for fill and checking it against the form,
-in agreement with the form's JSON Schema."""
+in agreement with the form's JSON Schemas (parse output: the parse schema;
+records given to fill: the fill schema)."""
 from __future__ import annotations
 
 import copy
@@ -18,6 +19,7 @@ from formkit import forms
 from formkit.errors import FormkitError
 from formkit.docx.images import check_photo
 from formkit.fill.records import BadData, load_record, read_record, validate
+from formkit.fill.schema import fill_schema
 from formkit.forms.schema import form_schema
 from formkit.learn.roundtrip import png
 from tests.conftest import expected_samples
@@ -32,7 +34,13 @@ SHA = "0" * 64
 
 
 def _schema_ok(form: forms.FormDef, record: Any) -> bool:
+    """``record`` fits the schema of what parse writes."""
     return jsonschema.Draft202012Validator(form_schema(form)).is_valid(record)
+
+
+def _fill_schema_ok(form: forms.FormDef, record: Any) -> bool:
+    """``record`` fits the schema of what fill accepts."""
+    return jsonschema.Draft202012Validator(fill_schema(form)).is_valid(record)
 
 
 def _problems(form: forms.FormDef, record: Any, base: Path = ROOT) -> tuple[str, ...]:
@@ -57,7 +65,7 @@ def test_every_parsed_sample_record_validates_unchanged(path: Path) -> None:
 def test_every_sample_fill_record_validates_and_fits_the_schema(path: Path) -> None:
     form = FORMS[path.parent.name]
     record = read_record(path, form)
-    assert _schema_ok(form, record)
+    assert _fill_schema_ok(form, record)
     for work in record.get("works", []):
         assert len(work["photos"]) == 4
         for photo in work["photos"]:
@@ -103,19 +111,19 @@ BAD: list[tuple[str, dict[str, Any], str, bool]] = [
     ("esao-3-1", {"works": [{"photos": "a.png"}]}, "works[0].photos: expected a list of image paths", True),
     ("esao-3-1", {"works": [{"photos": [5]}]}, "works[0].photos[0]: expected an image path", True),
     ("esao-3-1", {"works": [{}, {"photos": [{"sha256": SHA, "media_type": "image/png"}]}]},
-     'works[1].photos[0]: a photo read back by parse ({"sha256", "media_type"}) holds no picture', False),
+     'works[1].photos[0]: a photo read back by parse ({"sha256", "media_type"}) holds no picture', True),
     ("esao-3-1", {"works": [{"photos": [{"sha256": SHA}]}]}, 'works[0].photos[0]: a photo read back by parse', True),
     ("esao-3-1", {"works": [{}, {}, {"photos": ["missing.png"]}]}, "works[2].photos[0]: 'missing.png' (*): no such file", False),
     ("esao-3-1", {"works": [{"photos": ["notes.txt"]}]}, "works[0].photos[0]: 'notes.txt' (*notes.txt'): not a PNG, JPEG, GIF or BMP picture", False),
     ("esao-3-1", {"works": [{"photos": [{"path": "missing.png"}]}]}, "works[0].photos[0]: 'missing.png' (*): no such file", False),
     ("esao-3-1", {"works": [{"photos": ["a\0b.png"]}]}, "works[0].photos[0]: 'a\\x00b.png' (*): cannot be read (embedded null byte)", False),
-    ("esao-1-2", {"process": "ก\x07ข"}, "process: holds the control character U+0007, which a Word document cannot hold", False),
-    ("esao-1-2", {"other_evidence": ["ok", "ก\x0bข"]}, "other_evidence[1]: holds the control character U+000B, which a Word document cannot hold (a line break copied from Word", False),
-    ("esao-3-1", {"works": [{}, {}, {"title": "\ud800x"}]}, "works[2].title: holds U+D800, half of a UTF-16 surrogate pair on its own", False),
-    ("esao-1-2", {"office": "\uffff"}, "office: holds U+FFFF, which is not a character", False),
-    ("esao-1-2", {"process": "ก" * 10_001}, "process: 10,001 characters, over the limit of 10,000 for one answer", False),
-    ("esao-3-1", {"works": [{}] * 31}, "works: 31 works, over the limit of 30 for one document", False),
-    ("esao-3-1", {"works": [{"photos": ["missing.png"] * 21}]}, "works[0].photos: 21 photos, over the limit of 20", False),
+    ("esao-1-2", {"process": "ก\x07ข"}, "process: holds the control character U+0007, which a Word document cannot hold", True),
+    ("esao-1-2", {"other_evidence": ["ok", "ก\x0bข"]}, "other_evidence[1]: holds the control character U+000B, which a Word document cannot hold (a line break copied from Word", True),
+    ("esao-3-1", {"works": [{}, {}, {"title": "\ud800x"}]}, "works[2].title: holds U+D800, half of a UTF-16 surrogate pair on its own", True),
+    ("esao-1-2", {"office": "\uffff"}, "office: holds U+FFFF, which is not a character", True),
+    ("esao-1-2", {"process": "ก" * 10_001}, "process: 10,001 characters, over the limit of 10,000 for one answer", True),
+    ("esao-3-1", {"works": [{}] * 31}, "works: 31 works, over the limit of 30 for one document", True),
+    ("esao-3-1", {"works": [{"photos": ["missing.png"] * 21}]}, "works[0].photos: 21 photos, over the limit of 20", True),
 ]
 
 
@@ -146,7 +154,7 @@ def test_a_bad_record_names_the_field(tmp_path: Path, form_id: str, patch: dict[
     pattern = re.escape(problem).replace(r"\*", ".*")  # "*": any text (a resolved path)
     assert any(re.match(pattern, p) for p in problems), problems
     assert len(problems) == 1, problems
-    assert _schema_ok(FORMS[form_id], record) is not schema_rejects
+    assert _fill_schema_ok(FORMS[form_id], record) is not schema_rejects
 
 
 def test_every_problem_is_reported_at_once_in_field_order(tmp_path: Path) -> None:
@@ -293,7 +301,8 @@ def test_photos_absolute_paths_and_parsed_references(tmp_path: Path) -> None:
     assert clean["works"][0]["photos"] == [str(tmp_path / "a.png"), parsed]
     problem = _problems(F31, record, Path("/nonexistent"))
     assert problem == ('works[0].photos[1]: a photo read back by parse ({"sha256", "media_type"}) holds no '
-                       "picture to put in the document: give the photo's file path",)
+                       "picture to put in the document: parse the document again with --photos DIR (the record "
+                       "then names each photo's file), or give the photo's file path",)
     bad_digest = {"works": [{"photos": [{"sha256": "xyz", "media_type": "image/png"}]}]}
     with pytest.raises(BadData, match="works.0..photos.0.: sha256 must be 64 lowercase hex digits"):
         validate(F31, bad_digest, parsed_photos=True)

@@ -1,7 +1,8 @@
 """Filling forms: records in, filled .docx out.
 
 records, recordtext, tabular, csvfile and xlsx read and check what a user
-gives (a record file, rows of a spreadsheet or JSON Lines); template derives
+gives (a record file, rows of a spreadsheet or JSON Lines), schema says in
+JSON Schema what a record may hold; template derives
 a fill template from an original by the same locators parse uses (build and
 boxes turn each located blank and box into tags, tags keeps those tags out of
 the document's text, edit and header do the XML edits, members chooses what

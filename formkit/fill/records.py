@@ -2,7 +2,7 @@
 
 A record is what ``parse`` writes (README, "Records"), with one difference:
 photos are image files to put into the document, given as paths (or
-``{"path": ...}``) relative to the data file. :func:`validate` checks a
+``{"path": ...}``, which ``parse --photos`` writes) relative to the data file. :func:`validate` checks a
 record against the form definition field by field, reports every problem at
 once with the field's path, and returns a clean copy:
 
@@ -13,12 +13,14 @@ once with the field's path, and returns a clean copy:
   YAML becomes "2565");
 * ``lines``: a list of one-line strings (one string with newlines is split);
 * ``boxes``: every item key present, as a bool (missing keys are False);
-* ``images``: each photo an absolute path string of a PNG, JPEG, GIF or BMP
-  file that Pillow decodes (:func:`formkit.docx.images.check_photo`), or
-  ``{"path": ..., "caption": "one line"}`` (kept as such when captioned); a photo
-  read back by parse (``{"sha256", "media_type"}``) holds no picture and is
-  refused, naming the field (unless a parse result is being checked:
-  ``parsed_photos``);
+* ``images``: each photo a path, or ``{"path", "caption"?, "sha256"?,
+  "media_type"?}`` (``parse --photos`` writes the last two; the file is then
+  checked against its sha256): an absolute path string of a PNG, JPEG, GIF or
+  BMP file that Pillow decodes (:func:`formkit.docx.images.check_photo`),
+  kept as ``{"path", "caption"}`` when captioned; a photo read back by parse
+  without ``--photos`` (``{"sha256", "media_type"}``) holds no picture and is
+  refused, naming the field and saying to parse with ``--photos`` (unless a
+  parse result is being checked: ``parsed_photos``);
 * ``repeat``: a list of objects checked against the sub-fields.
 
 Every text value must be one a Word document can hold: XML 1.0 (section
@@ -41,22 +43,25 @@ billions of values).
 
 Omitted fields stay omitted (fill leaves their printed blank); ``null`` for
 any field but ``level`` counts as omitted. Unknown fields are errors with a
-close-match suggestion. The checks agree with :func:`formkit.forms.schema.form_schema`
-(a record valid here is valid there once its photo paths are written out).
+close-match suggestion. :func:`formkit.fill.schema.fill_schema` says the same
+in JSON Schema (what a schema cannot say, photo files and record-wide
+limits, is checked here alone).
 """
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from formkit.errors import FormkitError
 from formkit.files import MiB, read_regular
 from formkit.forms import FieldDef, FormDef
-from formkit.docx.images import MAX_DOCUMENT_PHOTO_BYTES, PhotoError, check_photo, total_error
+from formkit.docx.images import MAX_DOCUMENT_PHOTO_BYTES, MAX_PHOTO_BYTES, PhotoError, check_photo, total_error
 from formkit.fill.recordtext import load_json, load_yaml, show
 from formkit.text import fold_digits
 
@@ -74,6 +79,7 @@ _YEAR = re.compile(r"[0-9๐-๙]{4}( ?[-–] ?[0-9๐-๙]{4})?")
 _DIGITS = re.compile(r"\s*[0-9๐-๙]+\s*")
 _NEWLINE = re.compile(r"\r\n|[\r\n]")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_LISTED = re.compile(r"sha256:[0-9a-f]{64}")  # a photo in parse's CSV without --photos
 # What XML 1.0 (section 2.2, Char) cannot hold: C0 controls but tab, LF and CR;
 # lone surrogates; U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -277,24 +283,34 @@ class _Checker:
         return _BAD if any(item is _BAD for item in items) else items
 
     def image(self, value: Any, path: PathSegments) -> Any:
-        if isinstance(value, dict) and "path" not in value and "sha256" in value:
+        """One photo: a path, or ``{"path", "sha256"?, "media_type"?}`` (what
+        ``parse --photos`` writes; a given sha256 must be the file's)."""
+        if isinstance(value, dict) and "sha256" in value and (self.parsed_photos or "path" not in value):
             if self.parsed_photos:
                 return self.parsed_image(value, path)
-            return self.bad(path, 'a photo read back by parse ({"sha256", "media_type"}) holds no picture '
-                            "to put in the document: give the photo's file path")
+            return self.bad(path, 'a photo read back by parse ({"sha256", "media_type"}) holds no picture to put '
+                            "in the document: parse the document again with --photos DIR (the record then names "
+                            "each photo's file), or give the photo's file path")
         caption = self.caption(value, path)
         if caption is _BAD:
             return _BAD
-        if isinstance(value, dict) and set(value) - {"caption"} == {"path"}:
-            value = value["path"]
+        digest: str | None = None
+        if isinstance(value, dict):
+            entry = self.photo_entry(value, path)
+            if entry is None:
+                return _BAD
+            value, digest = entry
         if not isinstance(value, str) or not value.strip():
             return self.bad(path, f'expected an image path or {{"path": ...}}, got {show(value)}')
         file = self.base_dir / value
         shown = _name(value, 300) if file == Path(value) else f"{_name(value, 300)} ({_name(str(file), 300)})"
         try:
             info = check_photo(str(file), shown)
+            if digest is not None:
+                _check_sha256(str(file), shown, digest)
         except PhotoError as exc:
-            return self.bad(path, f"{shown}: {exc.reason}")
+            hint = " (a photo parse listed without --photos: parse the document again with --photos DIR)"
+            return self.bad(path, f"{shown}: {exc.reason}" + (hint if _LISTED.fullmatch(value) else ""))
         self.photo_bytes += info.size
         clean = str(Path(os.path.abspath(file)))
         return {"path": clean, "caption": caption} if caption else clean
@@ -304,9 +320,25 @@ class _Checker:
         text = value.get("caption") if isinstance(value, dict) else None
         return None if text is None else self.one_line(text, (*path, "caption"))
 
+    def photo_entry(self, value: dict[Any, Any], path: PathSegments) -> tuple[Any, str | None] | None:
+        """The path and the sha256 (or None) of a photo given as an object;
+        None when it is wrong (the problem is recorded)."""
+        digest, media = value.get("sha256"), value.get("media_type", "")
+        if "path" not in value or any(key not in ("path", "caption", "sha256", "media_type") for key in value):
+            problem = ('expected an image path or {"path": ..., "caption"?: ..., "sha256"?: ..., "media_type"?: ...}, '
+                       f"got {show(value)}")
+        elif "sha256" in value and (not isinstance(digest, str) or not _SHA256.fullmatch(digest)):
+            problem = f"sha256 must be 64 lowercase hex digits, got {show(digest)}"
+        elif not isinstance(media, str):
+            problem = f'media_type must be text such as "image/png", got {show(media)}'
+        else:
+            return value["path"], digest
+        self.bad(path, problem)
+        return None
+
     def parsed_image(self, value: dict[str, Any], path: PathSegments) -> dict[str, Any] | object:
         sha, media = value.get("sha256"), value.get("media_type")
-        if set(value) - {"caption"} != {"sha256", "media_type"} or not isinstance(media, str):
+        if set(value) - {"caption", "path"} != {"sha256", "media_type"} or not isinstance(media, str):
             return self.bad(path, f'expected {{"sha256", "media_type"}}, got {show(value)}')
         if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
             return self.bad(path, f"sha256 must be 64 lowercase hex digits, got {show(sha)}")
@@ -321,6 +353,28 @@ class _Checker:
             return self.bad(path, f"{len(value):,} {field.name}, over the limit of {MAX_ITEMS} for one document")
         items = [self.obj(field.fields, item, (*path, i)) for i, item in enumerate(value)]
         return _BAD if any(item is _BAD for item in items) else items
+
+
+def _check_sha256(path: str, shown: str, digest: str) -> None:
+    """Raise :class:`PhotoError` unless the file at ``path`` has the SHA-256
+    ``digest`` (a record written by ``parse --photos`` names each photo's
+    file and digest: a file changed since is not the photo read)."""
+    try:
+        st = os.stat(path)
+        actual = _sha256_of(path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    except (OSError, FormkitError) as exc:  # replaced or removed since check_photo looked at it
+        raise PhotoError(shown, f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    if actual != digest:
+        raise PhotoError(shown, f"not the picture the record names (the file's sha256 is {actual[:12]}…, the "
+                         f"record's {digest[:12]}…): the file was changed or replaced; parse the document again, "
+                         'or leave "sha256" out to take the file as it is')
+
+
+@lru_cache(maxsize=1024)
+def _sha256_of(path: str, dev: int, ino: int, size: int, mtime_ns: int) -> str:
+    """The SHA-256 of a photo file, remembered per file version (a batch whose
+    rows name the same photos reads each once)."""
+    return hashlib.sha256(read_regular(path, MAX_PHOTO_BYTES, path, "the photo size limit")).hexdigest()
 
 
 def validate(

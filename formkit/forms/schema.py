@@ -1,8 +1,12 @@
-"""The JSON Schema of a form's record, generated from its definition.
+"""The JSON Schema of what ``parse`` writes as a form's record, generated
+from its definition (``formkit schema FORM``, ``--for parse``).
 
-The same schema describes what ``parse`` writes and what ``fill`` accepts:
-photos are ``{"sha256", "media_type"}`` when read back, and a path (or
-``{"path": ...}``) when given to fill.
+It describes a parse result's ``record`` exactly as the locators give it:
+every field the definition does not mark optional is present (a level not
+ticked is null, a year not found is null), boxes hold every item, and a
+photo is ``{"sha256", "media_type"}``, with ``"path"`` first when parse wrote
+the photos out (``parse --photos DIR``). What ``fill`` accepts is wider (paths,
+omitted fields, "๔" for 4): :mod:`formkit.fill.schema` generates that one.
 """
 from __future__ import annotations
 
@@ -10,28 +14,28 @@ from typing import Any
 
 from formkit.forms import FieldDef, FormDef
 
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+# The end of the text, in ECMA-262 and in Python alike (Python's $ also matches
+# before a final newline, so "2565\n" would pass as a year).
+END = "(?![\\s\\S])"
+SHA256: dict[str, Any] = {"type": "string", "pattern": f"^[0-9a-f]{{64}}{END}"}
+
 _PHOTO: dict[str, Any] = {
-    "anyOf": [
-        {"type": "string", "description": "path of an image file, relative to the data file"},
-        {
-            "type": "object",
-            "properties": {"path": {"type": "string"}},
-            "required": ["path"],
-        },
-        {
-            "type": "object",
-            "properties": {
-                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-                "media_type": {"type": "string"},
-            },
-            "required": ["sha256", "media_type"],
-        },
-    ]
+    "type": "object",
+    "description": "a photo of the document: its SHA-256 and media type; with parse --photos DIR, "
+                   "also the path of the file written for it",
+    "properties": {
+        "path": {"type": "string", "minLength": 1},
+        "sha256": SHA256,
+        "media_type": {"type": "string"},
+    },
+    "required": ["sha256", "media_type"],
+    "additionalProperties": False,
 }
 
 
 def field_schema(field: FieldDef) -> dict[str, Any]:
-    """Schema of one field's value."""
+    """Schema of one field's value as parse gives it."""
     base: dict[str, Any] = {"title": field.title}
     kind = field.kind
     if kind == "level":
@@ -39,11 +43,11 @@ def field_schema(field: FieldDef) -> dict[str, Any]:
     elif kind in ("section", "header"):
         base.update(type="string")
     elif kind == "value":
-        base.update(type="string", pattern="^[^\\n]*$")
+        base.update(type="string", pattern=f"^[^\\n]*{END}")
     elif kind == "year":
-        base.update(type="string", pattern="^[0-9๐-๙]{4}( ?[-–] ?[0-9๐-๙]{4})?$")
+        base.update(type=["string", "null"], pattern=f"^[0-9๐-๙]{{4}}( - [0-9๐-๙]{{4}})?{END}")
     elif kind == "lines":
-        base.update(type="array", items={"type": "string", "pattern": "^[^\\n]*$"})
+        base.update(type="array", items={"type": "string", "pattern": f"^[^\\n]*{END}"})
     elif kind == "boxes":
         props = {key: {"type": "boolean", "title": label} for key, label in field.items}
         base.update(type="object", properties=props, required=list(props), additionalProperties=False)
@@ -64,12 +68,11 @@ def _object(fields: tuple[FieldDef, ...]) -> dict[str, Any]:
 
 
 def form_schema(form: FormDef) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of ``form``'s record."""
-    schema = _object(form.fields)
+    """The JSON Schema (draft 2020-12) of ``form``'s record as parse writes it."""
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": DRAFT,
         "$id": f"formkit:{form.id}",
         "title": form.title,
-        "description": form.title_en,
-        **schema,
+        "description": f"{form.title_en}: the record formkit parse writes",
+        **_object(form.fields),
     }

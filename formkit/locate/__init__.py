@@ -191,7 +191,7 @@ def _one(
     if hit is None:
         return _missing(f, path)
     stop = _next_stop(stops, hit)
-    if stop is not None and stop.index >= hi:
+    if stop is None or stop.index >= hi:  # the last answer of a repeated block ends where the block does
         stop = Hit(hi, 0, 0) if hi < len(stream.paras) else None
     raw, where = kinds.span_text(stream, hit, stop)
     end = kinds.span_end(stream, hit, stop)

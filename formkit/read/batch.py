@@ -22,8 +22,12 @@ if TYPE_CHECKING:
 
 from formkit.errors import FormkitError
 from formkit.read.inputs import expand_inputs
-from formkit.output import atomic_write, csv_row, to_json, write_csv
+from formkit import forms as formdefs
+from formkit.forms import FormDef
+from formkit.output import atomic_write, to_json
 from formkit.read.parse import ParseResult, legacy_format, parse_file
+from formkit.read.photos import PhotoFolder, photo_folder
+from formkit.read.table import write_table
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -127,11 +131,14 @@ class Tally:
                 f" {self.failed} failed")
 
 
-def write_results(results: Iterable[ParseResult], out: IO[str], fmt: str, single: bool) -> Tally:
+def write_results(results: Iterable[ParseResult], out: IO[str], fmt: str, single: bool,
+                  form: str | None = None) -> Tally:
     """Write parse results to ``out`` as they come: ``jsonl`` one line each
     (flushed, so a reader sees each file as it finishes), ``json`` one object
-    (``single``) or a list, ``csv`` one row each (nested fields as dotted
-    columns) once all are in. The caller writes the BOM a CSV stream needs."""
+    (``single``) or a list, ``csv`` one table once all are in
+    (:mod:`formkit.read.table`; ``form``, the form the parse was forced to,
+    gives its columns when it is not on the search path). The caller writes
+    the BOM a CSV stream needs."""
     tally = Tally()
     rows: list[dict[str, Any]] = []
     first = True
@@ -146,13 +153,24 @@ def write_results(results: Iterable[ParseResult], out: IO[str], fmt: str, single
         elif fmt == "json":
             out.write(("[\n" if first else ",\n") + to_json(data))
         else:
-            rows.append(csv_row(data))
+            rows.append(data)
         first = False
     if fmt == "json" and not single:
         out.write("\n]\n")
     if fmt == "csv":
-        write_csv(rows, out)
+        write_table(rows, out, _definitions(form))
     return tally
+
+
+def _definitions(form: str | None) -> Callable[[str], FormDef]:
+    """A form id's definition: the forced ``form`` (an id or a folder), or
+    the one on the search path."""
+    forced = formdefs.load(form) if form else None
+
+    def definition(form_id: str) -> FormDef:
+        return forced if forced is not None and forced.id == form_id else formdefs.load_id(form_id)
+
+    return definition
 
 
 def run_parse(
@@ -164,24 +182,27 @@ def run_parse(
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with atomic_write(output, encoding=encoding, newline="") as out:
         results = parse_files(files, form=form, jobs=jobs, convert=convert)
-        return write_results(results, out, fmt, len(files) == 1).failed
+        return write_results(results, out, fmt, len(files) == 1, form).failed
 
 
 def parse_files(
-    paths: Iterable[str | os.PathLike[str]], *, form: str | None = None, jobs: int = 1, convert: bool = True
+    paths: Iterable[str | os.PathLike[str]], *, form: str | None = None, jobs: int = 1, convert: bool = True,
+    photos_dir: str | os.PathLike[str] | None = None, photos_relative_to: str | os.PathLike[str] | None = None,
 ) -> Generator[ParseResult, None, None]:
     """Parse every file (folders walked, see :mod:`formkit.read.inputs`), yielding
     each result as it is ready, in the input order, with ``jobs`` worker
     processes. Legacy .doc/.rtf/.odt files are converted up front, a chunk
-    per LibreOffice process, when ``convert``. Results made in a worker
-    carry the envelope only (``recognition``, ``located`` and ``document``
-    stay None): the document model is not sent back between processes.
-    Closing the generator early stops the workers and removes the
+    per LibreOffice process, when ``convert``. With ``photos_dir``, photos
+    are written there (see :func:`~formkit.read.parse.parse_file`). Results
+    made in a worker carry the envelope only (``recognition``, ``located``
+    and ``document`` stay None): the document model is not sent back between
+    processes. Closing the generator early stops the workers and removes the
     conversions, wherever the caller was interrupted."""
     files = list(expand_inputs(paths, legacy=convert))
+    photos = photo_folder(photos_dir, photos_relative_to)
     with ExitStack() as stack:
         converted = _preconvert(files, stack) if convert else {}
-        jobs_list = ((path, form, converted.get(path), convert) for path in files)
+        jobs_list = ((path, form, converted.get(path), convert, photos) for path in files)
         if jobs > 1 and len(files) >= jobs * _MIN_PER_WORKER:
             pool = stack.enter_context(worker_pool(jobs))
             yield from pool.map(_parse_envelope, jobs_list, chunksize=16)
@@ -217,18 +238,20 @@ def _preconvert(files: list[str], stack: ExitStack) -> dict[str, tuple[str, Path
     return out
 
 
-_Job = tuple[str, "str | None", "tuple[str, Path | FormkitError] | None", bool]  # path, form, converted, convert
+# path, form, converted, convert, photos
+_Job = tuple[str, "str | None", "tuple[str, Path | FormkitError] | None", bool, "PhotoFolder | None"]
 
 
 def _parse_one(job: _Job) -> ParseResult:
     """One file's result."""
-    path, form, converted, convert = job
+    path, form, converted, convert, photos = job
+    folder, relative_to = (photos.folder, photos.relative_to) if photos else (None, None)
     if converted is None:
-        return parse_file(path, form=form, convert=convert)
+        return parse_file(path, form=form, convert=convert, photos_dir=folder, photos_relative_to=relative_to)
     kind, out = converted
     if isinstance(out, FormkitError):
         return ParseResult(path, error=out.with_file(path))
-    return parse_file(out, path, form, converted_from=kind)
+    return parse_file(out, path, form, converted_from=kind, photos_dir=folder, photos_relative_to=relative_to)
 
 
 def _parse_envelope(job: _Job) -> ParseResult:

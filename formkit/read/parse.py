@@ -19,6 +19,7 @@ from formkit.errors import FormkitError
 from formkit.locate import Located, locate
 from formkit.locate.stream import build
 from formkit.docx.model import Document
+from formkit.read.photos import PhotoFolder, photo_folder, save_photos
 from formkit.read.recognize import Recognition, recognize_key, stream_key
 from formkit.warnings import Warning
 
@@ -83,22 +84,28 @@ def parse_file(
     *,
     convert: bool = True,
     converted_from: str | None = None,
+    photos_dir: str | os.PathLike[str] | None = None,
+    photos_relative_to: str | os.PathLike[str] | None = None,
 ) -> ParseResult:
     """Parse one document. ``form`` forces a form id (checked, not trusted).
     A legacy .doc, .rtf or .odt is converted through LibreOffice first unless
-    ``convert`` is False; ``converted_from`` says a caller already did that."""
+    ``convert`` is False; ``converted_from`` says a caller already did that.
+    With ``photos_dir``, each photo is written there and the record's photo
+    entries give its path (:mod:`formkit.read.photos`): relative to
+    ``photos_relative_to`` (where the record will be written) when given,
+    else ``photos_dir`` as given joined with the file name."""
+    photos = photo_folder(photos_dir, photos_relative_to)
     display = name if name is not None else str(source) if not isinstance(source, bytes) else "<bytes>"
     if convert and converted_from is None and not isinstance(source, bytes):
         kind = legacy_format(source)
         if kind is not None:
-            return _parse_legacy(Path(source), display, kind, form, forms_root)
+            return _parse_legacy(Path(source), display, kind, form, forms_root, photos)
     from formkit.docx.reader import collector_paused
 
     result = ParseResult(display)
     try:
         with collector_paused():  # the stream and record are built in bulk too
-            doc = read_model(source, display)
-            _fill(result, doc, form, forms_root)
+            _read(result, source, display, form, forms_root, photos)
         if converted_from:
             result.warnings.insert(0, converted_warning(converted_from))
     except FormkitError as exc:
@@ -113,11 +120,28 @@ def parse_file(
     return result
 
 
+def _read(result: ParseResult, source: str | os.PathLike[str] | bytes, display: str, form: str | None,
+          root: Path | None, photos: PhotoFolder | None) -> None:
+    """The document read into ``result``; with ``photos``, its photos
+    written out while the package is open."""
+    from formkit.docx.package import open_package
+    from formkit.docx.reader import read_document
+
+    with open_package(source, display) as pkg:
+        doc = convert_document(read_document(pkg))
+        definition = _fill(result, doc, form, root)
+        if photos is not None and result.record is not None and result.located is not None:
+            stream = result.located.stream or build(doc.body)
+            parts = {img.sha256: img.part for para in stream.paras for img in para.images}
+            save_photos(definition.fields, result.record, parts, pkg.read, photos)
+
+
 def converted_warning(kind: str) -> Warning:
     return Warning.of(f"converted-from-{kind}", None, f"read after LibreOffice converted it from .{kind} to .docx")
 
 
-def _parse_legacy(path: Path, display: str, kind: str, form: str | None, root: Path | None) -> ParseResult:
+def _parse_legacy(path: Path, display: str, kind: str, form: str | None, root: Path | None,
+                  photos: PhotoFolder | None) -> ParseResult:
     """One legacy file: convert it alone (batches convert together, see batch.py)."""
     import tempfile
 
@@ -128,12 +152,14 @@ def _parse_legacy(path: Path, display: str, kind: str, form: str | None, root: P
             out = converter.convert([path], "docx", Path(tmp))[path]
             if isinstance(out, FormkitError):
                 raise out
-            return parse_file(out, display, form, root, converted_from=kind)
+            return parse_file(out, display, form, root, converted_from=kind,
+                              photos_dir=photos.folder if photos else None,
+                              photos_relative_to=photos.relative_to if photos else None)
     except FormkitError as exc:
         return ParseResult(display, error=exc.with_file(display))
 
 
-def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | None) -> None:
+def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | None) -> formdefs.FormDef:
     available = formdefs.load_all(root)
     forced = formdefs.load(form, root) if form else None
     stream = build(doc.body)
@@ -145,6 +171,7 @@ def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | Non
     result.document = doc
     result.record = located.record
     result.warnings = _document_warnings(doc) + located.warnings
+    return rec.form
 
 
 def _document_warnings(doc: Document) -> list[Warning]:
