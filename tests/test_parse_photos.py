@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -18,6 +19,7 @@ import formkit
 from formkit.cli import main
 from formkit.fill.records import BadData, validate
 from formkit.forms import load
+from formkit.forms.schema import form_schema
 from tests.conftest import ROOT
 
 S31 = ROOT / "samples" / "esao-3-1"
@@ -37,7 +39,7 @@ def check_photo_files(record: dict[str, Any], base: Path, folder: Path) -> None:
     """Every entry names a file under ``folder`` (relative to ``base``) named
     by its hash and holding exactly the bytes of that hash; nothing else there."""
     entries = photos_of(record)
-    assert entries and all(set(p) == {"path", "sha256", "media_type"} for p in entries)
+    assert entries and all(set(p) - {"caption"} == {"path", "sha256", "media_type"} for p in entries)
     for photo in entries:
         file = (base / photo["path"]).resolve()
         assert file.parent == folder.resolve() and file.stem == photo["sha256"]
@@ -167,3 +169,23 @@ def test_a_wrong_photo_entry_names_the_field(entry: dict[str, Any], message: str
     with pytest.raises(BadData) as caught:
         validate(F31, {"works": [{"photos": [entry]}]})
     assert caught.value.problems[0].startswith("works[0].photos[0]: ") and message in caught.value.problems[0]
+
+
+def test_captions_come_out_with_their_photos_and_go_back_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A captioned photo keeps its caption through parse --photos -> fill -> parse."""
+    monkeypatch.chdir(tmp_path)
+    record = json.loads((S31 / "record-1.json").read_text("utf-8"))
+    for work in record["works"]:
+        work["photos"] = [{"path": str(S31 / (photo if isinstance(photo, str) else photo["path"])),
+                           "caption": f"ภาพที่ {n} & <{work['title'][:10]}>"}
+                          for n, photo in enumerate(work["photos"], 1)]
+    Path("record.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    assert cli("fill", "esao-3-1", "record.json", "-o", "first.docx")[0] == 0
+    assert cli("parse", "first.docx", "--photos", "photos", "-o", "first.json")[0] == 0
+    first = json.loads(Path("first.json").read_text("utf-8"))["record"]
+    assert [p["caption"] for p in photos_of(first)] == [p["caption"] for w in record["works"] for p in w["photos"]]
+    check_photo_files(first, tmp_path, tmp_path / "photos")
+    jsonschema.validate(first, form_schema(load("esao-3-1")))  # the parse schema allows the caption
+    assert cli("fill", "esao-3-1", "first.json", "-o", "again.docx")[0] == 0
+    assert cli("parse", "again.docx", "--photos", "photos", "-o", "again.json")[0] == 0
+    assert json.loads(Path("again.json").read_text("utf-8"))["record"] == first

@@ -23,9 +23,10 @@ SHA256: dict[str, Any] = {"type": "string", "pattern": f"^[0-9a-f]{{64}}{END}"}
 _PHOTO: dict[str, Any] = {
     "type": "object",
     "description": "a photo of the document: its SHA-256 and media type; with parse --photos DIR, "
-                   "also the path of the file written for it",
+                   "also the path of the file written for it; the caption under it when there is one",
     "properties": {
         "path": {"type": "string", "minLength": 1},
+        "caption": {"type": "string", "minLength": 1},
         "sha256": SHA256,
         "media_type": {"type": "string"},
     },

@@ -8,7 +8,8 @@ already there with the right content is left alone (a file of that name
 holding anything else is replaced). Every write is atomic
 (:func:`formkit.output.atomic_write_bytes`), so parse workers writing the
 same photo at once each rename a complete file into place. The record's
-photo entries become ``{"path", "sha256", "media_type"}``; ``path`` is the
+photo entries become ``{"path", "sha256", "media_type"}`` (and the
+``caption`` read under the photo, when there is one); ``path`` is the
 file relative to ``relative_to`` (the folder the record is written to, so
 ``formkit fill FORM parsed.json`` finds the photos wherever the two are
 moved together), or the folder as given joined with the name when no such
@@ -92,7 +93,7 @@ def save_photos(
             if digest not in written:
                 file = _write_once(where.file_for(digest, media), read(parts[digest]))
                 written[digest] = where.entry_path(file)
-            photos[n] = {"path": written[digest], "sha256": digest, "media_type": media}
+            photos[n] = {"path": written[digest], **entry}
 
 
 def _write_once(file: Path, data: bytes) -> Path:
