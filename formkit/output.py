@@ -204,6 +204,17 @@ def csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+def csv_unmark(cell: str) -> str:
+    """The text a CSV cell stands for: :func:`csv_cell`'s leading quote
+    taken off again (``'=x`` -> ``=x``, ``'-5`` -> ``-5``), so a CSV that
+    ``parse --format csv`` wrote can be given back to ``bulk``. A spreadsheet
+    never saves its own text-marking quote into a CSV file, so a quote before
+    = + - @, tab or carriage return can only be this mark."""
+    if cell.startswith("'") and cell[1:2] and cell[1] in "=+-@\t\r":
+        return cell[1:]
+    return cell
+
+
 def write_csv(rows: list[dict[str, Any]], fh: IO[str], columns: Sequence[str] | None = None) -> None:
     """Rows under ``columns`` (default: the union of the rows' keys, in
     first-seen order), every cell (the header's too) through

@@ -87,3 +87,23 @@ def test_a_parse_csv_without_photos_tells_bulk_to_parse_with_photos(tmp_path: Pa
     code, _, err = cli("bulk", "esao-3-1", str(table), "-o", str(tmp_path / "filled"))
     assert code == 1 and "works.1.photos.1: 'sha256:" in err and "parse the document again with --photos DIR" in err
     assert not (tmp_path / "filled").exists() or not list((tmp_path / "filled").iterdir())
+
+
+def test_answers_beginning_like_formulas_come_back_from_the_csv(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse --format csv marks text beginning with = + - @ with a quote (so a
+    spreadsheet shows it as text); bulk takes the mark off again, so the
+    answers are filled as they were written."""
+    monkeypatch.chdir(tmp_path)
+    record = json.loads((S12 / "record-1.json").read_text("utf-8"))
+    record.update(suggestions="=ควรจัดอบรมเพิ่ม", problems="- บุคลากรไม่เพียงพอ\n+ งบประมาณจำกัด\n@ ช่วงปลายปี")
+    Path("record.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    assert cli("fill", "esao-1-2", "record.json", "-o", "first.docx")[0] == 0
+    code, _, err = cli("parse", "first.docx", "--format", "csv", "-o", "parsed.csv")
+    assert code == 0, err
+    assert "'=ควรจัดอบรมเพิ่ม" in Path("parsed.csv").read_text("utf-8-sig")  # shown as text in a spreadsheet
+    code, _, err = cli("bulk", "esao-1-2", "parsed.csv", "-o", "filled", "--name", "again.docx")
+    assert code == 0, err
+    (first,) = [r.record for r in formkit.parse_files(["first.docx"])]
+    (again,) = [r.record for r in formkit.parse_files([Path("filled") / "again.docx"])]
+    assert again == first and again["suggestions"] == "=ควรจัดอบรมเพิ่ม"

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from formkit.errors import FormkitError
 from formkit.files import MiB, read_regular
+from formkit.output import csv_unmark
 
 MAX_DATA_BYTES = 64 * MiB  # a CSV or JSON Lines file for bulk
 MAX_LINE_CHARS = 1_000_000  # one line of a CSV or JSON Lines file
@@ -88,7 +89,7 @@ def csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any] | Broken]]:
         if number > MAX_ROWS:
             raise FormkitError("too-large", f"more than {MAX_ROWS:,} rows, over the limit; split the file",
                                str(path))
-        rows.append((number, cells if isinstance(cells, Broken) else _columns(cells)))
+        rows.append((number, cells if isinstance(cells, Broken) else _columns([csv_unmark(c) for c in cells])))
     return iter(rows)
 
 
