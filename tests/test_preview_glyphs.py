@@ -29,7 +29,7 @@ from formkit.docx.zipread import read_members
 from formkit.office.preview import page_name
 from formkit.office.symbols import FONT, redraw_symbols
 from formkit.read.parse import parse_file, read_model
-from tests.conftest import ROOT
+from tests.conftest import ROOT, convert
 from tests.docxbuild import RelSpec, make_docx, p, r
 
 W2, WD, WEB, SYM, TEXT = "Wingdings 2", "Wingdings", "Webdings", "Symbol", "TH SarabunPSK"
@@ -213,18 +213,19 @@ BULLETS = [("w:sym Wingdings bullet", sym(WD, "F06C")), ("private use bullet", r
 MISSING = run("\uf021", font=W2)  # Wingdings 2 0x21, no box: the empty rectangle of a glyph no font has
 
 
-def page_list() -> list[str]:
+def page_list(cases: list[Case], bullets: bool = True) -> list[str]:
     """Every page's runs: each case ticked, empty, then its look-alikes; the
     bullets and their look-alike; the missing glyph last."""
     pages = []
-    for case in CASES:
+    for case in cases:
         pages += [case.ticked, case.empty, *(case.looks or ())]
-    pages += [xml for _, xml in BULLETS] + [look("●"), MISSING]
-    return pages
+    if bullets:
+        pages += [xml for _, xml in BULLETS] + [look("●")]
+    return [*pages, MISSING]
 
 
-def glyph_document() -> bytes:
-    paras = [p(xml, ppr="<w:pageBreakBefore/>" if n else "") for n, xml in enumerate(page_list())]
+def glyph_document(cases: list[Case], bullets: bool = True) -> bytes:
+    paras = [p(xml, ppr="<w:pageBreakBefore/>" if n else "") for n, xml in enumerate(page_list(cases, bullets))]
     return docx("".join(paras) + PAGE, TICK_STYLE)
 
 
@@ -256,25 +257,30 @@ def alike(a: Ink, b: Ink) -> bool:
     return ImageChops.difference(a.mask, other).histogram()[255] <= 0.15 * max(a.dark, b.dark)
 
 
+def render(src: Path, pages: int) -> list[Ink]:
+    """``formkit preview --all`` of ``src``: each page's ink. The file itself
+    is left as it was, and the page names sort in page order."""
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()
+    result = CliRunner().invoke(main, ["preview", str(src), "-o", str(src.parent / "p.png"), "--all"])
+    assert result.exit_code == 0, result.stderr
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == digest
+    names = sorted(path.name for path in src.parent.glob("p-*.png"))
+    assert names == [f"p-{n:0{len(str(pages))}d}.png" for n in range(1, pages + 1)]
+    return [ink(src.parent / name) for name in names]
+
+
 @pytest.fixture(scope="module")
 def rendered(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> list[Ink]:
-    folder = tmp_path_factory.mktemp("glyphs")
-    src = folder / "glyphs.docx"
-    src.write_bytes(glyph_document())
-    digest = hashlib.sha256(src.read_bytes()).hexdigest()
-    result = CliRunner().invoke(main, ["preview", str(src), "-o", str(folder / "p.png"), "--all"])
-    assert result.exit_code == 0, result.stderr
-    assert hashlib.sha256(src.read_bytes()).digest().hex() == digest  # the user's file is never changed
-    pages = len(page_list())
-    names = sorted(path.name for path in folder.glob("p-*.png"))
-    assert names == [f"p-{n:02d}.png" for n in range(1, pages + 1)]  # padded: a name sort is the page order
-    return [ink(folder / name) for name in names]
+    """Every case, in one document (70 pages: p-01.png ... p-70.png)."""
+    src = tmp_path_factory.mktemp("glyphs") / "glyphs.docx"
+    src.write_bytes(glyph_document(CASES))
+    return render(src, len(page_list(CASES)))
 
 
-def case_pages(rendered: list[Ink]) -> Iterator[tuple[Case, list[Ink]]]:
+def case_pages(cases: list[Case], rendered: list[Ink]) -> Iterator[tuple[Case, list[Ink]]]:
     """Each case with its pages: ticked, empty, then its look-alikes."""
     at = 0
-    for case in CASES:
+    for case in cases:
         count = 2 + len(case.looks or ())
         yield case, rendered[at:at + count]
         at += count
@@ -285,7 +291,7 @@ def test_ticked_and_empty_boxes_look_different(rendered: list[Ink], name: str) -
     """In every encoding parse reads: a ticked box is not drawn like an empty
     one, neither is the empty rectangle of a missing glyph, and a redrawn
     glyph is its look-alike (not a rectangle, not the letter R)."""
-    case, pages = next((c, pages) for c, pages in case_pages(rendered) if c.name == name)
+    case, pages = next((c, pages) for c, pages in case_pages(CASES, rendered) if c.name == name)
     ticked, empty, *looks = pages
     missing = rendered[-1]
     assert not alike(ticked, empty)
@@ -297,3 +303,18 @@ def test_ticked_and_empty_boxes_look_different(rendered: list[Ink], name: str) -
 def test_bullets_are_drawn(rendered: list[Ink]) -> None:
     bullets, bullet, missing = rendered[-len(BULLETS) - 2:-2], rendered[-2], rendered[-1]
     assert all(alike(page, bullet) and not alike(page, missing) for page in bullets)
+
+
+LEGACY = [case for case in CASES if case.name in ("w:sym Wingdings, cross", "private use, Wingdings 2 run", "WPS R")]
+
+
+@pytest.mark.parametrize("target", ["doc", "odt", "rtf"])
+def test_legacy_formats_are_drawn_as_parse_reads_them(soffice: str, tmp_path: Path, target: str) -> None:
+    """A .doc, .odt or .rtf (here saved by LibreOffice from a .docx) keeps its boxes
+    in symbol fonts too: the preview goes through .docx and redraws them."""
+    built = tmp_path / "ticks.docx"
+    built.write_bytes(glyph_document(LEGACY, bullets=False))
+    (src,) = convert(soffice, [built], target, tmp_path / "legacy", tmp_path / "profile")
+    rendered = render(src, len(page_list(LEGACY, bullets=False)))
+    for _case, (ticked, empty, looks_ticked, looks_empty) in case_pages(LEGACY, rendered):
+        assert alike(ticked, looks_ticked) and alike(empty, looks_empty) and not alike(ticked, empty)

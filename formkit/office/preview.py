@@ -15,7 +15,8 @@ of it without links to anything outside it (:mod:`formkit.office.unlink`): a lin
 picture shows as an empty frame. In that copy the boxes, ticks and bullets
 drawn with Microsoft's symbol fonts (Wingdings ...), which no font on the
 machine has, are drawn as their Unicode look-alikes (:mod:`formkit.office.symbols`),
-so a ticked box and an empty one look different.
+so a ticked box and an empty one look different (a .doc, .rtf or .odt goes
+through .docx for that).
 
 The forms are Thai: without a Thai font LibreOffice substitutes a fallback
 (or draws boxes), so the result is still written but a warning says the page
@@ -32,7 +33,10 @@ from pathlib import Path
 
 from formkit.office.convert import DEFAULT_TIMEOUT, Converter, check_path, thai_fonts_available
 from formkit.office.symbols import redraw_symbols
+from formkit.docx.package import Limits
+from formkit.docx.sniff import legacy_kind
 from formkit.errors import FormkitError
+from formkit.files import open_regular
 from formkit.output import atomic_write_bytes
 
 INPUT_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm", ".doc", ".odt", ".rtf")
@@ -98,12 +102,31 @@ def preview(src: Path, out: Path, *, page: int | None = None, all_pages: bool = 
 
 
 def render_pdf(src: Path, workdir: Path, per_file_timeout: float = DEFAULT_TIMEOUT) -> Path:
-    """``src`` converted to a PDF inside ``workdir`` (one soffice run), its
-    symbol-font glyphs redrawn."""
+    """``src`` converted to a PDF inside ``workdir``, its symbol-font glyphs
+    redrawn. A .doc, .rtf or .odt keeps its symbol fonts in a form that
+    cannot be redrawn, so it is first converted to .docx, as parse reads it
+    (a second conversion by the same LibreOffice profile)."""
     with Converter(per_file_timeout, purpose="render a preview", rewrite=redraw_symbols) as converter:
-        made = converter.convert([src], "pdf", workdir / "pdf")[src]
+        source = src
+        if _legacy(src):
+            source = _made(converter.convert([src], "docx", workdir / "docx")[src], src)
+        return _made(converter.convert([source], "pdf", workdir / "pdf")[source], src)
+
+
+def _legacy(src: Path) -> bool:
+    """Whether ``src`` is a .doc, .rtf or .odt by its first bytes (its
+    name may say otherwise); False for anything the converter will refuse."""
+    try:
+        with open_regular(src, Limits().max_file_bytes, str(src)) as fh:
+            return legacy_kind(fh.read(4096), fh) is not None
+    except (OSError, FormkitError):
+        return False
+
+
+def _made(made: Path | FormkitError, src: Path) -> Path:
+    """A conversion's output, or its error naming the user's file ``src``."""
     if isinstance(made, FormkitError):
-        raise made
+        raise FormkitError(made.code, made.message, str(src)) from None
     return made
 
 
