@@ -4,9 +4,10 @@ Word draws a form's boxes as characters of Microsoft's symbol fonts: a
 ``w:sym w:font="Wingdings 2" w:char="F0A3"`` (ECMA-376 Part 1 §17.3.3.30), or,
 the way LibreOffice and WPS save it, the private-use character U+F0A3 (or the
 plain byte: WPS's ticked "R") in a run whose font is Wingdings 2. Those fonts
-are not on a Linux machine, so LibreOffice draws each private-use character as
-an empty rectangle and "R" as a letter: in a preview a ticked box and an empty
-one look alike. The copy LibreOffice renders therefore has every such
+are not on a Linux machine, so LibreOffice (7.4) draws each private-use
+character as an empty rectangle and "R" as a letter: in a preview a ticked box
+and an empty one look alike. (A ``w:sym`` it maps to its OpenSymbol font, but
+not all: Webdings boxes stay rectangles, Wingdings' ☒ 0x78 becomes ¤.) The copy LibreOffice renders therefore has every such
 character the reader knows (the one glyph table of :mod:`formkit.docx.glyphs`,
 found in runs exactly as parse finds them, through :mod:`formkit.docx.inline`)
 drawn as its Unicode look-alike (□ ❒ ☑ ☒ ✓ ●) in :data:`FONT`, which has them
