@@ -127,6 +127,14 @@ def test_a_style_font_makes_the_letter_a_glyph() -> None:
     assert '<w:rStyle w:val="Tick"/><w:rFonts' in xml and ">☑</w:t>" in xml and ">R</w:t>" in xml
 
 
+def test_a_damaged_styles_part_only_loses_inherited_fonts() -> None:
+    """LibreOffice renders a file whose styles part is not XML; so does the
+    preview, with the glyphs of runs that name their font redrawn."""
+    data = make_docx(p(r("R", font=W2)), styles_xml="<w:style/>",
+                     parts={"word/styles.xml": b"\x00\x01 not xml"})
+    assert ">☑</w:t>" in body_xml(redrawn(data))
+
+
 def test_a_document_without_known_glyphs_is_copied_byte_for_byte() -> None:
     data = docx(p(r("R", font=TEXT), r("\uf021", font=W2)))  # Wingdings 2 0x21: not a box
     members = read_members(io.BytesIO(data), "x.docx")

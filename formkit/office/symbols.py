@@ -34,6 +34,7 @@ from formkit.docx.package import rels_part, resolve_target
 from formkit.docx.styles import Styles
 from formkit.docx.xmlsafe import parse_xml
 from formkit.docx.zipread import part_key
+from formkit.errors import FormkitError
 
 #: The font the look-alikes are drawn in: DejaVu Sans (Debian's
 #: fonts-dejavu-core, which fontconfig itself depends on) has every character
@@ -88,17 +89,21 @@ def _story(name: str, data: bytes) -> etree._Element | None:
 
 def _styles(members: Members, stories: dict[str, etree._Element]) -> Styles:
     """The styles of the styles part the main part's relationships name
-    (§17.7, as :func:`formkit.docx.reader.styles_part` finds it), or none."""
+    (§17.7, as :func:`formkit.docx.reader.styles_part` finds it), or none: a
+    missing or damaged styles part only loses the fonts runs inherit."""
     main = next((name for name, root in stories.items() if root.tag == _DOCUMENT), None)
     by_key = {part_key(name): (name, data) for name, data in members}
     rels = by_key.get(part_key(rels_part(main))) if main is not None else None
     if main is None or rels is None:
         return Styles({})
-    for rel in parse_xml(rels[1], rels[0]).iter(_RELATIONSHIP):
-        if str(rel.get("Type", "")).endswith(REL_STYLES) and str(rel.get("TargetMode", "")).lower() != "external":
-            part = by_key.get(part_key(resolve_target(main, str(rel.get("Target", "")))))
-            if part is not None:
-                return Styles.from_xml(parse_xml(part[1], part[0]))
+    try:
+        for rel in parse_xml(rels[1], rels[0]).iter(_RELATIONSHIP):
+            if str(rel.get("Type", "")).endswith(REL_STYLES) and str(rel.get("TargetMode", "")).lower() != "external":
+                part = by_key.get(part_key(resolve_target(main, str(rel.get("Target", "")))))
+                if part is not None:
+                    return Styles.from_xml(parse_xml(part[1], part[0]))
+    except FormkitError:
+        pass
     return Styles({})
 
 
