@@ -332,7 +332,7 @@ def inspect_cmd(file: str, form: str | None) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="OUT.pdf|OUT.png",
               help="A PDF, or a PNG of one page at 110 dpi.")
 @click.option("--page", type=click.IntRange(min=1), metavar="N", help="The page rendered as PNG (default 1).")
-@click.option("--all", "all_pages", is_flag=True, help="Every page as PNG: OUT-1.png, OUT-2.png ...")
+@click.option("--all", "all_pages", is_flag=True, help="Every page as PNG: OUT-1.png, OUT-2.png ... (OUT-01.png ... from 10 pages).")
 def preview_cmd(file: str, output: str, page: int | None, all_pages: bool) -> None:
     """Render a document through LibreOffice (headless) to look at it without Word.
 

@@ -12,6 +12,10 @@ if ! command -v fc-list >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi laks
   # Laksaman is TLWG's metric-compatible free version of TH SarabunPSK.
   missing+=(fonts-tlwg-laksaman fonts-thai-tlwg fontconfig)
 fi
+if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list 'DejaVu Sans' 2>/dev/null)" ]; then
+  # The font preview draws Wingdings boxes, ticks and bullets in (formkit/office/symbols.py).
+  missing+=(fonts-dejavu-core fontconfig)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

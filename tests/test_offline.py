@@ -170,7 +170,7 @@ def test_a_file_link_is_not_embedded_in_the_preview(name: str, file_linked: Path
         assert EMBEDDED in pictures
 
 
-def _plain_copy(fh: Any, dest: Path, name: str, limits: Any) -> None:
+def _plain_copy(fh: Any, dest: Path, name: str, limits: Any, rewrite: Any = None) -> None:
     dest.write_bytes(fh.read())
 
 

@@ -55,7 +55,7 @@ from formkit.errors import FormkitError
 from formkit.files import open_regular
 from formkit.docx.package import Limits
 from formkit.docx.sniff import OLE_MAGIC, RESEND, describe, file_error, refuse_ole
-from formkit.office.unlink import copy_unlinked
+from formkit.office.unlink import Rewrite, copy_unlinked
 
 DEFAULT_TIMEOUT = 60.0  # seconds per file
 
@@ -236,14 +236,18 @@ class Converter:
     processes on one profile would not both convert. ``runs`` counts the
     soffice processes started. Every input is held to ``limits`` (its size
     before anything is read, its zip members before they are inflated).
+    ``rewrite`` changes the members of each staged package copy (the preview's
+    :func:`formkit.office.symbols.redraw_symbols`); the user's file is never changed.
     """
 
     def __init__(self, per_file_timeout: float = DEFAULT_TIMEOUT, *, soffice: str | None = None,
-                 purpose: str = "convert documents", limits: Limits = Limits()) -> None:
+                 purpose: str = "convert documents", limits: Limits = Limits(),
+                 rewrite: Rewrite | None = None) -> None:
         self.per_file_timeout = per_file_timeout
         self.soffice = soffice
         self.purpose = purpose
         self.limits = limits
+        self.rewrite = rewrite
         self.runs = 0
         self._tmp: Path | None = None
         self._serial = 0
@@ -340,7 +344,7 @@ class Converter:
             with open_regular(src, self.limits.max_file_bytes, name, _LIMIT_NAME) as fh:
                 error = check_head(fh, name)
                 if error is None:
-                    copy_unlinked(fh, copy, name, self.limits)
+                    copy_unlinked(fh, copy, name, self.limits, self.rewrite)
             return error
         except FormkitError as exc:
             return exc

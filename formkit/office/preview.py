@@ -4,14 +4,19 @@ The document goes through LibreOffice headless (:mod:`formkit.office.convert`) t
 PDF. A ``.pdf`` output is that PDF; a ``.png`` output is one page of it
 rendered by poppler's ``pdftoppm`` at 110 dpi (an A4 page is 909 x 1286
 pixels: readable on a screen, small enough to attach to a message), or every
-page with ``all_pages`` as ``OUT-1.png``, ``OUT-2.png`` ... Every output is
-written atomically (a temporary file renamed into place), so an interrupted
-preview never leaves a half-written image.
+page with ``all_pages`` as ``OUT-1.png``, ``OUT-2.png`` ... (numbers padded to
+the width of the page count, ``OUT-01.png`` ... ``OUT-13.png``, so the files
+sort in page order). Every output is written atomically (a temporary file
+renamed into place), so an interrupted preview never leaves a half-written image.
 
 The input is held to the limits of :class:`formkit.docx.package.Limits` (its size
 checked with ``os.stat`` before anything else), and LibreOffice sees a copy
 of it without links to anything outside it (:mod:`formkit.office.unlink`): a linked
-picture shows as an empty frame.
+picture shows as an empty frame. In that copy the boxes, ticks and bullets
+drawn with Microsoft's symbol fonts (Wingdings ...), which no font on the
+machine has, are drawn as their Unicode look-alikes (:mod:`formkit.office.symbols`),
+so a ticked box and an empty one look different (a .doc, .rtf or .odt goes
+through .docx for that).
 
 The forms are Thai: without a Thai font LibreOffice substitutes a fallback
 (or draws boxes), so the result is still written but a warning says the page
@@ -27,7 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from formkit.office.convert import DEFAULT_TIMEOUT, Converter, check_path, thai_fonts_available
+from formkit.office.symbols import redraw_symbols
+from formkit.docx.package import Limits
+from formkit.docx.sniff import legacy_kind
 from formkit.errors import FormkitError
+from formkit.files import open_regular
 from formkit.output import atomic_write_bytes
 
 INPUT_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm", ".doc", ".odt", ".rtf")
@@ -93,11 +102,31 @@ def preview(src: Path, out: Path, *, page: int | None = None, all_pages: bool = 
 
 
 def render_pdf(src: Path, workdir: Path, per_file_timeout: float = DEFAULT_TIMEOUT) -> Path:
-    """``src`` converted to a PDF inside ``workdir`` (one soffice run)."""
-    with Converter(per_file_timeout, purpose="render a preview") as converter:
-        made = converter.convert([src], "pdf", workdir / "pdf")[src]
+    """``src`` converted to a PDF inside ``workdir``, its symbol-font glyphs
+    redrawn. A .doc, .rtf or .odt keeps its symbol fonts in a form that
+    cannot be redrawn, so it is first converted to .docx, as parse reads it
+    (a second conversion by the same LibreOffice profile)."""
+    with Converter(per_file_timeout, purpose="render a preview", rewrite=redraw_symbols) as converter:
+        source = src
+        if _legacy(src):
+            source = _made(converter.convert([src], "docx", workdir / "docx")[src], src)
+        return _made(converter.convert([source], "pdf", workdir / "pdf")[source], src)
+
+
+def _legacy(src: Path) -> bool:
+    """Whether ``src`` is a .doc, .rtf or .odt by its first bytes (its
+    name may say otherwise); False for anything the converter will refuse."""
+    try:
+        with open_regular(src, Limits().max_file_bytes, str(src)) as fh:
+            return legacy_kind(fh.read(4096), fh) is not None
+    except (OSError, FormkitError):
+        return False
+
+
+def _made(made: Path | FormkitError, src: Path) -> Path:
+    """A conversion's output, or its error naming the user's file ``src``."""
     if isinstance(made, FormkitError):
-        raise made
+        raise FormkitError(made.code, made.message, str(src)) from None
     return made
 
 
@@ -113,7 +142,8 @@ def poppler_tools() -> tuple[str, str]:
 def render_png(pdf: Path, out: Path, tools: tuple[str, str], page: int | None,
                all_pages: bool, src: Path) -> list[Path]:
     """Render page ``page`` (default 1) of ``pdf`` to ``out``, or with
-    ``all_pages`` every page to OUT-1.png, OUT-2.png ...; the paths written."""
+    ``all_pages`` every page to OUT-1.png, OUT-2.png ... (see :func:`page_name`);
+    the paths written."""
     pdftoppm, pdfinfo = tools
     pages = page_count(pdfinfo, pdf, src)
     if page is not None and page > pages:
@@ -131,9 +161,15 @@ def render_png(pdf: Path, out: Path, tools: tuple[str, str], page: int | None,
         raise FormkitError("conversion-failed", f"pdftoppm rendered {len(rendered)} of {pages} pages", file=str(src))
     written = []
     for n, image in enumerate(rendered, 1):
-        written.append(out.with_name(f"{out.stem}-{n}{out.suffix}"))
+        written.append(page_name(out, n, pages))
         _copy_atomic(image, written[-1])
     return written
+
+
+def page_name(out: Path, n: int, pages: int) -> Path:
+    """Where page ``n`` of ``pages`` goes: ``OUT-n.png`` with ``n`` padded to
+    the width of ``pages`` (p-01 ... p-13), so a name sort is a page sort."""
+    return out.with_name(f"{out.stem}-{n:0{len(str(pages))}d}{out.suffix}")
 
 
 def page_count(pdfinfo: str, pdf: Path, src: Path) -> int:

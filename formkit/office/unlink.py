@@ -37,12 +37,15 @@ file (formkit.office.sandbox also takes the network away from it):
 
 XML parts are parsed with :func:`formkit.docx.xmlsafe.parse_xml`; parts that do not
 change are copied byte for byte into the new zip, the others serialised again.
+A caller may change a package's members further before they are zipped (a
+preview redraws symbol-font glyphs: :mod:`formkit.office.symbols`).
 """
 from __future__ import annotations
 
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -58,7 +61,10 @@ from formkit.docx.sniff import OLE_MAGIC, RESEND, file_error
 from formkit.office.unlink_rtf import FIELD_NAME, LOADING_FIELDS, strip_rtf_fields
 from formkit.docx.xmlsafe import parse_xml
 
-__all__ = ["LOADING_FIELDS", "copy_unlinked", "strip_rtf_fields"]
+__all__ = ["LOADING_FIELDS", "Rewrite", "copy_unlinked", "strip_rtf_fields"]
+
+#: A last change to a package's members (name, bytes) before they are zipped.
+Rewrite = Callable[[list[tuple[str, bytes]]], list[tuple[str, bytes]]]
 
 # Transitional and Strict (ISO/IEC 29500 Strict) namespaces of the same vocabularies.
 _W = (NS["w"], "http://purl.oclc.org/ooxml/wordprocessingml/main")
@@ -92,17 +98,20 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _NOT_A_PACKAGE = "this zip archive is neither a Word (.docx) nor an OpenDocument (.odt) document"
 
 
-def copy_unlinked(src: BinaryIO, dest: Path, name: str, limits: Limits = Limits()) -> None:
+def copy_unlinked(src: BinaryIO, dest: Path, name: str, limits: Limits = Limits(),
+                  rewrite: Rewrite | None = None) -> None:
     """Write to ``dest`` the document open in ``src`` (a regular file within
     ``limits.max_file_bytes``), less everything LibreOffice would load from
-    outside it. ``name`` is how errors refer to the file; they are
+    outside it, and a package's members passed through ``rewrite`` when
+    given. ``name`` is how errors refer to the file; they are
     :class:`FormkitError` (``corrupt``, ``too-large``, ``bad-xml``,
     ``unsafe-xml``, ``conversion-failed``)."""
     head = src.read(16)
     src.seek(0)
     try:
         if head.startswith(b"PK\x03\x04"):
-            _write_zip(_strip_package(read_members(src, name, limits), name), dest)
+            members = _strip_package(read_members(src, name, limits), name)
+            _write_zip(rewrite(members) if rewrite is not None else members, dest)
         elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
             dest.write_bytes(strip_rtf_fields(_read_all(src, limits.max_file_bytes, name)))
         elif head.startswith(OLE_MAGIC):
