@@ -188,13 +188,16 @@ def bulk_fill(
 
 
 def score_results(
-    results: Iterable[Input], judgments: Judgments | None = None, *, stdin: IO[bytes] | None = None
+    results: Iterable[Input], judgments: Judgments | None = None, *, stdin: IO[bytes] | None = None,
+    convert: bool = True,
 ) -> ScoreRun:
     """Score parse results by their form's rubric.
 
     ``results`` may mix parse or score results (dicts, :class:`ParseResult`),
-    files of them (.json, .jsonl: what ``formkit parse`` writes) and Word
-    files or folders (parsed first); ``"-"`` reads ``stdin`` when given.
+    files of them (.json, .jsonl: what ``formkit parse`` writes) and
+    documents or folders, parsed first as :func:`parse_files` parses them
+    (.doc, .rtf and .odt converted when ``convert``; a PDF or a workbook is
+    one entry that cannot be scored, naming it); ``"-"`` reads ``stdin`` when given.
     ``judgments`` (the committee's, for rubrics that need them) is a .jsonl or
     .csv file or the rows (``{"file", "done": [...], "clear": [...]}``).
     An entry that cannot be scored is a score with ``level`` and ``basis``
@@ -209,7 +212,7 @@ def score_results(
     """
     from formkit.score.scoring import score_inputs
 
-    return score_inputs(results, judgments, stdin)
+    return score_inputs(results, judgments, stdin, convert=convert)
 
 
 def write_report(

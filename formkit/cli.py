@@ -139,17 +139,22 @@ def _progress(results: Iterator[ParseResult], total: int) -> Iterator[ParseResul
             yield result
 
 
+_CONVERT_HELP = "Read .doc, .rtf and .odt through LibreOffice (as parse does)."
+
+
 @main.command("score")
 @click.argument("inputs", nargs=-1, required=True, metavar="RECORDS...")
 @click.option("--judgments", type=click.Path(dir_okay=False), help="The committee's judgments (.jsonl or .csv).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one record, jsonl for several.")
-def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None, fmt: str | None) -> None:
-    """Score parse output (json/jsonl, '-' for stdin) or Word files by the rubric."""
+@click.option("--convert/--no-convert", default=True, show_default=True, help=_CONVERT_HELP)
+def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None, fmt: str | None,
+              convert: bool) -> None:
+    """Score parse output (json/jsonl, '-' for stdin) or Word files and folders by the rubric."""
     from formkit.output import atomic_write, write_error
     from formkit.score.scoring import scores_text
 
-    run = _scored(inputs, judgments)
+    run = _scored(inputs, judgments, convert)
     fmt = fmt or ("json" if len(run) == 1 else "jsonl")
     text = scores_text(run, fmt)
     try:
@@ -170,14 +175,14 @@ def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None
         raise FileFailed(f"{run.failed} record(s) could not be scored")
 
 
-def _scored(inputs: tuple[str, ...], judgments: str | None) -> Any:
+def _scored(inputs: tuple[str, ...], judgments: str | None, convert: bool) -> Any:
     """``score_results`` of the inputs ('-': stdin); a judgments or results
     file that cannot be used is a usage error."""
     from formkit.score.scoring import JudgmentsError
     from formkit.score.inputs import ResultsError
 
     try:
-        return api.score_results(inputs, judgments, stdin=click.get_binary_stream("stdin"))
+        return api.score_results(inputs, judgments, stdin=click.get_binary_stream("stdin"), convert=convert)
     except JudgmentsError as exc:
         raise click.BadParameter(str(exc), param_hint="--judgments") from None
     except ResultsError as exc:
@@ -189,9 +194,10 @@ def _scored(inputs: tuple[str, ...], judgments: str | None) -> Any:
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for report.xlsx and report.html.")
 @click.option("--judgments", type=click.Path(dir_okay=False), help="The committee's judgments, when RESULTS are parse output.")
 @click.option("--title", default=api.REPORT_TITLE, show_default=True, help="The report's title.")
-def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, title: str) -> None:
+@click.option("--convert/--no-convert", default=True, show_default=True, help=_CONVERT_HELP)
+def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, title: str, convert: bool) -> None:
     """The committee's overview of a batch: an .xlsx workbook and one HTML page."""
-    run = _scored(inputs, judgments)
+    run = _scored(inputs, judgments, convert)
     try:
         written = api.write_report(run, out_dir, title=title)
     except FormkitError as exc:  # report.xlsx or report.html cannot be written

@@ -1,15 +1,16 @@
 """``formkit score``: parse results in, one scored line per file out.
 
 Inputs are what ``formkit parse`` writes (a JSON object, a JSON list or
-JSON Lines, detected; ``-`` is stdin) or Word files and folders, parsed
-first; every entry is checked field by field (:mod:`formkit.score.inputs`)
-before anything here uses it. Each parse result is scored by its form's rubric
-(:mod:`formkit.score.rubric`); the committee's judgments (``--judgments``, JSON
-Lines or CSV) decide esao-1-2 style rubrics, and without one the level is
-only proposed from the text. A result that cannot be scored (its parse
-failed, it is not a well-typed parse result, its form has no rubric) stays in the
-output with ``level`` and ``basis`` null and the reason, so a batch of 245
-files always shows all 245. Score results given back are passed through,
+JSON Lines, detected; ``-`` is stdin) or documents and folders, parsed first
+as ``parse`` parses them (:mod:`formkit.score.inputs`: a PDF or a workbook is
+one error naming it); every entry is checked field by field before anything
+here uses it. Each parse result is scored by its form's rubric
+(:mod:`formkit.score.rubric`); the committee's judgments (``--judgments``,
+JSON Lines or CSV) decide esao-1-2 style
+rubrics, and without one the level is only proposed from the text. A
+result that cannot be scored (its parse failed, it is not a well-typed parse
+result, its form has no rubric) stays in the output with ``level`` and
+``basis`` null and the reason, so a batch of 245 files always shows all 245. Score results given back are passed through,
 which is what lets ``formkit report`` take either.
 """
 from __future__ import annotations
@@ -88,8 +89,9 @@ class Score:
 @dataclass(frozen=True, slots=True)
 class ScoreRun:
     """The scores of one run, in input order (iterate, index or ``len`` it
-    like the list of them), and ``notes``: each judgment that was not used or
-    matched no file, and the files scored without one."""
+    like the list of them), and ``notes``: the files of a folder that were
+    not read, each judgment that was not used or matched no file, and the
+    files scored without one."""
 
     scores: tuple[Score, ...]
     notes: tuple[str, ...] = ()
@@ -345,18 +347,23 @@ def _passed_through(item: dict[str, Any]) -> Score:
 Judgments: TypeAlias = "str | os.PathLike[str] | Iterable[JudgmentRow | Mapping[str, Any]]"
 
 
-def score_inputs(inputs: Iterable[Input], judgments: Judgments | None, stdin: IO[bytes] | None = None) -> ScoreRun:
-    """Read, parse when needed, and score: what ``score`` and ``report``
-    share. ``judgments`` is a judgments file or the rows themselves; ``"-"``
-    among the inputs reads ``stdin``. Raises :class:`JudgmentsError` or
-    :class:`~formkit.score.inputs.ResultsError` when the run cannot start."""
+def score_inputs(inputs: Iterable[Input], judgments: Judgments | None, stdin: IO[bytes] | None = None, *,
+                 convert: bool = True) -> ScoreRun:
+    """Read, parse when needed (.doc/.rtf/.odt converted when ``convert``), and
+    score: what ``score`` and ``report`` share. ``judgments`` is a judgments
+    file or the rows themselves; ``"-"`` among the inputs reads ``stdin``. The
+    notes say which files of a folder were not read. Raises
+    :class:`JudgmentsError` or :class:`~formkit.score.inputs.ResultsError`
+    when the run cannot start."""
     if judgments is None:
         rows, source = None, ""
     elif isinstance(judgments, (str, os.PathLike)):
         rows, source = read_judgments(judgments), Path(judgments).name
     else:
         rows, source = judgment_rows(judgments), ""
-    return score_items(load_inputs(inputs, stdin), rows, source)
+    skipped: list[str] = []
+    run = score_items(load_inputs(inputs, stdin, convert=convert, notes=skipped), rows, source)
+    return dataclasses.replace(run, notes=(*skipped, *run.notes))
 
 
 def scores_text(run: ScoreRun, fmt: str) -> str:
