@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CheckReport", "LearnedForm", "bulk_fill", "check_form", "fill_bytes", "fill_to", "learn_form",
-    "open_form", "parse_files", "score_results", "write_report",
+    "open_form", "parse_files", "score_results", "write_judgments_template", "write_report",
 ]
 
 Form: TypeAlias = "str | os.PathLike[str] | FormDef"
@@ -213,6 +213,22 @@ def score_results(
     from formkit.score.scoring import score_inputs
 
     return score_inputs(results, judgments, stdin, convert=convert)
+
+
+def write_judgments_template(scores: Iterable[Score], path: str | os.PathLike[str]) -> int:
+    """Write the committee's judgments template for ``scores`` (a
+    :class:`ScoreRun` or :class:`~formkit.score.scoring.Score` values) to the
+    CSV file ``path`` (atomically; UTF-8 with a BOM): one row per file of a
+    form whose rubric the committee judges, with the columns ``judgments``
+    reads (file, done1..N, clear1..N, note), marks left blank. Returns the
+    number of rows.
+
+    >>> write_judgments_template(score_results(["samples/esao-1-2"]), "judgments.csv")
+    15
+    """
+    from formkit.score.judgments import write_template
+
+    return write_template(scores, path)
 
 
 def write_report(

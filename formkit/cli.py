@@ -145,11 +145,13 @@ _CONVERT_HELP = "Read .doc, .rtf and .odt through LibreOffice (as parse does)."
 @main.command("score")
 @click.argument("inputs", nargs=-1, required=True, metavar="RECORDS...")
 @click.option("--judgments", type=click.Path(dir_okay=False), help="The committee's judgments (.jsonl or .csv).")
+@click.option("--judgments-template", "template", type=click.Path(dir_okay=False), metavar="OUT.csv",
+              help="Also write a CSV for the committee's judgments: one row per file of a judged form.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one record, jsonl for several.")
 @click.option("--convert/--no-convert", default=True, show_default=True, help=_CONVERT_HELP)
-def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None, fmt: str | None,
-              convert: bool) -> None:
+def score_cmd(inputs: tuple[str, ...], judgments: str | None, template: str | None, output: str | None,
+              fmt: str | None, convert: bool) -> None:
     """Score parse output (json/jsonl, '-' for stdin) or Word files and folders by the rubric."""
     from formkit.output import atomic_write, write_error
     from formkit.score.scoring import scores_text
@@ -167,10 +169,13 @@ def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None
                 sys.stdout.flush()
             except OSError as exc:  # a full disk, a closed pipe
                 raise write_error("<stdout>", exc, atomic=False) from None
+        rows = api.write_judgments_template(run, template) if template else 0
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
     for line in run.messages():
         click.echo(line, err=True)
+    if template:
+        click.echo(f"formkit: wrote {template}: {rows} row(s) for the committee's judgments", err=True)
     if run.failed:
         raise FileFailed(f"{run.failed} record(s) could not be scored")
 
@@ -178,7 +183,7 @@ def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None
 def _scored(inputs: tuple[str, ...], judgments: str | None, convert: bool) -> Any:
     """``score_results`` of the inputs ('-': stdin); a judgments or results
     file that cannot be used is a usage error."""
-    from formkit.score.scoring import JudgmentsError
+    from formkit.score.judgments import JudgmentsError
     from formkit.score.inputs import ResultsError
 
     try:
