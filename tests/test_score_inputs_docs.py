@@ -184,7 +184,7 @@ def test_photos_and_text_in_a_folder_are_named_not_dropped_silently(tmp_path: Pa
     assert f"2 file(s) in {folder} are not documents and were not read" in err and "photos/p1.png" in err and "readme.txt" in err
     assert "~$" not in err
     code, _, err = run("score", str(folder / "photos"))
-    assert code == 2 and "no Word documents found" in err
+    assert code == 2 and "no Word documents found" in err and "p1.png" in err
 
 
 def test_stdin_of_a_document_is_one_row() -> None:

@@ -112,7 +112,8 @@ def load_inputs(inputs: Iterable[Input], stdin: IO[bytes] | None = None, *, conv
             plan.parts.append([check.entry(value, f"result {n}")])
     entries = plan.entries()
     if not entries and plan.folders:
-        raise ResultsError(f"{', '.join(plan.folders)}: no Word documents found in the given folders", "not-found")
+        said = "".join(f"; {note}" for note in plan.notes)
+        raise ResultsError(f"{', '.join(plan.folders)}: no Word documents found in the given folders{said}", "not-found")
     if notes is not None:
         notes += plan.notes
     return entries
