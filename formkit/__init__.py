@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on 
         open_form,
         parse_files,
         score_results,
+        write_judgments_template,
         write_report,
     )
     from formkit.fill.bulk import BulkRun, RowOutcome
@@ -68,6 +69,7 @@ __all__ = [
     "parse_files",
     "read_model",
     "score_results",
+    "write_judgments_template",
     "write_report",
 ]
 __version__ = "0.1.0"
@@ -88,7 +90,7 @@ _WHERE = {
     "ScoreRun": "score.scoring",
     **{name: "api" for name in (
         "CheckReport", "LearnedForm", "bulk_fill", "check_form", "fill_bytes", "fill_to", "learn_form",
-        "open_form", "parse_files", "score_results", "write_report",
+        "open_form", "parse_files", "score_results", "write_judgments_template", "write_report",
     )},
 }
 

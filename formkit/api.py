@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CheckReport", "LearnedForm", "bulk_fill", "check_form", "fill_bytes", "fill_to", "learn_form",
-    "open_form", "parse_files", "score_results", "write_report",
+    "open_form", "parse_files", "score_results", "write_judgments_template", "write_report",
 ]
 
 Form: TypeAlias = "str | os.PathLike[str] | FormDef"
@@ -207,13 +207,16 @@ def bulk_fill(
 
 
 def score_results(
-    results: Iterable[Input], judgments: Judgments | None = None, *, stdin: IO[bytes] | None = None
+    results: Iterable[Input], judgments: Judgments | None = None, *, stdin: IO[bytes] | None = None,
+    convert: bool = True,
 ) -> ScoreRun:
     """Score parse results by their form's rubric.
 
     ``results`` may mix parse or score results (dicts, :class:`ParseResult`),
-    files of them (.json, .jsonl: what ``formkit parse`` writes) and Word
-    files or folders (parsed first); ``"-"`` reads ``stdin`` when given.
+    files of them (.json, .jsonl: what ``formkit parse`` writes) and
+    documents or folders, parsed first as :func:`parse_files` parses them
+    (.doc, .rtf and .odt converted when ``convert``; a PDF or a workbook is
+    one entry that cannot be scored, naming it); ``"-"`` reads ``stdin`` when given.
     ``judgments`` (the committee's, for rubrics that need them) is a .jsonl or
     .csv file or the rows (``{"file", "done": [...], "clear": [...]}``).
     An entry that cannot be scored is a score with ``level`` and ``basis``
@@ -228,7 +231,23 @@ def score_results(
     """
     from formkit.score.scoring import score_inputs
 
-    return score_inputs(results, judgments, stdin)
+    return score_inputs(results, judgments, stdin, convert=convert)
+
+
+def write_judgments_template(scores: Iterable[Score], path: str | os.PathLike[str]) -> int:
+    """Write the committee's judgments template for ``scores`` (a
+    :class:`ScoreRun` or :class:`~formkit.score.scoring.Score` values) to the
+    CSV file ``path`` (atomically; UTF-8 with a BOM): one row per file of a
+    form whose rubric the committee judges, with the columns ``judgments``
+    reads (file, done1..N, clear1..N, note), marks left blank. Returns the
+    number of rows.
+
+    >>> write_judgments_template(score_results(["samples/esao-1-2"]), "judgments.csv")
+    15
+    """
+    from formkit.score.judgments import write_template
+
+    return write_template(scores, path)
 
 
 def write_report(

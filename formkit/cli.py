@@ -9,6 +9,7 @@ machinery.
 """
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -167,17 +168,24 @@ def _progress(results: Iterator[ParseResult], total: int) -> Iterator[ParseResul
             yield result
 
 
+_CONVERT_HELP = "Read .doc, .rtf and .odt through LibreOffice (as parse does)."
+
+
 @main.command("score")
 @click.argument("inputs", nargs=-1, required=True, metavar="RECORDS...")
 @click.option("--judgments", type=click.Path(dir_okay=False), help="The committee's judgments (.jsonl or .csv).")
+@click.option("--judgments-template", "template", type=click.Path(dir_okay=False), metavar="OUT.csv",
+              help="Also write a CSV for the committee's judgments: one row per file of a judged form.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), help="Default: json for one record, jsonl for several.")
-def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None, fmt: str | None) -> None:
-    """Score parse output (json/jsonl, '-' for stdin) or Word files by the rubric."""
+@click.option("--convert/--no-convert", default=True, show_default=True, help=_CONVERT_HELP)
+def score_cmd(inputs: tuple[str, ...], judgments: str | None, template: str | None, output: str | None,
+              fmt: str | None, convert: bool) -> None:
+    """Score parse output (json/jsonl, '-' for stdin) or Word files and folders by the rubric."""
     from formkit.output import atomic_write, write_error
     from formkit.score.scoring import scores_text
 
-    run = _scored(inputs, judgments)
+    run = _scored(inputs, judgments, convert)
     fmt = fmt or ("json" if len(run) == 1 else "jsonl")
     text = scores_text(run, fmt)
     try:
@@ -190,22 +198,25 @@ def score_cmd(inputs: tuple[str, ...], judgments: str | None, output: str | None
                 sys.stdout.flush()
             except OSError as exc:  # a full disk, a closed pipe
                 raise write_error("<stdout>", exc, atomic=False) from None
+        rows = api.write_judgments_template(run, template) if template else 0
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
     for line in run.messages():
         click.echo(line, err=True)
+    if template:
+        click.echo(f"formkit: wrote {template}: {rows} row(s) for the committee's judgments", err=True)
     if run.failed:
         raise FileFailed(f"{run.failed} record(s) could not be scored")
 
 
-def _scored(inputs: Sequence[Any], judgments: str | None) -> Any:
+def _scored(inputs: Sequence[Any], judgments: str | None, convert: bool) -> Any:
     """``score_results`` of the inputs ('-': stdin); a judgments or results
     file that cannot be used is a usage error."""
-    from formkit.score.scoring import JudgmentsError
+    from formkit.score.judgments import JudgmentsError
     from formkit.score.inputs import ResultsError
 
     try:
-        return api.score_results(inputs, judgments, stdin=click.get_binary_stream("stdin"))
+        return api.score_results(inputs, judgments, stdin=click.get_binary_stream("stdin"), convert=convert)
     except JudgmentsError as exc:
         raise click.BadParameter(str(exc), param_hint="--judgments") from None
     except ResultsError as exc:
@@ -219,15 +230,19 @@ def _scored(inputs: Sequence[Any], judgments: str | None) -> Any:
 @click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True,
               help="The report's language: Thai (Buddhist Era dates) or English.")
 @click.option("--title", help="The report's title (default: รายงานผลการประเมินสำหรับคณะกรรมการ; en: Committee report).")
-def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, lang: str, title: str | None) -> None:
+@click.option("--convert/--no-convert", default=True, show_default=True, help=_CONVERT_HELP)
+def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, lang: str, title: str | None,
+               convert: bool) -> None:
     """The committee's overview of a batch: an .xlsx workbook and one HTML page."""
     from formkit.score.inputs import ResultsError, load_inputs
 
+    skipped: list[str] = []
     try:  # read (and parse) once; the parse records give each work's photo count
-        results = load_inputs(inputs, click.get_binary_stream("stdin"))
+        results = load_inputs(inputs, click.get_binary_stream("stdin"), convert=convert, notes=skipped)
     except ResultsError as exc:
         raise click.UsageError(str(exc)) from None
-    run = _scored(results, judgments)
+    run = _scored(results, judgments, convert)
+    run = dataclasses.replace(run, notes=(*skipped, *run.notes))
     try:
         written = api.write_report(run, out_dir, title=title, lang=lang, results=results)
     except FormkitError as exc:  # report.xlsx or report.html cannot be written

@@ -17,15 +17,8 @@ from formkit import forms
 from formkit.score import rubric
 from formkit.cli import main
 from formkit.errors import FormkitError
-from formkit.score.scoring import (
-    JudgmentRow,
-    JudgmentsError,
-    match_judgments,
-    parse_bool,
-    read_judgments,
-    score_items,
-    score_result,
-)
+from formkit.score.judgments import JudgmentRow, JudgmentsError, match_judgments, parse_bool, read_judgments
+from formkit.score.scoring import score_items, score_result
 from tests.conftest import sample_dirs
 
 ROOT = Path(__file__).resolve().parent.parent

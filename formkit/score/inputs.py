@@ -1,47 +1,76 @@
-"""What ``score`` and ``report`` read: parse or score results, checked field by field.
+"""What ``score`` and ``report`` read: Word documents, parsed here as ``parse``
+parses them, and parse or score results, checked field by field.
+
+What an input is comes from its bytes, never from its name alone (the
+magic numbers :mod:`formkit.docx.sniff` names files by; what a document is
+then, and the error it gets, is ``parse``'s own):
+
+* a folder gives the documents ``parse`` takes from it (the .docx family
+  and, when converting, .doc/.rtf/.odt: :func:`formkit.read.inputs.expand_inputs`)
+  and every other file whose first bytes show a document of another kind
+  (a PDF, a workbook, a zip or other archive, a web page): an office that
+  returned one has its row, with the error ``parse`` gives for it, so no
+  office disappears from a batch. Photos, text and results files in a folder
+  are no returned form: they are named in a note, not read;
+* a file is a results file when its text is JSON (it opens with ``{`` or
+  ``[``, or a line of it does: JSON Lines with a damaged first line); else
+  it is a document and is parsed, which makes a PDF, a workbook or an
+  image one error naming the file and what it is, never a row per line;
+* ``-`` is stdin, read the same way.
+
+Documents of the whole run are parsed in one batch
+(:func:`formkit.read.batch.parse_files`: legacy files converted together by
+one LibreOffice process) and their results put back in input order.
 
 A results file may hold anything, so every value that scoring, the JSON and
 CSV output, the workbook and the HTML page use is checked for the type they
-expect before it is used: a damaged or hostile entry can neither stop the
-run nor put text where a number or a yes/no belongs. An entry that fails a
-check becomes a failed result (``bad-input``) whose message names the
-results file, the entry (line or item) and the field; every other entry is
-still scored and reported. The checks follow the documented shapes
-(README "Output" and "Scoring"); a record is checked against its form's
-field kinds, the way :mod:`formkit.fill.records` checks a record for ``fill``,
-without reading any file a record may name.
+expect before it is used (:mod:`formkit.score.fields`): a damaged or hostile
+entry can neither stop the run nor put text where a number or a yes/no
+belongs. An entry that fails a check becomes a failed result (``bad-input``)
+whose message names the results file, the entry (line or item) and the
+field; every other entry is still scored and reported.
 """
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 from formkit import forms
 from formkit.errors import FormkitError
-from formkit.files import MiB, read_regular, size_text
-from formkit.read.inputs import expand_inputs, is_word_name
+from formkit.files import MiB, open_regular, read_regular, size_text
+from formkit.read.inputs import DOCX_SUFFIXES, LEGACY_SUFFIXES, expand_inputs
+from formkit.score.fields import parse_problem, score_problem
 
 if TYPE_CHECKING:
     from formkit.read.parse import ParseResult
 
 RESULTS_LIMIT = 256 * MiB  # one results file (or stdin): parse output of about 25,000 returned forms
-BASES = ("rubric", "judgments", "auto")
+_HEAD = 4096  # bytes read to tell a document from a results file
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_TEXT_KINDS = frozenset({"section", "value", "header", "year"})
-_SHOWN = 40  # characters of a wrong value quoted in a message
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_JSON_LINE = re.compile(r"^[ \t\ufeff]*[{\[]", re.MULTILINE)
+# The first bytes (lower-cased, after a BOM and white space) of documents: ZIP
+# packages (.docx, .odt, .xlsx, .pptx, .zip), OLE2 compound files (.doc, .xls,
+# .ppt), RTF, and what an office may send instead of its form (a PDF, a web
+# page, a Word XML file, an archive): the magic numbers of formkit.docx.sniff.
+_DOCUMENTS = (b"pk\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"{\\rtf", b"%pdf-", b"<!doctype html", b"<html",
+              b"mime-version:", b"<?xml", b"rar!", b"7z\xbc\xaf", b"\x1f\x8b")
+_SHOWN_NAMES = 5  # files named in the note about files of a folder not read
 
 
 class ResultsError(FormkitError):
     """A RESULTS file cannot be read at all (missing, a folder, a FIFO, over
-    the size limit): the run stops, a usage error (exit 2) on the command
-    line, as README "Scoring" says. ``code`` says why (``not-found``,
-    ``too-large`` ...)."""
+    the size limit), or no folder given holds a document: the run stops, a
+    usage error (exit 2) on the command line, as README "Scoring" says.
+    ``code`` says why (``not-found``, ``too-large`` ...)."""
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(code, message)
@@ -59,41 +88,159 @@ class _NotJson:
 Input: TypeAlias = "str | os.PathLike[str] | Mapping[str, Any] | ParseResult"
 
 
-def load_inputs(inputs: Iterable[Input], stdin: IO[bytes] | None = None) -> list[dict[str, Any]]:
-    """Parse or score results from every input, in order. Word files and
-    folders are parsed here; ``"-"`` reads ``stdin`` when one is given; a
-    result given as a value (a dict, a :class:`~formkit.read.parse.ParseResult`)
-    is checked as a file's entries are, named "result N". An entry that is
-    no result, or has a field of the wrong type, becomes a failed result
-    (``bad-input``) so it is listed, not lost. A results file that cannot be
-    read raises :class:`ResultsError`."""
-    items: list[dict[str, Any]] = []
+def load_inputs(inputs: Iterable[Input], stdin: IO[bytes] | None = None, *, convert: bool = True,
+                notes: list[str] | None = None) -> list[dict[str, Any]]:
+    """Parse or score results from every input, in order. Documents (files
+    and folders, see above) are parsed, .doc/.rtf/.odt through LibreOffice
+    when ``convert`` (as ``parse --convert``); ``"-"`` reads ``stdin`` when one
+    is given; a result given as a value (a dict, a
+    :class:`~formkit.read.parse.ParseResult`) is checked as a file's entries
+    are, named "result N". An entry that is no result, or has a field of the
+    wrong type, becomes a failed result (``bad-input``) so it is listed, not
+    lost. The files of a folder that were not read are said in ``notes``
+    (when given). A results file that cannot be read, or folders that hold
+    no document, raise :class:`ResultsError`."""
+    plan = _Plan(convert)
     check = _Checks(escapes=True)
     for n, arg in enumerate(inputs, 1):
         if arg == "-" and stdin is not None:
-            data = stdin.read(RESULTS_LIMIT + 1)
-            if len(data) > RESULTS_LIMIT:
-                raise ResultsError(f"<stdin>: more than {size_text(RESULTS_LIMIT)} of results; split the batch", "too-large")
-            items += _from_text(data.decode("utf-8-sig", errors="replace"), "<stdin>")
+            plan.add_stdin(stdin)
         elif isinstance(arg, (str, os.PathLike)):
-            items += _from_path(os.fspath(arg))
+            plan.add_path(os.fspath(arg))
         else:  # a result itself: a dict, or a ParseResult (whose module is not imported here for the test)
             value = dict(arg) if isinstance(arg, Mapping) else arg.as_dict()
-            items.append(check.entry(value, f"result {n}"))
-    return items
+            plan.parts.append([check.entry(value, f"result {n}")])
+    entries = plan.entries()
+    if not entries and plan.folders:
+        said = "".join(f"; {note}" for note in plan.notes)
+        raise ResultsError(f"{', '.join(plan.folders)}: no Word documents found in the given folders{said}", "not-found")
+    if notes is not None:
+        notes += plan.notes
+    return entries
 
 
-def _from_path(arg: str) -> list[dict[str, Any]]:
-    """A Word file or a folder parsed, or a results file read."""
-    if Path(arg).is_dir() or is_word_name(arg):
-        from formkit.read.parse import parse_file
+@dataclass(slots=True)
+class _Plan:
+    """The inputs of one run in order: ``parts`` holds each input's entries,
+    or the index of a document in ``documents``, parsed together at the end."""
 
-        return [parse_file(path).as_dict() for path in expand_inputs([arg])]
+    convert: bool
+    parts: list[list[dict[str, Any]] | int] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add_document(self, path: str) -> None:
+        self.parts.append(len(self.documents))
+        self.documents.append(path)
+
+    def add_stdin(self, stdin: IO[bytes]) -> None:
+        data = stdin.read(RESULTS_LIMIT + 1)
+        if len(data) > RESULTS_LIMIT:
+            raise ResultsError(f"<stdin>: more than {size_text(RESULTS_LIMIT)} of results; split the batch", "too-large")
+        if not data.strip() or (_may_be_results(data[:_HEAD]) and _is_results(data)):  # nothing piped in: no entries
+            self.parts.append(_from_text(data.decode("utf-8-sig", errors="replace"), "<stdin>"))
+        else:  # a document piped in: parse says what it is (bytes are never converted)
+            from formkit.read.parse import parse_file
+
+            self.parts.append([parse_file(data, "<stdin>", convert=False).as_dict()])
+
+    def add_path(self, arg: str) -> None:
+        if Path(arg).is_dir():
+            self._add_folder(arg)
+            return
+        try:
+            with open_regular(arg, RESULTS_LIMIT, limit_name="a results file") as fh:
+                head = fh.read(_HEAD)
+            data = read_regular(arg, RESULTS_LIMIT, limit_name="a results file") if _may_be_results(head) else b""
+        except OSError as exc:
+            raise ResultsError(f"{arg}: the file cannot be read ({exc.strerror or exc})", "not-found") from None
+        except FormkitError as exc:
+            if arg.lower().endswith(DOCX_SUFFIXES + LEGACY_SUFFIXES):
+                self.add_document(arg)  # no bytes to look at: parse says what is wrong with it
+                return
+            raise ResultsError(str(exc), exc.code) from None
+        if data and _is_results(data):
+            self.parts.append(_from_text(data.decode("utf-8-sig", errors="replace"), arg))
+        else:
+            self.add_document(arg)
+
+    def _add_folder(self, folder: str) -> None:
+        """The documents ``parse`` takes from ``folder`` and the other
+        documents in it, in the order of the walk; the rest named in a note."""
+        self.folders.append(folder)
+        documents = set(expand_inputs([folder], legacy=self.convert))
+        skipped: list[str] = []
+        for path in _walk(folder):
+            if path in documents or _is_document(path):
+                self.add_document(path)
+            else:
+                skipped.append(os.path.relpath(path, folder))
+        if skipped:
+            shown = ", ".join(skipped[:_SHOWN_NAMES]) + (f" and {len(skipped) - _SHOWN_NAMES} more"
+                                                          if len(skipped) > _SHOWN_NAMES else "")
+            self.notes.append(f"{len(skipped)} file(s) in {folder} are not documents and were not read (photos, "
+                              f"text, results files): {shown}; give a results file by its name to score it")
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every input's entries in order, the documents parsed in one batch."""
+        parsed: list[dict[str, Any]] = []
+        if self.documents:
+            from formkit.read.batch import parse_files
+
+            with closing(parse_files(self.documents, convert=self.convert)) as results:
+                parsed = [result.as_dict() for result in results]
+        return [entry for part in self.parts for entry in (part if isinstance(part, list) else [parsed[part]])]
+
+
+def _walk(folder: str) -> list[str]:
+    """The regular files under ``folder``, sorted, named as
+    :func:`~formkit.read.inputs.expand_inputs` names them, without hidden
+    files and Word's "~$" owner files (the files a folder walk considers)."""
+    root = Path(folder)
+    return [str(root / found.relative_to(root)) for found in sorted(root.rglob("*"))
+            if not any(part.startswith((".", "~$")) for part in found.relative_to(root).parts) and found.is_file()]
+
+
+def _is_document(path: str) -> bool:
+    """Whether the first bytes of ``path`` show a document, or it cannot be
+    read at all (then parse says why)."""
     try:
-        data = read_regular(arg, RESULTS_LIMIT, limit_name="a results file")
-    except FormkitError as exc:
-        raise ResultsError(str(exc), exc.code) from None
-    return _from_text(data.decode("utf-8-sig", errors="replace"), arg)
+        with open_regular(path, RESULTS_LIMIT) as fh:
+            return _document_head(fh.read(_HEAD))
+    except (OSError, FormkitError):
+        return True
+
+
+def _document_head(head: bytes) -> bool:
+    """A document (see ``_DOCUMENTS``), from its first bytes."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_DOCUMENTS)
+
+
+def _may_be_results(head: bytes) -> bool:
+    """No document, and JSON's first character or text: worth reading whole."""
+    return not _document_head(head) and (_opens_json(head) or _is_text(head))
+
+
+def _is_text(head: bytes) -> bool:
+    """UTF-8 (a character cut at the end of ``head`` allowed) with no control
+    character but white space: text, as a results file is."""
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head)
+    except UnicodeDecodeError:
+        return False
+    return not _CONTROL.search(text)
+
+
+def _is_results(data: bytes) -> bool:
+    """JSON (the bytes of a file :func:`_may_be_results` let through): it
+    opens with ``{`` or ``[``, or a line of it does (JSON Lines whose first
+    line is damaged)."""
+    return _opens_json(data) or bool(_JSON_LINE.search(data.decode("utf-8", errors="replace")))
+
+
+def _opens_json(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
 
 
 def _from_text(text: str, name: str) -> list[dict[str, Any]]:
@@ -181,113 +328,3 @@ def _lone_surrogate(value: Any) -> str:
         elif isinstance(item, list):
             stack += [(f"{path}[{n}]", sub) for n, sub in enumerate(item)]
     return ""
-
-
-# -- the fields ---------------------------------------------------------------------
-
-def _show(value: Any) -> str:
-    """A wrong value for a message, cut short before it is serialised."""
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        cut = value[:_SHOWN]
-        return json.dumps(cut + ("…" if len(value) > _SHOWN else ""), ensure_ascii=False)
-    text = json.dumps(value)
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
-
-
-def _is_level(value: Any) -> bool:
-    return value is None or (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5)
-
-
-def _is_text(value: Any) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def _is_texts(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def _wrong(checks: Sequence[tuple[str, Callable[[Any], bool], str]], value: Mapping[str, Any], prefix: str = "") -> str:
-    """The first field of ``value`` failing its check, said with what it should be."""
-    for key, ok, what in checks:
-        if key in value and not ok(value[key]):
-            return f"field {prefix + key!r}: expected {what}, got {_show(value[key])}"
-    return ""
-
-
-_SCORE_CHECKS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
-    ("form", _is_text, "text or null"),
-    ("office", _is_text, "text or null"),
-    ("self_assessed", _is_level, "a level 1..5 or null"),
-    ("level", _is_level, "a level 1..5 or null"),
-    ("basis", lambda v: v is None or v in BASES, f"one of {', '.join(BASES)} or null"),
-    ("reasons", _is_texts, "a list of text"),
-    ("agrees", lambda v: v is None or isinstance(v, bool), "true, false or null"),
-)
-
-
-def score_problem(value: Mapping[str, Any]) -> str:
-    """What is wrong with a score result (README "Scoring"), or ""."""
-    problem = _wrong(_SCORE_CHECKS, value)
-    if not problem and (value.get("level") is None) != (value.get("basis") is None):
-        problem = "fields 'level' and 'basis': both null (not scored) or both set"
-    return problem
-
-
-def _is_warning(value: Any) -> bool:
-    if isinstance(value, dict):
-        return all(isinstance(value.get(k), str) for k in ("code", "message"))
-    return isinstance(value, str)
-
-
-_PARSE_CHECKS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
-    ("form", lambda v: v is None or (isinstance(v, str) and not forms.is_path(v)), "a form id or null"),
-    ("record", lambda v: v is None or isinstance(v, dict), "an object or null"),
-    ("warnings", lambda v: v is None or (isinstance(v, list) and all(map(_is_warning, v))),
-     'a list of {"code", "message"}'),
-    ("error", lambda v: v is None or (isinstance(v, dict) and _is_warning(v)), '{"code", "message"} or null'),
-)
-
-
-def parse_problem(value: Mapping[str, Any], form: forms.FormDef | None) -> str:
-    """What is wrong with a parse result (README "Output"), its record
-    checked against ``form`` when the form is known (an unknown form is
-    reported by scoring, with its own code), or ""."""
-    problem = _wrong(_PARSE_CHECKS, value)
-    record = value.get("record")
-    if problem or form is None or not isinstance(record, dict):
-        return problem
-    return next(_record_problems(form.fields, record, "record."), "")
-
-
-def _record_problems(fields: Sequence[forms.FieldDef], record: Mapping[str, Any], prefix: str) -> Iterator[str]:
-    """Each field of ``record`` whose value does not fit its kind."""
-    for field in fields:
-        value = record.get(field.name)
-        if value is None:
-            continue
-        name = prefix + field.name
-        ok, what = _fits(field, value)
-        if not ok:
-            yield f"field {name!r}: expected {what}, got {_show(value)}"
-        elif field.kind == "repeat":
-            for n, item in enumerate(value):
-                yield from _record_problems(field.fields, item, f"{name}[{n}].")
-
-
-def _fits(field: forms.FieldDef, value: Any) -> tuple[bool, str]:
-    """Whether ``value`` has the type parse writes for ``field``'s kind."""
-    kind = field.kind
-    if kind == "level":
-        return _is_level(value), "a level 1..5 or null"
-    if kind in _TEXT_KINDS:
-        return isinstance(value, str), "text"
-    if kind == "lines":
-        return _is_texts(value), "a list of text"
-    if kind == "boxes":
-        return isinstance(value, dict) and all(isinstance(v, bool) for v in value.values()), "an object of true/false"
-    ok = isinstance(value, list) and all(isinstance(v, dict) for v in value)
-    return ok, 'a list of photos {"sha256", "media_type"}' if kind == "images" else "a list of objects"

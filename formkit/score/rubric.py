@@ -9,7 +9,8 @@ form whose rubric fits these rule kinds needs no Python:
   ignored) among them; facts ``works`` and ``groups``.
 * ``judgments``: the committee's per-consideration judgments (carried out,
   clear); facts ``all_done``, ``done``, ``clear``. Without a judgment the
-  level is only proposed from the text (basis ``auto``, see :func:`_auto`):
+  level is only proposed from the text (basis ``auto``, see
+  :mod:`formkit.score.proposal`):
   the committee's judgment is the real score, the proposal saves it reading
   time and shows which passage it rests on.
 
@@ -27,10 +28,11 @@ from typing import Any
 
 from formkit.errors import FormkitError
 from formkit.forms import FormDef
-from formkit.text import clean_chars, fold_digits, normalize
+from formkit.score import proposal
+from formkit.score.proposal import quote
+from formkit.text import fold_digits, normalize
 
 Facts = dict[str, int]
-_QUOTE = 70  # characters of a passage quoted in a reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +208,7 @@ def _works(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any], _:
     first_of: dict[str, int] = {}
     counted = 0
     for n, work in enumerate(works, 1):
-        name = f"work {n} «{_quote(str(work.get('title') or ''))}»"
+        name = f"work {n} «{quote(str(work.get('title') or ''))}»"
         problems, short = _work_problems(spec, form, work)
         missing += [f"{name}: {s}" for s in short]
         if problems:
@@ -268,11 +270,6 @@ def _nums(numbers: Sequence[int]) -> str:
     return ", ".join(map(str, numbers)) if numbers else "none"
 
 
-def _quote(text: str) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= _QUOTE else text[: _QUOTE - 1] + "…"
-
-
 def _check_judgments(spec: Mapping[str, Any], form: FormDef) -> list[str]:
     items = spec.get("considerations")
     if not isinstance(items, list) or not items:
@@ -292,29 +289,12 @@ def _check_judgments(spec: Mapping[str, Any], form: FormDef) -> list[str]:
 
 # -- auto: a proposal from the text -------------------------------------------
 
-def _fold(text: str) -> str:
-    return fold_digits(clean_chars(text)).casefold()
-
-
-@dataclass(frozen=True, slots=True)
-class _Finding:
-    """What the text says about one consideration."""
-
-    done: bool
-    clear: bool
-    reason: str
-
-
 def _auto(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any]) -> Outcome:
-    auto = spec["auto"]
-    lines = [(name, n, line) for name in auto["passages"]
-             for n, line in enumerate(str(record.get(name) or "").split("\n"), 1) if line.strip()]
-    documents = [str(d) for d in record.get(str(auto.get("documents", ""))) or ()]
+    """A level proposed from the answer's text (:mod:`formkit.score.proposal`)."""
     box_field = (spec.get("evidence") or {}).get("field", "")
     ticked = record.get(box_field) or {}
     labels = _box_labels(form, box_field)
-    findings = [_consider(n, c, auto, lines, documents, ticked, labels)
-                for n, c in enumerate(spec["considerations"], 1)]
+    findings = proposal.read(spec["auto"], spec["considerations"], record, ticked, labels)
     facts = {"all_done": int(all(f.done for f in findings)), "done": sum(f.done for f in findings),
              "clear": sum(f.done and f.clear for f in findings)}
     level = pick_level(spec["levels"], facts)
@@ -323,58 +303,6 @@ def _auto(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any]) -> 
             f"({facts['done']} of {len(findings)} considerations addressed, {facts['clear']} clear); "
             "the committee's judgments decide")
     return Outcome(level, "auto", [head, *(f.reason for f in findings), f"supporting documents: {boxes}"])
-
-
-def _consider(n: int, item: Mapping[str, Any], auto: Mapping[str, Any], lines: list[tuple[str, int, str]],
-              documents: list[str], ticked: Mapping[str, Any], labels: Mapping[str, str]) -> _Finding:
-    """Find the passage addressing consideration ``n`` and judge it as the
-    committee would at a glance: addressed, specific, supported."""
-    keywords = [_fold(k) for k in item["keywords"]]
-    title = f"consideration {n} ({item['name']})"
-    negated: tuple[str, int, str] | None = None
-    for name, number, line in lines:
-        state = _mentions(_fold(line), keywords, auto)
-        if state == "negated" and negated is None:
-            negated = (name, number, line)
-        if state != "yes":
-            continue
-        where = f"{name} line {number} «{_quote(line)}»"
-        specific = _specific(_fold(line), auto)
-        support = [f"{b} ticked" for b in item.get("boxes", ()) if ticked.get(b) and b in labels]
-        support += [f"document «{_quote(d)}»" for d in documents if _mentions(_fold(d), keywords, auto) == "yes"]
-        clear = specific and bool(support)
-        verdict = "addressed, clear" if clear else "addressed, not clear"
-        detail = "specific" if specific else "not specific (no number or frequency)"
-        backing = ", ".join(support) if support else "no supporting box ticked, no named document"
-        return _Finding(True, clear, f"{title}: {verdict}: {where}; {detail}; support: {backing}")
-    if negated is not None:
-        return _Finding(False, False, f"{title}: not done: {negated[0]} line {negated[1]} «{_quote(negated[2])}» says it was not")
-    return _Finding(False, False, f"{title}: not done: no passage addresses it")
-
-
-def _mentions(folded: str, keywords: Sequence[str], auto: Mapping[str, Any]) -> str:
-    """"yes" when a keyword occurs with no negation just before it,
-    "negated" when every occurrence is negated, "" when none occurs."""
-    window = int(auto.get("negation_window", 30))
-    negations = [_fold(w) for w in auto.get("negations", ())]
-    seen = False
-    for keyword in keywords:
-        for match in re.finditer(re.escape(keyword), folded):
-            seen = True
-            before = folded[max(0, match.start() - window): match.start()]
-            if not any(neg in before for neg in negations):
-                return "yes"
-    return "negated" if seen else ""
-
-
-_ENUMERATOR = re.compile(r"^\s*(?:(?:ประเด็นที่|ข้อที่|ข้อ)\s*\d+|\(?\d+[.)])\s*")
-
-
-def _specific(folded: str, auto: Mapping[str, Any]) -> bool:
-    """A number (not the line's own "1)" or "ประเด็นที่ 1") or a frequency
-    word: the passage says how much or how often, not only what."""
-    folded = _ENUMERATOR.sub("", folded)
-    return bool(re.search(r"\d", folded)) or any(_fold(w) in folded for w in auto.get("specific", ()))
 
 
 KINDS: dict[str, _Kind] = {
