@@ -335,7 +335,7 @@ def test_parse_then_score_through_stdin() -> None:
     scores = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(scores) == len(parsed.splitlines()) == 21
     assert {s["basis"] for s in scores} == {"rubric", "auto"}
-    assert "21 record(s): 21 scored (6 by rubric, 0 by judgments, 15 auto proposal(s))" in err
+    assert "21 record(s): 6 scored (6 by rubric, 0 by judgments), 15 automatic proposal(s) for the committee" in err
     assert "15 record(s) have no committee judgment (no --judgments given)" in err
 
 

@@ -110,7 +110,7 @@ def test_a_mixed_folder_is_scored_file_by_file(mixed: Path) -> None:
         assert scored[name]["basis"] is None and reason.startswith("not scored: the file could not be parsed: ")
         assert f"{mixed / name}: this is {what}" in reason and reason.endswith("[not-docx]")
     assert len(calls) == 1
-    assert code == 1 and "7 record(s): 5 scored (2 by rubric, 0 by judgments, 3 auto proposal(s)), 2 not scored" in err
+    assert code == 1 and "7 record(s): 2 scored (2 by rubric, 0 by judgments), 3 automatic proposal(s) for the committee, 2 not scored" in err
     assert f"error: {mixed / 'f-returned.pdf'}: not scored" in err
 
 

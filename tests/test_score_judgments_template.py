@@ -64,7 +64,7 @@ def test_a_row_per_judged_file_filled_in_and_given_back(tmp_path: Path) -> None:
     assert "committee note: ตรวจแล้ว: =ชัดเจน 3 ข้อ" in over.reasons
     unmarked = scores["typed-marks.docx"]
     assert unmarked.basis == "auto" and "has no mark, not judged yet" in unmarked.reasons[0]
-    assert f"{len(expected)} scored (0 by rubric, 2 by judgments, {len(expected) - 2} auto proposal(s))" in err
+    assert f"{len(expected)} record(s): 2 scored (0 by rubric, 2 by judgments), {len(expected) - 2} automatic proposal(s)" in err
 
 
 def test_file_names_a_spreadsheet_would_run_are_quoted_and_matched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

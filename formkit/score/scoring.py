@@ -90,11 +90,12 @@ class ScoreRun:
         out = [f"error: {s.file}: {s.reasons[0] if s.reasons else NOT_SCORED}" for s in self.scores if s.basis is None]
         out += [f"formkit: warning: {note}" for note in self.notes]
         bases = Counter(s.basis for s in self.scores)
-        differ = sum(1 for s in self.scores if s.agrees is False)
+        judged = bases["rubric"] + bases["judgments"]
+        differ = sum(1 for s in self.scores if s.agrees is False and s.basis in ("rubric", "judgments"))
         out.append(
-            f"formkit: {len(self.scores)} record(s): {len(self.scores) - self.failed} scored ({bases['rubric']} by "
-            f"rubric, {bases['judgments']} by judgments, {bases['auto']} auto proposal(s)), {self.failed} not scored; "
-            f"{differ} differ from the ticked level"
+            f"formkit: {len(self.scores)} record(s): {judged} scored ({bases['rubric']} by rubric, "
+            f"{bases['judgments']} by judgments), {bases['auto']} automatic proposal(s) for the committee, "
+            f"{self.failed} not scored; {differ} scored level(s) differ from the ticked level"
         )
         return out
 
