@@ -18,7 +18,7 @@ from formkit.fill.filler import Filler
 from formkit.locate.stream import build
 from formkit.docx.ns import qn
 from formkit.read.parse import parse_file, read_model
-from formkit.fill.records import read_record
+from formkit.fill.records import read_record, validate as read_record_value
 from tests.conftest import ROOT
 
 RECORDS = sorted(p for p in (ROOT / "samples").glob("*/record-*") if p.suffix in (".json", ".yaml", ".yml"))
@@ -162,3 +162,52 @@ def test_the_year_changes_in_the_labels_only(form: forms.FormDef, printed: str, 
     labels = [t for t in texts if year in t]
     assert labels and all(printed not in t for t in labels)
     assert parse_file(data, "x.docx").record["fiscal_year"] == canon["fiscal_year"] == year
+
+
+DICT_NAMES_FORM = """id: dict-names
+title: "Dict names"
+original: original.docx
+recognize:
+  min_score: 0.5
+  phrases: ["Report of things", "Choices"]
+headings: ["Choices"]
+fields:
+  items: {kind: value, title: "Items", label: "Items"}
+  keys:
+    kind: boxes
+    title: "Choices"
+    after: "Choices"
+    items:
+      copy: "Copy"
+      pop: "Pop"
+  values:
+    kind: repeat
+    title: "Entries"
+    start: "Entry"
+    fields:
+      get: {kind: value, title: "Get", label: "Get"}
+"""
+
+
+def test_field_names_that_are_dict_methods_fill_and_read_back(tmp_path: Path) -> None:
+    """Fields and box keys named like a dict's methods (items, keys, values,
+    get, copy, pop) are filled with their values, never with the method."""
+    from tests.docxbuild import make_docx
+
+    lines = ["Report of things", "Items ..........", "Choices", "\u2610 Copy", "\u2610 Pop",
+             "Entry 1", "Get .........."]
+    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{line}</w:t></w:r></w:p>' for line in lines)
+    folder = tmp_path / "dict-names"
+    folder.mkdir()
+    (folder / "original.docx").write_bytes(make_docx(body))
+    (folder / "form.yaml").write_text(DICT_NAMES_FORM, "utf-8")
+    form = forms.load(str(folder))
+    record = {"items": "ของ ๓ ชิ้น", "keys": {"copy": False, "pop": True}, "values": [{"get": "หนึ่ง"}, {"get": "สอง"}]}
+    buf = io.BytesIO()
+    canon = Filler(form).render(read_record_value(form, record), buf)
+    text = "".join(etree.fromstring(zipfile.ZipFile(buf).read("word/document.xml")).itertext())
+    assert "built-in method" not in text and "ของ ๓ ชิ้น" in text
+    parsed = parse_file(buf.getvalue(), "x.docx", form="dict-names", forms_root=tmp_path).record
+    assert parsed == canon
+    assert parsed["items"] == "ของ ๓ ชิ้น" and parsed["keys"] == {"copy": False, "pop": True}
+    assert [w["get"] for w in parsed["values"]] == ["หนึ่ง", "สอง"]

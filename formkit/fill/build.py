@@ -67,7 +67,7 @@ class Builder:
             found = where.get(f.name)
             if found is None:
                 continue
-            expr = f"{var}.{f.name}"
+            expr = f"{var}[{f.name!r}]"  # by item: a field named items or keys is not the dict's method
             handler = getattr(self, f"_{f.kind}", None)
             if handler is not None:
                 handler(f, found, expr)
@@ -79,7 +79,7 @@ class Builder:
 
     def _boxes(self, f: FieldDef, found: Found, expr: str) -> None:
         for key, (index, ordinal) in _last_first(found.boxes):
-            self._tick(index, ordinal, f"{expr}.{key}")
+            self._tick(index, ordinal, f"{expr}[{key!r}]")
 
     def _tick(self, index: int, ordinal: int, condition: str) -> None:
         if not tick(self.element(index), ordinal, condition, self.tags):
