@@ -37,9 +37,10 @@ if TYPE_CHECKING:
     from formkit.read.parse import ParseResult
     from formkit.score.scoring import Judgments, Score, ScoreRun
     from formkit.score.inputs import Input
+    from formkit.warnings import Warning
 
 __all__ = [
-    "CheckReport", "LearnedForm", "bulk_fill", "check_form", "fill_bytes", "fill_to", "learn_form",
+    "CheckReport", "FilledDocument", "FilledRecord", "LearnedForm", "bulk_fill", "check_form", "fill_bytes", "fill_to", "learn_form",
     "open_form", "parse_files", "score_results", "write_report",
 ]
 
@@ -96,13 +97,32 @@ def parse_files(
     return run(paths, form=_form_arg(form), jobs=jobs or default_jobs(), convert=convert)
 
 
+# data files of many records: bulk's, never one record for fill
+ROWS_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".jsonl", ".ndjson")
+
+
+def rows_file_hint(path: str | os.PathLike[str], form: str, python: bool = False) -> str | None:
+    """What to say when fill is given a file of many records (by its
+    suffix), or None for any other file."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in ROWS_SUFFIXES:
+        return None
+    return (f"{os.fspath(path)} is a {suffix} file of records (one per row), and fill fills one record "
+            f"(.json or .yaml). To fill one document per row, run: formkit bulk {form} {os.fspath(path)} -o DIR"
+            + (" (bulk_fill in Python)" if python else ""))
+
+
 def _record(definition: FormDef, record: Record) -> dict[str, Any]:
     """A record to fill: a dict checked as a data file's record is (photo
     paths relative to the working folder), or a .json/.yaml file read and
-    checked (photos relative to it). A parse result gives its record."""
+    checked (photos relative to it). A parse result gives its record. A
+    spreadsheet or JSON Lines file is refused, pointing to bulk."""
     from formkit.fill.records import read_record, unwrap, validate
 
     if not isinstance(record, Mapping):
+        hint = rows_file_hint(record, definition.id, python=True)
+        if hint is not None:
+            raise FormkitError("bad-data", hint)
         return read_record(record, definition)
     data, form_id = unwrap(dict(record), "the record")
     if form_id is not None and form_id != definition.id:
@@ -110,43 +130,70 @@ def _record(definition: FormDef, record: Record) -> dict[str, Any]:
     return validate(definition, data)
 
 
-def _filler(definition: FormDef, original: str | os.PathLike[str] | None) -> Any:
+def _filler(definition: FormDef, original: str | os.PathLike[str] | None, clear: bool) -> Any:
     from formkit.fill.filler import Filler
 
-    return Filler(definition, Path(original) if original is not None else None)
+    return Filler(definition, Path(original) if original is not None else None, clear)
 
 
-def fill_bytes(form: Form, record: Record, *, original: str | os.PathLike[str] | None = None) -> bytes:
+class FilledDocument(bytes):
+    """The bytes of a filled .docx, with ``warnings``: what filling its
+    record warned about (README, "Warning codes")."""
+
+    warnings: list[Warning]
+
+
+class FilledRecord(dict[str, Any]):
+    """The canonical record of a filled document (what parsing it gives
+    back), with ``warnings``: what filling the record warned about."""
+
+    warnings: list[Warning]
+
+
+def fill_bytes(
+    form: Form, record: Record, *, original: str | os.PathLike[str] | None = None, clear: bool = False
+) -> FilledDocument:
     """The filled .docx of ``record`` (a dict, or a .json/.yaml file), from
     the form's original or an office's copy of it (``original``). A record
-    that does not fit the form raises ``bad-data`` naming each field.
+    that does not fit the form raises ``bad-data`` naming each field; an
+    original that already holds answers raises ``original-has-answers``,
+    unless ``clear`` empties them first. ``.warnings`` on the result.
 
     >>> from formkit import parse_file
     >>> data = fill_bytes("esao-1-2", {"level": 4, "process": "จัดอบรม & ติดตามผล"})
-    >>> parse_file(data).record["process"]
-    'จัดอบรม & ติดตามผล'
+    >>> parse_file(data).record["process"], data.warnings
+    ('จัดอบรม & ติดตามผล', [])
     """
+    from formkit.fill.filler import fill_warnings
+
     definition = open_form(form)
     clean = _record(definition, record)
     buf = io.BytesIO()
-    _filler(definition, original).render(clean, buf)
-    return buf.getvalue()
+    _filler(definition, original, clear).render(clean, buf)
+    out = FilledDocument(buf.getvalue())
+    out.warnings = fill_warnings(definition, clean)
+    return out
 
 
 def fill_to(
-    path: str | os.PathLike[str], form: Form, record: Record, *, original: str | os.PathLike[str] | None = None
-) -> dict[str, Any]:
+    path: str | os.PathLike[str], form: Form, record: Record, *, original: str | os.PathLike[str] | None = None,
+    clear: bool = False,
+) -> FilledRecord:
     """Fill ``record`` into the file ``path`` (written atomically: a
     temporary file renamed into place); return the canonical record, what
-    parsing the document gives back.
+    parsing the document gives back, with ``.warnings``. ``original`` and
+    ``clear`` as for :func:`fill_bytes`.
 
     >>> fill_to("filled.docx", "esao-3-1", "samples/esao-3-1/record-1.json")["level"]
     2
     """
+    from formkit.fill.filler import fill_warnings
+
     definition = open_form(form)
     clean = _record(definition, record)
-    canon: dict[str, Any] = _filler(definition, original).fill(clean, path)
-    return canon
+    out = FilledRecord(_filler(definition, original, clear).fill(clean, path))
+    out.warnings = fill_warnings(definition, clean)
+    return out
 
 
 def bulk_fill(
@@ -158,15 +205,18 @@ def bulk_fill(
     name: str = "{form}-{row}.docx",
     jobs: int = 1,
     original: str | os.PathLike[str] | None = None,
+    clear: bool = False,
 ) -> BulkRun:
     """One filled document per row of ``data`` (.csv, .xlsx or .jsonl), into
     the folder ``out_dir`` or the archive ``zip_path`` (exactly one), named
-    by the pattern ``name`` ({form}, {row} and the record's fields).
+    by the pattern ``name`` ({form}, {row} and the record's fields);
+    ``original`` and ``clear`` as for :func:`fill_bytes`.
 
     Returns a :class:`~formkit.fill.bulk.BulkRun`: iterate it for each row's
-    :class:`~formkit.fill.bulk.RowOutcome` (row number, file name or error), in
-    row order, as rows are done; ``finish()`` runs the rest; ``written`` and
-    ``failed`` count them. Nothing is read before the iteration starts.
+    :class:`~formkit.fill.bulk.RowOutcome` (row number, file name or error,
+    warnings), in row order, as rows are done; ``finish()`` runs the rest;
+    ``written`` and ``failed`` count them. Nothing is read before the
+    iteration starts (an original that holds answers raises then).
 
     >>> run = bulk_fill("esao-1-2", "samples/esao-1-2/bulk.csv", out_dir="filled").finish()
     >>> run.written, run.failed
@@ -182,7 +232,7 @@ def bulk_fill(
     rows = fill_rows(
         definition, Path(data), Path(out_dir) if out_dir is not None else None,
         Path(zip_path) if zip_path is not None else None, name, jobs or default_jobs(),
-        os.fspath(original) if original is not None else None,
+        os.fspath(original) if original is not None else None, clear,
     )
     return BulkRun(rows)
 

@@ -209,13 +209,19 @@ def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, tit
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The filled .docx to write.")
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form instead of the shipped one.")
-def fill_cmd(form: str, data: str, output: str, original: str | None) -> None:
+@click.option("--clear", is_flag=True, help="Empty the answers the --original copy already holds, then fill it.")
+def fill_cmd(form: str, data: str, output: str, original: str | None, clear: bool) -> None:
     """Fill FORM's original from the record in DATA (.json or .yaml)."""
+    hint = api.rows_file_hint(data, form)
+    if hint is not None:
+        raise click.UsageError(hint)
     definition = _load_form(form)
     try:
-        api.fill_to(output, definition, data, original=original)
+        filled = api.fill_to(output, definition, data, original=original, clear=clear)
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
+    for warning in filled.warnings:
+        click.echo(f"formkit: warning: {warning.message} [{warning.code}]", err=True)
     click.echo(f"formkit: wrote {output}", err=True)
 
 
@@ -227,7 +233,9 @@ def fill_cmd(form: str, data: str, output: str, original: str | None) -> None:
 @click.option("--name", "pattern", default="{office}-{form}.docx", show_default=True, help="File name pattern from the record's fields, {form} and {row}.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: all cores).")
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form.")
-def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int, original: str | None) -> None:
+@click.option("--clear", is_flag=True, help="Empty the answers the --original copy already holds, then fill it.")
+def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int,
+             original: str | None, clear: bool) -> None:
     """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
     from formkit.read.batch import broken_pool
     from formkit.fill.bulk import check_name
@@ -241,7 +249,7 @@ def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pa
         raise click.BadParameter(str(exc), param_hint="--name") from None
     try:
         run = api.bulk_fill(definition, data, out_dir=out_dir or None, zip_path=zip_path or None, name=pattern,
-                            jobs=jobs, original=original)
+                            jobs=jobs, original=original, clear=clear)
         _show_rows(run)
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
@@ -260,6 +268,8 @@ def _show_rows(run: BulkRun) -> None:
             bar.update(1)
             if outcome.error is not None:
                 click.echo(f"error: {outcome.error} [{outcome.error.code}]", err=True)
+            for warning in outcome.warnings:
+                click.echo(f"warning: {warning.message} [{warning.code}]", err=True)
 
 
 @main.command("inspect")

@@ -34,37 +34,38 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from formkit.errors import FormkitError
-from formkit.fill.filler import Filler
+from formkit.fill.filler import Filler, fill_warnings
 from formkit.forms import FormDef
 from formkit.output import atomic_write_bytes, plain_reason, sync_folder
+from formkit.warnings import Warning
 
 if TYPE_CHECKING:
     from formkit.fill.tabular import Row
 
-_FILLERS: dict[tuple[str, str | None], Filler] = {}
+_FILLERS: dict[tuple[str, str | None, bool], Filler] = {}
 
 
-def _filler(form: FormDef, original: str | None) -> Filler:
-    key = (str(form.folder), original)
+def _filler(form: FormDef, original: str | None, clear: bool = False) -> Filler:
+    key = (str(form.folder), original, clear)
     if key not in _FILLERS:
-        _FILLERS[key] = Filler(form, Path(original) if original else None)
+        _FILLERS[key] = Filler(form, Path(original) if original else None, clear)
     return _FILLERS[key]
 
 
-_JOB: tuple[FormDef, str | None] | None = None  # in a worker: the form and original of the run
+_JOB: tuple[FormDef, str | None, bool] | None = None  # in a worker: the form and original of the run
 
 
-def _set_job(form: FormDef, original: str | None) -> None:
+def _set_job(form: FormDef, original: str | None, clear: bool) -> None:
     """Worker set-up: the form every task of the run fills (sent once)."""
     global _JOB
-    _JOB = (form, original)
-    _filler(form, original)
+    _JOB = (form, original, clear)
+    _filler(form, original, clear)
 
 
-def _render(form: FormDef, original: str | None, record: dict[str, Any]) -> bytes | FormkitError:
+def _render(form: FormDef, original: str | None, clear: bool, record: dict[str, Any]) -> bytes | FormkitError:
     buf = io.BytesIO()
     try:
-        _filler(form, original).render(record, buf)
+        _filler(form, original, clear).render(record, buf)
     except FormkitError as exc:
         return exc
     return buf.getvalue()
@@ -98,11 +99,13 @@ class RowOutcome:
     """One row of a bulk fill: its number as the data file counts them (a line
     of JSON Lines, a row of a sheet), and the file name its document has in
     the folder or the archive, or the error that kept it out (the error names
-    the data file and the row)."""
+    the data file and the row); ``warnings`` about its record
+    (:func:`~formkit.fill.filler.fill_warnings`, each naming the row)."""
 
     row: int
     name: str | None = None
     error: FormkitError | None = None
+    warnings: tuple[Warning, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -167,10 +170,11 @@ def run_bulk(
     pattern: str,
     jobs: int,
     original: str | None,
+    clear: bool = False,
 ) -> BulkRun:
     """``formkit bulk`` without the terminal: every row filled; the run with
     its counts. The benchmarks time this, the command's own path."""
-    return BulkRun(fill_rows(form, data, out_dir, zip_path, pattern, jobs, original)).finish()
+    return BulkRun(fill_rows(form, data, out_dir, zip_path, pattern, jobs, original, clear)).finish()
 
 
 def fill_rows(
@@ -181,14 +185,16 @@ def fill_rows(
     pattern: str,
     jobs: int,
     original: str | None,
+    clear: bool = False,
 ) -> Generator[RowOutcome, None, None]:
     """Fill every row of ``data`` into ``out_dir`` or the archive
     ``zip_path`` (exactly one), yielding each row's outcome in row order.
-    A data file that cannot be read raises before the first row."""
+    A data file that cannot be read, or an original that holds answers
+    (without ``clear``), raises before the first row."""
     from formkit.fill.naming import Namer
     from formkit.fill.tabular import read_rows
 
-    _filler(form, original)  # derive the template once, before any worker starts
+    _filler(form, original, clear)  # derive the template once, before any worker starts
     namer = Namer(pattern, max_bytes=200)
     rows = read_rows(data, form)
     folder = _Folder(out_dir) if out_dir is not None else None
@@ -199,7 +205,7 @@ def fill_rows(
             if folder is not None:
                 stack.callback(folder.cleanup)
             written = 0
-            for row, produced in _results(stack, form, original, rows, jobs, folder):
+            for row, produced in _results(stack, form, (original, clear), rows, jobs, folder):
                 outcome = _place(row, produced, data, form, namer, archive, folder)
                 written += outcome.ok
                 yield outcome
@@ -226,7 +232,9 @@ def _place(row: Row, produced: bytes | str | FormkitError | None, data: Path, fo
     else:
         assert folder is not None
         folder.put(name, produced)
-    return RowOutcome(row.number, name)
+    where = _row_name(data, row.number)
+    warnings = tuple(Warning(w.code, f"{where}: {w.message}", w.field) for w in fill_warnings(form, row.record))
+    return RowOutcome(row.number, name, warnings=warnings)
 
 
 def _row_name(data: Path, number: int) -> str:
@@ -325,18 +333,20 @@ def _open_zip(stack: ExitStack, path: Path) -> zipfile.ZipFile:
 
 
 def _results(
-    stack: ExitStack, form: FormDef, original: str | None, rows: Iterator[Row], jobs: int, folder: _Folder | None,
+    stack: ExitStack, form: FormDef, source: tuple[str | None, bool], rows: Iterator[Row], jobs: int,
+    folder: _Folder | None,
 ) -> Iterator[tuple[Row, bytes | str | FormkitError | None]]:
     """Each row with its document (bytes, or the path of the document a
     worker staged), the error rendering it got, or None for a row whose
-    record was refused; in row order."""
+    record was refused; in row order. ``source``: the original and whether
+    it is cleared first."""
     if jobs <= 1:
         for row in rows:
-            yield row, None if row.record is None else _render(form, original, row.record)
+            yield row, None if row.record is None else _render(form, *source, row.record)
         return
     from formkit.read.batch import worker_pool
 
-    pool = stack.enter_context(worker_pool(jobs, _set_job, form, original))
+    pool = stack.enter_context(worker_pool(jobs, _set_job, form, *source))
     while True:
         chunk = list(islice(rows, 256 * jobs))
         if not chunk:
