@@ -248,3 +248,27 @@ def test_boxes_kept_as_content_controls_or_form_fields_are_ticked(sample: str) -
         parsed = parse_file(data).record
         assert parsed["level"] == level
         assert parsed["evidence"] == {"action_plan": False, "km_plan": False, "km_report": True, "other": False}
+
+
+def test_a_label_moved_into_a_ticked_level_cell_is_a_clear_error(tmp_path: Path) -> None:
+    """Found by fuzzing --clear: a copy whose "หลักฐานอื่น ๆ" line was moved into
+    the ticked level's cell (clearing that cell takes the label along)."""
+    from lxml import etree
+
+    from formkit.docx.ns import qn
+
+    with zipfile.ZipFile(S12 / "before-dots.docx") as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    root = etree.fromstring(members["word/document.xml"])
+    paragraphs = list(root.iter(qn("w:p")))
+    label = next(r for r in root.iter(qn("w:r")) if "หลักฐานอื่น" in "".join(r.itertext()))
+    five = next(p for p in paragraphs if "".join(p.itertext()).strip() == "5")
+    five.insert(0, label)  # the whole label, first in the paragraph of the digit 5
+    members["word/document.xml"] = etree.tostring(root)
+    copy = tmp_path / "moved.docx"
+    with zipfile.ZipFile(copy, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    assert parse_file(copy).record["level"] == 5
+    error = _refused("esao-1-2", copy, clear=True)
+    assert "--clear could not empty" in error.message and "moved.docx" in str(error)

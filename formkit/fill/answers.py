@@ -79,7 +79,7 @@ def not_cleared(name: str, held: list[str]) -> FormkitError:
     """The error for a copy whose answers --clear could not all empty."""
     return FormkitError(
         "original-has-answers",
-        f"--clear could not empty every answer of this copy ({_listed(held)} are still there): its layout "
+        f"--clear could not empty every answer of this copy (still there: {_listed(held)}): its layout "
         "differs too much from the form's original. Fill the blank form instead (leave out --original)",
         name,
     )

@@ -319,8 +319,10 @@ def _swap(old: list[etree._Element], new: list[etree._Element], anchor: etree._E
     live = [el for el in old if el.getparent() is not None]
     if live:
         parent, at = live[0].getparent(), live[0].getparent().index(live[0])
-    else:
+    elif anchor.getparent() is not None:
         parent, at = anchor.getparent(), anchor.getparent().index(anchor) + 1
+    else:  # the label went with another answer's edit: nothing to put back
+        return
     for k, el in enumerate(new):
         parent.insert(at + k, _portable(copy.deepcopy(el)))
     for el in live:
