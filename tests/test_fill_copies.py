@@ -272,3 +272,30 @@ def test_a_label_moved_into_a_ticked_level_cell_is_a_clear_error(tmp_path: Path)
     assert parse_file(copy).record["level"] == 5
     error = _refused("esao-1-2", copy, clear=True)
     assert "--clear could not empty" in error.message and "moved.docx" in str(error)
+
+
+def test_a_run_nested_very_deep_is_a_clear_error(tmp_path: Path) -> None:
+    """Found by fuzzing --clear: an answer's run inside a thousand nested
+    w:customXml elements was RecursionError."""
+    from lxml import etree
+
+    from formkit.docx.ns import qn
+
+    with zipfile.ZipFile(S12 / "office-copy.docx") as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    root = etree.fromstring(members["word/document.xml"])
+    line = next(p for p in root.iter(qn("w:p")) if "ปัญหา อุปสรรค งบ" in "".join(p.itertext()))  # label, answer
+    outer = inner = etree.SubElement(line, qn("w:customXml"))
+    for _ in range(999):
+        inner = etree.SubElement(inner, qn("w:customXml"))
+    for run in line.findall(qn("w:r")):
+        inner.append(run)
+    members["word/document.xml"] = etree.tostring(root)
+    copy = tmp_path / "deep.docx"
+    with zipfile.ZipFile(copy, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with pytest.raises(FormkitError) as caught:
+        Filler(forms.load("esao-1-2"), copy, clear=True)
+    assert caught.value.code == "bad-original" and "levels deep" in caught.value.message
+    assert "deep.docx" in str(caught.value)

@@ -2,10 +2,11 @@
 
 records, recordtext, tabular, csvfile and xlsx read and check what a user
 gives (a record file, rows of a spreadsheet or JSON Lines); template derives
-a fill template from an original by the same locators parse uses (build and
-boxes turn each located blank and box into tags, tags keeps those tags out of
-the document's text, edit and header do the XML edits, members chooses what
-a filled document carries); filler renders a record, bulk many, naming names
+a fill template from an original by the same locators parse uses (answers
+finds what an office's copy already holds, clear empties it for --clear,
+build and boxes turn each located blank and box into tags, tags keeps those
+tags out of the document's text, edit and header do the XML edits, members
+chooses what a filled document carries); filler renders a record, bulk many, naming names
 the files. Imports formkit.docx, forms, locate, read (to recognize an
 original) and the base modules; lxml is used here for the template's XML.
 """

@@ -61,6 +61,7 @@ _NESTING = frozenset(qn(f"w:{t}") for t in ("sdt", "sdtContent", "fldSimple", "i
 _NOT_PORTABLE = frozenset(qn(f"w:{t}") for t in (
     "sectPr", "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "commentReference",
     "footnoteReference", "endnoteReference", "permStart", "permEnd"))
+_MAX_NESTING = 64  # containers (content controls, fields, revisions ...) around a run, far past Word's own
 _R = NS["r"]
 _W14_IDS = (qn("w14:paraId"), qn("w14:textId"))
 
@@ -262,7 +263,10 @@ def _select(p: etree._Element, where: _Range) -> list[etree._Element]:
     return out
 
 
-def _walk(container: etree._Element, a: int, b: int, pos: int, out: list[etree._Element]) -> int:
+def _walk(container: etree._Element, a: int, b: int, pos: int, out: list[etree._Element], depth: int = 0) -> int:
+    if depth > _MAX_NESTING:
+        raise FormkitError("bad-original", f"a paragraph nests its runs more than {_MAX_NESTING} levels deep, "
+                           "so its answer cannot be cleared; fill the blank form instead (leave out --original)")
     for child in container:
         n = _length(child)
         start, end = pos, pos + n
@@ -272,7 +276,7 @@ def _walk(container: etree._Element, a: int, b: int, pos: int, out: list[etree._
         elif a <= start and end <= b:
             out.append(child)
         elif start < b and end > a and child.tag in _NESTING:
-            _walk(child, a, b, start, out)
+            _walk(child, a, b, start, out, depth + 1)
         pos = end
     return pos
 
