@@ -37,10 +37,11 @@ if TYPE_CHECKING:
     from formkit.read.parse import ParseResult
     from formkit.score.scoring import Judgments, Score, ScoreRun
     from formkit.score.inputs import Input
+    from formkit.warnings import Warning
 
 __all__ = [
-    "CheckReport", "LearnedForm", "bulk_fill", "check_form", "fill_bytes", "fill_to", "learn_form",
-    "open_form", "parse_files", "score_results", "write_judgments_template", "write_report",
+    "CheckReport", "FilledDocument", "FilledRecord", "LearnedForm", "bulk_fill", "check_form", "fill_bytes",
+    "fill_to", "learn_form", "open_form", "parse_files", "score_results", "write_judgments_template", "write_report",
 ]
 
 Form: TypeAlias = "str | os.PathLike[str] | FormDef"
@@ -103,13 +104,32 @@ def parse_files(
                photos_relative_to=photos_relative_to)
 
 
+# data files of many records: bulk's, never one record for fill
+ROWS_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".jsonl", ".ndjson")
+
+
+def rows_file_hint(path: str | os.PathLike[str], form: str, python: bool = False) -> str | None:
+    """What to say when fill is given a file of many records (by its
+    suffix), or None for any other file."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in ROWS_SUFFIXES:
+        return None
+    return (f"{os.fspath(path)} is a {suffix} file of records (one per row), and fill fills one record "
+            f"(.json or .yaml). To fill one document per row, run: formkit bulk {form} {os.fspath(path)} -o DIR"
+            + (" (bulk_fill in Python)" if python else ""))
+
+
 def _record(definition: FormDef, record: Record) -> dict[str, Any]:
     """A record to fill: a dict checked as a data file's record is (photo
     paths relative to the working folder), or a .json/.yaml file read and
-    checked (photos relative to it). A parse result gives its record."""
+    checked (photos relative to it). A parse result gives its record. A
+    spreadsheet or JSON Lines file is refused, pointing to bulk."""
     from formkit.fill.records import read_record, unwrap, validate
 
     if not isinstance(record, Mapping):
+        hint = rows_file_hint(record, definition.id, python=True)
+        if hint is not None:
+            raise FormkitError("bad-data", hint)
         return read_record(record, definition)
     data, form_id = unwrap(dict(record), "the record")
     if form_id is not None and form_id != definition.id:
@@ -117,50 +137,75 @@ def _record(definition: FormDef, record: Record) -> dict[str, Any]:
     return validate(definition, data)
 
 
-def _filler(definition: FormDef, original: str | os.PathLike[str] | None, page_breaks: bool,
+def _filler(definition: FormDef, original: str | os.PathLike[str] | None, clear: bool, page_breaks: bool,
             full_resolution: bool) -> Any:
     from formkit.fill.filler import Filler
 
-    return Filler(definition, Path(original) if original is not None else None, page_breaks=page_breaks,
-                  full_resolution=full_resolution)
+    return Filler(definition, Path(original) if original is not None else None, clear=clear,
+                  page_breaks=page_breaks, full_resolution=full_resolution)
 
 
-def fill_bytes(form: Form, record: Record, *, original: str | os.PathLike[str] | None = None,
-               page_breaks: bool = True, full_resolution: bool = False) -> bytes:
+class FilledDocument(bytes):
+    """The bytes of a filled .docx, with ``warnings``: what filling its
+    record warned about (README, "Warning codes")."""
+
+    warnings: list[Warning]
+
+
+class FilledRecord(dict[str, Any]):
+    """The canonical record of a filled document (what parsing it gives
+    back), with ``warnings``: what filling the record warned about."""
+
+    warnings: list[Warning]
+
+
+def fill_bytes(
+    form: Form, record: Record, *, original: str | os.PathLike[str] | None = None, clear: bool = False,
+    page_breaks: bool = True, full_resolution: bool = False,
+) -> FilledDocument:
     """The filled .docx of ``record`` (a dict, or a .json/.yaml file), from
     the form's original or an office's copy of it (``original``). A record
-    that does not fit the form raises ``bad-data`` naming each field.
-    ``page_breaks``: each work after the first starts a new page;
-    ``full_resolution``: photos are embedded without scaling them down
-    (README, "Photos").
+    that does not fit the form raises ``bad-data`` naming each field; an
+    original that already holds answers raises ``original-has-answers``,
+    unless ``clear`` empties them first. ``page_breaks``: each work after
+    the first starts a new page; ``full_resolution``: photos are embedded
+    without scaling them down (README, "Photos"). ``.warnings`` on the result.
 
     >>> from formkit import parse_file
     >>> data = fill_bytes("esao-1-2", {"level": 4, "process": "จัดอบรม & ติดตามผล"})
-    >>> parse_file(data).record["process"]
-    'จัดอบรม & ติดตามผล'
+    >>> parse_file(data).record["process"], data.warnings
+    ('จัดอบรม & ติดตามผล', [])
     """
+    from formkit.fill.filler import fill_warnings
+
     definition = open_form(form)
     clean = _record(definition, record)
     buf = io.BytesIO()
-    _filler(definition, original, page_breaks, full_resolution).render(clean, buf)
-    return buf.getvalue()
+    _filler(definition, original, clear, page_breaks, full_resolution).render(clean, buf)
+    out = FilledDocument(buf.getvalue())
+    out.warnings = fill_warnings(definition, clean)
+    return out
 
 
 def fill_to(
     path: str | os.PathLike[str], form: Form, record: Record, *, original: str | os.PathLike[str] | None = None,
-    page_breaks: bool = True, full_resolution: bool = False,
-) -> dict[str, Any]:
+    clear: bool = False, page_breaks: bool = True, full_resolution: bool = False,
+) -> FilledRecord:
     """Fill ``record`` into the file ``path`` (written atomically: a
     temporary file renamed into place); return the canonical record, what
-    parsing the document gives back. Options as :func:`fill_bytes` takes them.
+    parsing the document gives back, with ``.warnings``. Options as
+    :func:`fill_bytes` takes them.
 
     >>> fill_to("filled.docx", "esao-3-1", "samples/esao-3-1/record-1.json")["level"]
     2
     """
+    from formkit.fill.filler import fill_warnings
+
     definition = open_form(form)
     clean = _record(definition, record)
-    canon: dict[str, Any] = _filler(definition, original, page_breaks, full_resolution).fill(clean, path)
-    return canon
+    out = FilledRecord(_filler(definition, original, clear, page_breaks, full_resolution).fill(clean, path))
+    out.warnings = fill_warnings(definition, clean)
+    return out
 
 
 def bulk_fill(
@@ -172,6 +217,7 @@ def bulk_fill(
     name: str = "{form}-{row}.docx",
     jobs: int = 1,
     original: str | os.PathLike[str] | None = None,
+    clear: bool = False,
     page_breaks: bool = True,
     full_resolution: bool = False,
 ) -> BulkRun:
@@ -182,9 +228,10 @@ def bulk_fill(
     with the time the run starts.
 
     Returns a :class:`~formkit.fill.bulk.BulkRun`: iterate it for each row's
-    :class:`~formkit.fill.bulk.RowOutcome` (row number, file name or error), in
-    row order, as rows are done; ``finish()`` runs the rest; ``written`` and
-    ``failed`` count them. Nothing is read before the iteration starts.
+    :class:`~formkit.fill.bulk.RowOutcome` (row number, file name or error,
+    warnings), in row order, as rows are done; ``finish()`` runs the rest;
+    ``written`` and ``failed`` count them. Nothing is read before the
+    iteration starts (an original that holds answers raises then).
 
     >>> run = bulk_fill("esao-1-2", "samples/esao-1-2/bulk.csv", out_dir="filled").finish()
     >>> run.written, run.failed
@@ -200,7 +247,7 @@ def bulk_fill(
     rows = fill_rows(
         definition, Path(data), Path(out_dir) if out_dir is not None else None,
         Path(zip_path) if zip_path is not None else None, name, jobs or default_jobs(),
-        os.fspath(original) if original is not None else None, page_breaks=page_breaks,
+        os.fspath(original) if original is not None else None, clear=clear, page_breaks=page_breaks,
         full_resolution=full_resolution,
     )
     return BulkRun(rows)

@@ -268,15 +268,22 @@ def _layout_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The filled .docx to write.")
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form instead of the shipped one.")
+@click.option("--clear", is_flag=True, help="Empty the answers the --original copy already holds, then fill it.")
 @_layout_options
-def fill_cmd(form: str, data: str, output: str, original: str | None, page_breaks: bool, full_resolution: bool) -> None:
+def fill_cmd(form: str, data: str, output: str, original: str | None, clear: bool, page_breaks: bool,
+             full_resolution: bool) -> None:
     """Fill FORM's original from the record in DATA (.json or .yaml)."""
+    hint = api.rows_file_hint(data, form)
+    if hint is not None:
+        raise click.UsageError(hint)
     definition = _load_form(form)
     try:
-        api.fill_to(output, definition, data, original=original, page_breaks=page_breaks,
-                    full_resolution=full_resolution)
+        filled = api.fill_to(output, definition, data, original=original, clear=clear, page_breaks=page_breaks,
+                             full_resolution=full_resolution)
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
+    for warning in filled.warnings:
+        click.echo(f"formkit: warning: {warning.message} [{warning.code}]", err=True)
     click.echo(f"formkit: wrote {output}", err=True)
 
 
@@ -288,9 +295,10 @@ def fill_cmd(form: str, data: str, output: str, original: str | None, page_break
 @click.option("--name", "pattern", default="{office}-{form}.docx", show_default=True, help="File name pattern from the record's fields, {form} and {row}.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: all cores).")
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form.")
+@click.option("--clear", is_flag=True, help="Empty the answers the --original copy already holds, then fill it.")
 @_layout_options
 def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int,
-             original: str | None, page_breaks: bool, full_resolution: bool) -> None:
+             original: str | None, clear: bool, page_breaks: bool, full_resolution: bool) -> None:
     """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
     from formkit.read.batch import broken_pool
     from formkit.fill.bulk import check_name
@@ -304,7 +312,7 @@ def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pa
         raise click.BadParameter(str(exc), param_hint="--name") from None
     try:
         run = api.bulk_fill(definition, data, out_dir=out_dir or None, zip_path=zip_path or None, name=pattern,
-                            jobs=jobs, original=original, page_breaks=page_breaks,
+                            jobs=jobs, original=original, clear=clear, page_breaks=page_breaks,
                             full_resolution=full_resolution)
         _show_rows(run)
     except FormkitError as exc:
@@ -324,6 +332,8 @@ def _show_rows(run: BulkRun) -> None:
             bar.update(1)
             if outcome.error is not None:
                 click.echo(f"error: {outcome.error} [{outcome.error.code}]", err=True)
+            for warning in outcome.warnings:
+                click.echo(f"warning: {warning.message} [{warning.code}]", err=True)
 
 
 @main.command("inspect")

@@ -21,6 +21,7 @@ ERROR_CODES: dict[str, str] = {
     "form-mismatch": "the document is a known form, but not the one named with --form",
     "internal-error": "formkit itself failed on this file (a bug: please report it with the file)",
     "bad-original": "the original given to fill cannot be turned into a fill template",
+    "original-has-answers": "the original given to fill already holds answers (use the blank form, or --clear)",
     "no-such-form": "no form definition has that id",
     "bad-form-definition": "a forms/<id>/form.yaml is invalid",
     "converter-missing": "LibreOffice is not installed (needed to convert or preview documents)",

@@ -12,6 +12,7 @@ WARNING_CODES: dict[str, str] = {
     "converted-from-doc": "the file was converted from legacy .doc before reading",
     "converted-from-odt": "the file was converted from OpenDocument .odt before reading",
     "converted-from-rtf": "the file was converted from RTF before reading",
+    "answer-without-box": "a field that details a box (its belongs_to) holds an answer, but that box is not ticked",
 }
 
 

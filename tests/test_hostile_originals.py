@@ -97,11 +97,13 @@ def _text(xml: bytes) -> str:
     return "\n".join(lines)
 
 
-def _hostile_original(k: int) -> tuple[bytes, list[str]]:
+def _hostile_original(k: int, answer: bool = False) -> tuple[bytes, list[str]]:
     """The real esao-1-2 original with every payload, split into ``k`` runs,
-    in the body, a table cell, a dotted blank, a text box, the header, an
-    attribute, a field instruction and an XML comment. Returns the .docx and
-    the texts that must come out literally."""
+    in the body, a table cell, a text box, the header, an attribute, a field
+    instruction and an XML comment; with ``answer``, also typed before a
+    dotted blank's dots (an answer: fill refuses such an original unless
+    cleared, tests/test_fill_copies.py). Returns the .docx and the texts that
+    must come out literally."""
     with zipfile.ZipFile(ORIGINAL) as zf:
         members = {i.filename: zf.read(i) for i in zf.infolist()}
     doc = etree.fromstring(members["word/document.xml"])
@@ -120,7 +122,7 @@ def _hostile_original(k: int) -> tuple[bytes, list[str]]:
         head.append(_paragraph(_marked(200 + n, payload), k))
         expected.append(_marked(200 + n, payload))
     at = 1 if dotted.find(qn("w:pPr")) is not None else 0
-    for n, el in enumerate(_runs(_marked(300, PAYLOADS[0]), k)):  # before a printed blank's dots
+    for n, el in enumerate(_runs(_marked(300, PAYLOADS[0]), k) if answer else []):  # before a blank's dots
         dotted.insert(at + n, el)
     box = etree.fromstring(
         f'<w:p xmlns:w="{W}"><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml">'
@@ -134,7 +136,8 @@ def _hostile_original(k: int) -> tuple[bytes, list[str]]:
         f'<w:bookmarkStart w:id="990" w:name="{{{{ 6*7 }}}}"/><w:bookmarkEnd w:id="990"/></w:p>')
     body.insert(0, field)
     body.insert(0, etree.Comment(" {{ 7*7 }} {% if x %} "))
-    expected += [_marked(300, PAYLOADS[0]), _marked(400, PAYLOADS[1]), ' QUOTE "{{ 7*7 }}" ']
+    expected += [_marked(300, PAYLOADS[0])] if answer else []
+    expected += [_marked(400, PAYLOADS[1]), ' QUOTE "{{ 7*7 }}" ']
     members["word/document.xml"] = etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True)
     members["word/header1.xml"] = etree.tostring(head, xml_declaration=True, encoding="UTF-8", standalone=True)
     buf = io.BytesIO()
@@ -214,8 +217,8 @@ def _run(args: list[str], out: str | None) -> Path | None:
 
 def _check_roundtrip(args: list[str]) -> None:
     """check's round trip reads the payloads back as written (in the header
-    and before a blank's dots they are part of the answers there, so the
-    round trip differs: exit 1, said plainly)."""
+    they are part of the office's name there, so the round trip differs:
+    exit 1, said plainly)."""
     code, output = _cli(args, Path.cwd())
     assert code in (0, 1) and "Traceback" not in output, output
     assert "round trip:" in output

@@ -439,7 +439,7 @@ def test_table_answers_are_already_normalized(sample: ms.Sample) -> None:
 RECORD_1_2 = ["level", "process", "problems", "suggestions", "evidence", "other_evidence", "fiscal_year"]
 RECORD_3_1 = ["level", "evidence", "fiscal_year", "works"]
 WORK_KEYS = [*ms.WORK_FIELDS, "photos"]
-WARNINGS = {"tracked-changes", "comments-ignored", "multiple-levels-ticked"}
+WARNINGS = {"tracked-changes", "comments-ignored", "multiple-levels-ticked", "answer-without-box"}
 
 
 @pytest.mark.parametrize("sample", ms.SAMPLES, ids=lambda s: f"{s.form}/{s.name}")

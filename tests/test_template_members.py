@@ -15,6 +15,7 @@ from formkit import forms
 from formkit.fill.filler import Filler
 from formkit.read.parse import parse_file
 from formkit.fill.members import MAIN_CONTENT_TYPE, safe_name
+from formkit.docx.ns import qn
 from tests.conftest import ROOT
 
 ORIGINAL = ROOT / "forms" / "esao-1-2" / "original.docx"
@@ -88,14 +89,31 @@ def _photo_record(tmp_path: Path, n: int) -> dict[str, Any]:
     return {"works": [{"title": "ผลงาน", "group": "กลุ่ม", "photos": [str(p) for p in photos]}]}
 
 
+def _pictures_to_the_top(path: Path) -> None:
+    """Move the paragraphs holding pictures to the start of the body (out of
+    any answer: they stay when the copy's answers are cleared)."""
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    root = etree.fromstring(members["word/document.xml"])
+    body = root.find(qn("w:body"))
+    for p in [p for p in body.iter(qn("w:p")) if p.find(f".//{qn('w:drawing')}") is not None][::-1]:
+        body.insert(0, p)
+    members["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
 def test_an_office_copy_filled_before_keeps_its_photos_and_gets_new_ones(tmp_path: Path) -> None:
-    """Last year's filled form used as this year's original already holds
-    formkit-photo-N parts and rIdFormkitPhotoN relationships."""
+    """Last year's filled form used as this year's original (its answers
+    cleared, its pictures kept outside them) already holds formkit-photo-N
+    parts and rIdFormkitPhotoN relationships."""
     form = forms.load("esao-3-1")
     last_year = tmp_path / "last-year.docx"
     Filler(form).fill(_photo_record(tmp_path, 2), last_year)
+    _pictures_to_the_top(last_year)
     out = tmp_path / "this-year.docx"
-    Filler(form, last_year).fill(_photo_record(tmp_path, 4), out)
+    Filler(form, last_year, clear=True).fill(_photo_record(tmp_path, 4), out)
     with zipfile.ZipFile(out) as zf:
         names = zf.namelist()
         rels = etree.fromstring(zf.read("word/_rels/document.xml.rels"))

@@ -2,9 +2,11 @@
 
 A box is found as the n-th box of its paragraph (the locators' ordinal): a
 ``w:sym`` of a symbol font (its ``w:char`` becomes a tag choosing the ticked
-code of the same font, ECMA-376 Part 1, 17.3.3.30 sym), or a box character in
+code of the same font, ECMA-376 Part 1, 17.3.3.30 sym), a box character in
 a run of its own (the ticked character of its family: Wingdings 2 "R" for a
-Wingdings 2 box, ☑ for a Unicode one).
+Wingdings 2 box, ☑ for a Unicode one), a checkbox content control or a legacy
+form field (its checked state: what Word and parse read; an office's copy
+may hold such boxes where the form printed glyphs).
 """
 from __future__ import annotations
 
@@ -15,14 +17,27 @@ from formkit.docx.ns import qn
 from formkit.fill.tags import Tags
 from formkit.fill.edit import W_SYM, W_T, pieces, run_font, runs_between
 
+_FLDCHAR, _FFDATA, _CHECKBOX, _CHECKED = qn("w:fldChar"), qn("w:ffData"), qn("w:checkBox"), qn("w:checked")
+_SDT, _SDT_PR = qn("w:sdt"), qn("w:sdtPr")
+_W14_CHECKBOX, _W14_CHECKED, _W14_VAL = qn("w14:checkbox"), qn("w14:checked"), qn("w14:val")
+_W14_CHECKED_STATE, _W14_UNCHECKED_STATE = qn("w14:checkedState"), qn("w14:uncheckedState")
+
 
 def tick(p: etree._Element, ordinal: int, condition: str, tags: Tags) -> bool:
     """Tick the ``ordinal``-th box of paragraph ``p`` when ``condition``
     holds: a w:sym box gets the ticked code of its font, a box character the
-    ticked character of its family. False when there is no such box."""
+    ticked character of its family, a content control or a legacy form field
+    its checked state. False when there is no such box."""
     glyph = _nth_glyph(p, ordinal)
     if glyph is None:
         return False
+    if glyph.tag == _FLDCHAR:
+        _tick_field(glyph, condition, tags)
+        return True
+    control = _control(glyph)
+    if control is not None:
+        _tick_control(control, glyph, condition, tags)
+        return True
     if glyph.tag == W_SYM:
         font = glyph.get(qn("w:font"), "")
         code = glyphs.tick_code(font)
@@ -37,11 +52,14 @@ def tick(p: etree._Element, ordinal: int, condition: str, tags: Tags) -> bool:
 
 
 def _nth_glyph(p: etree._Element, ordinal: int) -> etree._Element | None:
-    """The ``ordinal``-th box of paragraph ``p``: a w:sym, or a w:t holding a
-    box character (its run then stands alone), in document order."""
+    """The ``ordinal``-th box of paragraph ``p``: a w:sym, a w:t holding a
+    box character (its run then stands alone; a content control's shown box),
+    or a legacy form field's w:fldChar, in document order (the reader's)."""
     found = -1
-    for el in p.iter(W_SYM, W_T):
-        if el.tag == W_SYM:
+    for el in p.iter(W_SYM, W_T, _FLDCHAR):
+        if el.tag == _FLDCHAR:
+            found += el.find(f"{_FFDATA}/{_CHECKBOX}") is not None
+        elif el.tag == W_SYM:
             glyph = glyphs.symbol_glyph(el.get(qn("w:font"), ""), _code(el.get(qn("w:char"), "")))
             found += glyph is not None and glyph.role != "bullet"
         else:
@@ -88,3 +106,48 @@ def _tick_text(p: etree._Element, t: etree._Element, condition: str, tags: Tags)
     else:
         ticked = glyphs.unicode_tick()
     box_t.text = f"{tags.inline(f'{{% if {condition} %}}')}{ticked}{tags.inline('{% else %}')}{printed}{tags.inline('{% endif %}')}"
+
+
+def _state(condition: str, tags: Tags, on: str, off: str) -> str:
+    """Tag text that is ``on`` when ``condition`` holds, else ``off``."""
+    return f"{tags.inline(f'{{% if {condition} %}}')}{on}{tags.inline('{% else %}')}{off}{tags.inline('{% endif %}')}"
+
+
+def _tick_field(fld_char: etree._Element, condition: str, tags: Tags) -> None:
+    """A legacy FORMCHECKBOX: its ``w:checked`` state (ECMA-376 Part 1,
+    17.16.3; it overrides ``w:default``, so it is added when missing)."""
+    box = fld_char.find(f"{_FFDATA}/{_CHECKBOX}")
+    assert box is not None
+    state = box.find(_CHECKED)
+    if state is None:
+        state = etree.SubElement(box, _CHECKED)
+    state.set(qn("w:val"), _state(condition, tags, "1", "0"))
+
+
+def _control(t: etree._Element) -> etree._Element | None:
+    """The ``w14:checkbox`` of the content control showing the box ``t``, or None."""
+    sdt = next(t.iterancestors(_SDT), None)
+    return sdt.find(f"{_SDT_PR}/{_W14_CHECKBOX}") if sdt is not None else None
+
+
+def _tick_control(box: etree._Element, t: etree._Element, condition: str, tags: Tags) -> None:
+    """A checkbox content control (Word 2010, ``w14:checkbox``): its
+    ``w14:checked`` state, and the box it shows, the control's own checked
+    and unchecked characters (``w14:checkedState``, ``w14:uncheckedState``;
+    Word's defaults ☒ and ☐)."""
+    state = box.find(_W14_CHECKED)
+    if state is None:
+        state = etree.Element(_W14_CHECKED)
+        box.insert(0, state)
+    state.set(_W14_VAL, _state(condition, tags, "1", "0"))
+    on, off = _state_char(box, _W14_CHECKED_STATE, "\u2612"), _state_char(box, _W14_UNCHECKED_STATE, "\u2610")
+    t.text = _state(condition, tags, on, off)
+
+
+def _state_char(box: etree._Element, tag: str, default: str) -> str:
+    look = box.find(tag)
+    try:
+        code = int(look.get(_W14_VAL, ""), 16) if look is not None else 0
+    except ValueError:
+        code = 0
+    return chr(code) if 0x20 < code < 0xF000 and not 0xD800 <= code < 0xE000 else default

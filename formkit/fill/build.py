@@ -285,7 +285,7 @@ def _leader_after_label(
 ) -> tuple[int, int] | None:
     """Raw span of the dots (or another ``leader``) that follow the label on its own line."""
     text, where = visible(p)
-    key_para = _pseudo_para(text)
+    key_para = pseudo_para(text)
     label = make_label(label_text)
     hit = match_start(label, key_para) or match_inside(label, key_para, 0)
     if hit is None or hit.end == 0:
@@ -303,7 +303,7 @@ def _leader_after_label(
     return m.start(), end
 
 
-def _pseudo_para(text: str) -> Para:
+def pseudo_para(text: str) -> Para:
     """A stream paragraph for text read straight from the XML."""
     from formkit.docx.model import Paragraph
     from formkit.text import clean_chars, clean_key

@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING, Any
 
 from formkit.docx.writer import DateTime, zip_time
 from formkit.errors import FormkitError
-from formkit.fill.filler import Filler
+from formkit.fill.filler import Filler, fill_warnings
 from formkit.forms import FormDef
 from formkit.output import atomic_write_bytes, plain_reason, sync_folder
+from formkit.warnings import Warning
 
 if TYPE_CHECKING:
     from formkit.fill.tabular import Row
@@ -45,23 +46,25 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class Job:
     """What every row of a run is filled into, and how: the form, an
-    office's copy of it (``original``), the :class:`Filler` options, and the
+    office's copy of it (``original``, its answers cleared first when
+    ``clear``), the :class:`Filler` options, and the
     time of the run, which dates every document and archive entry."""
 
     form: FormDef
     original: str | None
+    clear: bool
     page_breaks: bool
     full_resolution: bool
     when: DateTime
 
 
-_FILLERS: dict[tuple[str, str | None, bool, bool], Filler] = {}
+_FILLERS: dict[tuple[str, str | None, bool, bool, bool], Filler] = {}
 
 
 def _filler(job: Job) -> Filler:
-    key = (str(job.form.folder), job.original, job.page_breaks, job.full_resolution)
+    key = (str(job.form.folder), job.original, job.clear, job.page_breaks, job.full_resolution)
     if key not in _FILLERS:
-        _FILLERS[key] = Filler(job.form, Path(job.original) if job.original else None,
+        _FILLERS[key] = Filler(job.form, Path(job.original) if job.original else None, clear=job.clear,
                                page_breaks=job.page_breaks, full_resolution=job.full_resolution)
     return _FILLERS[key]
 
@@ -113,11 +116,13 @@ class RowOutcome:
     """One row of a bulk fill: its number as the data file counts them (a line
     of JSON Lines, a row of a sheet), and the file name its document has in
     the folder or the archive, or the error that kept it out (the error names
-    the data file and the row)."""
+    the data file and the row); ``warnings`` about its record
+    (:func:`~formkit.fill.filler.fill_warnings`, each naming the row)."""
 
     row: int
     name: str | None = None
     error: FormkitError | None = None
+    warnings: tuple[Warning, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -183,13 +188,14 @@ def run_bulk(
     jobs: int,
     original: str | None,
     *,
+    clear: bool = False,
     page_breaks: bool = True,
     full_resolution: bool = False,
 ) -> BulkRun:
     """``formkit bulk`` without the terminal: every row filled; the run with
     its counts. The benchmarks time this, the command's own path."""
     rows = fill_rows(form, data, out_dir, zip_path, pattern, jobs, original,
-                     page_breaks=page_breaks, full_resolution=full_resolution)
+                     clear=clear, page_breaks=page_breaks, full_resolution=full_resolution)
     return BulkRun(rows).finish()
 
 
@@ -202,6 +208,7 @@ def fill_rows(
     jobs: int,
     original: str | None,
     *,
+    clear: bool = False,
     page_breaks: bool = True,
     full_resolution: bool = False,
 ) -> Generator[RowOutcome, None, None]:
@@ -209,11 +216,12 @@ def fill_rows(
     ``zip_path`` (exactly one), yielding each row's outcome in row order;
     ``page_breaks`` and ``full_resolution`` as :class:`Filler` takes them.
     Documents and archive entries are dated with the time the run starts.
-    A data file that cannot be read raises before the first row."""
+    A data file that cannot be read, or an original that holds answers
+    (without ``clear``), raises before the first row."""
     from formkit.fill.naming import Namer
     from formkit.fill.tabular import read_rows
 
-    job = Job(form, original, page_breaks, full_resolution, zip_time())
+    job = Job(form, original, clear, page_breaks, full_resolution, zip_time())
     _filler(job)  # derive the template once, before any worker starts
     namer = Namer(pattern, max_bytes=200)
     rows = read_rows(data, form)
@@ -252,7 +260,9 @@ def _place(row: Row, produced: bytes | str | FormkitError | None, data: Path, jo
     else:
         assert folder is not None
         folder.put(name, produced)
-    return RowOutcome(row.number, name)
+    where = _row_name(data, row.number)
+    warnings = tuple(Warning(w.code, f"{where}: {w.message}", w.field) for w in fill_warnings(job.form, row.record))
+    return RowOutcome(row.number, name, warnings=warnings)
 
 
 def _row_name(data: Path, number: int) -> str:

@@ -4,8 +4,10 @@ The template (:mod:`formkit.fill.template`) is derived and compiled once per
 :class:`Filler`; each record is then one Jinja render of the tagged parts
 (autoescape on: Thai answers hold & < > ") and one zip write. The canonical
 record is what ``parse`` gives back for the filled document: text
-normalized by the same functions parse uses, the printed year kept when no
-year is given, untouched works dropped. parse(fill(r)) == canonical(r).
+normalized by the same functions parse uses, the printed year (and the
+office in the page header) kept when none is given, untouched works
+dropped, a value's printed label not repeated in front of it.
+parse(fill(r)) == canonical(r).
 """
 from __future__ import annotations
 
@@ -23,8 +25,12 @@ from markupsafe import Markup
 from formkit.docx.writer import DateTime, Media, PhotoNames, TemplatePackage
 from formkit.errors import FormkitError
 from formkit.forms import FieldDef, FormDef
+from formkit.forms.belongs import answers_without_box
 from formkit.docx.images import MAX_DOCUMENT_PHOTO_BYTES, Photo, photo_version, prepare, read_photo, total_error
 from formkit.locate import kinds
+from formkit.locate.labels import make_label
+from formkit.text import clean_chars, clean_key, key_ends
+from formkit.warnings import Warning
 from formkit.output import atomic_write_bytes
 from formkit.fill.layout import photo_cell
 from formkit.fill.photos import caption, crop_to, drawing, photo_path
@@ -81,12 +87,12 @@ class Filler:
     starts a new page; ``full_resolution``: photos are not scaled down
     (:func:`formkit.docx.images.prepare`)."""
 
-    def __init__(self, form: FormDef, original: Path | None = None, *, page_breaks: bool = True,
-                 full_resolution: bool = False) -> None:
+    def __init__(self, form: FormDef, original: Path | None = None, *, clear: bool = False,
+                 page_breaks: bool = True, full_resolution: bool = False) -> None:
         self.form = form
         self.page_breaks = page_breaks
         self.full_resolution = full_resolution
-        self.template: Template = derive(form, original)
+        self.template: Template = derive(form, original, clear)
         self.package = TemplatePackage(dict(self.template.members), self.template.main_part)
         self._photo_cache: dict[tuple[str, tuple[int, int, int, int]], Photo] = {}
         try:
@@ -100,7 +106,8 @@ class Filler:
 
     def canonical(self, record: dict[str, Any]) -> dict[str, Any]:
         """What parse will read back from the document filled with ``record``."""
-        return canonical(self.form, record, self.template.printed_year, self.full_resolution)
+        return canonical(self.form, record, self.template.printed_year, self.template.printed_header,
+                         self.full_resolution)
 
     def render(self, record: dict[str, Any], out: IO[bytes], when: DateTime | None = None) -> dict[str, Any]:
         """Write the filled document to ``out``, its members dated ``when``
@@ -136,15 +143,18 @@ _ENV = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUnd
 # -- the canonical record -----------------------------------------------------------------
 
 def canonical(
-    form: FormDef, record: dict[str, Any], printed_year: str | None, full_resolution: bool = False
+    form: FormDef, record: dict[str, Any], printed_year: str | None, printed_header: str | None = None,
+    full_resolution: bool = False,
 ) -> dict[str, Any]:
-    """What parse reads back from ``record`` filled (photos as embedded:
-    :func:`photo_ref`)."""
+    """The record parse reads back: what the record gives, normalized (photos
+    as embedded: :func:`photo_ref`); where it gives no year or office, what
+    the original prints there (an office's copy carries its own name in the
+    page header)."""
     out = _canon_fields(form.fields, record, full_resolution)
-    if "fiscal_year" in out or any(f.kind == "year" for f in form.fields):
-        for f in form.fields:
-            if f.kind == "year" and not out.get(f.name) and printed_year:
-                out[f.name] = printed_year
+    printed = {"year": printed_year, "header": printed_header}
+    for f in form.fields:
+        if f.kind in printed and not out.get(f.name) and printed[f.kind]:
+            out[f.name] = printed[f.kind]
     return {k: v for k, v in out.items() if not (_optional(form.fields, k) and v in (None, ""))}
 
 
@@ -163,7 +173,7 @@ def _canon(f: FieldDef, value: Any, full: bool) -> Any:
     if kind == "section":
         return kinds.section_value(str(value or ""))
     if kind == "value":  # written on the label's line, where a leading colon reads as punctuation
-        return kinds.value_value(kinds.strip_lead(str(value or "")))
+        return kinds.value_value(kinds.strip_lead(without_label(f.label, kinds.strip_lead(str(value or "")))))
     if kind == "header":
         return kinds.value_value(str(value or ""))
     if kind == "year":
@@ -192,6 +202,32 @@ def photo_ref(photo: Any, full_resolution: bool) -> dict[str, str]:
     if text:
         ref["caption"] = text
     return ref
+
+
+def without_label(label: str, text: str) -> str:
+    """``text`` without its field's printed label in front: fill writes a
+    value after the label, so a group "กลุ่มบริหารงานบุคคล" under the label
+    "กลุ่ม" would read "กลุ่ม กลุ่มบริหารงานบุคคล". The label (compared by its
+    key, as labels are found) is written once, and the canonical record
+    holds the value without it, as parse reads it back (README, "Records":
+    a value is what was written after its label)."""
+    key = make_label(label).key
+    clean = clean_chars(text)
+    if not key or not clean_key(clean).startswith(key):
+        return text
+    return clean[key_ends(clean)[len(key) - 1] :]
+
+
+def fill_warnings(form: FormDef, record: dict[str, Any]) -> list[Warning]:
+    """What filling ``record`` warns about: an answer given for a field that
+    details a box the record leaves unticked (:mod:`formkit.forms.belongs`;
+    fill does not tick it: a tick is the office's own claim)."""
+    return answers_without_box(form.fields, record, _answered)
+
+
+def _answered(f: FieldDef, value: Any) -> bool:
+    """Whether ``value`` fills field ``f`` (photos are not read for it)."""
+    return bool(value) if f.kind == "images" else bool(_canon(f, value, True))
 
 
 @lru_cache(maxsize=4096)

@@ -27,15 +27,18 @@ from lxml import etree
 from formkit import forms as formdefs
 from formkit.docx.checkboxes import convert_document
 from formkit.forms import FormDef
-from formkit.locate import locate
+from formkit.locate import Located, locate
 from formkit.locate.stream import build
 from formkit.docx.ns import qn
+from formkit.errors import FormkitError
 from formkit.read.recognize import recognize_key, stream_key
 from formkit.fill.build import Builder
 from formkit.fill.header import prepare_header
 from formkit.fill.members import carried
 from formkit.fill.tags import Part, Tags
-from formkit.fill.edit import heading_styles, unhead_added
+from formkit.fill.answers import held_answers, not_cleared, refusal
+from formkit.fill.clear import Side, clear_document, repack
+from formkit.fill.edit import W_P, heading_styles, unhead_added
 
 
 @dataclass(slots=True)
@@ -52,6 +55,7 @@ class Template:
     text_width_emu: int
     notes: list[str] = field(default_factory=list)
     name: str = ""
+    printed_header: str | None = None
 
     def docx(self) -> bytes:
         """The template as an ordinary .docx with docxtpl's tags, to open in
@@ -66,25 +70,50 @@ class Template:
         return buf.getvalue()
 
 
-def derive(form: FormDef, original: Path | None = None) -> Template:
+def derive(form: FormDef, original: Path | None = None, clear: bool = False) -> Template:
     """The template for ``form`` from ``original`` (default: the shipped one),
-    cached per (form definition, original bytes)."""
+    cached per (form definition, original bytes, ``clear``). An original that
+    holds answers is refused (``original-has-answers``), or with ``clear``
+    cleared first (:mod:`formkit.fill.clear`)."""
+    path = original or form.original
+    data = _read_original(path)
+    key = _key(form, data, clear)
+    return _derive_cached(key, str(form.folder), data, str(path), clear)
+
+
+def _read_original(path: Path) -> bytes:
     from formkit.files import read_regular
     from formkit.docx.package import Limits
 
-    path = original or form.original
-    data = read_regular(path, Limits().max_file_bytes, str(path), "max_file_bytes")
+    return read_regular(path, Limits().max_file_bytes, str(path), "max_file_bytes")
+
+
+def _key(form: FormDef, data: bytes, clear: bool = False) -> str:
     definition = (form.folder / "form.yaml").read_bytes()
-    key = hashlib.sha256(definition + b"\0" + data).hexdigest()
-    return _derive_cached(key, str(form.folder), data, str(path))
+    return hashlib.sha256(definition + b"\0" + data + (b"\0clear" if clear else b"")).hexdigest()
 
 
 @lru_cache(maxsize=16)
-def _derive_cached(key: str, folder: str, data: bytes, name: str) -> Template:
-    return _derive(formdefs.load_path(Path(folder)), data, name)
+def _derive_cached(key: str, folder: str, data: bytes, name: str, clear: bool) -> Template:
+    return _derive(formdefs.load_path(Path(folder)), data, name, clear)
 
 
-def _derive(form: FormDef, data: bytes, name: str) -> Template:
+@dataclass(slots=True)
+class _Read:
+    """An original read and located: what deriving (or clearing) takes from it."""
+
+    located: Located
+    root: etree._Element
+    members: dict[str, bytes]
+    main: str
+    styles: etree._Element | None
+
+    def side(self) -> Side:
+        assert self.located.stream is not None
+        return Side(self.located.stream, self.located.where, list(self.root.iter(W_P)))
+
+
+def _read(form: FormDef, data: bytes, name: str) -> _Read:
     from formkit.docx.package import open_package
     from formkit.docx.reader import read_document, styles_part
 
@@ -99,18 +128,55 @@ def _derive(form: FormDef, data: bytes, name: str) -> Template:
         main = pkg.member_name(main) or main
         part = styles_part(pkg)
         styles = pkg.xml(part) if part is not None else None
+    return _Read(located, root, members, main, styles)
+
+
+@lru_cache(maxsize=4)
+def _blank(key: str, folder: str) -> Side:
+    """The form's own blank original, read and located (never changed: clearing copies from it)."""
+    form = formdefs.load_path(Path(folder))
+    return _read(form, _read_original(form.original), str(form.original)).side()
+
+
+def _cleared(form: FormDef, read: _Read, name: str, clear: bool) -> _Read:
+    """``read`` when its original holds no answers; else refused, or cleared and read again."""
+    held = held_answers(form, read.located)
+    if not held:
+        return read
+    if not clear:
+        raise refusal(name, held)
+    blank = _blank(_key(form, _read_original(form.original)), str(form.folder))
+    try:
+        clear_document(form, read.side(), blank)
+    except FormkitError as exc:
+        raise exc.with_file(name) from None
+    again = _read(form, repack(read.members, read.main, read.root), name)
+    still = held_answers(form, again.located)
+    if still:
+        raise not_cleared(name, still)
+    return again
+
+
+def _derive(form: FormDef, data: bytes, name: str, clear: bool = False) -> Template:
+    read = _cleared(form, _read(form, data, name), name, clear)
+    located, root, members, main = read.located, read.root, read.members, read.main
     tags = Tags()
     builder = Builder(root, located, tags)
     builder.fields(form.fields, located.where, "f")
-    unhead_added(root, builder.elements, heading_styles(styles))
+    unhead_added(root, builder.elements, heading_styles(read.styles))
     trees = {main: root}
     head = None
     if _has_kind(form, "header"):
         head, trees[head] = prepare_header(members, main, root, "f.office", tags)
     parts = {part_name: tags.part(tree) for part_name, tree in trees.items()}
-    printed = [located.record.get(f.name) for f in form.fields if f.kind == "year"]
-    year = printed[0] if printed and isinstance(printed[0], str) else None
-    return Template(form, members, parts, main, head, year, _text_width(root), builder.notes, name)
+    year, office = (_printed(form, located, kind) for kind in ("year", "header"))
+    return Template(form, members, parts, main, head, year, _text_width(root), builder.notes, name, office)
+
+
+def _printed(form: FormDef, located: Located, kind: str) -> str | None:
+    """What the original prints for its first field of ``kind`` (its year, its header), or None."""
+    printed = [located.record.get(f.name) for f in form.fields if f.kind == kind]
+    return printed[0] if printed and isinstance(printed[0], str) and printed[0] else None
 
 
 def _has_kind(form: FormDef, kind: str) -> bool:

@@ -55,6 +55,7 @@ class FieldDef:
     start: str = ""
     headings: tuple[str, ...] = ()
     fields: tuple[FieldDef, ...] = ()
+    belongs_to: str = ""  # "group.key": the box whose answer this field details
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +201,7 @@ def _load_path(path: str) -> FormDef:
 def _form(data: dict[str, Any], folder: Path) -> FormDef:
     recognize = data.get("recognize") or {}
     fields = tuple(_field(name, spec, folder) for name, spec in data["fields"].items())
+    _check_belongs(fields, folder)
     return FormDef(
         id=str(data["id"]),
         title=str(data.get("title", data["id"])),
@@ -253,5 +255,35 @@ def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
         ignore=tuple(str(t) for t in spec.get("ignore", ())),
         start=str(spec.get("start", "")),
         headings=tuple(str(t) for t in spec.get("headings", ())),
-        fields=tuple(_field(n, s, folder) for n, s in (spec.get("fields") or {}).items()),
+        fields=_sub_fields(spec, folder),
+        belongs_to=str(spec.get("belongs_to") or ""),
     )
+
+
+def _sub_fields(spec: dict[str, Any], folder: Path) -> tuple[FieldDef, ...]:
+    fields = tuple(_field(n, s, folder) for n, s in (spec.get("fields") or {}).items())
+    _check_belongs(fields, folder)
+    return fields
+
+
+_BELONGS_KINDS = ("section", "value", "lines", "images")
+
+
+def _check_belongs(fields: tuple[FieldDef, ...], folder: Path) -> None:
+    """``belongs_to: group.key`` names a box of a ``boxes`` field among the
+    same fields (the box "other evidence, please specify" and the lines that
+    specify it): fill and parse warn when the field holds an answer and that
+    box is not ticked. Only answer fields may belong to a box."""
+    boxes = {f.name: {key for key, _ in f.items} for f in fields if f.kind == "boxes"}
+    for f in fields:
+        if not f.belongs_to:
+            continue
+        where = f"{folder / 'form.yaml'}: field {f.name!r}: belongs_to {f.belongs_to!r}"
+        if f.kind not in _BELONGS_KINDS:
+            raise FormkitError("bad-form-definition", f"{where}: only a {', '.join(_BELONGS_KINDS)} field "
+                               "may belong to a box")
+        group, _, key = f.belongs_to.partition(".")
+        if key not in boxes.get(group, ()):
+            known = ", ".join(f"{g}.{k}" for g, keys in boxes.items() for k in sorted(keys)) or "none"
+            raise FormkitError("bad-form-definition", f"{where} is not a box of a boxes field beside it "
+                               f"(write it as field.key; the boxes here: {known})")

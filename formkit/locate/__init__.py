@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from formkit.forms import FieldDef, FormDef
+from formkit.forms.belongs import answers_without_box, has_answer
 from formkit.docx.model import Document
 from formkit.text import parse_int
 from formkit.warnings import Warning
@@ -69,6 +70,7 @@ def locate(form: FormDef, doc: Document, stream: Stream | None = None) -> Locate
         if f.optional and value in (None, ""):
             continue
         out.record[f.name] = value
+    out.warnings.extend(answers_without_box(form.fields, out.record, has_answer))
     return out
 
 

@@ -674,14 +674,22 @@ def _filler(form_id: str) -> Filler:
 
 def expected(form_id: str, record: Record, styles: Styles) -> tuple[Record, list[str]]:
     """The record parsing must return (``Filler.canonical`` of what was typed, the fiscal year
-    as printed) and the sorted warning codes (tracked changes, comments)."""
+    as printed) and the sorted warning codes (tracked changes, comments, and lines typed under
+    a box left unticked: ``fill_warnings`` of what was typed)."""
+    from formkit.fill.filler import fill_warnings
+
     typed = {key: value for key, value in record.items() if key != "fiscal_year"}
     if styles.year:
         typed["fiscal_year"] = styles.year
     if "works" in typed:
-        typed["works"] = [{**w, "photos": [photo_path(p) for p in w["photos"]]} for w in typed["works"]]
+        # canonical drops one printed label a value repeats (fill writes the label once); what was
+        # typed after the printed label is read as typed, so it is given with the label once more
+        labels = {f.name: f.label for f in _filler(form_id).form.field("works").fields if f.kind == "value"}
+        typed["works"] = [{**w, **{k: labels[k] + w[k] for k in labels if w.get(k)},
+                           "photos": [photo_path(p) for p in w["photos"]]} for w in typed["works"]]
     codes = [code for code, on in (("comments-ignored", styles.commented), ("tracked-changes", styles.tracked)) if on]
-    return _filler(form_id).canonical(typed), codes
+    codes += [w.code for w in fill_warnings(_filler(form_id).form, typed)]
+    return _filler(form_id).canonical(typed), sorted(codes)
 
 
 @dataclass(frozen=True)

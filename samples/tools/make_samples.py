@@ -643,7 +643,7 @@ def build(sample: Sample) -> tuple[bytes, Record]:
 
 
 def expected_warnings(sample: Sample, data: bytes) -> list[str]:
-    """Warning codes by the contract: revisions, comments, several levels ticked."""
+    """Warning codes by the contract: revisions, comments, several levels ticked, lines of a box left unticked."""
     pkg = ed.Package.from_bytes(data)
     root = pkg.xml(ed.DOCUMENT)
     codes = []
@@ -653,6 +653,8 @@ def expected_warnings(sample: Sample, data: bytes) -> list[str]:
         codes.append("comments-ignored")
     if len(sample.levels()) > 1:
         codes.append("multiple-levels-ticked")
+    if sample.record.get("other_evidence") and not sample.record["evidence"].get("other"):
+        codes.append("answer-without-box")  # other_evidence belongs_to evidence.other (form.yaml)
     return sorted(codes)
 
 
