@@ -509,8 +509,10 @@ def _record(form: Any) -> dict[str, Any]:
 
 
 def run_derive(data: bytes, form_id: str, folder: Path) -> Crash | None:
-    """Fill's template derivation from a mutated original, then one render:
-    success or a registered FormkitError is fine."""
+    """Fill's template derivation from a mutated original, its answers
+    cleared first (``--clear``: most mutants are returned forms, which fill
+    would otherwise refuse before deriving), then one render: success or a
+    registered FormkitError is fine."""
     from formkit import forms
     from formkit.fill.filler import Filler
 
@@ -519,7 +521,7 @@ def run_derive(data: bytes, form_id: str, folder: Path) -> Crash | None:
     path.write_bytes(data)
     try:
         form = forms.load(form_id)
-        filler = Filler(form, path)
+        filler = Filler(form, path, clear=True)
         filler.render(_record(form), io.BytesIO())
     except Slow:
         raise

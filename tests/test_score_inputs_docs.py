@@ -133,13 +133,13 @@ def test_no_convert_refuses_legacy_files_one_row_each(mixed: Path) -> None:
     assert all(scored[n]["basis"] is not None for n in WORD if n.endswith(".docx"))
     for name in ("c-before-dots.doc", "d-one-work.rtf", "e-below-prompt.odt"):
         assert scored[name]["basis"] is None and scored[name]["reasons"][0].endswith("[not-docx]")
-    assert "7 record(s): 2 scored" in err and "5 not scored" in err
+    assert "7 record(s): " in err and ", 5 not scored;" in err
 
 
 def test_report_lists_every_file_of_the_mixed_folder(mixed: Path, tmp_path: Path) -> None:
     code, out, err = run("report", str(mixed), "-o", str(tmp_path / "report"))
     page = (tmp_path / "report" / "report.html").read_text("utf-8")
-    assert code == 1 and "7 record(s): 5 scored" in err and "2 not scored" in err
+    assert code == 1 and "7 record(s): " in err and ", 2 not scored;" in err
     assert all(name in page for name in [*WORD, *FOREIGN]) and "this is a PDF file" in page
     assert str(tmp_path / "report" / "report.xlsx") in out
 
@@ -152,7 +152,7 @@ def test_a_pdf_or_workbook_given_by_name_is_one_error_row(mixed: Path) -> None:
     pdf, xlsx, docx = map(json.loads, out.splitlines())
     assert code == 1 and len(out.splitlines()) == 3
     assert "this is a PDF file" in pdf["reasons"][0] and "Excel workbook" in xlsx["reasons"][0]
-    assert docx["basis"] == "auto" and "3 record(s): 1 scored" in err
+    assert docx["basis"] == "auto" and "3 record(s): 0 scored (0 by rubric, 0 by judgments), 1 automatic proposal(s)" in err
 
 
 def test_what_a_file_is_comes_from_its_bytes(tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ class Filler:
     starts a new page; ``full_resolution``: photos are not scaled down
     (:func:`formkit.docx.images.prepare`)."""
 
-    def __init__(self, form: FormDef, original: Path | None = None, *, clear: bool = False,
+    def __init__(self, form: FormDef, original: Path | None = None, clear: bool = False, *,
                  page_breaks: bool = True, full_resolution: bool = False) -> None:
         self.form = form
         self.page_breaks = page_breaks
