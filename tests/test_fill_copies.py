@@ -285,7 +285,7 @@ def test_a_run_nested_very_deep_is_a_clear_error(tmp_path: Path) -> None:
         members = {i.filename: zf.read(i) for i in zf.infolist()}
     root = etree.fromstring(members["word/document.xml"])
     line = next(p for p in root.iter(qn("w:p")) if "ปัญหา อุปสรรค งบ" in "".join(p.itertext()))  # label, answer
-    outer = inner = etree.SubElement(line, qn("w:customXml"))
+    inner = etree.SubElement(line, qn("w:customXml"))
     for _ in range(999):
         inner = etree.SubElement(inner, qn("w:customXml"))
     for run in line.findall(qn("w:r")):

@@ -151,7 +151,7 @@ def _odt_members(zf: zipfile.ZipFile) -> list[tuple[str, int]]:
 def test_odt_links_out_go_links_in_stay(tmp_path: Path) -> None:
     body = (odt_picture(f"{URL}/a.png") + odt_picture("file:///tmp/secret.png") + odt_picture("Pictures/in.png")
             + odt_picture("../outside.png")
-            + f'<text:p><text:a xlink:href="https://example.org/">click</text:a></text:p>'
+            + '<text:p><text:a xlink:href="https://example.org/">click</text:a></text:p>'
             + f'<text:section text:name="S"><text:section-source xlink:href="{URL}/s.odt"/></text:section>'
             + '<text:dde-connection-decls><text:dde-connection-decl office:name="d" office:dde-application="soffice" '
               f'office:dde-topic="{URL}/d.odt" office:dde-item="x"/></text:dde-connection-decls>')

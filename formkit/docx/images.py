@@ -27,6 +27,7 @@ back.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import warnings
 from dataclasses import dataclass
@@ -223,3 +224,25 @@ def total_error(total: int, limit: int = MAX_DOCUMENT_PHOTO_BYTES) -> str:
     """The message for photos over ``limit`` bytes in all."""
     return (f"the photos come to {size_text(total)}, over the limit of {size_text(limit)} "
             "for one document; use smaller pictures")
+
+
+def check_sha256(path: str, shown: str, digest: str) -> None:
+    """Raise :class:`PhotoError` unless the file at ``path`` has the SHA-256
+    ``digest`` (a record written by ``parse --photos`` names each photo's
+    file and digest: a file changed since is not the photo read)."""
+    try:
+        st = os.stat(path)
+        actual = _sha256_of(path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    except (OSError, FormkitError) as exc:  # replaced or removed since check_photo looked at it
+        raise PhotoError(shown, f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    if actual != digest:
+        raise PhotoError(shown, f"not the picture the record names (the file's sha256 is {actual[:12]}…, the "
+                         f"record's {digest[:12]}…): the file was changed or replaced; parse the document again, "
+                         'or leave "sha256" out to take the file as it is')
+
+
+@lru_cache(maxsize=1024)
+def _sha256_of(path: str, dev: int, ino: int, size: int, mtime_ns: int) -> str:
+    """The SHA-256 of a photo file, remembered per file version (a batch whose
+    rows name the same photos reads each once)."""
+    return hashlib.sha256(read_regular(path, MAX_PHOTO_BYTES, path, "the photo size limit")).hexdigest()

@@ -28,7 +28,6 @@ from formkit.fill.edit import (
     answer_paragraph,
     first_text_run,
     raw_text,
-    run_paragraph,
     runs_between,
     tag_paragraph,
     text_run,

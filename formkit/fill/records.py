@@ -49,23 +49,19 @@ limits, is checked here alone).
 """
 from __future__ import annotations
 
-import difflib
-import hashlib
 import os
 import re
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from formkit.errors import FormkitError
 from formkit.files import MiB, read_regular
 from formkit.forms import FieldDef, FormDef
-from formkit.docx.images import MAX_DOCUMENT_PHOTO_BYTES, MAX_PHOTO_BYTES, PhotoError, check_photo, total_error
-from formkit.fill.recordtext import load_json, load_yaml, show
+from formkit.docx.images import MAX_DOCUMENT_PHOTO_BYTES, PhotoError, check_photo, check_sha256, total_error
+from formkit.fill.recordtext import PathSegments, bracket_path, load_json, load_yaml, quoted, show, suggest
 from formkit.text import fold_digits
 
-PathSegments = tuple[str | int, ...]
 PathNamer = Callable[[PathSegments], str]
 
 MAX_RECORD_BYTES = 4 * MiB  # a record file (.json, .yaml) for fill
@@ -108,14 +104,6 @@ class BadData(FormkitError):
         return f"{where}: {self.message}" if where else self.message
 
 
-def bracket_path(path: PathSegments) -> str:
-    """A field path as in JSON: ``works[2].photos[0]`` (0-based items)."""
-    out = ""
-    for seg in path:
-        out += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if out else seg)
-    return out
-
-
 def not_xml(text: str) -> str | None:
     """Why ``text`` cannot go into a Word document, or None when it can."""
     found = _NOT_XML.search(text)
@@ -129,18 +117,6 @@ def not_xml(text: str) -> str | None:
         return f"holds U+{code:04X}, which is not a character and which a Word document cannot hold"
     hint = " (a line break copied from Word: type it as a new line)" if code == 0x0B else ""
     return f"holds the control character U+{code:04X}, which a Word document cannot hold{hint}"
-
-
-def _name(key: Any, limit: int = 60) -> str:
-    """A key or file name for a message: quoted, escaped, cut to ``limit`` characters."""
-    text = str(key)
-    return repr(text[:limit]) + ("…" if len(text) > limit else "")
-
-
-def suggest(name: str, known: Sequence[str]) -> str:
-    """' (did you mean 'x'?)' for the closest of ``known``, or ""."""
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close and close[0] != name else ""
 
 
 class _Checker:
@@ -166,7 +142,7 @@ class _Checker:
         for key in value:
             if key not in names:
                 where = f"{self.name_path(path)}: " if path else ""
-                self.problems.append(f"{where}unknown field {_name(key)}{suggest(str(key), names)}")
+                self.problems.append(f"{where}unknown field {quoted(key)}{suggest(str(key), names)}")
         out: dict[str, Any] = {}
         for field in fields:
             if field.name not in value or (value[field.name] is None and field.kind != "level"):
@@ -263,7 +239,7 @@ class _Checker:
         keys = [key for key, _ in field.items]
         for key in value:
             if key not in keys:
-                self.bad(path, f"unknown box {_name(key)}{suggest(str(key), keys)}")
+                self.bad(path, f"unknown box {quoted(key)}{suggest(str(key), keys)}")
         out: dict[str, bool] = {}
         for key in keys:
             tick = value.get(key, False)
@@ -303,11 +279,11 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             return self.bad(path, f'expected an image path or {{"path": ...}}, got {show(value)}')
         file = self.base_dir / value
-        shown = _name(value, 300) if file == Path(value) else f"{_name(value, 300)} ({_name(str(file), 300)})"
+        shown = quoted(value, 300) if file == Path(value) else f"{quoted(value, 300)} ({quoted(str(file), 300)})"
         try:
             info = check_photo(str(file), shown)
             if digest is not None:
-                _check_sha256(str(file), shown, digest)
+                check_sha256(str(file), shown, digest)
         except PhotoError as exc:
             hint = " (a photo parse listed without --photos: parse the document again with --photos DIR)"
             return self.bad(path, f"{shown}: {exc.reason}" + (hint if _LISTED.fullmatch(value) else ""))
@@ -353,28 +329,6 @@ class _Checker:
             return self.bad(path, f"{len(value):,} {field.name}, over the limit of {MAX_ITEMS} for one document")
         items = [self.obj(field.fields, item, (*path, i)) for i, item in enumerate(value)]
         return _BAD if any(item is _BAD for item in items) else items
-
-
-def _check_sha256(path: str, shown: str, digest: str) -> None:
-    """Raise :class:`PhotoError` unless the file at ``path`` has the SHA-256
-    ``digest`` (a record written by ``parse --photos`` names each photo's
-    file and digest: a file changed since is not the photo read)."""
-    try:
-        st = os.stat(path)
-        actual = _sha256_of(path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-    except (OSError, FormkitError) as exc:  # replaced or removed since check_photo looked at it
-        raise PhotoError(shown, f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
-    if actual != digest:
-        raise PhotoError(shown, f"not the picture the record names (the file's sha256 is {actual[:12]}…, the "
-                         f"record's {digest[:12]}…): the file was changed or replaced; parse the document again, "
-                         'or leave "sha256" out to take the file as it is')
-
-
-@lru_cache(maxsize=1024)
-def _sha256_of(path: str, dev: int, ino: int, size: int, mtime_ns: int) -> str:
-    """The SHA-256 of a photo file, remembered per file version (a batch whose
-    rows name the same photos reads each once)."""
-    return hashlib.sha256(read_regular(path, MAX_PHOTO_BYTES, path, "the photo size limit")).hexdigest()
 
 
 def validate(

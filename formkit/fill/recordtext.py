@@ -20,14 +20,17 @@ value first), with characters a terminal should not get escaped.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import yaml
 
 from formkit.errors import FormkitError
+
+PathSegments = tuple[str | int, ...]  # a field's path in a record: names and item numbers
 
 MAX_DEPTH = 16  # levels of lists and objects in one record
 MAX_VALUES = 20_000  # numbers, texts, lists and objects in one record
@@ -192,3 +195,23 @@ def show(value: Any) -> str:
         if len(text) > SHOWN:
             return show_text(text[: SHOWN - 1]) + "…"
     return show_text(text)
+
+
+def bracket_path(path: PathSegments) -> str:
+    """A field path as in JSON: ``works[2].photos[0]`` (0-based items)."""
+    out = ""
+    for seg in path:
+        out += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if out else seg)
+    return out
+
+
+def quoted(key: Any, limit: int = 60) -> str:
+    """A key or file name for a message: quoted, escaped, cut to ``limit`` characters."""
+    text = str(key)
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
+
+
+def suggest(name: str, known: Sequence[str]) -> str:
+    """' (did you mean 'x'?)' for the closest of ``known``, or ""."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close and close[0] != name else ""

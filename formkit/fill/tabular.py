@@ -35,16 +35,8 @@ from typing import Any, NamedTuple
 from formkit.fill.csvfile import ENCODING_NAMES, MAX_LINE_CHARS, MAX_ROWS, Broken, csv_rows, detect_encoding, read_data
 from formkit.errors import FormkitError
 from formkit.forms import FieldDef, FormDef
-from formkit.fill.recordtext import load_json
-from formkit.fill.records import (
-    BadData,
-    PathNamer,
-    PathSegments,
-    bracket_path,
-    suggest,
-    unwrap,
-    validate,
-)
+from formkit.fill.recordtext import PathSegments, bracket_path, load_json, suggest
+from formkit.fill.records import BadData, PathNamer, unwrap, validate
 from formkit.text import fold_digits
 
 __all__ = ["ENCODING_NAMES", "Row", "csv_encoding", "detect_encoding", "read_rows", "tick"]
