@@ -60,6 +60,7 @@ def text_width_twips(root: etree._Element) -> int:
 
 
 def _twips(value: str | None, default: int) -> int:
+    """A measure in twentieths of a point (ST_TwipsMeasure); the default when unreadable."""
     try:
         return int(float(value)) if value is not None else default
     except ValueError:

@@ -29,9 +29,9 @@ from formkit.docx.checkboxes import convert_document
 from formkit.forms import FormDef
 from formkit.locate import Located, locate
 from formkit.locate.stream import build
-from formkit.docx.ns import qn
 from formkit.errors import FormkitError
 from formkit.read.recognize import recognize_key, stream_key
+from formkit.fill import layout
 from formkit.fill.build import Builder
 from formkit.fill.header import prepare_header
 from formkit.fill.members import carried
@@ -185,23 +185,6 @@ def _has_kind(form: FormDef, kind: str) -> bool:
 
 def _text_width(root: etree._Element) -> int:
     """Text width of the last section in EMU (twips x 635), for scaling photos."""
-    sect = root.find(f"{qn('w:body')}/{qn('w:sectPr')}")
-    width, left, right = 11906, 1440, 1440
-    if sect is not None:
-        size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
-        if size is not None:
-            width = _twips(size.get(qn("w:w")), width)
-        if margins is not None:
-            left = _twips(margins.get(qn("w:left")), left)
-            right = _twips(margins.get(qn("w:right")), right)
-    return max(width - left - right, 2880) * 635
-
-
-def _twips(value: str | None, default: int) -> int:
-    """A measure in twentieths of a point (ST_TwipsMeasure); the default when unreadable."""
-    try:
-        return int(float(value)) if value is not None else default
-    except ValueError:
-        return default
+    return layout.text_width_twips(root) * 635
 
 
