@@ -292,7 +292,7 @@ def write_judgments_template(scores: Iterable[Score], path: str | os.PathLike[st
     >>> write_judgments_template(score_results(["samples/esao-1-2"]), "judgments.csv")
     15
     """
-    from formkit.score.judgments import write_template
+    from formkit.score.judgments_template import write_template
 
     return write_template(scores, path)
 

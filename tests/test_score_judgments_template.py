@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import formkit
 from formkit.cli import main
-from formkit.score.judgments import template_rows
+from formkit.score.judgments_template import template_rows
 from formkit.score.scoring import Score
 from tests.conftest import ROOT
 

@@ -1,17 +1,15 @@
-"""The committee's judgments: the file read, each row matched to its file,
-and the template a committee fills in.
+"""The committee's judgments: the file read, each row matched to its file
+(the template a committee fills in is :mod:`formkit.score.judgments_template`).
 
 A judgments file is JSON Lines ``{"file", "done": [...], "clear": [...],
 "note"}`` or CSV with columns ``file, done1..doneN, clear1..clearN`` and an
 optional ``note`` (README "Scoring"). A row is matched to its file by the
 path as given, else by the base name when exactly one file has it.
 
-The template (``formkit score --judgments-template``) has one row per file
-of a form whose rubric the committee judges, its marks left blank: a
-proposal read from the text is no judgment, and a template given back
-unfilled must not turn proposals into judgments. A CSV row without a single
-mark is therefore "not judged yet": the file keeps its proposal and the run
-says so; a row with some marks is judged, an empty cell read as no.
+A CSV row without a single mark is "not judged yet" (a template given back
+unfilled must not turn proposals into judgments): the file keeps its
+proposal and the run says so; a row with some marks is judged, an empty
+cell read as no.
 """
 from __future__ import annotations
 
@@ -23,15 +21,11 @@ import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from formkit import forms
 from formkit.errors import FormkitError
-from formkit.output import atomic_write, csv_cell
+from formkit.output import csv_cell
 from formkit.score import rubric
-
-if TYPE_CHECKING:
-    from formkit.score.scoring import Score
 
 _TRUE = frozenset({"true", "1", "x", "✓", "✔", "ใช่", "yes", "y"})
 _FALSE = frozenset({"false", "0", "no", "n", "ไม่", "ไม่ใช่"})
@@ -214,42 +208,3 @@ def match_judgments(files: Sequence[str], rows: Sequence[JudgmentRow]) -> tuple[
 
 def _base(path: str) -> str:
     return posixpath.basename(path.replace("\\", "/"))
-
-
-# -- the template -----------------------------------------------------------------
-
-def template_rows(scores: Iterable[Score]) -> tuple[list[str], list[list[str]]]:
-    """The header and rows of the judgments template: one row per score of a
-    form whose rubric has considerations for the committee to judge (decided
-    from the rubric data, :func:`formkit.score.rubric.considerations`), in
-    order, with the columns :func:`read_judgments` reads; every cell through
-    :func:`formkit.output.csv_cell`, the marks and the note left blank."""
-    counts: dict[str, int] = {}
-    files: list[tuple[str, int]] = []
-    for score in scores:
-        if score.form is not None and score.form not in counts:
-            counts[score.form] = _considerations(score.form)
-        if score.form is not None and counts[score.form]:
-            files.append((score.file, counts[score.form]))
-    width = max((n for _, n in files), default=0) or max(map(rubric.considerations, forms.load_all()), default=0)
-    header = ["file", *(f"done{i}" for i in range(1, width + 1)), *(f"clear{i}" for i in range(1, width + 1)), "note"]
-    return header, [[str(csv_cell(file)), *[""] * (2 * width + 1)] for file, _ in files]
-
-
-def _considerations(form_id: str) -> int:
-    try:
-        return rubric.considerations(forms.load_id(form_id))
-    except FormkitError:
-        return 0
-
-
-def write_template(scores: Iterable[Score], path: str | os.PathLike[str]) -> int:
-    """Write the judgments template (:func:`template_rows`) to ``path``,
-    atomically, as UTF-8 with a BOM (Excel on Windows then reads the Thai as
-    UTF-8) and CRLF lines; return how many rows it has."""
-    header, rows = template_rows(scores)
-    with atomic_write(path, encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-    return len(rows)
