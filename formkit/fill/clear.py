@@ -385,14 +385,15 @@ def repack(members: dict[str, bytes], main: str, root: etree._Element) -> bytes:
     if rels is not None:
         out[rels] = _pruned(out[rels], rels, _referenced(root))
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:  # read back at once, then dropped
         for name, data in out.items():
             zf.writestr(name, data)
     return buf.getvalue()
 
 
 def _referenced(root: etree._Element) -> set[str]:
-    return {v for node in root.iter() for k, v in node.attrib.items() if k.startswith(f"{{{_R}}}")}
+    """Every relationship id the part names (any attribute in the r: namespace)."""
+    return {str(v) for v in root.xpath("//@*[namespace-uri() = $ns]", ns=_R)}
 
 
 def _pruned(data: bytes, name: str, used: set[str]) -> bytes:

@@ -28,8 +28,8 @@ LEVELS = (1, 2, 3, 4, 5)
 FINAL_BASES = ("rubric", "judgments")
 # Abbreviations offices write for their own name (สพป. = สำนักงานเขตพื้นที่การศึกษาประถมศึกษา ...).
 _ABBREVIATIONS = (("สพป.", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา"), ("สพม.", "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา"))
-_WORK = re.compile(r"work (\d+) «(.*?)» (counts|does not count)(.*)")
-_SHORT = re.compile(r"(\d+) (\w+), at least \d+ needed")
+_WORK = re.compile(r"work (\d{1,4}) «(.*?)» (counts|does not count)(.*)")
+_SHORT = re.compile(r"(\d{1,4}) (\w+), at least \d{1,4} needed")
 
 
 @dataclass(frozen=True, slots=True)
