@@ -538,15 +538,18 @@ def run_derive(data: bytes, form_id: str, folder: Path) -> Crash | None:
 
 
 def run_learn(data: bytes) -> Crash | None:
-    """formkit learn on a mutated original, its YAML rendered and loaded back:
-    success or a registered FormkitError is fine."""
+    """formkit learn on a mutated original, its YAML rendered and loaded back
+    (by libyaml, as formkit loads definitions: the pure-Python loader would
+    make the harness, not learn, the slow part): success or a registered
+    FormkitError is fine."""
     import yaml
 
+    from formkit.forms import SAFE_LOADER
     from formkit.learn.learner import learn
     from formkit.learn.write import render
 
     try:
-        yaml.safe_load(render(learn(data, "fuzz", "fuzz.docx")))
+        yaml.load(render(learn(data, "fuzz", "fuzz.docx")), Loader=SAFE_LOADER)
     except Slow:
         raise
     except FormkitError as exc:
