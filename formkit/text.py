@@ -137,13 +137,18 @@ def key_with_positions(text: str) -> tuple[str, list[int]]:
     """Like :func:`match_key` over ``text`` (already character-clean), plus,
     for each key character, the index in ``text`` just past the characters it
     stands for; lets a caller cut a label off the front of a line."""
-    folded = fold_digits(text).casefold() if not text.isascii() else text.lower()
-    if len(folded) != len(text):  # a case fold that changes length: keep positions true
-        folded = fold_digits(text)
+    digits = fold_digits(text)
+    folded = digits.casefold() if not text.isascii() else text.lower()
     key: list[str] = []
     ends: list[int] = []
+    if len(folded) != len(text):  # "ß" folds to "ss", "ﬁ" to "fi": each character folded on its own
+        for m in _KEY_TOKEN.finditer(digits):
+            token = "#" if m.group()[0].isdecimal() else m.group().casefold()
+            key.append(token)
+            ends += [m.end()] * len(token)
+        return "".join(key), ends
     for m in _KEY_TOKEN.finditer(folded):
         token = m.group()
-        key.append("#" if token[0].isdigit() else token)
+        key.append("#" if token[0].isdecimal() else token)  # a \d run (isdigit() would take "¹" too)
         ends.append(m.end())
     return "".join(key), ends

@@ -1,5 +1,7 @@
 """Normalization rules, one row per rule."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from formkit.text import clean_chars, key_with_positions, match_key, normalize, normalize_line, parse_int
 
@@ -76,3 +78,27 @@ def test_key_and_its_positions_agree(text: str) -> None:
     key, ends = key_with_positions(clean)
     assert key == clean_key(clean) == match_key(text)
     assert list(key_ends(clean)) == ends and len(ends) == len(key)
+
+
+@given(st.text(alphabet=st.sampled_from("aßﬁﬃİŉǰΣςẞ Straße.:-–_…๑๒3 ชื่อ\u0e33\u200b"), max_size=40) | st.text(max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_key_positions_fit_the_key_whatever_the_case_folding_does(text: str) -> None:
+    """Each key character has its position, even where case folding makes
+    the key longer than the text ("ß" -> "ss", "ﬁ" -> "fi", "İ" -> "i̇"), and
+    the key is the one labels are compared by."""
+    clean = clean_chars(text)
+    key, ends = key_with_positions(clean)
+    assert key == match_key(text)
+    assert len(ends) == len(key)
+    assert ends == sorted(ends) and all(0 < end <= len(clean) for end in ends)
+
+
+def test_a_label_with_letters_that_fold_longer_is_found_and_cut() -> None:
+    from formkit.fill.build import pseudo_para
+    from formkit.locate.labels import make_label, match_inside, match_start
+
+    line = "STRASSE: Hauptstraße 5, ﬁle ﬁrst"
+    start = match_start(make_label("Straße"), pseudo_para(line))
+    assert start is not None and line[start.end:] == ": Hauptstraße 5, ﬁle ﬁrst"
+    inside = match_inside(make_label("file first"), pseudo_para(line), 5)
+    assert inside is not None and line[inside.start:inside.end] == "ﬁle ﬁrst"
