@@ -211,3 +211,49 @@ def test_field_names_that_are_dict_methods_fill_and_read_back(tmp_path: Path) ->
     assert parsed == canon
     assert parsed["items"] == "ของ ๓ ชิ้น" and parsed["keys"] == {"copy": False, "pop": True}
     assert [w["get"] for w in parsed["values"]] == ["หนึ่ง", "สอง"]
+
+
+_HEADER_RUN = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
+_FIELD_RUNS = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+               '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + _HEADER_RUN.format("3")
+               + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+HEADER_PARAGRAPHS = {
+    "simple field": _HEADER_RUN.format("สพป. เก่า ") + '<w:fldSimple w:instr=" PAGE ">'
+                    + _HEADER_RUN.format("1") + "</w:fldSimple>",
+    "hyperlink": '<w:hyperlink w:anchor="x">' + _HEADER_RUN.format("สพป. ลิงก์") + "</w:hyperlink>"
+                 + _HEADER_RUN.format(" ท้าย"),
+    "content control": "<w:sdt><w:sdtPr/><w:sdtContent>" + _HEADER_RUN.format("สพป. ในกล่อง")
+                       + "</w:sdtContent></w:sdt>" + _HEADER_RUN.format(" หน้า"),
+    "complex field": _HEADER_RUN.format("สพป. ก่อน ") + _FIELD_RUNS + _HEADER_RUN.format(" หลัง"),
+    "text inside a complex field's result": _FIELD_RUNS.replace(">3<", ">สพป. ผล<"),
+}
+
+
+@pytest.mark.parametrize("paragraph", list(HEADER_PARAGRAPHS.values()), ids=list(HEADER_PARAGRAPHS))
+@pytest.mark.parametrize("office", ["สำนักงานเขตพื้นที่การศึกษาประถมศึกษาเชียงใหม่ เขต 1", None])
+def test_a_header_holding_fields_links_or_controls_fills_to_well_formed_xml(
+        paragraph: str, office: str | None, tmp_path: Path) -> None:
+    """The office goes where the header's printed text was; a tag never
+    lands inside a hyperlink, a field or a content control with its partner
+    outside (the part would not be XML), and no field end loses its begin."""
+    src = ROOT / "forms" / "esao-1-2" / "original.docx"
+    copy = tmp_path / "copy.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(copy, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/header1.xml":
+                data = (b'<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                        + f"<w:p>{paragraph}</w:p>".encode() + b"</w:hdr>")
+            zout.writestr(info, data)
+    record = {"level": 3} | ({"office": office} if office else {})
+    buf = io.BytesIO()
+    Filler(forms.load("esao-1-2"), copy).render(read_record_value(forms.load("esao-1-2"), record), buf)
+    header = etree.fromstring(zipfile.ZipFile(buf).read("word/header1.xml"))  # well-formed, or this raises
+    kinds = [f.get(qn("w:fldCharType")) for f in header.iter(qn("w:fldChar"))]
+    assert kinds.count("begin") == kinds.count("end")
+    parsed = parse_file(buf.getvalue(), "x.docx")
+    assert parsed.error is None and parsed.record["level"] == 3
+    if office:
+        assert parsed.record["office"] == office
+    else:
+        assert "สพป." in "".join(header.itertext())

@@ -16,7 +16,7 @@ from formkit.docx.ns import NS, qn
 from formkit.docx.package import rels_part, resolve_target
 from formkit.fill.members import add_override, add_relationship, new_name
 from formkit.fill.tags import Tags
-from formkit.fill.edit import W_P, first_text_run, pieces, text_run, wrap
+from formkit.fill.edit import W_P, first_text_run, pieces, text_run
 from formkit.docx.xmlsafe import parse_xml
 
 _REL_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -61,8 +61,9 @@ def prepare_header(members: dict[str, bytes], main: str, root: etree._Element, e
         p = etree.SubElement(head, W_P)
     like = first_text_run(p)
     if like is not None:
-        runs = list(dict.fromkeys(pc.run for pc in pieces(p)))
-        wrap(runs, tags.inline(f"{{% if {expr} %}}{{{{ {expr} }}}}{{% else %}}"), tags.inline("{% endif %}"))
+        first, last = _span(p, [pc.run for pc in pieces(p)])
+        first.addprevious(text_run(tags.inline(f"{{% if {expr} %}}{{{{ {expr} }}}}{{% else %}}"), like))
+        last.addnext(text_run(tags.inline("{% endif %}"), like))
     else:
         model = etree.fromstring(f'<w:r xmlns:w="{NS["w"]}">{_HOUSE_RPR}</w:r>')
         mark = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
@@ -70,6 +71,33 @@ def prepare_header(members: dict[str, bytes], main: str, root: etree._Element, e
             model.replace(model[0], _run_props(mark))
         p.append(text_run(tags.inline(f"{{% if {expr} %}}{{{{ {expr} }}}}{{% endif %}}"), model))
     return part, head
+
+
+def _span(p: etree._Element, runs: list[etree._Element]) -> tuple[etree._Element, etree._Element]:
+    """The first and last child of ``p`` that the printed header text takes
+    (the office's text goes in their place). A run inside a hyperlink, a
+    simple field or a content control counts as its whole container (a tag
+    inside one and its partner outside would cut the XML in two when a
+    branch is left out), and the span grows until every complex field it
+    opens also closes in it (17.16.18 fldChar: begin ... end), so no field
+    end is left without its begin."""
+    kids = list(p)
+    index = {id(kid): n for n, kid in enumerate(kids)}
+    tops = []
+    for run in runs:
+        while run.getparent() is not p:
+            run = run.getparent()
+        tops.append(index[id(run)])
+    depth = [0]  # complex-field depth before each child
+    for kid in kids:
+        marks = [f.get(qn("w:fldCharType")) for f in kid.iter(qn("w:fldChar"))]
+        depth.append(depth[-1] + marks.count("begin") - marks.count("end"))
+    lo, hi = min(tops), max(tops)
+    while lo > 0 and min(depth[lo:hi + 2]) < depth[lo]:
+        lo -= 1
+    while hi + 1 < len(kids) and depth[hi + 1] > depth[lo]:
+        hi += 1
+    return kids[lo], kids[hi]
 
 
 def _run_props(mark: etree._Element) -> etree._Element:
