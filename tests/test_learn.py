@@ -467,3 +467,22 @@ def test_third_form_learned_definition_round_trips_with_names_only_changed(tmp_p
         assert outputs["learned"].error is None
         assert outputs["learned"].record == outputs["hand"].record
         assert outputs["learned"].warnings == [] == outputs["hand"].warnings
+
+
+def test_boxes_named_like_yaml_booleans_and_no_phrases_make_a_definition_that_loads(tmp_path: Path) -> None:
+    """Box items "Yes"/"No"/"On"/"Off" are named yes/no/on/off, which plain
+    YAML reads as booleans: learn quotes them; a form with no phrase to
+    recognize it by is written with an empty list, loads, and round-trips
+    when named (parse --form: nothing to check recognition against)."""
+    from tests.docxbuild import make_docx
+
+    lines = ["Do you agree?", "\u2610 Yes", "\u2610 No", "Is it on?", "\u2610 On", "\u2610 Off"]
+    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{line}</w:t></w:r></w:p>' for line in lines)
+    (tmp_path / "yn.docx").write_bytes(make_docx(body))
+    result = CliRunner().invoke(main, ["learn", str(tmp_path / "yn.docx"), "--id", "yn", "-o", str(tmp_path / "yn")])
+    assert result.exit_code == 0, result.output
+    form = forms.load(str(tmp_path / "yn"))
+    keys = sorted(key for f in form.fields if f.kind == "boxes" for key, _ in f.items)
+    assert keys == ["no", "off", "on", "yes"] and form.phrases == ()
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "yn"), "--roundtrip", "5"])
+    assert "round trip: 5 of 5 generated records came back unchanged" in result.output

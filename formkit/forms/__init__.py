@@ -208,7 +208,7 @@ def _form(data: dict[str, Any], folder: Path) -> FormDef:
         title_en=str(data.get("title_en", "")),
         folder=folder,
         original=folder / str(data.get("original", "original.docx")),
-        phrases=tuple(str(p) for p in recognize.get("phrases", ())),
+        phrases=tuple(str(p) for p in recognize.get("phrases") or ()),  # "phrases:" left empty is none
         min_score=float(recognize.get("min_score", 0.5)),
         fields=fields,
         rubric=dict(data.get("rubric") or {}),

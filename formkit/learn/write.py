@@ -88,8 +88,19 @@ def _unique(base: str, used: set[str]) -> str:
 _UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+# Plain words YAML 1.1 (PyYAML's resolver) reads as booleans or null, not as text.
+_YAML_WORDS = re.compile(r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+                         r"|null|Null|NULL|~")
+
+
 def _q(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _key(name: str) -> str:
+    """A field name or box key as a mapping key: plain, or quoted where YAML
+    would read it as a boolean or null (a box "Yes" named ``yes``)."""
+    return _q(name) if _YAML_WORDS.fullmatch(name) else name
 
 
 def render(draft: Draft) -> str:
@@ -107,7 +118,7 @@ def render(draft: Draft) -> str:
         "# Recognition: the share of these printed phrases found in a document.",
         "recognize:",
         "  min_score: 0.5",
-        "  phrases:",
+        "  phrases:" + ("" if draft.phrases else " []"),
         *[f"    - {_q(p)}" for p in draft.phrases],
     ]
     for note in draft.notes:
@@ -124,7 +135,7 @@ def render(draft: Draft) -> str:
 def _field(f: Proposal, pad: str) -> list[str]:
     lines = [""] if pad == "  " else []
     lines += [f"{pad}# CHECK: {note}" for note in f.notes]
-    lines.append(f"{pad}{f.name}:")
+    lines.append(f"{pad}{_key(f.name)}:")
     inner = pad + "  "
     lines.append(f"{inner}kind: {f.kind}")
     lines.append(f"{inner}title: {_q(f.title or f.name)}")
@@ -141,7 +152,7 @@ def _value(key: str, value: Any, pad: str) -> list[str]:
     if isinstance(value, bool):
         return [f"{pad}{key}: {'true' if value else 'false'}"]
     if isinstance(value, dict):
-        return [f"{pad}{key}:"] + [f"{pad}  {k}: {_q(v)}" for k, v in value.items()]
+        return [f"{pad}{key}:"] + [f"{pad}  {_key(k)}: {_q(v)}" for k, v in value.items()]
     if isinstance(value, list):
         return [f"{pad}{key}: [{', '.join(_q(v) for v in value)}]"]
     return [f"{pad}{key}: {_q(str(value))}"]

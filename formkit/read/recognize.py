@@ -70,7 +70,8 @@ def recognize_key(key: str, forms: list[FormDef], forced: FormDef | None = None)
     best = [r for r in ranked if r.score >= r.form.min_score]
     if forced is not None:
         mine = score(forced, key)
-        if mine.score >= forced.min_score and (not best or mine.score >= best[0].score):
+        sure = mine.score >= forced.min_score or not forced.phrases  # no phrases: nothing to check against
+        if sure and (not best or mine.score >= best[0].score):
             return mine
         if best:
             raise FormkitError(
