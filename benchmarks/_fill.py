@@ -5,7 +5,7 @@ pay for the same output I/O (formkit's own writes are atomic: a temporary
 file renamed into place, the folder synced once at the end; the baselines
 use a plain write).
 
-* :class:`FormkitBulk`: :func:`formkit.fill.bulk.run_bulk` in this process (the
+* :class:`FormkitBulk`: :func:`formkit.api.bulk_fill` in this process (the
   command's code path without the interpreter start-up), reading the
   ``.jsonl`` and writing into a folder, ``--jobs 1`` or ``--jobs 2``.
 * :class:`DocxtplLoop`: what a docxtpl user writes: a new ``DocxTemplate``
@@ -63,15 +63,11 @@ class FormkitBulk:
 
     def run(self, warm: bool = False) -> None:
         """Fill every row of the data file (``warm``: the warm-up file)."""
-        from formkit import forms
-        from formkit.fill.bulk import run_bulk
+        from formkit.api import bulk_fill
 
-        definition = forms.load(self.form)
-        with _quiet():
-            outcome = run_bulk(
-                form=definition, data=self.warm_data if warm else self.data, out_dir=self.out,
-                zip_path=None, pattern="{form}-{row}.docx", jobs=self.jobs, original=None,
-            )
+        with _quiet():  # the command's own path: formkit bulk calls exactly this
+            outcome = bulk_fill(self.form, self.warm_data if warm else self.data, out_dir=self.out,
+                                name="{form}-{row}.docx", jobs=self.jobs).finish()
         if outcome.failed:
             raise RuntimeError(f"formkit bulk: {outcome.failed} row(s) of {self.form} failed")
 

@@ -1,6 +1,6 @@
 """``--profile N``: where formkit's time goes, per document (cProfile).
 
-Profiles ``run_bulk`` (jobs 1) over N generated records of each form, then
+Profiles ``formkit.api.bulk_fill`` (jobs 1) over N generated records of each form, then
 ``run_parse`` over the N documents it wrote, after a warm-up of each (so the
 one-time template derivation is not in the fill profile). Prints the top 15
 functions by own time and by cumulative time, per document. Profiling slows
@@ -64,5 +64,5 @@ def profile(work: Path, samples: Path, photos: dict[str, bytes], forms: tuple[st
     parse_prof = cProfile.Profile()
     parse_prof.runcall(batch.run)
     return "\n".join(["## cProfile (not part of the table)", "",
-                      _stats(fill_prof, "formkit bulk --jobs 1 (run_bulk)", n * len(forms)),
+                      _stats(fill_prof, "formkit bulk --jobs 1 (bulk_fill)", n * len(forms)),
                       _stats(parse_prof, "formkit parse (run_parse → .jsonl)", len(files))])

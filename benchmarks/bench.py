@@ -341,7 +341,7 @@ def method_notes(cfg: Config) -> list[str]:
         "CPU ms/doc the same for CPU time (user + system, this process and the workers it reaped); "
         "every task of a form x N group timed in this one process, after a warm-up batch of 5 documents "
         "(so formkit's one-time template derivation and imports are not in the figure; see 'one-time' below).",
-        "formkit rows run the command's own functions in-process: formkit.fill.bulk.run_bulk (reads the .jsonl, "
+        "formkit rows run the command's own functions in-process: formkit.api.bulk_fill (reads the .jsonl, "
         "validates, renders, writes each file atomically: temp file + rename, the folder fsynced once at "
         "the end; with --jobs 2 the workers write their own files) and formkit.read.batch.run_parse (JSON Lines "
         "to a file); 'parse_file loop' is formkit.read.parse.parse_file per file with no output.",

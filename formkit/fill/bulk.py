@@ -179,26 +179,6 @@ def check_name(pattern: str, form: FormDef) -> None:
     Namer(pattern, fields=[f.name for f in form.fields])
 
 
-def run_bulk(
-    form: FormDef,
-    data: Path,
-    out_dir: Path | None,
-    zip_path: Path | None,
-    pattern: str,
-    jobs: int,
-    original: str | None,
-    *,
-    clear: bool = False,
-    page_breaks: bool = True,
-    full_resolution: bool = False,
-) -> BulkRun:
-    """``formkit bulk`` without the terminal: every row filled; the run with
-    its counts. The benchmarks time this, the command's own path."""
-    rows = fill_rows(form, data, out_dir, zip_path, pattern, jobs, original,
-                     clear=clear, page_breaks=page_breaks, full_resolution=full_resolution)
-    return BulkRun(rows).finish()
-
-
 def fill_rows(
     form: FormDef,
     data: Path,
