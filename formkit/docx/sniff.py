@@ -21,6 +21,9 @@ _MAGICS = (  # what a non-ZIP file is, from its first bytes (lower-cased)
     (b"\xff\xd8\xff", "a JPEG image"), (b"gif8", "a GIF image"), (b"rar!", "a RAR archive"),
     (b"7z\xbc\xaf", "a 7-Zip archive"), (b"\x1f\x8b", "a gzip archive"),
 )
+# What a document (or a file sent instead of one) begins with: a ZIP package,
+# an OLE2 compound file, XML, and the non-ZIP kinds above that are no picture.
+_DOCUMENT_MAGICS = (b"pk\x03\x04", OLE_MAGIC, b"<?xml", *(m for m, what in _MAGICS if "image" not in what))
 RESAVE = "open it in Word and save it as Word Document (.docx)"
 RESEND = "ask the sender to send the original .docx again"
 
@@ -28,6 +31,13 @@ RESEND = "ask the sender to send the original .docx again"
 def file_error(code: str, name: str, message: str, hint: str = RESEND) -> FormkitError:
     """An error about file ``name``: what is wrong, then what to do."""
     return FormkitError(code, f"{message}; {hint}" if hint else message, file=name)
+
+
+def is_document(head: bytes) -> bool:
+    """Whether a file's first bytes ``head`` show a document or what an office
+    sends instead of one (a package, a .doc, RTF, a PDF, a web page, XML, an
+    archive): neither a picture nor plain text such as a results file."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_DOCUMENT_MAGICS)
 
 
 def describe(head: bytes) -> str:

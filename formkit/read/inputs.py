@@ -13,6 +13,15 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from formkit.docx.sniff import is_document
+
+def document_head(head: bytes) -> bool:
+    """Whether a file's first bytes show a document (read by parse, or
+    refused by it naming what it is) rather than a results file or a
+    picture: :func:`formkit.docx.sniff.is_document`."""
+    return is_document(head)
+
+
 DOCX_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm")
 LEGACY_SUFFIXES = (".doc", ".rtf", ".odt")
 

@@ -45,7 +45,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeAlias
 from formkit import forms
 from formkit.errors import FormkitError
 from formkit.files import MiB, open_regular, read_regular, size_text
-from formkit.read.inputs import DOCX_SUFFIXES, LEGACY_SUFFIXES, expand_inputs
+from formkit.read.inputs import DOCX_SUFFIXES, LEGACY_SUFFIXES, document_head, expand_inputs
 from formkit.score.fields import parse_problem, score_problem
 
 if TYPE_CHECKING:
@@ -57,12 +57,6 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _JSON_LINE = re.compile(r"^[ \t\ufeff]*[{\[]", re.MULTILINE)
-# The first bytes (lower-cased, after a BOM and white space) of documents: ZIP
-# packages (.docx, .odt, .xlsx, .pptx, .zip), OLE2 compound files (.doc, .xls,
-# .ppt), RTF, and what an office may send instead of its form (a PDF, a web
-# page, a Word XML file, an archive): the magic numbers of formkit.docx.sniff.
-_DOCUMENTS = (b"pk\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"{\\rtf", b"%pdf-", b"<!doctype html", b"<html",
-              b"mime-version:", b"<?xml", b"rar!", b"7z\xbc\xaf", b"\x1f\x8b")
 _SHOWN_NAMES = 5  # files named in the note about files of a folder not read
 
 
@@ -207,19 +201,14 @@ def _is_document(path: str) -> bool:
     read at all (then parse says why)."""
     try:
         with open_regular(path, RESULTS_LIMIT) as fh:
-            return _document_head(fh.read(_HEAD))
+            return document_head(fh.read(_HEAD))
     except (OSError, FormkitError):
         return True
 
 
-def _document_head(head: bytes) -> bool:
-    """A document (see ``_DOCUMENTS``), from its first bytes."""
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_DOCUMENTS)
-
-
 def _may_be_results(head: bytes) -> bool:
     """No document, and JSON's first character or text: worth reading whole."""
-    return not _document_head(head) and (_opens_json(head) or _is_text(head))
+    return not document_head(head) and (_opens_json(head) or _is_text(head))
 
 
 def _is_text(head: bytes) -> bool:
