@@ -18,6 +18,7 @@ from formkit.score import rubric
 from formkit.cli import main
 from formkit.errors import FormkitError
 from formkit.score.judgments import JudgmentRow, JudgmentsError, match_judgments, parse_bool, read_judgments
+from formkit.score.reasons import Reason
 from formkit.score.scoring import score_items, score_result
 from tests.conftest import sample_dirs
 
@@ -41,6 +42,15 @@ def envelope(form: str, record: dict[str, Any], file: str = "x.docx") -> dict[st
     return {"file": file, "form": form, "record": record, "warnings": [], "error": None}
 
 
+def told(reasons: list[Reason]) -> list[str]:
+    """Reasons as ``formkit score`` writes them (without their section's prefix)."""
+    return [r.text() for r in reasons]
+
+
+def without_details(score: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in score.items() if k != "details"}
+
+
 def works_record(works: list[dict[str, Any]], level: int | None = None, ticked: bool = True) -> dict[str, Any]:
     return {"level": level, "evidence": {"works_detail": ticked}, "works": works}
 
@@ -61,21 +71,21 @@ def test_every_works_row(n: int, level: int) -> None:
     record = works_record([work(f"ผลงาน {i}", GROUPS[i]) for i in range(n)])
     outcome = rubric.evaluate(forms.load("esao-3-1"), record)
     assert (outcome.level, outcome.basis) == (level, "rubric")
-    assert outcome.reasons[0].startswith(f"{n} of {n} work(s) count, from {n} distinct group(s): level {level}")
+    assert told(outcome.reasons)[0].startswith(f"{n} of {n} work(s) count, from {n} distinct group(s): level {level}")
 
 
 def test_more_works_than_groups_is_capped_by_the_groups() -> None:
     record = works_record([work(f"w{i}", GROUPS[i % 3]) for i in range(6)])
     outcome = rubric.evaluate(forms.load("esao-3-1"), record)
     assert outcome.level == 3
-    assert any("same as work 1's" in r for r in outcome.reasons)
+    assert any("same as work 1's" in r for r in told(outcome.reasons))
 
 
 def test_prefixed_group_names_are_one_group() -> None:
     names = ["กลุ่มนโยบายและแผน", "นโยบายและแผน", "หน่วย นโยบาย และแผน", "ศูนย์นโยบายและแผน", "กลุ่ม  นโยบายและแผน"]
     record = works_record([work(f"w{i}", g) for i, g in enumerate(names)])
     outcome = rubric.evaluate(forms.load("esao-3-1"), record)
-    assert outcome.level == 1 and "from 1 distinct group(s)" in outcome.reasons[0]
+    assert outcome.level == 1 and "from 1 distinct group(s)" in told(outcome.reasons)[0]
 
 
 @pytest.mark.parametrize("a, b, same", [
@@ -103,14 +113,14 @@ def test_a_work_that_does_not_count_says_why(broken: dict[str, Any], why: str) -
     record = works_record([work("a", GROUPS[0]), work("b", GROUPS[1]), broken])
     outcome = rubric.evaluate(forms.load("esao-3-1"), record)
     assert outcome.level == 2
-    assert any(r.startswith("work 3") and "does not count" in r and why in r for r in outcome.reasons)
+    assert any(r.startswith("work 3") and "does not count" in r and why in r for r in told(outcome.reasons))
 
 
 def test_photo_shortfall_and_unticked_box_are_missing_evidence() -> None:
     record = works_record([work("a", photos=2)], ticked=False)
     outcome = rubric.evaluate(forms.load("esao-3-1"), record)
-    assert any("2 of 4 photos" in m for m in outcome.missing)
-    assert any("(works_detail) not ticked" in m for m in outcome.missing)
+    assert any("2 of 4 photos" in m for m in told(outcome.missing))
+    assert any("(works_detail) not ticked" in m for m in told(outcome.missing))
 
 
 def test_the_samples_score_as_their_works_say() -> None:
@@ -136,7 +146,7 @@ def test_every_judgments_row(done: tuple[bool, ...], clear: tuple[bool, ...], le
     outcome = rubric.evaluate(forms.load("esao-1-2"), esao12(), rubric.Judgment(done, clear))
     assert (outcome.level, outcome.basis) == (level, "judgments")
     if not all(done):
-        assert any("not carried out" in r for r in outcome.reasons[1:])
+        assert any("not carried out" in r for r in told(outcome.reasons)[1:])
 
 
 def test_a_clear_mark_on_a_consideration_not_carried_out_does_not_count() -> None:
@@ -157,16 +167,16 @@ def test_auto_proposes_from_passages_and_ticked_boxes() -> None:
     record = esao12(FULL, action_plan=True, km_plan=True, km_report=True)
     outcome = rubric.evaluate(forms.load("esao-1-2"), record)
     assert (outcome.level, outcome.basis) == (5, "auto")
-    assert outcome.reasons[0].startswith("PROPOSAL, not a committee judgment: level 5")
-    assert "process line 4 «4) ส่งเสริมการทำวิจัย" in outcome.reasons[4]
-    assert "km_plan ticked" in outcome.reasons[2]
-    assert outcome.reasons[-1].startswith("supporting documents: action_plan ticked")
+    assert told(outcome.reasons)[0].startswith("PROPOSAL, not a committee judgment: level 5")
+    assert "process line 4 «4) ส่งเสริมการทำวิจัย" in told(outcome.reasons)[4]
+    assert "km_plan ticked" in told(outcome.reasons)[2]
+    assert told(outcome.reasons)[-1].startswith("supporting documents: action_plan ticked")
 
 
 def test_auto_without_supporting_boxes_finds_nothing_clear() -> None:
     outcome = rubric.evaluate(forms.load("esao-1-2"), esao12(FULL))
     assert outcome.level == 1
-    assert all("addressed, not clear" in r for r in outcome.reasons[1:5])
+    assert all("addressed, not clear" in r for r in told(outcome.reasons)[1:5])
     assert len(outcome.missing) == 3
 
 
@@ -175,15 +185,15 @@ def test_auto_counts_a_named_document_as_support_and_reads_negations() -> None:
                     km_plan=True)
     record["other_evidence"] = ["บันทึกการใช้ห้องสมุดดิจิทัล"]
     outcome = rubric.evaluate(forms.load("esao-1-2"), record)
-    assert "not done: process line 4" in outcome.reasons[4] and "says it was not" in outcome.reasons[4]
-    assert "document «บันทึกการใช้ห้องสมุดดิจิทัล»" in outcome.reasons[3]
+    assert "not done: process line 4" in told(outcome.reasons)[4] and "says it was not" in told(outcome.reasons)[4]
+    assert "document «บันทึกการใช้ห้องสมุดดิจิทัล»" in told(outcome.reasons)[3]
     assert outcome.level == 1
 
 
 def test_auto_with_three_clear_proposes_four() -> None:
     vague = FULL.replace("ใช้ต่อเนื่องทุกวัน", "")           # consideration 3: no number, no frequency
     outcome = rubric.evaluate(forms.load("esao-1-2"), esao12(vague, action_plan=True, km_plan=True, km_report=True))
-    assert outcome.level == 4 and "not specific" in outcome.reasons[3]
+    assert outcome.level == 4 and "not specific" in told(outcome.reasons)[3]
 
 
 # -- rubric data: checked, and generic -------------------------------------------
@@ -245,7 +255,7 @@ def test_agrees(ticked: int | None, agrees: bool | None) -> None:
     record = works_record([work("a", GROUPS[0]), work("b", GROUPS[1])], level=ticked)
     score = score_result(envelope("esao-3-1", record)).as_dict()
     assert (score["self_assessed"], score["level"], score["agrees"]) == (ticked, 2, agrees)
-    assert list(score) == ["file", "form", "office", "self_assessed", "level", "basis", "reasons", "agrees"]
+    assert list(score) == ["file", "form", "office", "self_assessed", "level", "basis", "reasons", "agrees", "details"]
 
 
 def test_a_failed_parse_is_listed_not_scored() -> None:
@@ -417,7 +427,8 @@ def test_a_score_result_with_a_wrong_field_is_bad_input(key: str, value: object,
     other = {**SCORED, "file": "in/c.docx", "agrees": None, "self_assessed": None}
     code, lines, err = _score_lines(_jsonl(SCORED, {**SCORED, "file": "in/b.docx", key: value}, other))
     assert code == 1 and [line["file"] for line in lines] == ["in/a.docx", "in/b.docx", "in/c.docx"]
-    assert lines[0] == SCORED and lines[2] == other
+    assert [without_details(lines[0]), without_details(lines[2])] == [SCORED, other]
+    assert lines[0]["details"] == [{"code": "text", "args": {"text": r}} for r in SCORED["reasons"]]  # no details given
     bad = lines[1]
     assert (bad["level"], bad["basis"], bad["agrees"]) == (None, None, None)
     [reason] = bad["reasons"]

@@ -27,7 +27,7 @@ def esao12(process: str) -> dict[str, Any]:
 
 def reasons(process: str) -> list[str]:
     """The proposal's reason for each consideration, 1..4."""
-    return rubric.evaluate(forms.load("esao-1-2"), esao12(process)).reasons[1:5]
+    return [r.text() for r in rubric.evaluate(forms.load("esao-1-2"), esao12(process)).reasons[1:5]]
 
 
 def numbered(style: str, items: list[str]) -> str:

@@ -62,6 +62,8 @@ _SCORE_CHECKS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("basis", lambda v: v is None or v in BASES, f"one of {', '.join(BASES)} or null"),
     ("reasons", _is_texts, "a list of text"),
     ("agrees", lambda v: v is None or isinstance(v, bool), "true, false or null"),
+    ("details", lambda v: v is None or (isinstance(v, list) and all(isinstance(d, dict) for d in v)),
+     'a list of {"code", "args"}'),
 )
 
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from formkit.score.reasons import Reason
 from formkit.text import LIST_NUMBER, clean_chars, fold_digits
 
 _QUOTE = 70  # characters of a passage quoted in a reason
@@ -37,7 +38,7 @@ class Finding:
 
     done: bool
     clear: bool
-    reason: str
+    reason: Reason
 
 
 def quote(text: str) -> str:
@@ -109,22 +110,20 @@ def _consider(n: int, item: Mapping[str, Any], auto: Mapping[str, Any], passages
     first, then in every line) and judge it as the committee would at a
     glance: addressed, specific, supported."""
     keywords = [_fold(k) for k in item["keywords"]]
-    title = f"consideration {n} ({item['name']})"
+    said: dict[str, Any] = {"number": n, "name": str(item["name"])}
     found = _find(passages[0], keywords, auto) or _find(passages[1], keywords, auto)
     if found is None:
-        return Finding(False, False, f"{title}: not done: no passage addresses it")
+        return Finding(False, False, Reason("not-addressed", said))
     (name, number, line), addressed = found
-    where = f"{name} line {number} «{quote(line)}»"
+    said.update(field=name, line=number, quote=quote(line))
     if not addressed:
-        return Finding(False, False, f"{title}: not done: {where} says it was not")
+        return Finding(False, False, Reason("said-not-done", said))
     specific = _specific(_fold(line), auto)
-    support = [f"{b} ticked" for b in item.get("boxes", ()) if ticked.get(b) and b in labels]
-    support += [f"document «{quote(d)}»" for d in documents if _mentions(_fold(d), keywords, auto) == "yes"]
-    clear = specific and bool(support)
-    verdict = "addressed, clear" if clear else "addressed, not clear"
-    detail = "specific" if specific else "not specific (no number or frequency)"
-    backing = ", ".join(support) if support else "no supporting box ticked, no named document"
-    return Finding(True, clear, f"{title}: {verdict}: {where}; {detail}; support: {backing}")
+    boxes = [b for b in item.get("boxes", ()) if ticked.get(b) and b in labels]
+    named = [quote(d) for d in documents if _mentions(_fold(d), keywords, auto) == "yes"]
+    clear = specific and bool(boxes or named)
+    said.update(clear=clear, specific=specific, boxes=boxes, documents=named)
+    return Finding(True, clear, Reason("addressed", said))
 
 
 def _find(lines: Sequence[Line], keywords: Sequence[str], auto: Mapping[str, Any]) -> tuple[Line, bool] | None:

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from formkit.score.report_model import LEVELS, Office, Row, Tally, file_name, forms_of, is_work_reason, tally
-from formkit.score.report_words import date_text, reason_text, why_text, words
+from formkit.score.report_words import date_text, reason_text, words
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
@@ -208,7 +208,7 @@ class _Page:
         if row.missing:
             body += f'<p class="label">{_e(w["missing"])}</p>' + _items([reason_text(m, lang, row.names) for m in row.missing])
         if row.warnings:
-            body += f'<p class="label">{_e(w["warnings"])}</p>' + _items(row.warnings, "warn")
+            body += f'<p class="label">{_e(w["warnings"])}</p>' + _items([x.text() for x in row.warnings], "warn")
         return f'<section class="detail" data-form="{_e(row.form)}">{head}{body}</section>'
 
 
@@ -228,7 +228,7 @@ def _works(row: Row, w: dict[str, str], lang: str) -> str:
     body = "".join(
         f'<tr class="{"counted" if x.counted else "not-counted"}"><td>{x.number}</td><td>{_e(x.title)}</td>'
         f"<td>{_e(x.group)}</td><td>{_e(w['yes'] if x.counted else w['no'])}"
-        + (f"<br><small>{_e(why_text(x.why, lang, row.names))}</small>" if x.why else "")
+        + (f"<br><small>{_e(x.why(lang, row.names))}</small>" if x.why(lang, row.names) else "")
         + f"</td><td>{'–' if x.photos is None else x.photos}</td></tr>"
         for x in works)
     return (f'<table class="works"><caption>{_e(w["works"])}</caption><thead><tr>{head}</tr></thead>'

@@ -4,13 +4,15 @@ A :class:`Row` is one scored file; its ``kind`` keeps apart what the
 committee may read as a score from what it may not: ``final`` (basis
 "rubric" or "judgments"), ``proposal`` (basis "auto": a level proposed from
 the text, awaiting the committee's judgment, README "Scoring") and
-``failed`` (not scored). A proposal is never counted as a scored level and
-never said to differ from the ticked level. Rows are grouped into one
+``failed`` (not scored); its reasons are the score's reasons as data
+(:mod:`formkit.score.reasons`), sorted into the report's sections. A
+proposal is never counted as a scored level and never said to differ from
+the ticked level. Rows are grouped into one
 :class:`Office` each (the office the parse read, compared as
 :func:`office_key` folds it; a file naming no office is an office of its
-own, named by the file). The works of a ``works`` rubric are read back from
-the reasons the rubric wrote, their photo counts from the parse record when
-the report was given one.
+own, named by the file). The works of a ``works`` rubric are the rubric's
+``work`` reasons, their photo counts from the parse record when the report
+was given one.
 """
 from __future__ import annotations
 
@@ -21,27 +23,31 @@ from dataclasses import dataclass, field
 
 from formkit import forms
 from formkit.errors import FormkitError
-from formkit.score.scoring import MISSING, NOT_SCORED, WARNING, Score
+from formkit.score import reasons as said
+from formkit.score.reasons import Reason
+from formkit.score.scoring import Score
 from formkit.text import fold_digits, normalize
 
 LEVELS = (1, 2, 3, 4, 5)
 FINAL_BASES = ("rubric", "judgments")
 # Abbreviations offices write for their own name (สพป. = สำนักงานเขตพื้นที่การศึกษาประถมศึกษา ...).
 _ABBREVIATIONS = (("สพป.", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา"), ("สพม.", "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา"))
-_WORK = re.compile(r"work (\d{1,4}) «(.*?)» (counts|does not count)(.*)")
-_SHORT = re.compile(r"(\d{1,4}) (\w+), at least \d{1,4} needed")
 
 
 @dataclass(frozen=True, slots=True)
 class Work:
-    """One work of a ``works`` rubric: whether it counted and why not."""
+    """One work of a ``works`` rubric: whether it counted and, in
+    :meth:`why`, why not (or why it added no group)."""
 
     number: int
     title: str
     group: str
     counted: bool
-    why: str
+    reason: Reason
     photos: int | None
+
+    def why(self, lang: str, names: Mapping[str, str] | None = None) -> str:
+        return said.why(self.reason, lang, names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +62,9 @@ class Row:
     level: int | None
     basis: str
     agrees: bool | None
-    warnings: tuple[str, ...]
-    missing: tuple[str, ...]
-    reasons: tuple[str, ...]
+    warnings: tuple[Reason, ...]
+    missing: tuple[Reason, ...]
+    reasons: tuple[Reason, ...]
     error: str
     works: tuple[Work, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)
@@ -82,17 +88,20 @@ class Row:
 
 
 def to_row(score: Score, record: Mapping[str, object] | None = None, names: Mapping[str, str] | None = None) -> Row:
-    """Split a score's reasons by their documented prefixes, which is what
-    lets a report be made from ``formkit score`` output alone; ``record`` (the
-    parse record, when known) adds the photo count of each work, ``names``
-    (:func:`names_of` the form) the Thai titles the reasons are told with."""
-    def pick(prefix: str) -> tuple[str, ...]:
-        return tuple(r[len(prefix):] for r in score.reasons if r.startswith(prefix))
+    """Sort a score's reasons into the report's sections (a score read from
+    ``formkit score`` output has them as data, so a report is made from that
+    output alone); ``record`` (the parse record, when known) adds the photo
+    count of each work, ``names`` (:func:`names_of` the form) the Thai titles
+    the reasons are told with."""
+    why = score.why()
 
-    rest = tuple(r for r in score.reasons if not r.startswith((NOT_SCORED, MISSING, WARNING)))
-    error = "; ".join(pick(NOT_SCORED)) or ("" if score.basis else "not scored")
+    def pick(section: str) -> tuple[Reason, ...]:
+        return tuple(r for r in why if r.section == section)
+
+    rest = pick("reason")
+    error = "; ".join(r.text() for r in pick("error")) or ("" if score.basis else "not scored")
     return Row(score.file, score.office or "", score.form or "", score.self_assessed, score.level,
-               score.basis or "", score.agrees, pick(WARNING), pick(MISSING), rest, error,
+               score.basis or "", score.agrees, pick("warning"), pick("missing"), rest, error,
                works_of(rest, score.form, record), names or {})
 
 
@@ -116,39 +125,39 @@ def names_of(form_id: str | None) -> dict[str, str]:
 
 # -- works ----------------------------------------------------------------------
 
-def is_work_reason(reason: str) -> bool:
-    """Whether ``reason`` is one work's line ("work 2 «...» counts ..."),
-    which the works table says again."""
-    return bool(_WORK.fullmatch(reason))
-
-
-def works_of(reasons: Sequence[str], form_id: str | None, record: Mapping[str, object] | None) -> tuple[Work, ...]:
-    """The works a ``works`` rubric named in ``reasons`` ("work 2 «...»
-    counts (group «...»)", "... does not count: ..."), completed from the
-    parse ``record`` of ``form_id`` (full title, group, photo count) when given."""
-    found = []
-    for reason in reasons:
-        match = _WORK.fullmatch(reason)
-        if not match:
-            continue
-        counted, rest = match.group(3) == "counts", match.group(4)
-        group = re.search(r"group «(.*?)»", rest)
-        short = _SHORT.search(rest)
-        if counted:  # " (group «...»)", or ", but its group «...» is the same as work 1's"
-            why = rest.removeprefix(", but ") if rest.startswith(", but ") else ""
-        else:
-            why = rest.removeprefix(": ")
-        found.append(Work(int(match.group(1)), match.group(2), group.group(1) if group else "", counted, why,
-                          int(short.group(1)) if short else None))
+def works_of(reasons: Sequence[Reason], form_id: str | None, record: Mapping[str, object] | None) -> tuple[Work, ...]:
+    """The works a ``works`` rubric gave a ``work`` reason each, completed
+    from the parse ``record`` of ``form_id`` (full title, group, photo count)
+    when given; a reason whose values are not of the documented shape (a
+    score file edited by hand) stays among the reasons, not made a work."""
+    found = [work for work in map(_work, reasons) if work is not None]
     blocks = _record_works(form_id, record) if found and record is not None else {}
     return tuple(_completed(w, blocks.get(w.number)) for w in found)
+
+
+def _work(reason: Reason) -> Work | None:
+    a = reason.args
+    number = a.get("number")
+    if reason.code != "work" or not isinstance(number, int) or isinstance(number, bool):
+        return None
+    problems = a.get("problems") or []
+    if not isinstance(problems, list) or not all(isinstance(p, Reason) for p in problems):
+        return None
+    short = next((p.args.get("have") for p in problems if p.code == "too-few"), None)
+    return Work(number, str(a.get("title") or ""), str(a.get("group") or ""), bool(a.get("counted")), reason,
+                short if isinstance(short, int) and not isinstance(short, bool) else None)
+
+
+def is_work_reason(reason: Reason) -> bool:
+    """Whether ``reason`` is one work's, which the works table says again."""
+    return _work(reason) is not None
 
 
 def _completed(work: Work, block: tuple[str, str, int] | None) -> Work:
     if block is None:
         return work
     title, group, photos = block
-    return Work(work.number, title or work.title, group or work.group, work.counted, work.why, photos)
+    return Work(work.number, title or work.title, group or work.group, work.counted, work.reason, photos)
 
 
 def _record_works(form_id: str | None, record: Mapping[str, object]) -> dict[int, tuple[str, str, int]]:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from formkit.score.report_model import LEVELS, Office, Row, file_name, forms_of, tally
-from formkit.score.report_words import reason_text, why_text, words
+from formkit.score.report_words import reason_text, words
 
 # What XML 1.0 cannot hold (section 2.2 Char): C0 controls but tab, LF, CR; lone surrogates; U+FFFE, U+FFFF.
 _ILLEGAL_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -146,7 +146,7 @@ def _files_sheet(sheet: Any, offices: Sequence[Office], lang: str) -> None:
               w["warnings"], w["missing"], w["reasons"], w["error"])
     lines = [(r.file, office_label(o, w), r.form, r.self_assessed,
               r.level if r.kind == "final" else None, r.level if r.kind == "proposal" else None,
-              w[r.basis] if r.basis in w else "", w[r.status], r.warnings,
+              w[r.basis] if r.basis in w else "", w[r.status], [x.text() for x in r.warnings],
               [reason_text(m, lang, r.names) for m in r.missing], [reason_text(x, lang, r.names) for x in r.reasons], r.error)
              for o in offices for r in o.rows]
     _table(sheet, header, lines, (40, 30, 10, 10, 10, 10, 16, 18, 30, 40, 90, 40))
@@ -157,7 +157,7 @@ def _works_sheet(sheet: Any, offices: Sequence[Office], lang: str) -> None:
     header = (w["file"], w["office"], w["form"], w["work_no"], w["work_title"], w["group"], w["counted"],
               w["why"], w["photos"])
     lines = [(r.file, office_label(o, w), r.form, x.number, x.title, x.group,
-              w["yes"] if x.counted else w["no"], why_text(x.why, lang, r.names), x.photos)
+              w["yes"] if x.counted else w["no"], x.why(lang, r.names), x.photos)
              for o in offices for r in o.rows for x in r.works]
     _table(sheet, header, lines, (40, 30, 10, 6, 45, 30, 10, 50, 10))
 

@@ -30,6 +30,7 @@ from formkit.errors import FormkitError
 from formkit.forms import FormDef
 from formkit.score import proposal
 from formkit.score.proposal import quote
+from formkit.score.reasons import Reason
 from formkit.text import fold_digits, normalize
 
 Facts = dict[str, int]
@@ -50,8 +51,8 @@ class Outcome:
 
     level: int
     basis: str
-    reasons: list[str]
-    missing: list[str] = field(default_factory=list)
+    reasons: list[Reason]
+    missing: list[Reason] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,13 +143,14 @@ def _box_labels(form: FormDef, field_name: str) -> dict[str, str]:
         return {}
 
 
-def _missing_boxes(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any]) -> list[str]:
+def _missing_boxes(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any]) -> list[Reason]:
     evidence = spec.get("evidence")
     if not evidence:
         return []
     labels = _box_labels(form, evidence["field"])
     ticked = record.get(evidence["field"]) or {}
-    return [f"{labels.get(name, name)} ({name}) not ticked" for name in evidence["required"] if not ticked.get(name)]
+    return [Reason("box-not-ticked", {"label": labels.get(name, name), "box": name})
+            for name in evidence["required"] if not ticked.get(name)]
 
 
 def _check_evidence(evidence: Any, form: FormDef) -> list[str]:
@@ -181,61 +183,60 @@ def _sub_title(form: FormDef, field_name: str, sub: str) -> str:
         return sub
 
 
-def _work_problems(spec: Mapping[str, Any], form: FormDef, work: Mapping[str, Any]) -> tuple[list[str], list[str]]:
-    """Why one work does not count (empty when it does), and its evidence shortfalls."""
+def _work_problems(spec: Mapping[str, Any], form: FormDef, work: Mapping[str, Any]) -> list[Reason]:
+    """Why one work does not count (empty when it does): ``too-few`` ones are
+    also evidence the office did not supply."""
     when = spec.get("counts_when") or {}
     problems = [
-        f"no {name} ({_sub_title(form, spec['field'], name)})"
+        Reason("no-field", {"field": name, "title": _sub_title(form, spec["field"], name)})
         for name in when.get("filled", ())
         if not normalize(str(work.get(name) or ""))
     ]
     group_name = str(work.get(spec["group_field"]) or "")
     if group_name.strip() and not group_key(group_name, spec.get("group_prefixes", ())):
-        problems.append(f"the group «{group_name}» names no group")
-    short = []
+        problems.append(Reason("no-group", {"group": group_name}))
     for name, need in (when.get("at_least") or {}).items():
         have = len(work.get(name) or ())
         if have < int(need):
-            problems.append(f"{have} {name}, at least {need} needed")
-            short.append(f"{have} of {need} {name}")
-    return problems, short
+            problems.append(Reason("too-few", {"have": have, "field": name, "need": int(need)}))
+    return problems
 
 
 def _works(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any], _: Judgment | None) -> Outcome:
     works = list(record.get(spec["field"]) or ())
-    reasons: list[str] = []
-    missing: list[str] = []
+    reasons: list[Reason] = []
+    missing: list[Reason] = []
     first_of: dict[str, int] = {}
     counted = 0
     for n, work in enumerate(works, 1):
-        name = f"work {n} «{quote(str(work.get('title') or ''))}»"
-        problems, short = _work_problems(spec, form, work)
-        missing += [f"{name}: {s}" for s in short]
-        if problems:
-            reasons.append(f"{name} does not count: " + "; ".join(problems))
-            continue
-        counted += 1
+        title = quote(str(work.get("title") or ""))
         group = str(work.get(spec["group_field"]) or "")
-        key = group_key(group, spec.get("group_prefixes", ()))
-        if key in first_of:
-            reasons.append(f"{name} counts, but its group «{group}» is the same as work {first_of[key]}'s")
-        else:
-            first_of[key] = n
-            reasons.append(f"{name} counts (group «{group}»)")
+        problems = _work_problems(spec, form, work)
+        missing += [Reason("work-short", {"number": n, "title": title, "have": p.args["have"],
+                                          "need": p.args["need"], "field": p.args["field"]})
+                    for p in problems if p.code == "too-few"]
+        said: dict[str, Any] = {"number": n, "title": title, "group": group, "counted": not problems,
+                                "same_as": None, "problems": problems}
+        if not problems:
+            counted += 1
+            key = group_key(group, spec.get("group_prefixes", ()))
+            said["same_as"] = first_of.get(key)
+            first_of.setdefault(key, n)
+        reasons.append(Reason("work", said))
     facts = {"works": counted, "groups": len(first_of)}
     level = pick_level(spec["levels"], facts)
-    summary = f"{counted} of {len(works)} work(s) count, from {len(first_of)} distinct group(s): level {level}"
-    reasons.insert(0, summary + _next_level(spec["levels"], level))
+    reasons.insert(0, Reason("works-summary", {"counted": counted, "total": len(works), "groups": len(first_of),
+                                               "level": level, "needs": _next_level(spec["levels"], level)}))
     return Outcome(level, "rubric", reasons, missing)
 
 
-def _next_level(levels: Sequence[Mapping[str, Any]], level: int) -> str:
+def _next_level(levels: Sequence[Mapping[str, Any]], level: int) -> list[list[Any]]:
+    """What the level above ``level`` needs: [fact, "min" or "eq", value] each."""
     above = [r for r in levels if int(r["level"]) == level + 1 and not r.get("otherwise")]
     if not above:
-        return ""
-    needs = ", ".join(f"{k.removeprefix('min_')} ≥ {v}" if k.startswith("min_") else f"{k} = {v}"
-                      for k, v in above[0].items() if k != "level")
-    return f" (level {level + 1} needs {needs})"
+        return []
+    return [[k.removeprefix("min_"), "min" if k.startswith("min_") else "eq", v]
+            for k, v in above[0].items() if k != "level"]
 
 
 def _check_works(spec: Mapping[str, Any], form: FormDef) -> list[str]:
@@ -261,13 +262,10 @@ def _judgments(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any]
     clear = [n for n, (d, c) in enumerate(zip(judgment.done, judgment.clear), 1) if d and c]
     facts = {"all_done": int(len(done) == len(names)), "done": len(done), "clear": len(clear)}
     level = pick_level(spec["levels"], facts)
-    reasons = [f"committee judgments: carried out {_nums(done)}; clear {_nums(clear)}: level {level}"]
-    reasons += [f"consideration {n} ({names[n - 1]}) not carried out" for n in range(1, len(names) + 1) if n not in done]
+    reasons = [Reason("judged", {"done": done, "clear": clear, "level": level})]
+    reasons += [Reason("not-carried-out", {"number": n, "name": names[n - 1]})
+                for n in range(1, len(names) + 1) if n not in done]
     return Outcome(level, "judgments", reasons)
-
-
-def _nums(numbers: Sequence[int]) -> str:
-    return ", ".join(map(str, numbers)) if numbers else "none"
 
 
 def _check_judgments(spec: Mapping[str, Any], form: FormDef) -> list[str]:
@@ -298,11 +296,9 @@ def _auto(spec: Mapping[str, Any], form: FormDef, record: Mapping[str, Any]) -> 
     facts = {"all_done": int(all(f.done for f in findings)), "done": sum(f.done for f in findings),
              "clear": sum(f.done and f.clear for f in findings)}
     level = pick_level(spec["levels"], facts)
-    boxes = ", ".join(f"{name} {'ticked' if ticked.get(name) else 'not ticked'}" for name in labels) or "none"
-    head = (f"PROPOSAL, not a committee judgment: level {level} proposed from the text "
-            f"({facts['done']} of {len(findings)} considerations addressed, {facts['clear']} clear); "
-            "the committee's judgments decide")
-    return Outcome(level, "auto", [head, *(f.reason for f in findings), f"supporting documents: {boxes}"])
+    head = Reason("proposal", {"level": level, "done": facts["done"], "total": len(findings), "clear": facts["clear"]})
+    boxes = Reason("supporting-documents", {"boxes": [[name, bool(ticked.get(name))] for name in labels]})
+    return Outcome(level, "auto", [head, *(f.reason for f in findings), boxes])
 
 
 KINDS: dict[str, _Kind] = {

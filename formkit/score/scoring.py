@@ -29,13 +29,9 @@ from formkit.output import csv_text, to_json
 from formkit.score import rubric
 from formkit.score.inputs import Input, load_inputs
 from formkit.score.judgments import JudgmentRow, JudgmentsError, judgment_rows, match_judgments, read_judgments
+from formkit.score.reasons import NOT_SCORED, Reason, from_dict, text_reason
 
-NOT_SCORED = "not scored: "
-MISSING = "missing evidence: "
-WARNING = "parse warning: "
-NO_JUDGMENT = "no committee judgment"
-NOTE = "committee note: "
-SCORE_KEYS = ("file", "form", "office", "self_assessed", "level", "basis", "reasons", "agrees")
+SCORE_KEYS = ("file", "form", "office", "self_assessed", "level", "basis", "reasons", "agrees", "details")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +40,10 @@ class Score:
     level the office ticked (``self_assessed``), the scored ``level`` and its
     ``basis`` ("rubric", "judgments" or "auto"; both None when the file could
     not be scored, the first reason saying why), the ``reasons`` and whether
-    the ticked level ``agrees``. :meth:`as_dict` is the documented JSON
-    shape, key for key."""
+    the ticked level ``agrees``. ``details`` are the reasons as data
+    (:class:`~formkit.score.reasons.Reason`), one per sentence of ``reasons``
+    (:func:`said` keeps the two together). :meth:`as_dict` is the documented
+    JSON shape, key for key."""
 
     file: str
     form: str | None = None
@@ -55,9 +53,25 @@ class Score:
     basis: str | None = None
     reasons: tuple[str, ...] = ()
     agrees: bool | None = None
+    details: tuple[Reason, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {key: list(self.reasons) if key == "reasons" else getattr(self, key) for key in SCORE_KEYS}
+        out = {key: getattr(self, key) for key in SCORE_KEYS}
+        out["reasons"] = list(self.reasons)
+        out["details"] = [d.as_dict() for d in self.why()]
+        return out
+
+    def why(self) -> tuple[Reason, ...]:
+        """The reasons as data: ``details``, or each sentence as a ``text``
+        reason for a score read from a file that had no details."""
+        if len(self.details) == len(self.reasons):
+            return self.details
+        return tuple(text_reason(r) for r in self.reasons)
+
+
+def said(score: Score, details: Sequence[Reason]) -> Score:
+    """``score`` with ``details`` as its reasons (and their sentences)."""
+    return dataclasses.replace(score, details=tuple(details), reasons=tuple(d.sentence() for d in details))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +129,13 @@ def score_items(items: Sequence[dict[str, Any]], judgments: Sequence[JudgmentRow
             continue
         row = matched.get(str(item["file"]))
         score = score_result(item, row.judgment if row else None)
-        note = _judgment_note(score, row, source, orphans) if judgments is not None and score.basis else ""
-        if note:
-            notes.append(note)
-            score = dataclasses.replace(score, reasons=(note, *score.reasons))
+        note = _judgment_note(score, row, source, orphans) if judgments is not None and score.basis else None
+        if note is not None:
+            notes.append(note.sentence())
+            score = said(score, (note, *score.why()))
         if row is not None and row.note and score.basis in ("judgments", "auto"):
-            score = dataclasses.replace(score, reasons=(*score.reasons[:1], NOTE + row.note, *score.reasons[1:]))
+            why = score.why()
+            score = said(score, (*why[:1], Reason("note", {"note": row.note}), *why[1:]))
         scores.append(score)
     proposals = sum(1 for s in scores if s.basis == "auto")
     if judgments is None and proposals:
@@ -134,12 +149,13 @@ def score_result(result: dict[str, Any], judgment: rubric.Judgment | None = None
     file = str(result.get("file"))
     error = result.get("error")
     if error:
-        what = "" if error.get("code") == "bad-input" else "the file could not be parsed: "
-        return Score(file, reasons=(f"{NOT_SCORED}{what}{error.get('message')} [{error.get('code')}]",))
+        return said(Score(file), [Reason("not-scored", {"message": error.get("message"), "error": error.get("code"),
+                                                        "unreadable": error.get("code") != "bad-input"})])
     record = result.get("record")
     form_id = result.get("form")
     if not isinstance(record, dict) or not isinstance(form_id, str):
-        return Score(file, reasons=(f"{NOT_SCORED}no record and no error: not a parse result [bad-input]",))
+        return said(Score(file), [Reason("not-scored", {"message": "no record and no error: not a parse result",
+                                                        "error": "bad-input"})])
     level = record.get("level")
     ticked = level if isinstance(level, int) and not isinstance(level, bool) and 1 <= level <= 5 else None
     score = Score(file, form_id, record.get("office") or None, ticked)
@@ -153,37 +169,38 @@ def score_result(result: dict[str, Any], judgment: rubric.Judgment | None = None
     except JudgmentsError:
         raise  # the judgments, not this file: the run stops
     except FormkitError as exc:
-        return dataclasses.replace(score, reasons=(f"{NOT_SCORED}{exc.message} [{exc.code}]",))
-    reasons = (*outcome.reasons, *(MISSING + m for m in outcome.missing),
-               *(WARNING + _warning(w) for w in result.get("warnings") or ()))
+        return said(score, [Reason("not-scored", {"message": exc.message, "error": exc.code})])
+    details = (*outcome.reasons, *outcome.missing, *(_warning(w) for w in result.get("warnings") or ()))
     agrees = None if ticked is None else ticked == outcome.level
-    return dataclasses.replace(score, level=outcome.level, basis=outcome.basis, reasons=reasons, agrees=agrees)
+    return said(dataclasses.replace(score, level=outcome.level, basis=outcome.basis, agrees=agrees), details)
 
 
-def _warning(warning: Any) -> str:
-    """A parse warning as text: ``{"code", "message"}`` or, as the samples'
-    expected JSON has them, a bare code."""
+def _warning(warning: Any) -> Reason:
+    """A parse warning: ``{"code", "message"}`` or, as the samples' expected
+    JSON has them, a bare code."""
     if isinstance(warning, dict):
-        return f"{warning.get('message')} [{warning.get('code')}]"
-    return f"[{warning}]"
+        return Reason("warning", {"warning": warning.get("code"), "message": warning.get("message")})
+    return Reason("warning", {"warning": warning, "message": None})
 
 
-def _judgment_note(score: Score, row: JudgmentRow | None, source: str, orphans: list[str]) -> str:
+def _judgment_note(score: Score, row: JudgmentRow | None, source: str, orphans: list[str]) -> Reason | None:
     """What to say when a judgment was not used, or a judgments form had none
     (or a row without a mark: not judged yet)."""
     if row is not None and score.basis == "rubric":
-        return f"the committee judgment for {score.file} ({row.where}) was not used: {score.form} is scored by its rubric"
+        return Reason("judgment-unused", {"file": score.file, "where": row.where, "form": score.form})
     if row is None and score.basis == "auto":
-        note = f"{NO_JUDGMENT} for {score.file} in {source or 'the judgments'}: the level is only proposed from the text"
-        return note + (f" (unmatched: {'; '.join(orphans)})" if orphans else "")
+        return Reason("no-judgment", {"file": score.file, "source": source or "the judgments", "unmatched": orphans})
     if row is not None and row.judgment is None and score.basis == "auto":
-        return f"{NO_JUDGMENT} for {score.file}: its row ({row.where}) has no mark, not judged yet; the level is only proposed from the text"
-    return ""
+        return Reason("no-judgment", {"file": score.file, "where": row.where})
+    return None
 
 
 def _passed_through(item: dict[str, Any]) -> Score:
-    values: dict[str, Any] = {key: item.get(key) for key in SCORE_KEYS[1:]}
+    values: dict[str, Any] = {key: item.get(key) for key in SCORE_KEYS[1:-1]}
     values["reasons"] = tuple(item.get("reasons") or ())
+    details = [from_dict(d) for d in item.get("details") or ()]
+    if [d.sentence() if d else None for d in details] == list(values["reasons"]):  # kept only when they agree
+        values["details"] = tuple(d for d in details if d is not None)
     return Score(str(item["file"]), **values)
 
 
@@ -215,8 +232,9 @@ def scores_text(run: ScoreRun, fmt: str) -> str:
     """The scores as ``formkit score`` writes them: ``json`` (one object, or a
     list of several), ``jsonl`` or ``csv`` (reasons joined by " | ")."""
     dicts = [s.as_dict() for s in run.scores]
-    if fmt == "csv":
-        return csv_text([{**d, "reasons": " | ".join(d["reasons"])} for d in dicts])
+    if fmt == "csv":  # the details are the reasons again, for programs: the sentences say it to people
+        return csv_text([{**{k: v for k, v in d.items() if k != "details"}, "reasons": " | ".join(d["reasons"])}
+                         for d in dicts])
     if fmt == "jsonl":
         return "".join(to_json(d, indent=None) + "\n" for d in dicts)
     return to_json(dicts[0] if len(dicts) == 1 else dicts) + "\n"
