@@ -13,6 +13,7 @@ WARNING_CODES: dict[str, str] = {
     "converted-from-odt": "the file was converted from OpenDocument .odt before reading",
     "converted-from-rtf": "the file was converted from RTF before reading",
     "answer-without-box": "a field that details a box (its belongs_to) holds an answer, but that box is not ticked",
+    "form-incomplete": "the form was recognised from what remains of it; the phrases and labels not found are named",
 }
 
 

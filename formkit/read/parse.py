@@ -170,7 +170,7 @@ def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | Non
     result.located = located
     result.document = doc
     result.record = located.record
-    result.warnings = _document_warnings(doc) + located.warnings
+    result.warnings = _document_warnings(doc) + rec.warnings + located.warnings
     return rec.form
 
 
