@@ -221,3 +221,13 @@ def test_converted_limits() -> None:
     assert converted_limits(0).max_total_bytes == CONVERTED_FLOOR
     assert converted_limits(1 << 20).max_total_bytes == 200 << 20
     assert converted_limits(100 << 20).max_total_bytes == 256 << 20  # never over the usual total
+
+
+def test_a_folder_walk_takes_wordperfect_files_when_converting(tmp_path: Path) -> None:
+    from formkit.read.inputs import document_head, expand_inputs
+
+    (tmp_path / "memo.wpd").write_bytes(_wordperfect("x"))
+    (tmp_path / "notes.txt").write_text("x", "utf-8")
+    assert list(expand_inputs([tmp_path], legacy=True)) == [str(tmp_path / "memo.wpd")]
+    assert list(expand_inputs([tmp_path])) == []
+    assert document_head(_wordperfect("x")) and document_head(b"\xdb\xa5\x2d\x00")

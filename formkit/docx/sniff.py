@@ -28,7 +28,8 @@ _MAGICS = (  # what a non-ZIP file is, from its first bytes (lower-cased)
 )
 # What a document (or a file sent instead of one) begins with: a ZIP package,
 # an OLE2 compound file, XML, and the non-ZIP kinds above that are no picture.
-_DOCUMENT_MAGICS = (b"pk\x03\x04", OLE_MAGIC, b"<?xml", *(m for m, what in _MAGICS if "image" not in what))
+_DOCUMENT_MAGICS = (b"pk\x03\x04", OLE_MAGIC, b"<?xml", b"\xffwpc", b"\xdb\xa5", b"\x9b\xa5",  # + WordPerfect, Word 1/2
+                    *(m for m, what in _MAGICS if "image" not in what))
 RESAVE = "open it in Word and save it as Word Document (.docx)"
 RESEND = "ask the sender to send the original .docx again"
 
