@@ -44,6 +44,10 @@ class FileFailed(click.ClickException):
 def main() -> None:
     """Fill, parse and score the ESAO self-assessment Word forms."""
     signal.signal(signal.SIGTERM, _terminated)
+    from formkit.forms import broken_notices
+
+    for notice in broken_notices():  # said once per command, never breaking another form
+        click.echo(f"formkit: {notice}", err=True)
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -12,7 +12,9 @@ WARNING_CODES: dict[str, str] = {
     "converted-from-doc": "the file was converted from legacy .doc before reading",
     "converted-from-odt": "the file was converted from OpenDocument .odt before reading",
     "converted-from-rtf": "the file was converted from RTF before reading",
+    "converted-from-wpd": "the file was converted from WordPerfect before reading",
     "answer-without-box": "a field that details a box (its belongs_to) holds an answer, but that box is not ticked",
+    "form-incomplete": "the form was recognised from what remains of it; the phrases and labels not found are named",
 }
 
 

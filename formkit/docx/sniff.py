@@ -4,12 +4,17 @@ package: the words of the ``not-docx`` and ``encrypted`` messages.
 An OLE2 compound file (magic D0 CF 11 E0) is either a password-protected
 OOXML document (MS-OFFCRYPTO: streams ``EncryptionInfo`` and
 ``EncryptedPackage``) or a legacy binary Office file.
+
+What LibreOffice can turn into .docx, and whether such a file is
+password-protected, is :mod:`formkit.docx.legacy`'s.
 """
 from __future__ import annotations
 
 import codecs
+import struct
 from typing import BinaryIO
 
+from formkit.docx import ole
 from formkit.errors import FormkitError
 
 _CHUNK = 256 * 1024
@@ -23,7 +28,8 @@ _MAGICS = (  # what a non-ZIP file is, from its first bytes (lower-cased)
 )
 # What a document (or a file sent instead of one) begins with: a ZIP package,
 # an OLE2 compound file, XML, and the non-ZIP kinds above that are no picture.
-_DOCUMENT_MAGICS = (b"pk\x03\x04", OLE_MAGIC, b"<?xml", *(m for m, what in _MAGICS if "image" not in what))
+_DOCUMENT_MAGICS = (b"pk\x03\x04", OLE_MAGIC, b"<?xml", b"\xffwpc", b"\xdb\xa5", b"\x9b\xa5",  # + WordPerfect, Word 1/2
+                    *(m for m, what in _MAGICS if "image" not in what))
 RESAVE = "open it in Word and save it as Word Document (.docx)"
 RESEND = "ask the sender to send the original .docx again"
 
@@ -58,51 +64,55 @@ def describe(head: bytes) -> str:
     return "a file of unknown type (not a zip package)"
 
 
-def _ole_streams(stream: BinaryIO, names: tuple[str, ...]) -> set[str]:
-    """Which of ``names`` occur as (UTF-16LE) stream names in an OLE2 compound
-    file; read in overlapping chunks, so memory stays bounded."""
-    patterns = {n: n.encode("utf-16-le") for n in names}
+def ole_streams(stream: BinaryIO, names: tuple[str, ...]) -> set[str]:
+    """Which of ``names`` are streams of an OLE2 compound file, compared
+    without regard to case as LibreOffice opens them ("worddocument" is
+    Word's "WordDocument"): from its directory, or, when that cannot be
+    read, by a search for the (UTF-16LE) names in overlapping chunks, so
+    memory stays bounded."""
+    entries = ole.directory(stream)
+    if entries is not None:
+        present = {e.name for e in entries}
+        return {n for n in names if n.casefold() in present}
+    patterns = {n: n.casefold().encode("utf-16-le") for n in names}
     overlap = max(len(p) for p in patterns.values())
     found: set[str] = set()
     stream.seek(0)
     carry = b""
     while chunk := stream.read(_CHUNK):
-        window = carry + chunk
+        window = carry + chunk.lower()  # ASCII letters of UTF-16LE names fold byte by byte
         found.update(n for n, p in patterns.items() if p in window)
         carry = window[-overlap:]
     return found
 
 
+F_ENCRYPTED = 0x0100  # FibBase bit fEncrypted (MS-DOC 2.5.2; Word 2's FIB has it at the same place)
+
+
+def fib_encrypted(stream: BinaryIO) -> bool:
+    """Whether the .doc open in ``stream`` says it is password-protected:
+    the fEncrypted bit of the FIB at the start of its WordDocument stream."""
+    entries = ole.directory(stream)
+    word = next((e for e in entries or () if e.name == "worddocument" and e.kind == 2), None)
+    fib = ole.stream_head(stream, word, 12) if word is not None else None
+    return fib is not None and bool(struct.unpack_from("<H", fib, 0x0A)[0] & F_ENCRYPTED)
+
+
+def encrypted_error(name: str) -> FormkitError:
+    return file_error("encrypted", name, "the document is password-protected",
+                      "remove the password in Word (File > Info > Protect Document > "
+                      "Encrypt with Password, clear it) or LibreOffice (File > Properties > "
+                      "Security), save it and send it again")
+
+
 def refuse_ole(stream: BinaryIO, name: str) -> FormkitError:
     """An OLE2 compound file is either a password-protected OOXML document
     (MS-OFFCRYPTO: streams ``EncryptionInfo`` and ``EncryptedPackage``) or a
-    legacy binary Office file (Word's has a ``WordDocument`` stream)."""
-    found = _ole_streams(stream, ("EncryptedPackage", "EncryptionInfo", "WordDocument"))
-    if found & {"EncryptedPackage", "EncryptionInfo"}:
-        return file_error("encrypted", name, "the document is password-protected",
-                    "remove the password in Word (File > Info > Protect Document > "
-                    "Encrypt with Password, clear it), save it and send it again")
+    legacy binary Office file (Word's has a ``WordDocument`` stream, whose
+    FIB may say it is password-protected)."""
+    found = ole_streams(stream, ("EncryptedPackage", "EncryptionInfo", "WordDocument"))
+    if found & {"EncryptedPackage", "EncryptionInfo"} or ("WordDocument" in found and fib_encrypted(stream)):
+        return encrypted_error(name)
     what = ("a legacy Word 97-2003 document (.doc)" if "WordDocument" in found
             else "a legacy Office 97-2003 file (.doc/.xls/.ppt)")
     return file_error("not-docx", name, f"this is {what}, not a .docx", RESAVE)
-
-
-_ODT_MIME = b"application/vnd.oasis.opendocument.text"
-
-
-def legacy_kind(head: bytes, stream: BinaryIO | None = None) -> str | None:
-    """The format LibreOffice can turn into .docx, from a file's first bytes:
-    "doc" (Word 97-2003: an OLE2 file with a WordDocument stream, and not a
-    password-protected OOXML package), "rtf", or "odt" (an ODF package stores
-    its ``mimetype`` member first and uncompressed, ODF 1.2 Part 3 §3.3, so the
-    media type stands at byte 38). None for anything else."""
-    if head.startswith(OLE_MAGIC):
-        if stream is None:
-            return "doc"
-        found = _ole_streams(stream, ("EncryptedPackage", "EncryptionInfo", "WordDocument"))
-        return "doc" if found == {"WordDocument"} else None
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
-        return "rtf"
-    if head.startswith(b"PK\x03\x04") and head[30:38] == b"mimetype" and head[38:38 + len(_ODT_MIME)] == _ODT_MIME:
-        return "odt"
-    return None

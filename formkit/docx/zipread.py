@@ -42,6 +42,22 @@ class Limits:
     max_ratio: int = 200  # uncompressed/compressed, for members over 1 MiB
 
 
+CONVERTED_FLOOR = 16 * MiB  # what LibreOffice's output of any file may unpack to, at least
+
+
+def converted_limits(input_bytes: int, base: Limits = Limits()) -> Limits:
+    """The limits for LibreOffice's own .docx output of a file of
+    ``input_bytes``. LibreOffice compresses what it writes far beyond 200:1
+    (an embedded PDF or picture data it expands), so its output is not held
+    to the ratio meant for returned files; it is bounded by the file that
+    was sent instead: all its parts together may unpack to ``max_ratio``
+    times that file's size (at least :data:`CONVERTED_FLOOR`, at most the
+    usual ``max_total_bytes``), and no part to more than that."""
+    total = min(base.max_total_bytes, max(CONVERTED_FLOOR, base.max_ratio * max(input_bytes, 0)))
+    return Limits(base.max_file_bytes, base.max_members, min(base.max_member_bytes, total), total,
+                  max_ratio=2**62)
+
+
 
 def directory_size(stream: BinaryIO) -> tuple[int, int] | None:
     """(entry count, directory bytes) from the end-of-central-directory record

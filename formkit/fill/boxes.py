@@ -16,6 +16,8 @@ from formkit.docx import glyphs
 from formkit.docx.ns import qn
 from formkit.fill.tags import Tags
 from formkit.fill.edit import W_SYM, W_T, pieces, run_font, runs_between
+from formkit.locate.boxes import is_form_box
+from formkit.locate.stream import Stream
 
 _FLDCHAR, _FFDATA, _CHECKBOX, _CHECKED = qn("w:fldChar"), qn("w:ffData"), qn("w:checkBox"), qn("w:checked")
 _SDT, _SDT_PR = qn("w:sdt"), qn("w:sdtPr")
@@ -23,14 +25,22 @@ _W14_CHECKBOX, _W14_CHECKED, _W14_VAL = qn("w14:checkbox"), qn("w14:checked"), q
 _W14_CHECKED_STATE, _W14_UNCHECKED_STATE = qn("w14:checkedState"), qn("w14:uncheckedState")
 
 
+def tick_box(stream: Stream, index: int, p: etree._Element, ordinal: int, condition: str, tags: Tags) -> bool:
+    """Tick the ``ordinal``-th box of the paragraph at stream ``index`` (its
+    XML ``p``), when the locators' one decision (:func:`is_form_box`) calls
+    that glyph a box of the form; False otherwise, or when it is not found."""
+    return is_form_box(stream, index, ordinal) and tick(p, ordinal, condition, tags)
+
+
 def tick(p: etree._Element, ordinal: int, condition: str, tags: Tags) -> bool:
     """Tick the ``ordinal``-th box of paragraph ``p`` when ``condition``
     holds: a w:sym box gets the ticked code of its font, a box character the
     ticked character of its family, a content control or a legacy form field
     its checked state. False when there is no such box."""
-    glyph = _nth_glyph(p, ordinal)
-    if glyph is None:
+    found = _nth_glyph(p, ordinal)
+    if found is None:
         return False
+    glyph, offset = found
     if glyph.tag == _FLDCHAR:
         _tick_field(glyph, condition, tags)
         return True
@@ -47,14 +57,15 @@ def tick(p: etree._Element, ordinal: int, condition: str, tags: Tags) -> bool:
             glyph.set(qn("w:char"), f"{tag(f'{{% if {condition} %}}')}F0{code:02X}{tag('{% else %}')}"
                       f"{printed}{tag('{% endif %}')}")
         return True
-    _tick_text(p, glyph, condition, tags)
+    _tick_text(p, glyph, offset, condition, tags)
     return True
 
 
-def _nth_glyph(p: etree._Element, ordinal: int) -> etree._Element | None:
-    """The ``ordinal``-th box of paragraph ``p``: a w:sym, a w:t holding a
-    box character (its run then stands alone; a content control's shown box),
-    or a legacy form field's w:fldChar, in document order (the reader's)."""
+def _nth_glyph(p: etree._Element, ordinal: int) -> tuple[etree._Element, int] | None:
+    """The ``ordinal``-th box of paragraph ``p`` and, for a w:t, the offset
+    of its character: a w:sym, a box character of a w:t (several may share
+    one w:t: "☐ เคย ☐ ไม่เคย"; a content control's shown box), or a legacy
+    form field's w:fldChar, in document order (the reader's)."""
     found = -1
     for el in p.iter(W_SYM, W_T, _FLDCHAR):
         if el.tag == _FLDCHAR:
@@ -63,14 +74,15 @@ def _nth_glyph(p: etree._Element, ordinal: int) -> etree._Element | None:
             glyph = glyphs.symbol_glyph(el.get(qn("w:font"), ""), _code(el.get(qn("w:char"), "")))
             found += glyph is not None and glyph.role != "bullet"
         else:
-            symbol_run = glyphs.is_symbol_font(run_font(el.getparent()))
-            for ch in el.text or "":
-                found += _is_box_char(ch, symbol_run, run_font(el.getparent()))
+            font = run_font(el.getparent())
+            symbol_run = glyphs.is_symbol_font(font)
+            for k, ch in enumerate(el.text or ""):
+                found += _is_box_char(ch, symbol_run, font)
                 if found == ordinal:
-                    return el
+                    return el, k
             continue
         if found == ordinal:
-            return el
+            return el, 0
     return None
 
 
@@ -89,14 +101,14 @@ def _is_box_char(ch: str, symbol_run: bool, font: str) -> bool:
     return glyph is not None and glyph.role != "bullet"
 
 
-def _tick_text(p: etree._Element, t: etree._Element, condition: str, tags: Tags) -> None:
-    """A box written as a character: isolate it in its own run and write the
-    ticked character of its family when ``condition`` holds."""
+def _tick_text(p: etree._Element, t: etree._Element, offset: int, condition: str, tags: Tags) -> None:
+    """A box written as the character at ``offset`` of ``t``: isolate it in
+    its own run and write the ticked character of its family when
+    ``condition`` holds."""
     run = t.getparent()
     font = run_font(run)
     symbol_run = glyphs.is_symbol_font(font)
     start = next(pc.start for pc in pieces(p) if pc.node is t)
-    offset = next(k for k, ch in enumerate(t.text or "") if _is_box_char(ch, symbol_run, font))
     (box_run,) = runs_between(p, start + offset, start + offset + 1)
     box_t = box_run.find(W_T)
     printed = box_t.text or ""

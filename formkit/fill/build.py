@@ -21,7 +21,7 @@ from formkit.locate.labels import make_label, match_inside, match_start
 from formkit.locate.stream import Para, Stream
 from formkit.docx.ns import qn
 from formkit.fill import layout
-from formkit.fill.boxes import tick
+from formkit.fill.boxes import tick_box
 from formkit.fill.tags import Tags
 from formkit.fill.edit import (
     W_P,
@@ -81,7 +81,7 @@ class Builder:
             self._tick(index, ordinal, f"{expr}[{key!r}]")
 
     def _tick(self, index: int, ordinal: int, condition: str) -> None:
-        if not tick(self.element(index), ordinal, condition, self.tags):
+        if not tick_box(self.stream, index, self.element(index), ordinal, condition, self.tags):
             self.notes.append(f"box {ordinal + 1} of {self.stream.paras[index].where} cannot be ticked")
 
     # -- text -------------------------------------------------------------------------

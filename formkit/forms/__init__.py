@@ -145,9 +145,43 @@ def available(root: Path | None = None) -> list[str]:
 
 
 def load_all(root: Path | None = None) -> list[FormDef]:
-    """Every known form (the search path, or ``root`` alone); the folders
-    are listed once per process."""
-    return [_load_path(str((folder / "form.yaml").resolve())) for _, folder in sorted(catalog(root).items())]
+    """Every known form whose definition loads (the search path, or ``root``
+    alone); the folders are listed once per process. A broken definition
+    beside them is left out, so it never breaks another form: :func:`broken`
+    names it (the command line says so once, on stderr), and loading it by
+    its id or path gives its error."""
+    return usable(root)[0]
+
+
+def broken(root: Path | None = None) -> list[FormkitError]:
+    """The error of each definition on the search path (or in ``root``) that does not load."""
+    return usable(root)[1]
+
+
+def usable(root: Path | None = None) -> tuple[list[FormDef], list[FormkitError]]:
+    """The known forms that load, and the errors of those that do not."""
+    good: list[FormDef] = []
+    bad: list[FormkitError] = []
+    for _, folder in sorted(catalog(root).items()):
+        path = folder / "form.yaml"
+        try:
+            good.append(_load_path(str(path.resolve())))
+        except FormkitError as exc:
+            bad.append(exc)
+        except OSError as exc:
+            bad.append(FormkitError("bad-form-definition", f"{path}: {exc.strerror or exc}"))
+    return good, bad
+
+
+def broken_notices() -> list[str]:
+    """One line per broken definition on the search path, for the command
+    line to say once: which form is left out and why (nothing when the
+    search path itself is wrong: the command reports that)."""
+    try:
+        problems = broken()
+    except FormkitError:
+        return []
+    return [f"warning [{exc.code}]: form left out, the others work: {exc.message}" for exc in problems]
 
 
 def load(form_id: str, root: Path | None = None) -> FormDef:

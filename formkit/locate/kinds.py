@@ -12,6 +12,7 @@ from typing import Any
 from formkit.docx.model import Break, Checkbox, Text
 from formkit.text import LIST_NUMBER, match_key, normalize, normalize_line, parse_int
 from formkit.warnings import Warning
+from formkit.locate.boxes import form_boxes
 from formkit.locate.labels import Hit, Label, make_label
 from formkit.locate.stream import Para, Stream
 
@@ -280,18 +281,21 @@ class _Box:
 
 
 def boxes_in(stream: Stream, lo: int, hi: int) -> list[_Box]:
-    """Each checkbox in paragraphs [lo, hi) with the text that follows it up
-    to the next box (its printed label, possibly over several lines). The
+    """Each box of the form in paragraphs [lo, hi) (:func:`form_boxes`: not
+    an instruction's glyphs or a heading bullet) with the text that follows it
+    up to the next box (its printed label, possibly over several lines). The
     pieces are joined once at the end: after the last box they can be the
     rest of a long document."""
     out: list[_Box] = []
     pieces: list[list[str]] = []
     for para in stream.paras[lo:hi]:
         ordinal = 0
+        boxes = form_boxes(stream, para.index) if para.checkboxes else []
         for item in para.paragraph.inlines:
             if isinstance(item, Checkbox):
-                out.append(_Box(item, para.where, (para.index, ordinal)))
-                pieces.append([])
+                if ordinal in boxes:
+                    out.append(_Box(item, para.where, (para.index, ordinal)))
+                    pieces.append([])
                 ordinal += 1
             elif out and isinstance(item, Text):
                 pieces[-1].append(item.text)

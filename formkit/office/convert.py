@@ -54,7 +54,9 @@ from formkit.office import sandbox
 from formkit.errors import FormkitError
 from formkit.files import open_regular
 from formkit.docx.package import Limits
-from formkit.docx.sniff import OLE_MAGIC, RESEND, describe, file_error, refuse_ole
+from formkit.docx.legacy import is_word_xml, legacy_encrypted, legacy_kind
+from formkit.docx.sniff import OLE_MAGIC, RESEND, describe, encrypted_error, file_error, refuse_ole
+from formkit.office import legacy_copy
 from formkit.office.unlink import Rewrite, copy_unlinked
 
 DEFAULT_TIMEOUT = 60.0  # seconds per file
@@ -161,10 +163,28 @@ def check_head(fh: BinaryIO, name: str) -> FormkitError | None:
         return refused if refused.code == "encrypted" else None
     if not head:
         return file_error("conversion-failed", name, "the file is empty (0 bytes)", RESEND)
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_DOCUMENT_MAGICS):
+    kind = legacy_kind(head, fh)
+    if kind is not None and legacy_encrypted(head, fh):  # LibreOffice would stop at its password prompt
+        return encrypted_error(name)
+    if kind is not None or head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_DOCUMENT_MAGICS):
         return None
     return file_error("conversion-failed", name,
                       f"this is {describe(head)}, not a Word, OpenDocument or RTF document", RESEND)
+
+
+def _copy(fh: BinaryIO, copy: Path, name: str, limits: Limits, rewrite: Rewrite | None) -> None:
+    """The staged copy: a package or RTF without its outside links
+    (:mod:`formkit.office.unlink`), Word 2003 XML likewise and Word 2 or
+    WordPerfect as they are (:mod:`formkit.office.legacy_copy`)."""
+    head = fh.read(_HEAD)
+    fh.seek(0)
+    kind = legacy_kind(head, None) if not head.startswith((OLE_MAGIC, b"PK")) else None
+    if kind is not None and is_word_xml(head):
+        legacy_copy.copy_word_xml(fh, copy, name, limits.max_file_bytes)
+    elif kind in ("doc", "wpd"):
+        legacy_copy.copy_binary(fh, copy, name, limits.max_file_bytes)
+    else:
+        copy_unlinked(fh, copy, name, limits, rewrite)
 
 
 def unique_names(sources: list[Path], ext: str) -> dict[Path, str]:
@@ -290,6 +310,7 @@ class Converter:
             raise ValueError(f"unknown conversion target {target!r}; one of {', '.join(TARGETS)}")
         if self._tmp is None:
             raise RuntimeError("use Converter as a context manager: with Converter() as c: ...")
+        outdir = Path(outdir).absolute()  # soffice runs in a folder of its own: a relative one would land there
         sources = list(dict.fromkeys(Path(f) for f in files))
         with self._lock:
             self._serial += 1
@@ -344,7 +365,7 @@ class Converter:
             with open_regular(src, self.limits.max_file_bytes, name, _LIMIT_NAME) as fh:
                 error = check_head(fh, name)
                 if error is None:
-                    copy_unlinked(fh, copy, name, self.limits, self.rewrite)
+                    _copy(fh, copy, name, self.limits, self.rewrite)
             return error
         except FormkitError as exc:
             return exc

@@ -34,7 +34,7 @@ from pathlib import Path
 from formkit.office.convert import DEFAULT_TIMEOUT, Converter, check_path, thai_fonts_available
 from formkit.office.symbols import redraw_symbols
 from formkit.docx.package import Limits
-from formkit.docx.sniff import legacy_kind
+from formkit.docx.legacy import legacy_kind
 from formkit.errors import FormkitError
 from formkit.files import open_regular
 from formkit.output import atomic_write_bytes

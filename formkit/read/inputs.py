@@ -3,7 +3,8 @@
 Shared by ``parse``, ``score`` and ``report`` (and the Python API), so a
 folder means the same documents everywhere: Word's own formats by suffix
 (.docx, .docm, .dotx, .dotm; ECMA-376 Part 2 packages), and, when the batch
-converts them through LibreOffice, the legacy .doc, .rtf and .odt. Word's
+converts them through LibreOffice, the legacy .doc, .rtf, .odt and
+WordPerfect's .wpd (what each is, is then sniffed from its content). Word's
 "~$" owner files (the lock file Word keeps beside an open document) and
 hidden files are skipped.
 """
@@ -23,7 +24,7 @@ def document_head(head: bytes) -> bool:
 
 
 DOCX_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm")
-LEGACY_SUFFIXES = (".doc", ".rtf", ".odt")
+LEGACY_SUFFIXES = (".doc", ".rtf", ".odt", ".wpd")
 
 
 def is_word_name(path: str | os.PathLike[str]) -> bool:
@@ -33,7 +34,7 @@ def is_word_name(path: str | os.PathLike[str]) -> bool:
 
 def expand_inputs(args: Iterable[str | os.PathLike[str]], legacy: bool = False) -> Iterator[str]:
     """Files as given; folders walked (sorted) for Word documents (and, with
-    ``legacy``, .doc/.rtf/.odt), skipping Word's "~$" owner files and hidden files."""
+    ``legacy``, .doc/.rtf/.odt/.wpd), skipping Word's "~$" owner files and hidden files."""
     suffixes = DOCX_SUFFIXES + (LEGACY_SUFFIXES if legacy else ())
     for arg in args:
         path = Path(arg)

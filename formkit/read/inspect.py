@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from formkit.forms import FormDef
+from formkit.locate.boxes import form_boxes
 from formkit.locate.kinds import describe_box
 from formkit.locate.stream import build
 from formkit.read.parse import ParseResult
@@ -16,11 +18,22 @@ def _short(value: Any, width: int = 100) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def report(result: ParseResult) -> str:
-    """The account as text (what ``formkit inspect`` prints)."""
+_UNRECOGNISED = ("unknown-form", "form-mismatch")
+
+
+def report(result: ParseResult, source: str | bytes | None = None, forms: list[FormDef] | None = None) -> str:
+    """The account as text (what ``formkit inspect`` prints). A document
+    that is none of ``forms`` (or not the form asked for) is shown as
+    formkit sees it (:mod:`formkit.read.inspect_unknown`): ``source`` is its
+    path (default: the result's file)."""
     lines = [f"file: {result.file}"]
     if result.error:
         lines.append(f"error: {result.error.code}: {result.error.message}")
+        if result.error.code in _UNRECOGNISED and not isinstance(source, bytes):
+            from formkit.read.inspect_unknown import account
+
+            known = forms if forms is not None else known_forms()
+            lines.extend(account(str(source if source is not None else result.file), known))
         return "\n".join(lines)
     rec = result.recognition
     if rec is not None:
@@ -42,6 +55,13 @@ def report(result: ParseResult) -> str:
     return "\n".join(lines)
 
 
+def known_forms() -> list[FormDef]:
+    """The forms recognition compares a document with (the search path)."""
+    from formkit import forms
+
+    return forms.load_all()
+
+
 def _boxes(result: ParseResult) -> list[str]:
     doc = result.document
     if doc is None:
@@ -50,7 +70,9 @@ def _boxes(result: ParseResult) -> list[str]:
     located = result.located
     stream = located.stream if located is not None and located.stream is not None else build(doc.body)
     for para in stream.paras:
-        for box in para.checkboxes:
+        mine = form_boxes(stream, para.index) if para.checkboxes else []
+        for n, box in enumerate(para.checkboxes):
             label = " ".join(para.text.split())[:40]
-            out.append(f"  {describe_box(box)} at {para.where}" + (f": {label}" if label else ""))
+            aside = "" if n in mine else " (not a box of the form: a glyph in running text or a heading bullet)"
+            out.append(f"  {describe_box(box)} at {para.where}{aside}" + (f": {label}" if label else ""))
     return out if len(out) > 1 else ["boxes: none"]

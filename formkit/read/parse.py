@@ -67,7 +67,7 @@ def legacy_format(path: str | os.PathLike[str]) -> str | None:
     device never end): the package reader then says what is wrong."""
     from formkit.files import open_regular
     from formkit.docx.package import Limits
-    from formkit.docx.sniff import legacy_kind
+    from formkit.docx.legacy import legacy_kind
 
     try:
         with open_regular(path, Limits().max_file_bytes) as fh:
@@ -105,7 +105,7 @@ def parse_file(
     result = ParseResult(display)
     try:
         with collector_paused():  # the stream and record are built in bulk too
-            _read(result, source, display, form, forms_root, photos)
+            _read(result, source, display, form, forms_root, photos, converted_from is not None)
         if converted_from:
             result.warnings.insert(0, converted_warning(converted_from))
     except FormkitError as exc:
@@ -121,19 +121,28 @@ def parse_file(
 
 
 def _read(result: ParseResult, source: str | os.PathLike[str] | bytes, display: str, form: str | None,
-          root: Path | None, photos: PhotoFolder | None) -> None:
+          root: Path | None, photos: PhotoFolder | None, converted: bool = False) -> None:
     """The document read into ``result``; with ``photos``, its photos
-    written out while the package is open."""
-    from formkit.docx.package import open_package
+    written out while the package is open. LibreOffice's own output
+    (``converted``) is bounded by the size of the file sent (``display``)."""
+    from formkit.docx.package import Limits, open_package
     from formkit.docx.reader import read_document
+    from formkit.docx.zipread import converted_limits
 
-    with open_package(source, display) as pkg:
+    with open_package(source, display, converted_limits(_size(display)) if converted else Limits()) as pkg:
         doc = convert_document(read_document(pkg))
         definition = _fill(result, doc, form, root)
         if photos is not None and result.record is not None and result.located is not None:
             stream = result.located.stream or build(doc.body)
             parts = {img.sha256: img.part for para in stream.paras for img in para.images}
             save_photos(definition.fields, result.record, parts, pkg.read, photos)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0
 
 
 def converted_warning(kind: str) -> Warning:
@@ -170,7 +179,7 @@ def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | Non
     result.located = located
     result.document = doc
     result.record = located.record
-    result.warnings = _document_warnings(doc) + located.warnings
+    result.warnings = _document_warnings(doc) + rec.warnings + located.warnings
     return rec.form
 
 
