@@ -234,6 +234,31 @@ def scan_drawing(el: etree._Element) -> tuple[list[str], list[etree._Element]]:
     """
     rids: list[str] = []
     boxes: list[etree._Element] = []
+    # One C-level walk in document order; a picture's or a text box's
+    # subtree is skipped, as the stack below skips it. A drawing holding
+    # alternate content (rare: it is usually the other way round) is walked
+    # by the stack, which descends only the chosen branch.
+    walker = etree.iterwalk(el, events=("start",))
+    for _event, node in walker:
+        tag = node.tag
+        if tag == _BLIP or tag == _IMAGEDATA:
+            rid = node.get(_R_EMBED if tag == _BLIP else _R_ID)
+            if rid:
+                rids.append(rid)
+            walker.skip_subtree()
+        elif tag == TXBX_CONTENT:
+            boxes.append(node)
+            walker.skip_subtree()
+        elif tag == ALTERNATE_CONTENT:
+            return _scan_drawing_branches(el)
+    return rids, boxes
+
+
+def _scan_drawing_branches(el: etree._Element) -> tuple[list[str], list[etree._Element]]:
+    """:func:`scan_drawing` by an explicit stack, for drawings holding
+    ``mc:AlternateContent``."""
+    rids: list[str] = []
+    boxes: list[etree._Element] = []
     stack = [el]
     while stack:
         node = stack.pop()

@@ -41,6 +41,10 @@ _RPR_DEFAULT = qn("w:rPrDefault")
 # A basedOn chain longer than this is a loop or garbage; Word itself caps
 # inheritance depth far lower.
 _MAX_CHAIN = 32
+# Lookups remembered per Styles (shared by the documents of a batch whose
+# styles part is the same): style ids come from documents, so the memo is
+# bounded.
+_MAX_MEMO = 4096
 
 
 def rfonts_font(rpr: etree._Element | None) -> str | None:
@@ -126,6 +130,8 @@ class Styles:
         """The inherited font of a run that names none itself (see module doc)."""
         key = (char_style, para_style)
         if key not in self._fonts:
+            if len(self._fonts) >= _MAX_MEMO:
+                self._fonts.clear()
             font = self._chain_font(char_style) or self._chain_font(
                 para_style or self._default_paragraph
             )
@@ -139,6 +145,8 @@ class Styles:
             return known
         style_id = para_style or self._default_paragraph
         found = next((s.numbered for s in self._chain(style_id) if s.numbered is not None), False)
+        if len(self._numbered) >= _MAX_MEMO:
+            self._numbered.clear()
         self._numbered[para_style] = found
         return found
 
