@@ -36,6 +36,9 @@ class ParseResult:
     recognition: Recognition | None = None
     located: Located | None = None
     document: Document | None = None
+    #: ``as_dict`` as one line of compact JSON, when a worker process made it
+    #: (so the main process of a batch only writes it out).
+    line: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
