@@ -91,12 +91,12 @@ def lead(el: etree._Element, tag: str) -> etree._Element | None:
     """The properties child ``tag`` of ``el``: the schema puts it first (a
     row's ``w:trPr`` may follow ``w:tblPrEx``), so only the first three
     children are looked at. Indexing reaches them without an iterator: this
-    runs for every paragraph and run, and costs a third of ``enumerate``."""
-    for index in range(3):
-        try:
-            child = el[index]
-        except IndexError:
-            return None
+    runs for every paragraph and run, and costs a third of ``enumerate``;
+    the count is asked first, as a paragraph without properties would
+    otherwise end in an IndexError (twice the cost of the look)."""
+    count = len(el)
+    for index in range(count if count < 3 else 3):
+        child = el[index]
         if child.tag == tag:
             return child
     return None
