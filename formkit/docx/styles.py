@@ -129,14 +129,17 @@ class Styles:
     def run_font(self, char_style: str | None, para_style: str | None) -> str | None:
         """The inherited font of a run that names none itself (see module doc)."""
         key = (char_style, para_style)
-        if key not in self._fonts:
-            if len(self._fonts) >= _MAX_MEMO:
-                self._fonts.clear()
-            font = self._chain_font(char_style) or self._chain_font(
-                para_style or self._default_paragraph
-            )
-            self._fonts[key] = font or self._default_font
-        return self._fonts[key]
+        try:
+            return self._fonts[key]
+        except KeyError:
+            pass
+        font = self._chain_font(char_style) or self._chain_font(
+            para_style or self._default_paragraph
+        ) or self._default_font
+        if len(self._fonts) >= _MAX_MEMO:
+            self._fonts.clear()
+        self._fonts[key] = font
+        return font
 
     def numbered(self, para_style: str | None) -> bool:
         """True when the paragraph style (or a style it is based on) numbers paragraphs."""
