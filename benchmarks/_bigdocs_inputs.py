@@ -13,6 +13,7 @@ Text is drawn from a seeded generator, so every run builds the same files.
 * ``nested``: tables nested ``depth`` deep (formkit reads 64 at most), each
   level a cell with a paragraph, and a paragraph wrapped in ``sdt_depth``
   block content controls;
+* ``many_paragraphs``: ``count`` short one-run paragraphs after the form;
 * ``text``: ordinary text (paragraphs of a few formatted runs of Thai words)
   after the form until the compressed file reaches ``target_bytes``;
 * ``without_tables``: the body's tables removed (the ESAO forms print their
@@ -156,6 +157,18 @@ def nested(original: bytes, depth: int, sdt_depth: int) -> bytes:
             sdt = etree.SubElement(etree.SubElement(sdt, w("sdtContent")), w("sdt"))
         etree.SubElement(sdt, w("sdtContent")).append(paragraph([words.text(8)]))
         _append(_body(root), outer, top)
+    return rewrite(original, edit)
+
+
+def many_paragraphs(original: bytes, count: int) -> bytes:
+    """``count`` short paragraphs (one run of 3-9 words, every other one
+    formatted) after the form: about 16,000 of them make a .docx of some
+    460 KiB, the size of an ordinary long report."""
+    words = Words(6)
+
+    def edit(root: etree._Element) -> None:
+        _append(_body(root), *[paragraph([words.text(words.rng.randint(3, 9))], formatted=words.rng.random() < 0.5)
+                               for _ in range(count)])
     return rewrite(original, edit)
 
 

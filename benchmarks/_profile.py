@@ -63,6 +63,81 @@ def profile(work: Path, samples: Path, photos: dict[str, bytes], forms: tuple[st
     log(f"profile: parse {len(files)}")
     parse_prof = cProfile.Profile()
     parse_prof.runcall(batch.run)
+    by_form = {form: [f for f in files if Path(f).parent.name == form] for form in forms}
     return "\n".join(["## cProfile (not part of the table)", "",
                       _stats(fill_prof, "formkit bulk --jobs 1 (bulk_fill)", n * len(forms)),
-                      _stats(parse_prof, "formkit parse (run_parse → .jsonl)", len(files))])
+                      _stats(parse_prof, "formkit parse (run_parse → .jsonl)", len(files)),
+                      parse_stages(by_form)])
+
+
+STAGES = ("zip + lxml floor", "open the package", "parse the main part", "read the model (rest)",
+          "close, free the XML", "checkboxes", "stream", "recognize", "locate", "JSON", "free the model")
+
+
+def parse_stages(by_form: dict[str, list[str]], rounds: int = 3) -> str:
+    """CPU ms per document of each stage of a parse, without a profiler
+    (which slows Python code unevenly): the floor's zip read and lxml parse,
+    then formkit's stages in the order parse_file runs them. Medians over
+    ``rounds``; the stages are timed one after another on each document."""
+    import json
+    import statistics
+    import time
+    import zipfile
+
+    from lxml import etree
+
+    from formkit import forms as formdefs
+    from formkit.docx.checkboxes import convert_document
+    from formkit.docx.package import open_package
+    from formkit.docx.reader import collector_paused, read_document
+    from formkit.locate import locate
+    from formkit.locate.stream import build
+    from formkit.read.recognize import recognize_key, stream_key
+
+    known = formdefs.load_all()
+    lines = ["### parse stages (CPU ms per document, median of "
+             f"{rounds} rounds; not profiled)", "", "| form | " + " | ".join(STAGES) + " | total (formkit) |",
+             "|" + "---|" * (len(STAGES) + 2)]
+    for form, files in by_form.items():
+        per_round: list[list[float]] = []
+        for _ in range(rounds):
+            spent = [0.0] * len(STAGES)
+            for path in files:
+                clock = [time.process_time()]
+
+                def tick(stage: int) -> None:
+                    now = time.process_time()
+                    spent[stage] += now - clock[0]
+                    clock[0] = now
+
+                with collector_paused():
+                    with zipfile.ZipFile(path) as zf:
+                        floor = etree.fromstring(zf.read("word/document.xml"))
+                    sum(len(t.text or "") for t in floor.iter(_parse.W_T))
+                    del floor
+                    tick(0)
+                    with open_package(path) as pkg:
+                        tick(1)
+                        pkg.xml(pkg.main_part)
+                        tick(2)
+                        doc = read_document(pkg)
+                        tick(3)
+                    del pkg
+                    tick(4)
+                    doc = convert_document(doc)
+                    tick(5)
+                    stream = build(doc.body)
+                    tick(6)
+                    rec = recognize_key(stream_key(stream), known)
+                    tick(7)
+                    located = locate(rec.form, doc, stream)
+                    tick(8)
+                    json.dumps({"form": rec.form.id, "record": located.record}, ensure_ascii=False)
+                    tick(9)
+                    del doc, stream, rec, located
+                    tick(10)
+            per_round.append([s * 1000 / len(files) for s in spent])
+        medians = [statistics.median(r[i] for r in per_round) for i in range(len(STAGES))]
+        cells = [f"{m:.2f}" for m in medians] + [f"{sum(medians[1:]):.2f} ({sum(medians[1:]) / medians[0]:.1f}× floor)"]
+        lines.append(f"| {form} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -52,6 +52,7 @@ BUILDERS: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
     "long-paragraph-2M": ("esao-1-2", lambda o: make.long_paragraph(o, 2_000_000)),
     "runs-100k": ("esao-1-2", lambda o: make.many_runs(o, 100_000)),
     "nested-60": ("esao-1-2", lambda o: make.nested(o, 60, 30)),
+    "paragraphs-16k": ("esao-1-2", lambda o: make.many_paragraphs(o, 16_000)),
     "text-7mb": ("esao-1-2", lambda o: make.text(o, 7_400_000)),
     "text-7mb-no-labels": ("esao-1-2", lambda o: make.without_tables(make.text(o, 7_400_000))),
     "box-then-text-1mb": ("esao-1-2", lambda o: make.box_first(make.without_tables(make.text(o, 1_000_000)))),
@@ -108,6 +109,20 @@ def task_docx(path: Path) -> Callable[[], str]:
     def run() -> str:
         docx.Document(str(path))
         return "opened"
+    return run
+
+
+def task_docx_walk(path: Path) -> Callable[[], str]:
+    """python-docx's open and walk, as benchmarks/_parse.py's PythonDocxWalk:
+    the text of every body paragraph and every table cell, nested tables too."""
+    import docx
+
+    from _parse import _walk_table
+
+    def run() -> str:
+        d = docx.Document(str(path))
+        n = sum(len(p.text) for p in d.paragraphs) + sum(_walk_table(t) for t in d.tables)
+        return f"{n:,} characters"
     return run
 
 
@@ -169,7 +184,8 @@ def _fig(m: Measure | None) -> str:
 
 def report(inputs: dict[str, tuple[Path, str]], results: dict[tuple[str, str], Measure]) -> str:
     head = ("| input | .docx MB | XML MB | python-docx s (cpu) / MB | parse s (cpu) / MB | parse ÷ python-docx "
-            "| derive s (cpu) / MB | derive ÷ python-docx | parse result |")
+            "| derive s (cpu) / MB | derive ÷ python-docx | parse result | parse peak ÷ XML "
+            "| python-docx walk s (cpu) | parse ÷ python-docx walk |")
     lines = [head, "|" + "---|" * (head.count(" | ") + 1)]
     for name, (path, _) in inputs.items():
         base = results.get((name, "docx"))
@@ -180,6 +196,11 @@ def report(inputs: dict[str, tuple[Path, str]], results: dict[tuple[str, str], M
             cells += [_fig(m), ratio]
         parsed = results.get((name, "parse"))
         cells.append(parsed.outcome if parsed else "—")
+        xml = xml_mb(path)
+        cells.append(f"{statistics.median(parsed.peak_mb) / xml:.1f}×" if parsed and parsed.peak_mb and xml else "—")
+        walk = results.get((name, "walk"))
+        cells.append(_fig(walk).split(" / ")[0])
+        cells.append(f"{_ratio(parsed.wall, walk.wall)} ({_ratio(parsed.cpu, walk.cpu)} cpu)" if parsed and walk else "—")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -200,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help="comma-separated input names: " + ", ".join(BUILDERS))
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-derive", dest="derive", action="store_false")
+    ap.add_argument("--walk", action="store_true",
+                    help="also time python-docx's open + walk over every paragraph and cell (the issue 17 baseline)")
     ap.add_argument("--keep", type=Path, help="build (and keep) the inputs in this folder")
     ap.add_argument("--profile", metavar="NAME", help="profile parse and derivation of one input instead")
     args = ap.parse_args(argv)
@@ -218,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         tasks: list[tuple[str, str, Callable[[], str]]] = []
         for name, (path, form) in inputs.items():
             tasks += [(name, "docx", task_docx(path)), (name, "parse", task_parse(path))]
+            if args.walk:
+                tasks.append((name, "walk", task_docx_walk(path)))
             if args.derive:
                 tasks.append((name, "derive", task_derive(path, form)))
         for _, _, run in tasks[:3]:

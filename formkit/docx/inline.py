@@ -91,12 +91,12 @@ def lead(el: etree._Element, tag: str) -> etree._Element | None:
     """The properties child ``tag`` of ``el``: the schema puts it first (a
     row's ``w:trPr`` may follow ``w:tblPrEx``), so only the first three
     children are looked at. Indexing reaches them without an iterator: this
-    runs for every paragraph and run, and costs a third of ``enumerate``."""
-    for index in range(3):
-        try:
-            child = el[index]
-        except IndexError:
-            return None
+    runs for every paragraph and run, and costs a third of ``enumerate``;
+    the count is asked first, as a paragraph without properties would
+    otherwise end in an IndexError (twice the cost of the look)."""
+    count = len(el)
+    for index in range(count if count < 3 else 3):
+        child = el[index]
         if child.tag == tag:
             return child
     return None
@@ -232,6 +232,31 @@ def scan_drawing(el: etree._Element) -> tuple[list[str], list[etree._Element]]:
     the VML fallback copy of a shape is never read twice. ``r:link`` (external
     pictures) is ignored.
     """
+    rids: list[str] = []
+    boxes: list[etree._Element] = []
+    # One C-level walk in document order; a picture's or a text box's
+    # subtree is skipped, as the stack below skips it. A drawing holding
+    # alternate content (rare: it is usually the other way round) is walked
+    # by the stack, which descends only the chosen branch.
+    walker = etree.iterwalk(el, events=("start",))
+    for _event, node in walker:
+        tag = node.tag
+        if tag == _BLIP or tag == _IMAGEDATA:
+            rid = node.get(_R_EMBED if tag == _BLIP else _R_ID)
+            if rid:
+                rids.append(rid)
+            walker.skip_subtree()
+        elif tag == TXBX_CONTENT:
+            boxes.append(node)
+            walker.skip_subtree()
+        elif tag == ALTERNATE_CONTENT:
+            return _scan_drawing_branches(el)
+    return rids, boxes
+
+
+def _scan_drawing_branches(el: etree._Element) -> tuple[list[str], list[etree._Element]]:
+    """:func:`scan_drawing` by an explicit stack, for drawings holding
+    ``mc:AlternateContent``."""
     rids: list[str] = []
     boxes: list[etree._Element] = []
     stack = [el]

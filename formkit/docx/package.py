@@ -22,8 +22,9 @@ import posixpath
 import threading
 import zipfile
 from dataclasses import dataclass
+from collections.abc import Callable
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 from urllib.parse import unquote
 
 from lxml import etree
@@ -45,6 +46,15 @@ _GUESSED_TYPES = {
     "bmp": "image/bmp", "tiff": "image/tiff", "tif": "image/tiff", "emf": "image/x-emf",
     "wmf": "image/x-wmf", "svg": "image/svg+xml",
 }
+# Small parts that repeat from document to document of a batch (content
+# types, relationships, styles) are read into the same values every time:
+# what is built from them is kept, keyed by the part's exact bytes, so the
+# next document with the same bytes skips the XML parse. Bounded in entries
+# and in bytes per part, so a batch of any size holds at most this much.
+_SHARED_MAX_PART = 64 * 1024
+_SHARED_MAX_ENTRIES = 64
+_shared: dict[tuple[object, str, str, bytes], object] = {}
+_T = TypeVar("_T")
 _OTHER_OFFICE = (("spreadsheetml", "an Excel workbook (.xlsx)"),
                  ("presentationml", "a PowerPoint presentation (.pptx)"),
                  ("ms-excel", "an Excel workbook"), ("ms-powerpoint", "a PowerPoint presentation"))
@@ -147,8 +157,34 @@ class Package:
         """The root element of ``part``, parsed by :func:`parse_xml`, cached."""
         key = part_key(part)
         if key not in self._xml:
+            return self._parse(part, self.read(part))
+        return self._xml[key]
+
+    def derived(self, part: str, build: Callable[[etree._Element, str], _T], context: str = "") -> _T:
+        """``build(root, context)`` over the parsed ``part``, where ``build`` is
+        a pure function of the tree and ``context`` whose result is never
+        changed by its users. The result is shared with every package whose
+        ``part`` holds the same bytes (up to 64 KiB), which are then not parsed
+        again: a batch's documents share their small parts byte for byte."""
+        data = self.read(part)
+        if len(data) > _SHARED_MAX_PART:
+            return build(self.xml(part), context)
+        key = (build, context, part, data)
+        try:
+            return _shared[key]  # type: ignore[return-value]
+        except KeyError:
+            pass
+        value = build(self._parse(part, data), context)
+        if len(_shared) >= _SHARED_MAX_ENTRIES:
+            _shared.clear()
+        _shared[key] = value
+        return value
+
+    def _parse(self, part: str, data: bytes) -> etree._Element:
+        key = part_key(part)
+        if key not in self._xml:
             try:
-                self._xml[key] = parse_xml(self.read(part), part)
+                self._xml[key] = parse_xml(data, part)
             except FormkitError as exc:
                 raise exc.with_file(self.name) from None
         return self._xml[key]
@@ -158,13 +194,8 @@ class Package:
         Relationships part (§9.3.1); ``{}`` when it has none. Cached."""
         key = part_key(part)
         if key not in self._rels:
-            found: dict[str, Rel] = {}
-            if self.has(rels_part(part)):
-                for el in self.xml(rels_part(part)).iterchildren(qn("pr:Relationship")):
-                    rel = _make_rel(el, part)
-                    if rel is not None:
-                        found.setdefault(rel.id, rel)
-            self._rels[key] = found
+            source = rels_part(part)
+            self._rels[key] = self.derived(source, _rels_from, part) if self.has(source) else {}
         return dict(self._rels[key])
 
     def content_type(self, part: str) -> str:
@@ -180,16 +211,10 @@ class Package:
 
     def _content_types(self) -> tuple[dict[str, str], dict[str, str]]:
         if self._types is None:
-            overrides: dict[str, str] = {}
-            defaults: dict[str, str] = {}
             if self.has(CONTENT_TYPES_PART):
-                root = self.xml(CONTENT_TYPES_PART)
-                for el in root.iterchildren(qn("ct:Override")):
-                    overrides.setdefault(part_key(el.get("PartName", "")), el.get("ContentType", ""))
-                for el in root.iterchildren(qn("ct:Default")):
-                    ext = el.get("Extension", "").lower().lstrip(".")
-                    defaults.setdefault(ext, el.get("ContentType", ""))
-            self._types = (overrides, defaults)
+                self._types = self.derived(CONTENT_TYPES_PART, _content_types_of)
+            else:
+                self._types = ({}, {})
         return self._types
 
     def _find_main_part(self) -> str:
@@ -226,6 +251,28 @@ class Package:
                            "a .docx", RESAVE)
         raise file_error("not-docx", self.name, "this is a zip archive but not a Word document (it "
                    "has no [Content_Types].xml and no word/document.xml)")
+
+
+def _content_types_of(root: etree._Element, context: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(overrides by part key, defaults by extension) of a Content Types stream."""
+    overrides: dict[str, str] = {}
+    defaults: dict[str, str] = {}
+    for el in root.iterchildren(qn("ct:Override")):
+        overrides.setdefault(part_key(el.get("PartName", "")), el.get("ContentType", ""))
+    for el in root.iterchildren(qn("ct:Default")):
+        ext = el.get("Extension", "").lower().lstrip(".")
+        defaults.setdefault(ext, el.get("ContentType", ""))
+    return overrides, defaults
+
+
+def _rels_from(root: etree._Element, source: str) -> dict[str, Rel]:
+    """The relationships of a Relationships part whose source is ``source``."""
+    found: dict[str, Rel] = {}
+    for el in root.iterchildren(qn("pr:Relationship")):
+        rel = _make_rel(el, source)
+        if rel is not None:
+            found.setdefault(rel.id, rel)
+    return found
 
 
 def _make_rel(el: etree._Element, source: str) -> Rel | None:

@@ -61,11 +61,14 @@ def plain_text(
                 text = item.text
                 if not text:
                     continue
-                if not checked and SYMBOL_FONT_CHARS.search(text):
-                    if not plain_run(child):
-                        return None
-                    checked = True
-                if find_private_use(text):
+                if not checked:
+                    # The symbol-font characters include every private-use
+                    # U+F0xx one: text without them needs no second look.
+                    if SYMBOL_FONT_CHARS.search(text):
+                        if not plain_run(child) or find_private_use(text):
+                            return None
+                        checked = True
+                elif find_private_use(text):
                     return None
                 parts.append(text)
             elif tag in in_run:

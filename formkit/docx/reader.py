@@ -19,9 +19,9 @@ The work is split by concern:
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from lxml import etree
 
@@ -34,6 +34,7 @@ __all__ = ["collector_paused", "read_document"]
 
 _BODY, _P = qn("w:body"), qn("w:p")
 _STORY_RELS = {"header": REL_HEADER, "footer": REL_FOOTER}
+_T = TypeVar("_T")
 
 
 class _Rel(Protocol):
@@ -57,6 +58,7 @@ class PackageLike(Protocol):
     def read(self, part: str) -> bytes: ...
     def has(self, part: str) -> bool: ...
     def content_type(self, part: str) -> str: ...
+    def derived(self, part: str, build: Callable[[etree._Element, str], _T], context: str = "") -> _T: ...
 
 
 class ImageCache:
@@ -176,6 +178,11 @@ def styles_part(pkg: PackageLike) -> str | None:
 
 
 def _styles(pkg: PackageLike) -> Styles:
-    """The styles of the styles part, or no styles at all."""
+    """The styles of the styles part, or no styles at all; read once for
+    every document whose styles part holds the same bytes."""
     part = styles_part(pkg)
-    return Styles.from_xml(pkg.xml(part)) if part is not None else Styles({})
+    return pkg.derived(part, _styles_from) if part is not None else Styles({})
+
+
+def _styles_from(root: etree._Element, context: str) -> Styles:
+    return Styles.from_xml(root)

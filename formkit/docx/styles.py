@@ -41,6 +41,10 @@ _RPR_DEFAULT = qn("w:rPrDefault")
 # A basedOn chain longer than this is a loop or garbage; Word itself caps
 # inheritance depth far lower.
 _MAX_CHAIN = 32
+# Lookups remembered per Styles (shared by the documents of a batch whose
+# styles part is the same): style ids come from documents, so the memo is
+# bounded.
+_MAX_MEMO = 4096
 
 
 def rfonts_font(rpr: etree._Element | None) -> str | None:
@@ -125,12 +129,17 @@ class Styles:
     def run_font(self, char_style: str | None, para_style: str | None) -> str | None:
         """The inherited font of a run that names none itself (see module doc)."""
         key = (char_style, para_style)
-        if key not in self._fonts:
-            font = self._chain_font(char_style) or self._chain_font(
-                para_style or self._default_paragraph
-            )
-            self._fonts[key] = font or self._default_font
-        return self._fonts[key]
+        try:
+            return self._fonts[key]
+        except KeyError:
+            pass
+        font = self._chain_font(char_style) or self._chain_font(
+            para_style or self._default_paragraph
+        ) or self._default_font
+        if len(self._fonts) >= _MAX_MEMO:
+            self._fonts.clear()
+        self._fonts[key] = font
+        return font
 
     def numbered(self, para_style: str | None) -> bool:
         """True when the paragraph style (or a style it is based on) numbers paragraphs."""
@@ -139,6 +148,8 @@ class Styles:
             return known
         style_id = para_style or self._default_paragraph
         found = next((s.numbered for s in self._chain(style_id) if s.numbered is not None), False)
+        if len(self._numbered) >= _MAX_MEMO:
+            self._numbered.clear()
         self._numbered[para_style] = found
         return found
 

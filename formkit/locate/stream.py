@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from formkit.docx.model import Block, Checkbox, Image, Paragraph, Table
+from formkit.docx.model import Block, Checkbox, Image, Paragraph, Table, Text
 from formkit.text import clean_chars, clean_key, key_ends
 
 Container = tuple[int, ...]
@@ -150,7 +150,11 @@ def _walk(blocks: tuple[Block, ...], container: Container, where: str, out: Stre
 
 
 def _add(out: Stream, par: Paragraph, container: Container, where: str) -> None:
-    raw = par.text
+    inlines = par.inlines
+    if len(inlines) == 1 and type(inlines[0]) is Text:
+        raw = inlines[0].text  # most paragraphs: one text (Paragraph.text without the walk)
+    else:
+        raw = par.text
     text, key = _line_text_key(raw) if len(raw) <= _CACHED_CHARS else _text_key(raw)
     out.paras.append(Para(len(out.paras), par, container, where, text, key))
 

@@ -144,11 +144,14 @@ def write_results(results: Iterable[ParseResult], out: IO[str], fmt: str, single
     first = True
     for result in results:
         tally.add(result)
-        data = result.as_dict()
         if fmt == "jsonl":
-            out.write(to_json(data, indent=None) + "\n")
+            line = result.line if result.line is not None else to_json(result.as_dict(), indent=None)
+            out.write(line + "\n")
             out.flush()
-        elif fmt == "json" and single:
+            first = False
+            continue
+        data = result.as_dict()
+        if fmt == "json" and single:
             out.write(to_json(data) + "\n")
         elif fmt == "json":
             out.write(("[\n" if first else ",\n") + to_json(data))
@@ -255,9 +258,12 @@ def _parse_one(job: _Job) -> ParseResult:
 
 
 def _parse_envelope(job: _Job) -> ParseResult:
-    """In a worker process: one file's result without the document model."""
+    """In a worker process: one file's result without the document model,
+    its JSON Lines line made here, where the work is shared out."""
     result = _parse_one(job)
-    return ParseResult(result.file, result.form, result.record, result.warnings, result.error)
+    envelope = ParseResult(result.file, result.form, result.record, result.warnings, result.error)
+    envelope.line = to_json(envelope.as_dict(), indent=None)
+    return envelope
 
 
 _MIN_PER_WORKER = 8  # fewer files than this per worker: starting workers costs more than it saves

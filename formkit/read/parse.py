@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ class ParseResult:
     recognition: Recognition | None = None
     located: Located | None = None
     document: Document | None = None
+    #: ``as_dict`` as one line of compact JSON, when a worker process made it
+    #: (so the main process of a batch only writes it out).
+    line: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -168,8 +172,20 @@ def _parse_legacy(path: Path, display: str, kind: str, form: str | None, root: P
         return ParseResult(display, error=exc.with_file(display))
 
 
+@lru_cache(maxsize=8)
+def _forms_of(entries: tuple[tuple[str, Path], ...], root: Path | None) -> list[formdefs.FormDef]:
+    """:func:`formkit.forms.load_all` for one listing of the form folders."""
+    return formdefs.load_all(root)
+
+
+def _known_forms(root: Path | None) -> list[formdefs.FormDef]:
+    """Every known form, loaded again only when the folders' listing
+    changes (it is checked per file, the definitions are not re-resolved)."""
+    return _forms_of(tuple(sorted(formdefs.catalog(root).items())), root)
+
+
 def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | None) -> formdefs.FormDef:
-    available = formdefs.load_all(root)
+    available = _known_forms(root)
     forced = formdefs.load(form, root) if form else None
     stream = build(doc.body)
     rec = recognize_key(stream_key(stream), available, forced)
