@@ -11,7 +11,10 @@ from typing import Any
 from formkit.season.store.current import SCORE_KEYS
 
 FIRST = ("office_code", "file", "form")
-LAST = ("warnings", "error_code", "error_message", "sha256", "received_at", "corrections", *SCORE_KEYS)
+# the score's level is "scored_level": the record's own "level" is the level the office ticked
+TABLE_SCORE = {"level": "scored_level", "basis": "basis", "reasons": "reasons", "self_assessed": "self_assessed",
+               "agrees": "agrees"}
+LAST = ("warnings", "error_code", "error_message", "sha256", "received_at", "corrections", *TABLE_SCORE.values())
 
 
 def jsonl_text(records: Sequence[dict[str, Any]]) -> str:
@@ -36,7 +39,7 @@ def table_rows(records: Sequence[dict[str, Any]]) -> tuple[list[str], list[dict[
         row.update({"warnings": " | ".join(w["message"] for w in r.get("warnings") or []),
                     "error_code": error.get("code", ""), "error_message": error.get("message", ""),
                     "sha256": r["sha256"], "received_at": r["received_at"], "corrections": "; ".join(r["corrections"]),
-                    **{k: r.get(k) for k in SCORE_KEYS}})
+                    **{TABLE_SCORE[k]: r.get(k) for k in SCORE_KEYS}})
         row["reasons"] = " | ".join(r.get("reasons") or [])
         rows.append(row)
     ordered: dict[str, None] = dict.fromkeys(FIRST)
