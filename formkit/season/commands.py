@@ -176,6 +176,7 @@ def export_cmd(data: str, db: str | None, fmt: str, output: str | None) -> None:
     """The season's records, one per office and form, corrections and judgments applied, with the score."""
     from formkit.output import atomic_write, atomic_write_bytes
     from formkit.season.store import export
+    from formkit.season.store.current import season_records
 
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx writes a file: give -o OUT.xlsx")
@@ -196,17 +197,6 @@ def export_cmd(data: str, db: str | None, fmt: str, output: str | None) -> None:
     except FormkitError as exc:
         raise Failed(f"{exc} [{exc.code}]") from None
     click.echo(f"formkit: {len(records)} record(s)", err=True)
-
-
-def season_records(store: Any) -> list[dict[str, Any]]:
-    from formkit.season.store import current
-    from formkit.season.store.people import current_season
-
-    with store.session() as session:
-        season = current_season(session)
-        found = current.items(session, season)
-        current.save_levels(session, season, found)
-        return [current.export_record(i) for i in found]
 
 
 COMMANDS = (serve_cmd, offices_cmd, users_cmd, ingest_cmd, export_cmd)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formkit.season.store.db import Store
 from formkit.season.store.models import Correction, Judgment, Level, Office, Parse, Receipt, Season, now
 from formkit.season.store.review import corrected_record
 
@@ -123,3 +124,23 @@ def export_record(item: Item) -> dict[str, Any]:
     score = item.score or {}
     out.update({key: score.get(key) for key in SCORE_KEYS})
     return out
+
+
+def refresh_levels(store: Store, office_id: int | None = None) -> None:
+    """Score the season's current files again and keep each level."""
+    from formkit.season.store.people import current_season
+
+    with store.session() as session:
+        season = current_season(session)
+        save_levels(session, season, items(session, season, office_id=office_id))
+
+
+def season_records(store: Store) -> list[dict[str, Any]]:
+    """The export's records of the current season (levels kept on the way)."""
+    from formkit.season.store.people import current_season
+
+    with store.session() as session:
+        season = current_season(session)
+        found = items(session, season)
+        save_levels(session, season, found)
+        return [export_record(i) for i in found]
