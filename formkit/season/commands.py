@@ -56,7 +56,7 @@ def serve_cmd(data: str, db: str | None, host: str, port: int, workers: int) -> 
 
     store = _open(data, db)
     with store.session() as session:
-        if session.query(User).count() == 0:
+        if session.query(User).filter(User.role == "admin").count() == 0:
             password = os.environ.get("FORMKIT_ADMIN_PASSWORD") or click.prompt(
                 "password for the first admin (user admin)", hide_input=True, confirmation_prompt=True)
             try:
