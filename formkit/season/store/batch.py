@@ -15,6 +15,7 @@ from formkit.errors import FormkitError
 from formkit.season.store.db import Store
 from formkit.season.store.intake import MAX_FILE_BYTES, Received, receive, run_jobs
 from formkit.season.store.models import Office, Parse, Receipt, User
+from formkit.season.store.people import current_season
 
 MAX_FILES = 1000  # per upload or zip
 MAX_ZIP_BYTES = 500 * 1024 * 1024  # uncompressed, all members together
@@ -61,25 +62,56 @@ def zip_members(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
 
 
 def receive_all(store: Store, files: Iterable[tuple[str, bytes]], *, office_code: str | None = None,
-                user_id: int | None = None, batch: str | None = None) -> list[tuple[str, Received | FormkitError]]:
-    """Receive every file, each committed on its own; a file that cannot be
-    received is its error, the others go on. ``office_code`` must exist."""
-    out: list[tuple[str, Received | FormkitError]] = []
+                user_id: int | None = None, batch: str | None = None,
+                group: int = 50) -> list[tuple[str, Received | FormkitError]]:
+    """Receive every file (committed ``group`` at a time: the caller
+    acknowledges when this returns); a file that cannot be received is its
+    error, the others go on. ``office_code`` must exist."""
     with store.session() as session:
         office = session.scalar(select(Office).where(Office.code == office_code)) if office_code else None
         if office_code and office is None:
             raise FormkitError("not-found", f"no office has the code {office_code}")
+    out: list[tuple[str, Received | FormkitError]] = []
+    chunk: list[tuple[str, bytes]] = []
+    for name, data in _expanded(files, out):
+        chunk.append((name, data))
+        if len(chunk) >= group:
+            out += _receive_chunk(store, chunk, office_code, user_id, batch)
+            chunk = []
+    out += _receive_chunk(store, chunk, office_code, user_id, batch)
+    return out
+
+
+def _expanded(files: Iterable[tuple[str, bytes]], errors: list[tuple[str, Received | FormkitError]]
+              ) -> Iterator[tuple[str, bytes]]:
+    """The files, each .zip opened into its Word documents (a .zip that
+    cannot be read is its error)."""
     for name, data in files:
+        if not name.lower().endswith(".zip"):
+            yield name, data
+            continue
         try:
-            if name.lower().endswith(".zip"):
-                out += receive_all(store, zip_members(name, data), office_code=office_code, user_id=user_id, batch=batch)
-                continue
-            with store.session() as session:
-                user = session.get(User, user_id) if user_id else None
-                office = session.scalar(select(Office).where(Office.code == office_code)) if office_code else None
-                out.append((name, receive(store, session, data, name, office=office, user=user, batch=batch)))
+            yield from list(zip_members(name, data))
         except FormkitError as exc:
-            out.append((name, exc.with_file(name)))
+            errors.append((name, exc.with_file(name)))
+
+
+def _receive_chunk(store: Store, chunk: list[tuple[str, bytes]], office_code: str | None, user_id: int | None,
+                   batch: str | None) -> list[tuple[str, Received | FormkitError]]:
+    out: list[tuple[str, Received | FormkitError]] = []
+    if not chunk:
+        return out
+    with store.session() as session:
+        user = session.get(User, user_id) if user_id else None
+        office = session.scalar(select(Office).where(Office.code == office_code)) if office_code else None
+        season = current_season(session)
+        for name, data in chunk:
+            try:
+                with session.begin_nested():  # one file's failure leaves the others
+                    out.append((name, receive(store, session, data, name, office=office, user=user, batch=batch,
+                                              season=season)))
+            except FormkitError as exc:
+                out.append((name, exc.with_file(name)))
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from formkit.season.store.db import Store
@@ -144,3 +144,39 @@ def season_records(store: Store) -> list[dict[str, Any]]:
         found = items(session, season)
         save_levels(session, season, found)
         return [export_record(i) for i in found]
+
+
+def _given(value: Any) -> bool:
+    """A JSON value is there: not SQL NULL, JSON null or an empty list."""
+    return bool(value) and value not in ("null", "[]")
+
+
+def tracker_cells(session: Session, season: Season) -> dict[tuple[int, str], tuple[int, str]]:
+    """(office id, form) -> (receipt id, status) of the file that counts, read
+    without the records (the tracker of a whole season stays fast)."""
+    rows = session.execute(
+        select(Receipt.id, Receipt.office_id, Parse.form, type_coerce(Parse.error, String),
+               type_coerce(Parse.warnings, String))
+        .outerjoin(Parse, (Parse.sha256 == Receipt.sha256) & Parse.current.is_(True))
+        .where(Receipt.season_id == season.id, Receipt.office_id.is_not(None))
+        .order_by(Receipt.received_at, Receipt.id))
+    newest: dict[tuple[int, str], tuple[int, bool, bool, bool]] = {}
+    for rid, office_id, form, error_json, warnings_json in rows:  # JSON as text (not decoded), or as the driver gives it
+        failed = _given(error_json)
+        newest[(office_id or 0, form or "")] = (rid, form is not None or failed, failed, _given(warnings_json))
+    corrected = set(session.scalars(select(Correction.receipt_id).distinct()))
+    judged = set(session.scalars(select(Judgment.receipt_id).where(Judgment.final.is_(True))))
+    out = {}
+    for key, (rid, parsed, failed, warnings) in newest.items():
+        if not parsed:
+            status = "queued"
+        elif failed:
+            status = "failed"
+        elif rid in judged:
+            status = "judged"
+        elif rid in corrected:
+            status = "corrected"
+        else:
+            status = "warnings" if warnings else "read"
+        out[key] = (rid, status)
+    return out

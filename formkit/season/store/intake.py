@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from formkit.errors import FormkitError
 from formkit.season.store.blobs import blob_path, put_blob
 from formkit.season.store.db import Store
-from formkit.season.store.models import Blob, Correction, Job, Office, Parse, Receipt, User, now
+from formkit.season.store.models import Blob, Correction, Job, Office, Parse, Receipt, Season, User, now
 from formkit.season.store.paths import get_path
 from formkit.season.store.people import audit, current_season, match_office
 
@@ -43,7 +43,7 @@ def clean_name(name: str) -> str:
 
 
 def receive(store: Store, session: Session, data: bytes, name: str, *, office: Office | None = None,
-            user: User | None = None, batch: str | None = None) -> Received:
+            user: User | None = None, batch: str | None = None, season: Season | None = None) -> Received:
     """Keep ``data`` (once) and record that it was handed in; queue its
     parse unless that content was already parsed or queued. The same
     content for the same office (or not yet matched) again is a harmless
@@ -52,24 +52,26 @@ def receive(store: Store, session: Session, data: bytes, name: str, *, office: O
         raise FormkitError("too-large", f"over the {MAX_FILE_BYTES // 2**20} MB upload limit", name)
     name = clean_name(name)
     sha = put_blob(store.files, data)
-    season = current_season(session)
-    if session.get(Blob, sha) is None:
+    season = season or current_season(session)
+    new = session.get(Blob, sha) is None
+    if new:  # new content: no receipt, parse or job can name it yet
         session.add(Blob(sha256=sha, size=len(data)))
-        session.flush()
-    query = select(Receipt).where(Receipt.season_id == season.id, Receipt.sha256 == sha)
-    if office is not None:
-        query = query.where((Receipt.office_id == office.id) | Receipt.office_id.is_(None))
-    earlier = session.scalars(query.order_by(Receipt.id)).first()
-    if earlier is not None:
-        if earlier.office_id is None and office is not None:
-            earlier.office_id, earlier.match_note = office.id, "office given"
-        return Received(earlier.id, sha, earlier.name, True)
+    else:
+        query = select(Receipt).where(Receipt.season_id == season.id, Receipt.sha256 == sha)
+        if office is not None:
+            query = query.where((Receipt.office_id == office.id) | Receipt.office_id.is_(None))
+        earlier = session.scalars(query.order_by(Receipt.id)).first()
+        if earlier is not None:
+            if earlier.office_id is None and office is not None:
+                earlier.office_id, earlier.match_note = office.id, "office given"
+            return Received(earlier.id, sha, earlier.name, True)
     receipt = Receipt(season_id=season.id, sha256=sha, name=name, office_id=office.id if office else None,
                       user_id=user.id if user else None, batch=batch, match_note="office given" if office else None)
     session.add(receipt)
     session.flush()
-    parsed = session.scalar(select(Parse.id).where(Parse.sha256 == sha, Parse.current.is_(True)))
-    pending = session.scalar(select(Job.id).where(Job.sha256 == sha, Job.state.in_(("queued", "running"))))
+    parsed = None if new else session.scalar(select(Parse.id).where(Parse.sha256 == sha, Parse.current.is_(True)))
+    pending = None if new else session.scalar(
+        select(Job.id).where(Job.sha256 == sha, Job.state.in_(("queued", "running"))))
     if parsed is None and pending is None:
         session.add(Job(kind="parse", sha256=sha))
     elif parsed is not None and receipt.office_id is None:
@@ -109,23 +111,37 @@ def claim(store: Store, limit: int) -> list[tuple[int, str]]:
         return [(job.id, job.sha256) for job in jobs]
 
 
-def run_jobs(store: Store, workers: int = 1, batch: int = 50) -> int:
-    """Parse every queued blob (``workers`` processes); return how many jobs ran."""
+def run_jobs(store: Store, workers: int = 1, batch: int = 200, group: int = 25) -> int:
+    """Parse every queued blob (``workers`` processes); return how many jobs
+    ran. Parses are stored ``group`` at a time, each job's parse and its
+    state in one transaction."""
     from formkit import api
 
     done = 0
     while claimed := claim(store, batch):
         paths = [os.fspath(blob_path(store.files, sha)) for _, sha in claimed]
         results = api.parse_files(paths, jobs=workers if len(paths) > 1 else 1)
+        pending: list[tuple[int, str, Any]] = []
         for (job_id, sha), result in zip(claimed, results):
-            with store.session() as session:
-                save_parse(session, sha, result)
-                job = session.get(Job, job_id)
-                assert job is not None
-                job.state, job.updated_at = ("failed" if result.error else "done"), now()
-                job.error = result.error.code if result.error else None
-            done += 1
+            pending.append((job_id, sha, result))
+            if len(pending) >= group:
+                _store_parses(store, pending)
+                done, pending = done + len(pending), []
+        _store_parses(store, pending)
+        done += len(pending)
     return done
+
+
+def _store_parses(store: Store, pending: list[tuple[int, str, Any]]) -> None:
+    if not pending:
+        return
+    with store.session() as session:
+        for job_id, sha, result in pending:
+            save_parse(session, sha, result)
+            job = session.get(Job, job_id)
+            assert job is not None
+            job.state, job.updated_at = ("failed" if result.error else "done"), now()
+            job.error = result.error.code if result.error else None
 
 
 def _where(result: Any) -> dict[str, Any] | None:
@@ -142,7 +158,8 @@ def save_parse(session: Session, sha: str, result: Any) -> Parse:
 
     env = result.as_dict()
     record = env["record"]
-    session.execute(update(Parse).where(Parse.sha256 == sha, Parse.current.is_(True)).values(current=False))
+    replaced = session.execute(update(Parse).where(Parse.sha256 == sha, Parse.current.is_(True)).values(current=False))
+    first = not getattr(replaced, "rowcount", 1)
     office_name = record.get("office") if isinstance(record, dict) and isinstance(record.get("office"), str) else None
     parse = Parse(sha256=sha, current=True, formkit_version=__version__, form=env["form"], record=record,
                   warnings=env["warnings"], error=env["error"], where=_where(result), office_name=office_name)
@@ -152,8 +169,8 @@ def save_parse(session: Session, sha: str, result: Any) -> Parse:
     for receipt in receipts:
         if receipt.office_id is None:
             _match(session, receipt, parse)
-    ids = [r.id for r in receipts]
-    for correction in session.scalars(select(Correction).where(Correction.receipt_id.in_(ids))):
+    ids = [] if first else [r.id for r in receipts]  # a first parse has no corrections yet
+    for correction in session.scalars(select(Correction).where(Correction.receipt_id.in_(ids))) if ids else ():
         if get_path(record, correction.path) != correction.parsed_value and not correction.disputed:
             correction.disputed = True
             audit(session, "system", "dispute-correction", f"correction:{correction.id}", path=correction.path,
