@@ -8,10 +8,12 @@ import os
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
 from formkit.errors import FormkitError
+from formkit.season.store.blobs import sync_blobs
 from formkit.season.store.db import Store
 from formkit.season.store.intake import MAX_FILE_BYTES, Received, receive, run_jobs
 from formkit.season.store.models import Office, Parse, Receipt, User
@@ -105,13 +107,14 @@ def _receive_chunk(store: Store, chunk: list[tuple[str, bytes]], office_code: st
         user = session.get(User, user_id) if user_id else None
         office = session.scalar(select(Office).where(Office.code == office_code)) if office_code else None
         season = current_season(session)
+        unsynced: list[Path] = []
         for name, data in chunk:
-            try:
-                with session.begin_nested():  # one file's failure leaves the others
-                    out.append((name, receive(store, session, data, name, office=office, user=user, batch=batch,
-                                              season=season)))
+            try:  # receive refuses a file (too large) before it writes anything
+                out.append((name, receive(store, session, data, name, office=office, user=user, batch=batch,
+                                          season=season, unsynced=unsynced)))
             except FormkitError as exc:
                 out.append((name, exc.with_file(name)))
+        sync_blobs(unsynced)  # on disk before the commit says they are there
     return out
 
 

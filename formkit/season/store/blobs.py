@@ -25,8 +25,10 @@ def blob_path(files: Path, sha256: str) -> Path:
     return files / sha256[:2] / sha256
 
 
-def put_blob(files: Path, data: bytes) -> str:
-    """Store ``data`` once; return its SHA-256."""
+def put_blob(files: Path, data: bytes, unsynced: list[Path] | None = None) -> str:
+    """Store ``data`` once; return its SHA-256. With ``unsynced``, the new
+    file is not flushed to disk here but added to the list, for
+    :func:`sync_blobs` before the database says it is there."""
     sha = hashlib.sha256(data).hexdigest()
     target = blob_path(files, sha)
     if target.exists() and target.stat().st_size == len(data):
@@ -37,13 +39,37 @@ def put_blob(files: Path, data: bytes) -> str:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if unsynced is None:
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    sync_folder(target.parent)
+    if unsynced is None:
+        sync_folder(target.parent)
+    else:
+        unsynced.append(target)
     return sha
+
+
+def _sync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_blobs(paths: list[Path]) -> None:
+    """Flush new files and their folders to disk, several at once (the file
+    system commits them together rather than one journal flush each)."""
+    if not paths:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(_sync_file, paths))
+        list(pool.map(sync_folder, sorted({p.parent for p in paths})))
 
 
 def read_blob(files: Path, sha256: str) -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -43,7 +44,8 @@ def clean_name(name: str) -> str:
 
 
 def receive(store: Store, session: Session, data: bytes, name: str, *, office: Office | None = None,
-            user: User | None = None, batch: str | None = None, season: Season | None = None) -> Received:
+            user: User | None = None, batch: str | None = None, season: Season | None = None,
+            unsynced: list[Path] | None = None) -> Received:
     """Keep ``data`` (once) and record that it was handed in; queue its
     parse unless that content was already parsed or queued. The same
     content for the same office (or not yet matched) again is a harmless
@@ -51,7 +53,7 @@ def receive(store: Store, session: Session, data: bytes, name: str, *, office: O
     if len(data) > MAX_FILE_BYTES:
         raise FormkitError("too-large", f"over the {MAX_FILE_BYTES // 2**20} MB upload limit", name)
     name = clean_name(name)
-    sha = put_blob(store.files, data)
+    sha = put_blob(store.files, data, unsynced)
     season = season or current_season(session)
     new = session.get(Blob, sha) is None
     if new:  # new content: no receipt, parse or job can name it yet
