@@ -291,3 +291,14 @@ def test_passwords_are_hashed_and_checked(store: Store) -> None:
 def test_a_blob_is_named_by_its_hash_only(tmp_path: Path, sha: str) -> None:
     with pytest.raises(ValueError):
         blob_path(tmp_path, sha)
+
+
+def test_a_file_parsed_twice_in_one_group_has_one_current_parse(store: Store) -> None:
+    (got,) = ingest(store, SAMPLES / "esao-1-2" / "office-copy.docx")
+    with store.session() as session:
+        assert intake.queue_reparse(session, [got.sha256, got.sha256]) == 2
+    assert intake.run_jobs(store) == 2
+    with store.session() as session:
+        current_parses = session.scalars(select(Parse).where(Parse.sha256 == got.sha256, Parse.current.is_(True)))
+        assert len(list(current_parses)) == 1
+        assert session.scalar(select(func.count()).select_from(Parse)) == 3

@@ -138,10 +138,10 @@ def _store_parses(store: Store, pending: list[tuple[int, str, Any]]) -> None:
     if not pending:
         return
     with store.session() as session:
-        for job_id, sha, result in pending:
-            save_parse(session, sha, result)
-            job = session.get(Job, job_id)
-            assert job is not None
+        save_parses(session, [(sha, result) for _, sha, result in pending])
+        jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_([job_id for job_id, _, _ in pending])))}
+        for job_id, _, result in pending:
+            job = jobs[job_id]
             job.state, job.updated_at = ("failed" if result.error else "done"), now()
             job.error = result.error.code if result.error else None
 
@@ -154,32 +154,50 @@ def _where(result: Any) -> dict[str, Any] | None:
 
 
 def save_parse(session: Session, sha: str, result: Any) -> Parse:
-    """Store a parse of ``sha`` as the current one; corrections whose field
-    this parse reads differently from the value first parsed are flagged."""
+    """Store a parse of ``sha`` as the current one (see :func:`save_parses`)."""
+    return save_parses(session, [(sha, result)])[0]
+
+
+def save_parses(session: Session, results: list[tuple[str, Any]]) -> list[Parse]:
+    """Store each parse as its blob's current one, a few statements for the
+    whole group; receipts not yet matched are matched to an office, and
+    corrections whose field a parse reads differently from the value first
+    parsed are flagged."""
     from formkit import __version__
 
-    env = result.as_dict()
-    record = env["record"]
-    replaced = session.execute(update(Parse).where(Parse.sha256 == sha, Parse.current.is_(True)).values(current=False))
-    first = not getattr(replaced, "rowcount", 1)
-    office_name = record.get("office") if isinstance(record, dict) and isinstance(record.get("office"), str) else None
-    parse = Parse(sha256=sha, current=True, formkit_version=__version__, form=env["form"], record=record,
-                  warnings=env["warnings"], error=env["error"], where=_where(result), office_name=office_name)
-    session.add(parse)
+    shas = [sha for sha, _ in results]
+    earlier = set(session.scalars(select(Parse.sha256).where(Parse.sha256.in_(shas), Parse.current.is_(True))))
+    if earlier:
+        session.execute(update(Parse).where(Parse.sha256.in_(earlier), Parse.current.is_(True)).values(current=False))
+    parses: list[Parse] = []
+    newest: dict[str, Parse] = {}
+    for sha, result in results:
+        if sha in newest:  # the same file twice in one group: the later parse is the current one
+            newest[sha].current = False
+        env = result.as_dict()
+        record = env["record"]
+        office_name = record.get("office") if isinstance(record, dict) and isinstance(record.get("office"), str) else None
+        parse = Parse(sha256=sha, current=True, formkit_version=__version__, form=env["form"], record=record,
+                      warnings=env["warnings"], error=env["error"], where=_where(result), office_name=office_name)
+        parses.append(parse)
+        newest[sha] = parse
+        audit(session, "system", "parse", f"sha256:{sha}", form=env["form"],
+              error=env["error"]["code"] if env["error"] else None)
+    session.add_all(parses)
     session.flush()
-    receipts = list(session.scalars(select(Receipt).where(Receipt.sha256 == sha)))
+    by_sha = newest
+    receipts = list(session.scalars(select(Receipt).where(Receipt.sha256.in_(shas))))
     for receipt in receipts:
         if receipt.office_id is None:
-            _match(session, receipt, parse)
-    ids = [] if first else [r.id for r in receipts]  # a first parse has no corrections yet
+            _match(session, receipt, by_sha[receipt.sha256])
+    ids = {r.id: r.sha256 for r in receipts if r.sha256 in earlier}  # a first parse has no corrections yet
     for correction in session.scalars(select(Correction).where(Correction.receipt_id.in_(ids))) if ids else ():
+        record = by_sha[ids[correction.receipt_id]].record
         if get_path(record, correction.path) != correction.parsed_value and not correction.disputed:
             correction.disputed = True
             audit(session, "system", "dispute-correction", f"correction:{correction.id}", path=correction.path,
                   parsed=get_path(record, correction.path))
-    audit(session, "system", "parse", f"sha256:{sha}", form=env["form"],
-          error=env["error"]["code"] if env["error"] else None)
-    return parse
+    return parses
 
 
 def _match(session: Session, receipt: Receipt, parse: Parse | None) -> None:
