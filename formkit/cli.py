@@ -439,5 +439,9 @@ def check_cmd(form: str, original: str | None, roundtrip: int, seed: int) -> Non
     click.echo(f"formkit: {definition.id}: every anchor found", err=True)
 
 
+from formkit.season.commands import register as _register_season  # noqa: E402 - serve, offices, users, ingest, export
+
+_register_season(main)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -22,7 +22,7 @@ import formkit
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "formkit"
-COMMAND_LINE = {"formkit.cli", "formkit.__main__"}
+COMMAND_LINE = {"formkit.cli", "formkit.__main__", "formkit.season.commands"}
 
 
 def module_names() -> dict[str, Path]:
@@ -223,6 +223,7 @@ LAYERS: dict[str, set[str]] = {
     "score": {"forms", "read", "fill"},
 }
 FACES = {"formkit", "formkit.api", "formkit.cli", "formkit.__main__"}  # the top: may import anything
+FACES |= {m for m in MODULES if m.startswith("formkit.season")}  # the season app: a face too
 
 
 def stage(module: str) -> str:

@@ -1,0 +1,134 @@
+"""Benchmarks of the season app (``formkit serve``), run by hand:
+
+    python3 benchmarks/season.py                 # 245 offices x 15 forms, 1,000 files ingested
+    python3 benchmarks/season.py --files 200     # a shorter run
+
+- tracker: the tracker page for 245 offices x 15 forms (every cell filled:
+  2 real forms and 13 more form ids in the season, rows written straight
+  into a SQLite store), median of --requests renders through the app
+  (Flask's test client: the app and the database, no network);
+- review: a real document's review page, median the same way (no page
+  images: the app does not render them yet);
+- ingest: ``formkit ingest`` of --files distinct filled documents against
+  ``formkit parse`` of the same files to JSON Lines, both with --jobs
+  workers, in this process one after the other; the ratio is the figure.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from formkit import api  # noqa: E402
+
+
+def build_season(data: Path, offices: int, forms: int) -> tuple[object, int]:
+    from formkit.season.store import intake, people
+    from formkit.season.store.db import open_store
+    from formkit.season.store.models import Blob, Level, Office, Parse, Receipt
+
+    store = open_store(data)
+    form_ids = ["esao-1-2", "esao-3-1"] + [f"form-{n:02}" for n in range(3, forms + 1)]
+    with store.session() as s:
+        people.add_user(s, "admin", "admin-password", "admin", chair=True)
+        season = people.current_season(s)
+        season.forms = form_ids
+        for n in range(offices):
+            s.add(Office(code=f"O{n:03}", name=f"สำนักงานเขตพื้นที่การศึกษา {n}", key=f"k{n}"))
+    sample = (ROOT / "samples/esao-1-2/office-copy.docx").read_bytes()
+    with store.session() as s:
+        real = intake.receive(store, s, sample, "office-copy.docx")
+    intake.run_jobs(store)
+    with store.session() as s:
+        parsed = s.query(Parse).filter(Parse.sha256 == real.sha256).one()
+        record, warnings = parsed.record, parsed.warnings
+        ids = [o.id for o in s.query(Office).order_by(Office.id)]
+        for n, office in enumerate(ids):
+            for form in form_ids:
+                sha = hashlib.sha256(f"{office}/{form}".encode()).hexdigest()
+                s.add(Blob(sha256=sha, size=1))
+                s.add(Receipt(season_id=season.id, sha256=sha, name=f"{form}-{n}.docx", office_id=office))
+                s.add(Parse(sha256=sha, formkit_version="bench", form=form, record=record,
+                            warnings=warnings if n % 7 == 0 else []))
+                s.add(Level(season_id=season.id, office_id=office, form=form, level=n % 5 + 1, basis="rubric"))
+    with store.session() as s:
+        receipt_id = s.query(Receipt).filter(Receipt.sha256 == real.sha256).one().id
+        s.query(Receipt).filter(Receipt.id == receipt_id).update({"office_id": ids[0]})
+    return store, receipt_id
+
+
+def median_ms(client: object, path: str, requests: int) -> float:
+    times = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        answer = client.get(path)  # type: ignore[attr-defined]
+        times.append(time.perf_counter() - start)
+        assert answer.status_code == 200, answer.status_code
+    return statistics.median(times) * 1000
+
+
+def pages(tmp: Path, requests: int) -> tuple[float, float]:
+    from formkit.season.web.app import create_app
+
+    store, receipt_id = build_season(tmp / "pages", 245, 15)
+    app = create_app(store, start_worker=False)  # type: ignore[arg-type]
+    client = app.test_client()
+    client.get("/login")
+    with client.session_transaction() as session:
+        token = session["csrf"]
+    client.post("/login", data={"name": "admin", "password": "admin-password", "csrf": token})
+    page = client.get("/").text
+    assert page.count("<tr>") >= 245, "the tracker does not list every office"
+    return median_ms(client, "/", requests), median_ms(client, f"/receipt/{receipt_id}", requests)
+
+
+def ingest_vs_parse(tmp: Path, files: int, jobs: int) -> tuple[float, float]:
+    from formkit.read.batch import run_parse
+    from formkit.season.store.batch import ingest_paths
+    from formkit.season.store.db import open_store
+
+    folder = tmp / "returned"
+    folder.mkdir()
+    for n in range(files):
+        data = api.fill_bytes("esao-1-2", {"level": n % 5 + 1, "process": f"โครงการที่ {n}: อบรมบุคลากร {n % 37} ครั้ง"})
+        (folder / f"office-{n:04}.docx").write_bytes(bytes(data))
+    paths = sorted(str(p) for p in folder.iterdir())
+    start = time.perf_counter()
+    run_parse(paths, None, str(tmp / "parsed.jsonl"), "jsonl", jobs=jobs)
+    parse_s = time.perf_counter() - start
+    store = open_store(tmp / "ingest")
+    start = time.perf_counter()
+    found = ingest_paths(store, [folder], workers=jobs)
+    ingest_s = time.perf_counter() - start
+    assert len(found) == files and all(o.error is None for o in found)
+    return parse_s, ingest_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="formkit-season-bench-") as tmp:
+        tracker, review = pages(Path(tmp), args.requests)
+        parse_s, ingest_s = ingest_vs_parse(Path(tmp), args.files, args.jobs)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"| measure | result | target |\n|---|---|---|\n"
+          f"| tracker page, 245 offices x 15 forms (median of {args.requests}) | {tracker:.0f} ms | < 100 ms |\n"
+          f"| review page (median of {args.requests}) | {review:.0f} ms | < 150 ms |\n"
+          f"| formkit parse, {args.files} files, --jobs {args.jobs} | {parse_s:.1f} s | |\n"
+          f"| formkit ingest, same files | {ingest_s:.1f} s ({ingest_s / parse_s:.2f}x parse) | <= 1.3x |\n"
+          f"\nload average at the end: {load:.1f} on {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""What the season holds now: per office and form, the newest file handed
+in, its record with corrections applied, the chair's final judgment, and
+the score the library gives it (:func:`formkit.api.score_results`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import String, select, type_coerce
+from sqlalchemy.orm import Session
+
+from formkit.season.store.db import Store
+from formkit.season.store.models import Correction, Judgment, Level, Office, Parse, Receipt, Season, now
+from formkit.season.store.review import corrected_record
+
+
+@dataclass
+class Item:
+    """One (office, form) of the season: the receipt that counts and its parse."""
+
+    office: Office | None
+    receipt: Receipt
+    parse: Parse | None
+    corrections: list[Correction] = field(default_factory=list)
+    judgments: list[Judgment] = field(default_factory=list)
+    score: dict[str, Any] | None = None
+
+    @property
+    def key(self) -> str:
+        """The file as the scoring run names it: unique in the season."""
+        return f"{self.office.code if self.office else 'receipt-' + str(self.receipt.id)}/{self.receipt.name}"
+
+    @property
+    def final(self) -> Judgment | None:
+        return next((j for j in self.judgments if j.final), None)
+
+    def envelope(self) -> dict[str, Any]:
+        p = self.parse
+        if p is None:
+            return {"file": self.key, "form": None, "record": None, "warnings": [], "error": None}
+        return {"file": self.key, "form": p.form, "record": corrected_record(p.record, self.corrections),
+                "warnings": p.warnings, "error": p.error}
+
+    @property
+    def status(self) -> str:
+        """missing is the tracker's; here: queued, failed, warnings, read, corrected, judged."""
+        if self.parse is None:
+            return "queued"
+        if self.parse.error is not None:
+            return "failed"
+        if self.final is not None:
+            return "judged"
+        if self.corrections:
+            return "corrected"
+        return "warnings" if self.parse.warnings else "read"
+
+
+def items(session: Session, season: Season, *, office_id: int | None = None, scored: bool = True) -> list[Item]:
+    """The newest receipt per (office, form) of the season, with its parse,
+    corrections and judgments (receipts matched to no office left out)."""
+    query = (select(Receipt, Parse).outerjoin(Parse, (Parse.sha256 == Receipt.sha256) & Parse.current.is_(True))
+             .where(Receipt.season_id == season.id, Receipt.office_id.is_not(None)))
+    if office_id is not None:
+        query = query.where(Receipt.office_id == office_id)
+    newest: dict[tuple[int, str], tuple[Receipt, Parse | None]] = {}
+    for receipt, parse in session.execute(query.order_by(Receipt.received_at, Receipt.id)):
+        assert receipt.office_id is not None
+        newest[(receipt.office_id, parse.form if parse and parse.form else "")] = (receipt, parse)
+    offices = {o.id: o for o in session.scalars(select(Office))}
+    ids = [r.id for r, _ in newest.values()]
+    corrections: dict[int, list[Correction]] = {}
+    for c in session.scalars(select(Correction).where(Correction.receipt_id.in_(ids)).order_by(Correction.id)):
+        corrections.setdefault(c.receipt_id, []).append(c)
+    judgments: dict[int, list[Judgment]] = {}
+    for j in session.scalars(select(Judgment).where(Judgment.receipt_id.in_(ids)).order_by(Judgment.id)):
+        judgments.setdefault(j.receipt_id, []).append(j)
+    out = [Item(offices.get(r.office_id or 0), r, p, corrections.get(r.id, []), judgments.get(r.id, []))
+           for r, p in newest.values()]
+    out.sort(key=lambda i: (i.office.code if i.office else "", i.parse.form or "" if i.parse else ""))
+    if scored:
+        score(out)
+    return out
+
+
+def score(found: list[Item]) -> None:
+    """Each item's score, by the form's rubric, the final judgment applied."""
+    from formkit import api
+
+    envelopes = [i.envelope() for i in found if i.parse is not None]
+    if not envelopes:
+        return
+    rows = [{"file": i.key, "done": i.final.done, "clear": i.final.clear} for i in found if i.final is not None]
+    run = api.score_results(envelopes, rows or None, convert=False)
+    by_key = {s.file: s.as_dict() for s in run}
+    for i in found:
+        i.score = by_key.get(i.key)
+
+
+def save_levels(session: Session, season: Season, found: list[Item]) -> None:
+    """Keep each (office, form)'s level as last scored."""
+    existing = {(lv.office_id, lv.form): lv for lv in session.scalars(select(Level).where(Level.season_id == season.id))}
+    for i in found:
+        if i.office is None or i.parse is None or not i.parse.form or i.score is None:
+            continue
+        level = existing.get((i.office.id, i.parse.form))
+        if level is None:
+            level = Level(season_id=season.id, office_id=i.office.id, form=i.parse.form)
+            session.add(level)
+        if (level.level, level.basis) != (i.score.get("level"), i.score.get("basis")):
+            level.level, level.basis, level.updated_at = i.score.get("level"), i.score.get("basis"), now()
+
+
+SCORE_KEYS = ("level", "basis", "reasons", "self_assessed", "agrees")
+
+
+def export_record(item: Item) -> dict[str, Any]:
+    """The export's record of one item: the parse envelope with corrections
+    applied, where it came from, and its score."""
+    env = item.envelope()
+    out = {"file": item.receipt.name, "form": env["form"], "record": env["record"], "warnings": env["warnings"],
+           "error": env["error"], "office_code": item.office.code if item.office else None,
+           "sha256": item.receipt.sha256, "received_at": item.receipt.received_at.isoformat(timespec="seconds"),
+           "corrections": sorted({c.path for c in item.corrections})}
+    score = item.score or {}
+    out.update({key: score.get(key) for key in SCORE_KEYS})
+    return out
+
+
+def refresh_levels(store: Store, office_id: int | None = None) -> None:
+    """Score the season's current files again and keep each level."""
+    from formkit.season.store.people import current_season
+
+    with store.session() as session:
+        season = current_season(session)
+        save_levels(session, season, items(session, season, office_id=office_id))
+
+
+def season_records(store: Store) -> list[dict[str, Any]]:
+    """The export's records of the current season (levels kept on the way)."""
+    from formkit.season.store.people import current_season
+
+    with store.session() as session:
+        season = current_season(session)
+        found = items(session, season)
+        save_levels(session, season, found)
+        return [export_record(i) for i in found]
+
+
+def _given(value: Any) -> bool:
+    """A JSON value is there: not SQL NULL, JSON null or an empty list."""
+    return bool(value) and value not in ("null", "[]")
+
+
+def tracker_cells(session: Session, season: Season) -> dict[tuple[int, str], tuple[int, str]]:
+    """(office id, form) -> (receipt id, status) of the file that counts, read
+    without the records (the tracker of a whole season stays fast)."""
+    rows = session.execute(
+        select(Receipt.id, Receipt.office_id, Parse.form, type_coerce(Parse.error, String),
+               type_coerce(Parse.warnings, String))
+        .outerjoin(Parse, (Parse.sha256 == Receipt.sha256) & Parse.current.is_(True))
+        .where(Receipt.season_id == season.id, Receipt.office_id.is_not(None))
+        .order_by(Receipt.received_at, Receipt.id))
+    newest: dict[tuple[int, str], tuple[int, bool, bool, bool]] = {}
+    for rid, office_id, form, error_json, warnings_json in rows:  # JSON as text (not decoded), or as the driver gives it
+        failed = _given(error_json)
+        newest[(office_id or 0, form or "")] = (rid, form is not None or failed, failed, _given(warnings_json))
+    corrected = set(session.scalars(select(Correction.receipt_id).distinct()))
+    judged = set(session.scalars(select(Judgment.receipt_id).where(Judgment.final.is_(True))))
+    out = {}
+    for key, (rid, parsed, failed, warnings) in newest.items():
+        if not parsed:
+            status = "queued"
+        elif failed:
+            status = "failed"
+        elif rid in judged:
+            status = "judged"
+        elif rid in corrected:
+            status = "corrected"
+        else:
+            status = "warnings" if warnings else "read"
+        out[key] = (rid, status)
+    return out

@@ -1,0 +1,1 @@
+"""The store's Alembic migrations: every schema change is a revision in versions/."""

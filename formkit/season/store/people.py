@@ -1,0 +1,140 @@
+"""Users (hashed passwords), offices (imported from CSV or XLSX), the
+season itself, and the audit log every change writes to."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from formkit.errors import FormkitError
+from formkit.season.store.models import ROLES, Audit, Office, Season, User
+
+# scrypt's cost: 16 MiB of memory per hash (RFC 7914's interactive figure)
+_N, _R, _P = 2**14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        got = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
+                             dklen=len(digest) // 2, maxmem=2**26)
+    except (ValueError, MemoryError):
+        return False
+    return hmac.compare_digest(got.hex(), digest)
+
+
+def audit(session: Session, actor: str, action: str, target: str, note: str | None = None, **details: Any) -> None:
+    session.add(Audit(actor=actor, action=action, target=target, details=details, note=note))
+
+
+def add_user(session: Session, name: str, password: str, role: str, *, chair: bool = False,
+             actor: str = "system") -> User:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    if not name.strip() or len(name) > 100:
+        raise ValueError("a user name is 1 to 100 characters")
+    if len(password) < 8:
+        raise ValueError("a password has at least 8 characters")
+    user = User(name=name.strip(), password_hash=hash_password(password), role=role, chair=chair)
+    session.add(user)
+    session.flush()
+    audit(session, actor, "add-user", f"user:{user.name}", role=role, chair=chair)
+    return user
+
+
+def authenticate(session: Session, name: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        verify_password(hash_password("x" * 8), password)  # the same time whether the user exists or not
+        return None
+    return user if verify_password(user.password_hash, password) else None
+
+
+def current_season(session: Session) -> Season:
+    """The newest season; the first is made on first use (this fiscal year,
+    Buddhist Era, with every known form)."""
+    season = session.scalar(select(Season).order_by(Season.id.desc()).limit(1))
+    if season is None:
+        from formkit import forms
+
+        today = datetime.now()
+        year = today.year + 543 + (1 if today.month >= 10 else 0)  # the Thai fiscal year starts on 1 October
+        season = Season(fiscal_year=year, forms=[f.id for f in forms.load_all()])
+        session.add(season)
+        session.flush()
+        audit(session, "system", "add-season", f"season:{season.id}", fiscal_year=year)
+    return season
+
+
+def office_key(name: str) -> str:
+    from formkit.score.report_model import office_key as fold
+
+    return fold(name)
+
+
+def _table_rows(path: Path) -> list[list[Any]]:
+    from formkit.fill.csvfile import Broken, csv_rows
+    from formkit.fill.tabular import xlsx_rows
+
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = xlsx_rows(path)
+    else:
+        rows = csv_rows(path)
+    out = []
+    for number, cells in rows:
+        if isinstance(cells, Broken):
+            raise FormkitError("bad-data", f"row {number}: {cells.problem}", str(path))
+        out.append(["" if c is None else str(c).strip() for c in cells])
+    return out
+
+
+def import_offices(session: Session, path: str | Path, actor: str = "system") -> tuple[int, int]:
+    """Offices from a CSV or XLSX file of ``code,name[,email]`` (a header row
+    naming ``code`` is skipped); an existing code is updated. Returns (added,
+    updated). A row without a code or a name raises ``bad-data`` naming it."""
+    from formkit.text import normalize
+
+    rows = _table_rows(Path(path))
+    if rows and rows[0] and rows[0][0].casefold() in ("code", "รหัส"):
+        rows = rows[1:]
+    added = updated = 0
+    seen: set[str] = set()
+    for number, cells in enumerate(rows, 2):
+        cells = cells + ["", "", ""]
+        code, name, email = cells[0], normalize(cells[1]).strip(), cells[2] or None
+        if not any(cells):
+            continue
+        if not code or not name:
+            raise FormkitError("bad-data", f"row {number}: an office needs a code and a name", str(path))
+        if code in seen:
+            raise FormkitError("bad-data", f"row {number}: the code {code} appears twice", str(path))
+        seen.add(code)
+        office = session.scalar(select(Office).where(Office.code == code))
+        if office is None:
+            session.add(Office(code=code, name=name, key=office_key(name), email=email))
+            added += 1
+        elif (office.name, office.email) != (name, email):
+            office.name, office.key, office.email = name, office_key(name), email
+            updated += 1
+    audit(session, actor, "import-offices", f"file:{Path(path).name}", added=added, updated=updated)
+    return added, updated
+
+
+def match_office(session: Session, name: str | None) -> Office | None:
+    if not name or not name.strip():
+        return None
+    return session.scalar(select(Office).where(Office.key == office_key(name)))

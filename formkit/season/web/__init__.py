@@ -1,0 +1,1 @@
+"""The pages of ``formkit serve``: a Flask app over the season store."""

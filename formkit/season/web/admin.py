@@ -1,0 +1,58 @@
+"""The admin's pages: users (add; a reviewer never reaches these) and the
+office list (import a CSV or XLSX file)."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from formkit.errors import FormkitError
+from formkit.season.store.models import Office, User
+from formkit.season.store.people import add_user, import_offices
+from formkit.season.web.auth import login_required, store_of
+
+
+def register(app: Flask) -> None:
+    @app.route("/admin/users", methods=["GET", "POST"])
+    @login_required(admin=True)
+    def admin_users() -> Any:
+        error, status = None, 200
+        if request.method == "POST":
+            try:
+                with store_of().session() as db:
+                    if db.scalar(select(User).where(User.name == request.form.get("name", "").strip())):
+                        raise ValueError("that user name is taken")
+                    add_user(db, request.form.get("name", "")[:100], request.form.get("password", "")[:1000],
+                             request.form.get("role", ""), chair=request.form.get("chair") == "1", actor=g.user.name)
+            except ValueError as exc:
+                error, status = str(exc), 400
+            else:
+                return redirect(url_for("admin_users"))
+        with store_of().session() as db:
+            users = list(db.scalars(select(User).order_by(User.name)))
+        return render_template("users.html", users=users, error=error), status
+
+    @app.route("/admin/offices", methods=["GET", "POST"])
+    @login_required(admin=True)
+    def admin_offices() -> Any:
+        error, status, done = None, 200, None
+        if request.method == "POST":
+            upload = request.files.get("file")
+            suffix = Path(upload.filename or "").suffix.lower() if upload else ""
+            if upload is None or suffix not in (".csv", ".xlsx"):
+                error, status = "a .csv or .xlsx file of code,name[,email] is needed", 400
+            else:
+                with tempfile.TemporaryDirectory(prefix="formkit-offices-") as tmp:
+                    path = Path(tmp) / f"offices{suffix}"
+                    upload.save(path)
+                    try:
+                        with store_of().session() as db:
+                            done = import_offices(db, path, actor=g.user.name)
+                    except FormkitError as exc:
+                        error, status = exc.message, 400
+        with store_of().session() as db:
+            offices = list(db.scalars(select(Office).order_by(Office.code)))
+        return render_template("offices.html", offices=offices, error=error, done=done), status
