@@ -46,6 +46,7 @@ from formkit.docx.inline import (
     run_properties,
     symbol_font,
 )
+from formkit.docx.controls import showing_placeholder
 from formkit.docx.plain import plain_text
 from formkit.docx.runs import ImageSource, RunContent
 from formkit.docx.styles import Styles, numbering_of
@@ -160,7 +161,7 @@ class StoryReader(RunContent):
 
     def _sdt(self, el: etree._Element, table: _Table) -> None:
         content = el.find(_SDT_CONTENT)
-        if content is not None:
+        if content is not None and not showing_placeholder(el):  # a placeholder is a blank
             self._push(iter(content), table)
 
     def _insertion(self, el: etree._Element, table: _Table) -> None:

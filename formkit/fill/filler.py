@@ -32,6 +32,7 @@ from formkit.locate.labels import make_label
 from formkit.text import clean_chars, clean_key, key_ends
 from formkit.warnings import Warning
 from formkit.output import atomic_write_bytes
+from formkit.fill import control_values
 from formkit.fill.layout import photo_cell
 from formkit.fill.photos import caption, crop_to, drawing, photo_path
 from formkit.fill.template import Template, derive
@@ -186,6 +187,8 @@ def _canon(f: FieldDef, value: Any, full: bool) -> Any:
         return {key: bool(given.get(key)) for key, _ in f.items}
     if kind == "images":
         return [photo_ref(p, full) for p in value or []]
+    if kind == "control":
+        return control_values.canonical(f, value)
     if kind == "repeat":
         works = [_canon_fields(f.fields, item or {}, full) for item in value or []]
         return [w for w in works if any(w.values())]

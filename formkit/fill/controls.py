@@ -1,0 +1,445 @@
+"""Filling Word's form controls: each ``control`` field's control in the
+original's XML becomes tagged variants, as Word itself would write them.
+
+A control is found as parse finds it (its tag, title or bookmark name) and
+replaced by ``{% if value %}`` the control filled ``{% else %}`` the control
+as the original has it ``{% endif %}`` (a check box: ticked / unticked; a
+drop-down of a legacy field: one variant per entry). Filling a content
+control removes its placeholder and clears ``w:showingPlcHdr`` (§17.5.2.39);
+a date is written in the control's ``w:dateFormat`` with ``w:fullDate`` set
+(§17.5.2.7); a check box gets ``w14:checked`` and the glyph and font its
+``w14:checkedState``/``w14:uncheckedState`` declare; a repeating section
+repeats its first item once per item of the record. A bound control
+(``w:dataBinding``, §17.5.2.6) also gets its value in the custom XML part it
+maps to: Word shows the part's value when it opens the document. Legacy
+fields (§17.16): FORMTEXT's result runs, FORMCHECKBOX's ``w:checked``,
+FORMDROPDOWN's ``w:result``.
+
+Values reach the template only through Jinja expressions over the record
+(autoescaped); a text of the original the template code must name (a list
+entry) is written as a string literal of ``\\U`` escapes, so nothing the
+document holds is ever read by Jinja's lexer as code.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from formkit.docx import controls as cx
+from formkit.docx.glyphs import is_symbol_font
+from formkit.docx.ns import qn
+from formkit.docx.xmlsafe import parse_xml
+from formkit.errors import FormkitError
+from formkit.fill.dates import date_expression
+from formkit.fill.edit import W_R, W_RPR, W_T, text_run
+from formkit.fill.tags import Tags
+from formkit.forms import FieldDef, FormDef
+from formkit.forms.controls import value_type
+from formkit.locate.controls import empty
+
+_W14_CHECKED_STATE, _W14_UNCHECKED_STATE = qn("w14:checkedState"), qn("w14:uncheckedState")
+_W14_FONT = qn("w14:font")
+_RFONTS, _RSTYLE, _SYM, _ID = qn("w:rFonts"), qn("w:rStyle"), qn("w:sym"), qn("w:id")
+_PPR, _LAST_VALUE = qn("w:pPr"), qn("w:lastValue")
+_XPATH, _STORE, _PREFIXES = qn("w:xpath"), qn("w:storeItemID"), qn("w:prefixMappings")
+_SIZE = (qn("w:size"), qn("w:sizeAuto"))
+_DS_ITEM_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/customXml}itemID"
+_PROPS_REL = "/customXmlProps"
+_DEFAULT_GLYPHS = {True: ("MS Gothic", 0x2612), False: ("MS Gothic", 0x2610)}
+
+
+def jinja_string(text: str) -> str:
+    """``text`` as a Jinja string literal of escapes only (the lexer decodes
+    ``\\U`` escapes): no character of it reaches Jinja as written."""
+    return "'" + "".join(f"\\U{ord(ch):08x}" for ch in text) + "'"
+
+
+def apply_controls(form: FormDef, root: etree._Element, members: dict[str, bytes], tags: Tags,
+                   notes: list[str]) -> dict[str, etree._Element]:
+    """Tag every ``control`` field of ``form`` in the main part ``root``;
+    return the custom XML parts bound controls write to (part -> tagged tree)."""
+    filler = _Filler(tags, _Store(members), notes)
+    for f in form.fields:
+        if f.kind == "control":
+            filler.field(f, root, f"f[{f.name!r}]")
+    return filler.store.trees
+
+
+class _Filler:
+    def __init__(self, tags: Tags, store: _Store, notes: list[str]) -> None:
+        self.tags = tags
+        self.store = store
+        self.notes = notes
+
+    def marker(self, code: str) -> etree._Element:
+        """An element that gives way to the Jinja ``code`` when compiled."""
+        run = etree.Element(W_R)
+        return self.tags.block(run, etree.SubElement(run, W_T), code, "r")
+
+    def variants(self, element: etree._Element, branches: list[tuple[str, etree._Element]],
+                 otherwise: etree._Element) -> None:
+        """Replace ``element`` by ``{% if c1 %}e1{% elif c2 %}e2 ... {% else %}otherwise{% endif %}``."""
+        parent = element.getparent()
+        assert parent is not None
+        at = parent.index(element)
+        tail = element.tail
+        parent.remove(element)
+        out: list[etree._Element] = []
+        for n, (condition, variant) in enumerate(branches):
+            out += [self.marker(f"{{% {'if' if n == 0 else 'elif'} {condition} %}}"), variant]
+        out += [self.marker("{% else %}"), otherwise, self.marker("{% endif %}")]
+        for k, el in enumerate(out):
+            parent.insert(at + k, el)
+        out[-1].tail = tail
+
+    def field(self, f: FieldDef, scope: etree._Element, expr: str) -> None:
+        if f.bookmark:
+            begin = _legacy_begin(scope, f.bookmark)
+            if begin is None:
+                self.notes.append(f"no legacy form field named {f.bookmark!r} to fill {f.name}")
+                return
+            self.legacy(f, begin, expr)
+            return
+        sdt = _find_sdt(scope, f)
+        if sdt is None:
+            self.notes.append(f"no content control with the tag or title of {f.name} to fill")
+            return
+        kind = value_type(f.control)
+        if f.control == "repeating":
+            self.repeating(f, sdt, expr)
+        elif kind == "bool":
+            self.checkbox(sdt, expr)
+        elif kind == "picture":
+            self.notes.append(f"picture control {f.name}: fill keeps the original's picture")
+        else:
+            self.text(f, sdt, expr)
+        binding = _first(sdt, cx.DATA_BINDING, cx.SDT_PR)
+        if binding is not None:
+            self.store.bind(binding, _bound_code(f, expr), self.tags)
+
+    # -- content controls ---------------------------------------------------------------
+    def text(self, f: FieldDef, sdt: etree._Element, expr: str) -> None:
+        filled = copy.deepcopy(sdt)
+        props = filled.find(cx.SDT_PR)
+        shown = f"{{{{ {expr} }}}}"
+        if props is not None:
+            for mark in props.findall(cx.SHOWING):
+                props.remove(mark)
+            date = props.find(cx.DATE)
+            if date is not None:
+                date.set(cx.FULL_DATE, self.tags.inline(f"{{{{ {expr} }}}}T00:00:00Z"))
+                fmt = date.find(cx.DATE_FORMAT)
+                shown = "{{ " + date_expression(fmt.get(cx.W_VAL) or "" if fmt is not None else "", expr,
+                                                _val(date, qn("w:lid")), _val(date, cx.CALENDAR)) + " }}"
+            for lst in (props.find(cx.DROPDOWN), props.find(cx.COMBOBOX)):
+                if lst is not None and _LAST_VALUE in lst.attrib:
+                    del lst.attrib[_LAST_VALUE]
+        _set_content(filled, text_run(self.tags.inline(shown), _like_run(sdt)))
+        if cx.showing_placeholder(sdt):
+            blank = sdt
+        else:
+            blank = copy.deepcopy(sdt)
+            _set_content(blank, text_run("", _like_run(sdt)))
+        self.variants(sdt, [(expr, filled)], blank)
+
+    def checkbox(self, sdt: etree._Element, expr: str) -> None:
+        self.variants(sdt, [(expr, _ticked(sdt, True))], _ticked(sdt, False))
+
+    def repeating(self, f: FieldDef, sdt: etree._Element, expr: str) -> None:
+        content = sdt.find(cx.SDT_CONTENT)
+        items = cx.repeat_items(content) if content is not None else []
+        if not items:
+            self.notes.append(f"repeating section {f.name} has no item to repeat")
+            return
+        first = items[0]
+        for other in items[1:]:
+            _remove(other)
+        for props in first.iter(cx.SDT_PR):  # every copy would carry the same ids: Word gives new ones
+            for ident in props.findall(_ID):
+                props.remove(ident)
+        var = f"item_{f.name}"
+        for sub in f.fields:
+            self.field(sub, first, f"{var}[{sub.name!r}]")
+        blank = "{" + ", ".join(f"{sub.name!r}: {_literal(empty(sub))}" for sub in f.fields) + "}"
+        first.addprevious(self.marker(f"{{% for {var} in ({expr} or [{blank}]) %}}"))
+        first.addnext(self.marker("{% endfor %}"))
+
+    # -- legacy form fields --------------------------------------------------------------
+    def legacy(self, f: FieldDef, begin: etree._Element, expr: str) -> None:
+        data = begin.find(f"{cx.FLD_CHAR}/{cx.FF_DATA}")
+        assert data is not None
+        if f.control == "formcheckbox":
+            on, off = copy.deepcopy(begin), copy.deepcopy(begin)
+            _set_checked(on, True)
+            _set_checked(off, False)
+            self.variants(begin, [(expr, on)], off)
+        elif f.control == "formdropdown":
+            lst = data.find(cx.DD_LIST)
+            entries = [e.get(cx.W_VAL) or "" for e in lst.findall(cx.LIST_ENTRY)] if lst is not None else []
+            branches = [(f"{expr} == {jinja_string(entry)}", _with_result(begin, n)) for n, entry in enumerate(entries)]
+            self.variants(begin, branches[1:] or [("false", _with_result(begin, 0))], _with_result(begin, 0))
+        else:
+            self.form_text(begin, expr)
+
+    def form_text(self, begin: etree._Element, expr: str) -> None:
+        results, end = cx.field_runs(begin)
+        if not end:
+            self.notes.append("a legacy text field without its end mark was left as it is")
+            return
+        like = results[0] if results else begin
+        value = text_run(self.tags.inline(f"{{{{ {expr} }}}}"), like)
+        parent = end[0].getparent()
+        assert parent is not None
+        first = results[0] if results else end[0]
+        first.addprevious(self.marker(f"{{% if {expr} %}}"))
+        first.addprevious(value)
+        first.addprevious(self.marker("{% else %}"))
+        end[0].addprevious(self.marker("{% endif %}"))
+
+
+# -- finding controls ---------------------------------------------------------------------
+
+def _find_sdt(scope: etree._Element, f: FieldDef) -> etree._Element | None:
+    for sdt in scope.iter(cx.SDT):
+        props = sdt.find(cx.SDT_PR)
+        kind = cx.control_type(props)
+        if kind is None or props is None:
+            continue
+        if (f.tag and _val(props, cx.TAG) == f.tag) or (f.alias and _val(props, cx.ALIAS) == f.alias):
+            if value_type(kind) == value_type(f.control) or "text" in (value_type(kind), value_type(f.control)):
+                return sdt
+    return None
+
+
+def _legacy_begin(scope: etree._Element, name: str) -> etree._Element | None:
+    for data in scope.iter(cx.FF_DATA):
+        if _val(data, cx.FF_NAME) == name:
+            fld = data.getparent()
+            run = fld.getparent() if fld is not None else None
+            if run is not None and run.tag == W_R:
+                return run
+    return None
+
+
+def _first(el: etree._Element, tag: str, under: str) -> etree._Element | None:
+    props = el.find(under)
+    return props.find(tag) if props is not None else None
+
+
+def _val(el: etree._Element | None, tag: str) -> str:
+    child = el.find(tag) if el is not None else None
+    return (child.get(cx.W_VAL) or "") if child is not None else ""
+
+
+def _remove(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is not None:
+        parent.remove(el)
+
+
+def _literal(value: object) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return "[]"
+    return jinja_string(str(value))
+
+
+# -- editing a control's content ----------------------------------------------------------
+
+def _like_run(sdt: etree._Element) -> etree._Element:
+    """A run with the properties the control's text is written in: the
+    control's own ``w:rPr`` (what Word gives typed text), else its first
+    run's without the PlaceholderText style."""
+    props = sdt.find(cx.SDT_PR)
+    rpr = props.find(W_RPR) if props is not None else None
+    if rpr is None:
+        content = sdt.find(cx.SDT_CONTENT)
+        first = next(content.iter(W_R), None) if content is not None else None
+        rpr = first.find(W_RPR) if first is not None else None
+    run = etree.Element(W_R)
+    if rpr is not None:
+        rpr = copy.deepcopy(rpr)
+        for style in rpr.findall(_RSTYLE):
+            if (style.get(cx.W_VAL) or "").lower().startswith("placeholder"):
+                rpr.remove(style)
+        run.append(rpr)
+    return run
+
+
+def _set_content(sdt: etree._Element, run: etree._Element) -> None:
+    """The control's content made ``run`` alone: in its first paragraph for a
+    block or cell control, in place of every run for an inline one."""
+    content = sdt.find(cx.SDT_CONTENT)
+    if content is None:
+        content = etree.SubElement(sdt, cx.SDT_CONTENT)
+    paragraphs = [c for c in content if c.tag == cx.P]
+    if not paragraphs and not any(c.tag in (qn("w:tc"), qn("w:tr"), qn("w:tbl")) for c in content):
+        for child in list(content):
+            content.remove(child)
+        content.append(run)
+        return
+    first = paragraphs[0] if paragraphs else next(content.iter(cx.P), None)
+    if first is None:
+        return
+    for extra in paragraphs[1:]:
+        content.remove(extra)
+    for child in [c for c in first if c.tag != _PPR]:
+        first.remove(child)
+    first.append(run)
+
+
+def _ticked(sdt: etree._Element, checked: bool) -> etree._Element:
+    """A copy of check box control ``sdt`` ticked or not, showing the glyph
+    its checked/unchecked state declares (Word's ☒/☐ in MS Gothic when none)."""
+    out = copy.deepcopy(sdt)
+    box = _first(out, cx.CHECKBOX14, cx.SDT_PR)
+    assert box is not None
+    state = box.find(cx.W14_CHECKED)
+    if state is None:
+        state = etree.Element(cx.W14_CHECKED)
+        box.insert(0, state)
+    state.set(cx.W14_VAL, "1" if checked else "0")
+    look = box.find(_W14_CHECKED_STATE if checked else _W14_UNCHECKED_STATE)
+    font, code = _DEFAULT_GLYPHS[checked]
+    if look is not None:
+        font = look.get(_W14_FONT) or font
+        try:
+            code = int(look.get(cx.W14_VAL) or "", 16)
+        except ValueError:
+            pass
+    if is_symbol_font(font) and (code <= 0xFF or 0xF000 <= code <= 0xF0FF):
+        code = 0xF000 | (code & 0xFF)  # a symbol font's glyph, as Word types it
+    run = _like_run(out)
+    rpr = run.find(W_RPR)
+    if rpr is None:
+        rpr = etree.SubElement(run, W_RPR)
+    fonts = rpr.find(_RFONTS)
+    if fonts is None:
+        fonts = etree.Element(_RFONTS)
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+    text = etree.SubElement(run, W_T)
+    text.text = chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else ""
+    _set_content(out, run)
+    return out
+
+
+def _set_checked(begin: etree._Element, checked: bool) -> None:
+    box = begin.find(f"{cx.FLD_CHAR}/{cx.FF_DATA}/{cx.FF_CHECKBOX}")
+    if box is None:
+        return
+    state = box.find(cx.CHECKED)
+    if state is None:
+        state = etree.Element(cx.CHECKED)
+        after = [c for c in box if c.tag in _SIZE or c.tag == cx.DEFAULT]
+        if after:
+            after[-1].addnext(state)
+        else:
+            box.insert(0, state)
+    state.set(cx.W_VAL, "1" if checked else "0")
+
+
+def _with_result(begin: etree._Element, index: int) -> etree._Element:
+    out = copy.deepcopy(begin)
+    lst = out.find(f"{cx.FLD_CHAR}/{cx.FF_DATA}/{cx.DD_LIST}")
+    if lst is not None:
+        result = lst.find(cx.RESULT)
+        if result is None:
+            result = etree.Element(cx.RESULT)
+            lst.insert(0, result)
+        result.set(cx.W_VAL, str(index))
+    return out
+
+
+# -- custom XML parts ---------------------------------------------------------------------
+
+def _bound_code(f: FieldDef, expr: str) -> str:
+    """What a bound control's custom XML node holds for the value ``expr``
+    (Word stores a date as xsd:dateTime, a check box as xsd:boolean)."""
+    kind = value_type(f.control)
+    if kind == "bool":
+        return f"{{{{ 'true' if {expr} else 'false' }}}}"
+    if kind == "date":
+        return f"{{{{ ({expr} ~ 'T00:00:00') if {expr} else '' }}}}"
+    return f"{{{{ {expr} }}}}"
+
+
+_STEP = re.compile(r"/(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)(?:\[([1-9][0-9]{0,4})\])?")
+_MAPPING = re.compile(r"xmlns:([A-Za-z_][\w.-]*)\s*=\s*(['\"])(.*?)\2")
+
+
+class _Store:
+    """The custom XML parts of the original (ECMA-376 Part 1 §22.5), by
+    their item id, parsed when a bound control names one."""
+
+    def __init__(self, members: dict[str, bytes]) -> None:
+        self.members = members
+        self.trees: dict[str, etree._Element] = {}
+        self._ids: dict[str, str] | None = None
+
+    def bind(self, binding: etree._Element, code: str, tags: Tags) -> None:
+        part = self._part(binding.get(_STORE) or "")
+        if part is None:
+            return
+        tree = self.trees.get(part)
+        if tree is None:
+            tree = self.trees[part] = parse_xml(self.members[part], part)
+        node = _select(tree, binding.get(_XPATH) or "", dict(
+            (m.group(1), m.group(3)) for m in _MAPPING.finditer(binding.get(_PREFIXES) or "")))
+        if node is None:
+            return
+        for child in list(node):
+            node.remove(child)
+        node.text = tags.inline(code)
+
+    def _part(self, item_id: str) -> str | None:
+        if self._ids is None:
+            self._ids = dict(self._items())
+        return self._ids.get(item_id.upper())
+
+    def _items(self) -> Iterator[tuple[str, str]]:
+        """(item id, item part) of each custom XML item whose properties part says its id."""
+        for name in self.members:
+            m = re.fullmatch(r"customXml/_rels/([^/]+\.xml)\.rels", name)
+            if m is None or f"customXml/{m.group(1)}" not in self.members:
+                continue
+            try:
+                rels = parse_xml(self.members[name], name)
+                for rel in rels:
+                    if (rel.get("Type") or "").endswith(_PROPS_REL):
+                        props_part = "customXml/" + (rel.get("Target") or "").split("/")[-1]
+                        if props_part in self.members:
+                            props = parse_xml(self.members[props_part], props_part)
+                            item_id = props.get(_DS_ITEM_ID) or ""
+                            yield item_id.upper(), f"customXml/{m.group(1)}"
+            except FormkitError:
+                continue  # a custom XML part that does not parse binds nothing
+
+
+def _select(root: etree._Element, xpath: str, prefixes: dict[str, str]) -> etree._Element | None:
+    """The element an XPath of Word's shape (``/ns0:a[1]/ns0:b[1]``) names,
+    walked step by step (no XPath engine runs on a document's expression)."""
+    steps = list(_STEP.finditer(xpath))
+    if not steps or "".join(s.group() for s in steps) != xpath:
+        return None
+    node: etree._Element | None = None
+    for step in steps:
+        prefix, local, index = step.groups()
+        if prefix is not None and prefix not in prefixes:
+            return None
+        name = f"{{{prefixes[prefix]}}}{local}" if prefix is not None else local
+        choices = [root] if node is None else [c for c in node if c.tag == name]
+        if node is None and root.tag != name:
+            return None
+        n = int(index or 1) - 1
+        if n >= len(choices):
+            return None
+        node = choices[n]
+    return node
