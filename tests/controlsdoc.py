@@ -13,13 +13,21 @@ marked ``w:noProof``.
 """
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from tests.docxbuild import RelSpec, make_docx
+
+
+def _a(text: str) -> str:
+    """``text`` escaped for an attribute value in double quotes."""
+    return escape(text, {'"': "&quot;"})
 
 PNG_1X1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201b2d4a2"
     "a20000000049454e44ae426082"
 )
+NAMESPACES_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STORE_ID = "{6C3C8BC8-F283-45AE-878A-BAB7291924A1}"
 CUSTOM_NS = "urn:formkit:test:staff"
 
@@ -34,7 +42,7 @@ def _sdt(alias: str, tag: str, type_xml: str, shown: str, placeholder: bool = Tr
     plc = (f'<w:placeholder><w:docPart w:val="{docpart}"/></w:placeholder><w:showingPlcHdr/>'
            if placeholder else "")
     rpr = _PLACEHOLDER_RPR if placeholder else ""
-    return (f'<w:sdt><w:sdtPr>{_THAI_RPR}<w:alias w:val="{alias}"/><w:tag w:val="{tag}"/>'
+    return (f'<w:sdt><w:sdtPr>{_THAI_RPR}<w:alias w:val="{_a(alias)}"/><w:tag w:val="{_a(tag)}"/>'
             f'<w:id w:val="{next(_ids)}"/>{plc}{extra}{type_xml}</w:sdtPr><w:sdtEndPr/>'
             f'<w:sdtContent><w:r w:rsidRPr="00B62F2C">{rpr}<w:t>{shown}</w:t></w:r></w:sdtContent></w:sdt>')
 
@@ -55,14 +63,14 @@ def date(alias: str, tag: str, fmt: str = "d/M/yyyy", extra: str = "") -> str:
 
 
 def dropdown(alias: str, tag: str, items: list[str]) -> str:
-    listed = "".join(f'<w:listItem w:displayText="{i}" w:value="{i}"/>' for i in items)
+    listed = "".join(f'<w:listItem w:displayText="{_a(i)}" w:value="{_a(i)}"/>' for i in items)
     return _sdt(alias, tag, f'<w:dropDownList><w:listItem w:value=""/>{listed}</w:dropDownList>'.replace(
         '<w:listItem w:value=""/>', '<w:listItem w:displayText="Choose an item." w:value=""/>'),
         "Choose an item.", docpart="DefaultPlaceholder_-1854013438")
 
 
 def combobox(alias: str, tag: str, items: list[str]) -> str:
-    listed = "".join(f'<w:listItem w:displayText="{i}" w:value="{i}"/>' for i in items)
+    listed = "".join(f'<w:listItem w:displayText="{_a(i)}" w:value="{_a(i)}"/>' for i in items)
     return _sdt(alias, tag, f"<w:comboBox>{listed}</w:comboBox>", "Choose an item.",
                 docpart="DefaultPlaceholder_-1854013438")
 
@@ -79,13 +87,13 @@ def checkbox(alias: str, tag: str, checked: bool = False, wingdings: bool = Fals
                   '<w14:uncheckedState w14:val="2610" w14:font="MS Gothic"/>')
         font, shown = "MS Gothic", "☒" if checked else "☐"
     rpr = f'<w:rPr><w:rFonts w:ascii="{font}" w:eastAsia="{font}" w:hAnsi="{font}" w:hint="eastAsia"/></w:rPr>'
-    return (f'<w:sdt><w:sdtPr>{rpr}<w:alias w:val="{alias}"/><w:tag w:val="{tag}"/><w:id w:val="{next(_ids)}"/>'
+    return (f'<w:sdt><w:sdtPr>{rpr}<w:alias w:val="{_a(alias)}"/><w:tag w:val="{_a(tag)}"/><w:id w:val="{next(_ids)}"/>'
             f'<w14:checkbox><w14:checked w14:val="{int(checked)}"/>{states}</w14:checkbox></w:sdtPr>'
             f'<w:sdtEndPr/><w:sdtContent><w:r>{rpr}<w:t>{shown}</w:t></w:r></w:sdtContent></w:sdt>')
 
 
 def repeating(alias: str, tag: str, item_paragraphs: str) -> str:
-    return (f'<w:sdt><w:sdtPr><w:alias w:val="{alias}"/><w:tag w:val="{tag}"/><w:id w:val="{next(_ids)}"/>'
+    return (f'<w:sdt><w:sdtPr><w:alias w:val="{_a(alias)}"/><w:tag w:val="{_a(tag)}"/><w:id w:val="{next(_ids)}"/>'
             '<w15:repeatingSection/></w:sdtPr><w:sdtEndPr/><w:sdtContent>'
             f'<w:sdt><w:sdtPr><w:id w:val="{next(_ids)}"/><w15:repeatingSectionItem/></w:sdtPr><w:sdtEndPr/>'
             f'<w:sdtContent>{item_paragraphs}</w:sdtContent></w:sdt></w:sdtContent></w:sdt>')
@@ -103,7 +111,7 @@ def picture(alias: str, tag: str) -> str:
         '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
         '</wp:inline></w:drawing>'
     )
-    return (f'<w:sdt><w:sdtPr><w:alias w:val="{alias}"/><w:tag w:val="{tag}"/><w:id w:val="{next(_ids)}"/>'
+    return (f'<w:sdt><w:sdtPr><w:alias w:val="{_a(alias)}"/><w:tag w:val="{_a(tag)}"/><w:id w:val="{next(_ids)}"/>'
             f'<w:showingPlcHdr/><w:picture/></w:sdtPr><w:sdtEndPr/><w:sdtContent>'
             f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:noProof/></w:rPr>{drawing}</w:r></w:p>'
             '</w:sdtContent></w:sdt>')
@@ -140,7 +148,7 @@ def formcheckbox(name: str, checked: bool = False) -> str:
 
 
 def formdropdown(name: str, entries: list[str]) -> str:
-    listed = "".join(f'<w:listEntry w:val="{e}"/>' for e in entries)
+    listed = "".join(f'<w:listEntry w:val="{_a(e)}"/>' for e in entries)
     return _legacy(name, f"<w:ddList>{listed}</w:ddList>", "FORMDROPDOWN", "")
 
 

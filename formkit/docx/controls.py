@@ -35,6 +35,7 @@ from formkit.docx.ns import qn
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 SDT, SDT_PR, SDT_CONTENT = qn("w:sdt"), qn("w:sdtPr"), qn("w:sdtContent")
 TAG, ALIAS, SHOWING = qn("w:tag"), qn("w:alias"), qn("w:showingPlcHdr")
+_PLACEHOLDER = qn("w:placeholder")
 TEXT, RICH, DATE = qn("w:text"), qn("w:richText"), qn("w:date")
 DROPDOWN, COMBOBOX, LIST_ITEM = qn("w:dropDownList"), qn("w:comboBox"), qn("w:listItem")
 CHECKBOX14, PICTURE = qn("w14:checkbox"), qn("w:picture")
@@ -90,6 +91,21 @@ def showing_placeholder(sdt: etree._Element) -> bool:
     props = sdt.find(SDT_PR)
     mark = props.find(SHOWING) if props is not None else None
     return mark is not None and on(mark.get(W_VAL))
+
+
+# The placeholder texts Word 2007-2021 gives a new control (English UI).
+# LibreOffice 7 saves a control's placeholder as its content without
+# w:showingPlcHdr (its w:placeholder reference kept): such a text is a blank.
+WORD_PLACEHOLDERS = frozenset((
+    "Click or tap here to enter text.", "Click here to enter text.", "Click or tap to enter a date.",
+    "Click here to enter a date.", "Choose an item.",
+))
+
+
+def placeholder_left(props: etree._Element | None, text: str) -> bool:
+    """Whether ``text`` is the placeholder of a control that names one
+    (``w:placeholder``) but no longer says it shows it."""
+    return props is not None and props.find(_PLACEHOLDER) is not None and text.strip() in WORD_PLACEHOLDERS
 
 
 def shown_text(el: etree._Element) -> str:
@@ -169,8 +185,14 @@ class _Reader:
             return None
         assert props is not None or kind == "richtext"
         content = el.find(SDT_CONTENT)
+        if kind == "richtext" and content is not None and (
+            next(content.iter(SDT), None) is not None or next(content.iter(FF_DATA), None) is not None
+        ):
+            return None  # a rich text control around other controls groups them; they are the fields
         placeholder = showing_placeholder(el)
         text = "" if placeholder or content is None or kind in ("repeating", "picture") else shown_text(content)
+        if text and placeholder_left(props, text):
+            text, placeholder = "", True
         fields: dict[str, object] = {}
         if props is not None:
             fields = _properties(props, kind)
@@ -179,7 +201,7 @@ class _Reader:
         if kind == "repeating" and content is not None:
             fields["repeats"] = tuple(tuple(self.controls(item)) for item in repeat_items(content))
         return Control(kind, _val(props, TAG), _val(props, ALIAS), "", text, placeholder,
-                       paragraphs=self.paragraphs(el), **fields)  # type: ignore[arg-type]
+                       paragraphs=self.paragraphs(el), before=text_before(el), **fields)  # type: ignore[arg-type]
 
     def picture(self, content: etree._Element) -> Image | None:
         blip = next(content.iter(_BLIP), None)
@@ -193,25 +215,48 @@ class _Reader:
         name = _val(data, FF_NAME)
         run = fld_char.getparent()
         paragraphs = self.paragraphs(run) if run is not None else ()
+        before = text_before(run) if run is not None else ""
         box = data.find(FF_CHECKBOX)
         if box is not None:
             state = box.find(CHECKED)
             state = state if state is not None else box.find(DEFAULT)
             checked = state is not None and on(state.get(W_VAL))
-            return Control("formcheckbox", bookmark=name, checked=checked, paragraphs=paragraphs)
+            return Control("formcheckbox", bookmark=name, checked=checked, paragraphs=paragraphs, before=before)
         lst = data.find(DD_LIST)
         if lst is not None:
             entries = tuple(e.get(W_VAL) or "" for e in lst.findall(LIST_ENTRY))
             index = _index(lst.find(RESULT), _index(lst.find(DEFAULT), 0))
             shown = entries[index] if 0 <= index < len(entries) else ""
             return Control("formdropdown", bookmark=name, text=shown, items=tuple((e, e) for e in entries),
-                           paragraphs=paragraphs)
+                           paragraphs=paragraphs, before=before)
         given = data.find(TEXT_INPUT)
         default = _val(given, DEFAULT) if given is not None else ""
         text = field_result(run) if run is not None else ""
         blank = not text.strip() or text == default
         return Control("formtext", bookmark=name, text="" if blank else text, placeholder=blank,
-                       paragraphs=paragraphs)
+                       paragraphs=paragraphs, before=before)
+
+
+def text_before(el: etree._Element) -> str:
+    """The text printed before ``el`` in its paragraph, after any control or
+    field before it (the last 200 characters): the label of a control on its
+    line. A block-level control has none."""
+    p = next(el.iterancestors(P), None)
+    if p is None:
+        return ""
+    inside = {t for sdt in p.iter(SDT) for t in sdt.iter(T)}
+    out: list[str] = []
+    for node in p.iter():
+        if node is el:
+            break
+        tag = node.tag
+        if tag == T and node not in inside:
+            out.append(node.text or "")
+        elif tag in (_TAB, _PTAB):
+            out.append("\t")
+        elif tag == SDT or (tag == FLD_CHAR and node.get(FLD_TYPE) == "end"):
+            out = []  # the label is what stands after the control or field before
+    return "".join(out)[-200:]
 
 
 def field_runs(begin_run: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:

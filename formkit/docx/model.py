@@ -179,7 +179,8 @@ class Control:
     date of a date control (``w:fullDate``), ``image`` a picture control's
     picture, ``repeats`` the controls of each item of a repeating section.
     ``paragraphs`` are the positions (as :attr:`Paragraph.ref`) of the
-    paragraphs it stands in, when the reader was asked for them.
+    paragraphs it stands in, when the reader was asked for them; ``before``
+    the text printed before it on its line (its label, when it has one).
     """
 
     type: str
@@ -196,3 +197,4 @@ class Control:
     image: Image | None = None
     repeats: tuple[tuple[Control, ...], ...] = ()
     paragraphs: tuple[int, ...] = field(default=(), compare=False)
+    before: str = ""

@@ -169,7 +169,8 @@ def _derive(form: FormDef, data: bytes, name: str, clear: bool = False) -> Templ
     trees.update(apply_controls(form, root, members, tags, builder.notes))
     head = None
     if _has_kind(form, "header"):
-        head, trees[head] = prepare_header(members, main, root, "f.office", tags)
+        field = next(f for f in form.fields if f.kind == "header")
+        head, trees[head] = prepare_header(members, main, root, f"f[{field.name!r}]", tags)
     parts = {part_name: tags.part(tree) for part_name, tree in trees.items()}
     year, office = (_printed(form, located, kind) for kind in ("year", "header"))
     return Template(form, members, parts, main, head, year, _text_width(root), builder.notes, name, office)

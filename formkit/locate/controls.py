@@ -17,18 +17,31 @@ from formkit.docx.model import Control
 from formkit.forms import FieldDef
 from formkit.forms.controls import value_type
 from formkit.locate.kinds import Found, value_value
+from formkit.text import match_key
 from formkit.warnings import Warning
 
 
 def find(f: FieldDef, controls: tuple[Control, ...]) -> Control | None:
-    """The first control ``f`` names (its tag, alias or bookmark) of its type family."""
+    """The first control ``f`` names (its tag, alias or bookmark) of its type
+    family; else, when ``f`` has a ``label``, the first such control printed
+    after that label on its line (a copy saved again by a program that
+    dropped the names: LibreOffice 7 keeps no tag)."""
     for control in controls:
         if (f.tag and control.tag == f.tag) or (f.alias and control.alias == f.alias) or (
             f.bookmark and control.bookmark == f.bookmark
         ):
-            if value_type(control.type) == value_type(f.control) or {control.type, f.control} <= _TEXTS:
+            if _fits(f, control):
+                return control
+    key = match_key(f.label) if f.label else ""
+    if key:
+        for control in controls:
+            if _fits(f, control) and match_key(control.before).endswith(key):
                 return control
     return None
+
+
+def _fits(f: FieldDef, control: Control) -> bool:
+    return value_type(control.type) == value_type(f.control) or {control.type, f.control} <= _TEXTS
 
 
 _TEXTS = frozenset(("text", "richtext", "combobox", "formtext", "date", "dropdown"))
