@@ -34,7 +34,7 @@ CUSTOM_NS = "urn:formkit:test:staff"
 _PLACEHOLDER_RPR = '<w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'
 _THAI_RPR = '<w:rPr><w:rFonts w:ascii="TH SarabunPSK" w:hAnsi="TH SarabunPSK" w:cs="TH SarabunPSK"/>' \
             '<w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>'
-_ids = iter(range(-1712337925, 0, 7919))
+_ids = iter(range(-1712337925, 2**31, 7919))
 
 
 def _sdt(alias: str, tag: str, type_xml: str, shown: str, placeholder: bool = True,
@@ -123,7 +123,7 @@ def bound(xpath: str) -> str:
             f'w:storeItemID="{STORE_ID}"/>')
 
 
-_BOOKMARK_IDS = iter(range(100))
+_BOOKMARK_IDS = iter(range(10**9))
 
 
 def _legacy(name: str, ff: str, instr: str, result: str) -> str:

@@ -152,15 +152,22 @@ class _Reader:
         self.image_of = image_of
         self.refs = refs
         self.count = 0
+        self._lines: dict[etree._Element, tuple[dict[etree._Element, str], dict[etree._Element, str]]] = {}
 
-    def controls(self, scope: etree._Element) -> list[Control]:
+    def controls(self, scope: etree._Element, nested: bool = False) -> list[Control]:
+        """The controls in ``scope``; ``nested``: inside an item of a
+        repeating section, whose own repeating sections are not read (a
+        definition has none there, and a hostile nest would be read again at
+        every level)."""
         out: list[Control] = []
         inside: set[etree._Element] = set()
         for el in scope.iter(SDT, FLD_CHAR):
-            if el in inside or self.count >= MAX_CONTROLS:
+            if self.count >= MAX_CONTROLS:
+                break
+            if el in inside:
                 continue
             if el.tag == SDT:
-                control = self.sdt(el)
+                control = self.sdt(el, nested)
                 if control is not None and control.type != "richtext":
                     inside.update(el.iter(SDT, FLD_CHAR))  # its own content is read with it
             else:
@@ -170,6 +177,16 @@ class _Reader:
                 out.append(control)
         return out
 
+    def line(self, el: etree._Element) -> tuple[dict[etree._Element, str], dict[etree._Element, str]]:
+        """:func:`line_facts` of the paragraph holding ``el``, once per paragraph."""
+        p = next(el.iterancestors(P), None)
+        if p is None:
+            return {}, {}
+        facts = self._lines.get(p)
+        if facts is None:
+            facts = self._lines[p] = line_facts(p)
+        return facts
+
     def paragraphs(self, el: etree._Element) -> tuple[int, ...]:
         if self.refs is None:
             return ()
@@ -178,7 +195,7 @@ class _Reader:
             found = [self.refs[p] for p in el.iterancestors(P) if p in self.refs][:1]
         return tuple(found)
 
-    def sdt(self, el: etree._Element) -> Control | None:
+    def sdt(self, el: etree._Element, nested: bool = False) -> Control | None:
         props = el.find(SDT_PR)
         kind = control_type(props)
         if kind is None:
@@ -198,10 +215,10 @@ class _Reader:
             fields = _properties(props, kind)
         if kind == "picture" and content is not None and not placeholder:
             fields["image"] = self.picture(content)
-        if kind == "repeating" and content is not None:
-            fields["repeats"] = tuple(tuple(self.controls(item)) for item in repeat_items(content))
+        if kind == "repeating" and content is not None and not nested:
+            fields["repeats"] = tuple(tuple(self.controls(item, True)) for item in repeat_items(content))
         return Control(kind, _val(props, TAG), _val(props, ALIAS), "", text, placeholder,
-                       paragraphs=self.paragraphs(el), before=text_before(el), **fields)  # type: ignore[arg-type]
+                       paragraphs=self.paragraphs(el), before=self.line(el)[0].get(el, ""), **fields)  # type: ignore[arg-type]
 
     def picture(self, content: etree._Element) -> Image | None:
         blip = next(content.iter(_BLIP), None)
@@ -215,7 +232,8 @@ class _Reader:
         name = _val(data, FF_NAME)
         run = fld_char.getparent()
         paragraphs = self.paragraphs(run) if run is not None else ()
-        before = text_before(run) if run is not None else ""
+        labels, results = self.line(run) if run is not None else ({}, {})
+        before = labels.get(run, "") if run is not None else ""
         box = data.find(FF_CHECKBOX)
         if box is not None:
             state = box.find(CHECKED)
@@ -231,32 +249,58 @@ class _Reader:
                            paragraphs=paragraphs, before=before)
         given = data.find(TEXT_INPUT)
         default = _val(given, DEFAULT) if given is not None else ""
-        text = field_result(run) if run is not None else ""
+        text = results.get(run, "") if run is not None else ""
         blank = not text.strip() or text == default
         return Control("formtext", bookmark=name, text="" if blank else text, placeholder=blank,
                        paragraphs=paragraphs, before=before)
 
 
-def text_before(el: etree._Element) -> str:
-    """The text printed before ``el`` in its paragraph, after any control or
-    field before it (the last 200 characters): the label of a control on its
-    line. A block-level control has none."""
-    p = next(el.iterancestors(P), None)
-    if p is None:
-        return ""
-    inside = {t for sdt in p.iter(SDT) for t in sdt.iter(T)}
-    out: list[str] = []
-    for node in p.iter():
-        if node is el:
-            break
-        tag = node.tag
-        if tag == T and node not in inside:
-            out.append(node.text or "")
-        elif tag in (_TAB, _PTAB):
-            out.append("\t")
-        elif tag == SDT or (tag == FLD_CHAR and node.get(FLD_TYPE) == "end"):
-            out = []  # the label is what stands after the control or field before
-    return "".join(out)[-200:]
+def line_facts(p: etree._Element) -> tuple[dict[etree._Element, str], dict[etree._Element, str]]:
+    """One walk of paragraph ``p``: the text printed before each content
+    control and field-begin run in it, after any control or field before it
+    (its label on the line; the last 200 characters), and the result text of
+    each field (between its ``separate`` and ``end`` marks). A content
+    control's own content is no label."""
+    labels: dict[etree._Element, str] = {}
+    results: dict[etree._Element, str] = {}
+    label: list[str] = []
+    fields: list[tuple[etree._Element, list[str]]] = []  # open fields: begin run, result so far
+    separated: list[bool] = []
+    stack: list[Iterator[etree._Element]] = [iter(p)]
+    while stack:
+        for node in stack[-1]:
+            tag = node.tag
+            if tag == SDT:
+                labels[node] = "".join(label)[-200:]
+                label = []
+                continue
+            if tag == FLD_CHAR:
+                kind = node.get(FLD_TYPE)
+                run = node.getparent()
+                if kind == "begin" and run is not None:
+                    labels[run] = "".join(label)[-200:]
+                    fields.append((run, []))
+                    separated.append(False)
+                elif kind == "separate" and separated:
+                    separated[-1] = True
+                elif kind == "end" and fields:
+                    run, texts = fields.pop()
+                    separated.pop()
+                    results[run] = "".join(texts)
+                    label = []
+                continue
+            text = (node.text or "") if tag == T else "\t" if tag in (_TAB, _PTAB) else None
+            if text is not None:
+                label.append(text)
+                for (_run, texts), shown in zip(fields, separated):
+                    if shown:
+                        texts.append(text)
+            elif tag not in _DEAD and isinstance(tag, str) and len(node):
+                stack.append(iter(node))
+                break
+        else:
+            stack.pop()
+    return labels, results
 
 
 def field_runs(begin_run: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
@@ -290,19 +334,15 @@ def field_runs(begin_run: etree._Element) -> tuple[list[etree._Element], list[et
     return out, []
 
 
-def field_result(begin_run: etree._Element) -> str:
-    """The text of the field result that ``begin_run`` opens."""
-    runs, _end = field_runs(begin_run)
-    return "".join(shown_text(run) for run in runs if run.find(FLD_CHAR) is None)
-
-
 def repeat_items(content: etree._Element) -> list[etree._Element]:
     """The ``w15:repeatingSectionItem`` controls of a repeating section's content."""
-    out = []
+    out: list[etree._Element] = []
+    taken: set[etree._Element] = set()
     for sdt in content.iter(SDT):
         props = sdt.find(SDT_PR)
         if props is not None and props.find(REPEATING_ITEM) is not None:
-            if not any(a in out for a in sdt.iterancestors(SDT)):
+            taken.add(sdt)
+            if not any(a in taken for a in sdt.iterancestors(SDT)):
                 out.append(sdt)
     return out
 
