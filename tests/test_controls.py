@@ -319,3 +319,20 @@ def test_schemas_describe_control_values(form_dir: Path) -> None:
     fill_props = fill_schema(form)["properties"]
     assert {"type": "null"} in fill_props["shift"]["anyOf"]
     assert fill_props["start_date"]["anyOf"][0]["pattern"].startswith("^([0-9]{4}-")
+
+
+def test_a_picture_control_takes_the_records_photo_fitted_to_its_frame(form_dir: Path, tmp_path: Path) -> None:
+    from formkit.learn.roundtrip import png
+
+    (tmp_path / "wide.png").write_bytes(png(90, 40, 30))
+    form = forms.load_path(form_dir)
+    buf = io.BytesIO()
+    canon = Filler(form).render(validate(form, {"photo": "wide.png"}, tmp_path), buf)
+    assert canon["photo"]["media_type"] == "image/png" and len(canon["photo"]["sha256"]) == 64
+    assert _parsed(form_dir, buf.getvalue())["photo"] == canon["photo"]
+    photo = _sdt(_document_xml(buf.getvalue()), "photo")
+    assert photo.find(".//{*}showingPlcHdr") is None
+    extent = photo.find(".//{*}extent")
+    assert extent is not None and (extent.get("cx"), extent.get("cy")) == ("1905000", "1428750")  # 4:3 in 2"x2"
+    with pytest.raises(FormkitError, match="photo"):
+        validate(form, {"photo": "missing.png"}, tmp_path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from formkit.forms import FieldDef
@@ -27,6 +28,7 @@ class Checker(Protocol):
     def bad(self, path: Any, message: str) -> object: ...
     def one_line(self, value: Any, path: Any) -> Any: ...
     def obj(self, fields: Any, value: Any, path: Any) -> Any: ...
+    def image(self, value: Any, path: Any) -> Any: ...
 
 
 def check(checker: Checker, f: FieldDef, value: Any, path: tuple[Any, ...], bad: object) -> Any:
@@ -37,7 +39,7 @@ def check(checker: Checker, f: FieldDef, value: Any, path: tuple[Any, ...], bad:
             return checker.bad(path, f"expected true or false, got {value!r:.60}")
         return value
     if kind == "picture":
-        return checker.bad(path, "a picture control keeps the original's picture: leave it out")
+        return checker.image(value, path)
     if kind == "list":
         return _items(checker, f, value, path, bad)
     text = checker.one_line(value, path)
@@ -69,13 +71,17 @@ def _items(checker: Checker, f: FieldDef, value: Any, path: tuple[Any, ...], bad
     return bad if any(item is bad for item in items) else items
 
 
-def canonical(f: FieldDef, value: Any) -> Any:
-    """What parse reads back from a control filled with ``value``."""
+def canonical(f: FieldDef, value: Any, picture: Callable[[Any], dict[str, str]] | None = None) -> Any:
+    """What parse reads back from a control filled with ``value``
+    (``picture``: a record's photo as embedded, its digest and media type)."""
     kind = value_type(f.control)
     if kind == "bool":
         return bool(value)
     if kind == "picture":
-        return None
+        if not value or picture is None:
+            return None
+        ref = picture(value)
+        return {"sha256": ref["sha256"], "media_type": ref["media_type"]}
     if kind == "list":
         items = [{sub.name: canonical(sub, (item or {}).get(sub.name)) for sub in f.fields} for item in value or []]
         return [item for item in items if not blank(f, item)]

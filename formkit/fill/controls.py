@@ -48,6 +48,7 @@ _XPATH, _STORE, _PREFIXES = qn("w:xpath"), qn("w:storeItemID"), qn("w:prefixMapp
 _SIZE = (qn("w:size"), qn("w:sizeAuto"))
 _DS_ITEM_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/customXml}itemID"
 _PROPS_REL = "/customXmlProps"
+_BLIP, _EMBED, _EXTENT, _A_EXT = qn("a:blip"), qn("r:embed"), qn("wp:extent"), qn("a:ext")
 _DEFAULT_GLYPHS = {True: ("MS Gothic", 0x2612), False: ("MS Gothic", 0x2610)}
 
 
@@ -113,7 +114,7 @@ class _Filler:
         elif kind == "bool":
             self.checkbox(sdt, expr)
         elif kind == "picture":
-            self.notes.append(f"picture control {f.name}: fill keeps the original's picture")
+            self.picture(f, sdt, expr)
         else:
             self.text(f, sdt, expr)
         binding = _first(sdt, cx.DATA_BINDING, cx.SDT_PR)
@@ -144,6 +145,28 @@ class _Filler:
             blank = copy.deepcopy(sdt)
             _set_content(blank, text_run("", _like_run(sdt)))
         self.variants(sdt, [(expr, filled)], blank)
+
+    def picture(self, f: FieldDef, sdt: etree._Element, expr: str) -> None:
+        """The record's photo in place of the control's picture, fitted into
+        its frame (``wp:extent``) with its proportions kept."""
+        filled = copy.deepcopy(sdt)
+        blip = next(filled.iter(_BLIP), None)
+        extent = next(filled.iter(_EXTENT), None)
+        if blip is None or extent is None:
+            self.notes.append(f"picture control {f.name} holds no picture to replace: it is left as it is")
+            return
+        for mark in list(filled.iter(cx.SHOWING)):
+            mark.getparent().remove(mark)
+        blip.set(_EMBED, self.tags.inline(f"{{{{ {expr}['rid'] }}}}"))
+        width, height = (_emu(extent.get(a)) for a in ("cx", "cy"))
+        size = {
+            "cx": f"{{{{ [{width}, ({height} * {expr}['width'] / {expr}['height'])|int]|min }}}}",
+            "cy": f"{{{{ [{height}, ({width} * {expr}['height'] / {expr}['width'])|int]|min }}}}",
+        }
+        for el in [extent, *(e for e in filled.iter(_A_EXT) if e.get("cx") is not None)]:
+            for attr, code in size.items():
+                el.set(attr, self.tags.inline(code))
+        self.variants(sdt, [(expr, filled)], sdt)
 
     def checkbox(self, sdt: etree._Element, expr: str) -> None:
         self.variants(sdt, [(expr, _ticked(sdt, True))], _ticked(sdt, False))
@@ -232,6 +255,14 @@ def _first(el: etree._Element, tag: str, under: str) -> etree._Element | None:
 def _val(el: etree._Element | None, tag: str) -> str:
     child = el.find(tag) if el is not None else None
     return (child.get(cx.W_VAL) or "") if child is not None else ""
+
+
+def _emu(value: str | None) -> int:
+    """An EMU length of the original (ST_PositiveCoordinate), as a number for the template."""
+    try:
+        return max(1, min(int(value or ""), 27273042316900))
+    except ValueError:
+        return 1905000  # 2 inches, Word's picture control
 
 
 def _remove(el: etree._Element) -> None:

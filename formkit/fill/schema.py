@@ -81,7 +81,7 @@ def _control(field: FieldDef) -> dict[str, Any]:
     if kind == "bool":
         return {"type": "boolean"}
     if kind == "picture":
-        return {"type": "null", "description": "a picture control keeps the original's picture"}
+        return _PHOTO
     if kind == "list":
         return {"type": "array", "maxItems": MAX_REPEATS, "items": _object(field.fields)}
     if kind == "date":

@@ -73,10 +73,10 @@ def control_keys(name: str, spec: dict[str, Any], folder: Path) -> dict[str, Any
             raise FormkitError("bad-form-definition", f"{where}: a repeating section needs the fields "
                                "of one item")
         bad = [n for n, s in subs.items() if not isinstance(s, dict) or s.get("kind") != "control"
-               or s.get("control") == "repeating"]
+               or s.get("control") in ("repeating", "picture")]
         if bad:
             raise FormkitError("bad-form-definition", f"{where}: the fields of a repeating section are "
-                               f"controls other than repeating sections ({', '.join(map(str, bad))})")
+                               f"controls other than repeating sections and pictures ({', '.join(map(str, bad))})")
     elif subs:
         raise FormkitError("bad-form-definition", f"{where}: only a repeating section has fields")
     return out

@@ -137,8 +137,6 @@ def _proposal(control: Control, tags: Counter[str], aliases: Counter[str], notes
         if not prop.fields:
             notes.append(f"the repeating section {selector!r} holds no named control and is left out")
             return None
-    if control.type == "picture":
-        prop.notes.append("fill keeps the original's picture here; parse reads the picture put in")
     return prop
 
 
@@ -171,19 +169,20 @@ def _snake(word: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", word).lower()
 
 
-def example(f: FieldDef, rng: random.Random, line: Callable[[random.Random], str]) -> Any:
-    """A generated value of control field ``f`` for ``check --roundtrip``."""
+def example(f: FieldDef, rng: random.Random, line: Callable[[random.Random], str], photos: list[str]) -> Any:
+    """A generated value of control field ``f`` for ``check --roundtrip``
+    (``photos``: image files to put in picture controls)."""
     kind = value_type(f.control)
     if kind == "bool":
         return rng.random() < 0.5
     if kind == "picture":
-        return None
+        return rng.choice([None, *photos])
     if kind == "date":
         return rng.choice(["", f"{rng.randint(1990, 2030)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"])
     if kind == "choice":
         return rng.choice(["", *f.choices])
     if kind == "list":
-        return [{sub.name: example(sub, rng, line) for sub in f.fields} for _ in range(rng.randint(0, 3))]
+        return [{sub.name: example(sub, rng, line, photos) for sub in f.fields} for _ in range(rng.randint(0, 3))]
     if f.control == "combobox" and f.choices and rng.random() < 0.3:
         return rng.choice(f.choices)
     return rng.choice(["", line(rng)])

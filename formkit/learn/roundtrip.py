@@ -72,7 +72,7 @@ def _value(f: FieldDef, rng: random.Random, photos: list[str]) -> Any:
     if kind == "control":
         from formkit.learn.controls import example as control_example
 
-        return control_example(f, rng, _line)
+        return control_example(f, rng, _line, photos)
     return None
 
 
