@@ -206,3 +206,26 @@ def form_docx() -> bytes:
         extra_rels=[RelSpec("rId_custom1", "customXml", "../customXml/item1.xml")],
         parts=custom_xml_parts(),
     )
+
+
+def _cell(xml: str) -> str:
+    return f'<w:tc><w:tcPr><w:tcW w:w="3000" w:type="dxa"/></w:tcPr>{xml}</w:tc>'
+
+
+def table_form_docx() -> bytes:
+    """A grid whose rows are a repeating section (Word's "repeating section
+    content control" over a table row) and a control around a whole cell."""
+    item = (f'<w:sdt><w:sdtPr><w:id w:val="{next(_ids)}"/><w15:repeatingSectionItem/></w:sdtPr><w:sdtContent><w:tr>'
+            + _cell(para(plain_text("Course", "course"))) + _cell(para(date("Finished", "finished")))
+            + _cell(para(checkbox("Passed", "passed"))) + "</w:tr></w:sdtContent></w:sdt>")
+    rows = (f'<w:sdt><w:sdtPr><w:alias w:val="Courses"/><w:tag w:val="courses"/><w:id w:val="{next(_ids)}"/>'
+            f'<w15:repeatingSection/></w:sdtPr><w:sdtContent>{item}</w:sdtContent></w:sdt>')
+    remark = (f'<w:sdt><w:sdtPr><w:tag w:val="remark"/><w:id w:val="{next(_ids)}"/><w:showingPlcHdr/></w:sdtPr>'
+              '<w:sdtContent>' + _cell('<w:p><w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'
+                                       '<w:t>Click or tap here to enter text.</w:t></w:r></w:p>')
+              + "</w:sdtContent></w:sdt>")
+    grid = "".join(f'<w:gridCol w:w="3000"/>' for _ in range(3))
+    table = (f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+             + "<w:tr>" + "".join(_cell(para(h)) for h in ("Course", "Finished", "Passed")) + "</w:tr>" + rows
+             + "<w:tr>" + _cell(para("Remark")) + remark + _cell(para("")) + "</w:tr></w:tbl>")
+    return make_docx(para("Training record of the teacher") + table)

@@ -336,3 +336,16 @@ def test_a_picture_control_takes_the_records_photo_fitted_to_its_frame(form_dir:
     assert extent is not None and (extent.get("cx"), extent.get("cy")) == ("1905000", "1428750")  # 4:3 in 2"x2"
     with pytest.raises(FormkitError, match="photo"):
         validate(form, {"photo": "missing.png"}, tmp_path)
+
+
+def test_a_control_around_a_cell_keeps_the_grid() -> None:
+    from formkit.docx.model import Table
+
+    with open_package(cd.table_form_docx(), "grid.docx") as pkg:
+        doc = read_document(pkg)
+    table = doc.body[1]
+    assert isinstance(table, Table)
+    assert [len(row.cells) for row in table.rows] == [3, 3, 3]  # header, the repeated row, the remark row
+    assert [c.col for c in table.rows[2].cells] == [0, 1, 2]
+    remark = next(c for c in doc.controls if c.tag == "remark")
+    assert remark.placeholder and remark.text == ""

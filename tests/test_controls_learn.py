@@ -106,3 +106,16 @@ _ENV = ImmutableSandboxedEnvironment(autoescape=False)
 def test_date_formats(picture: str, lid: str, calendar: str, iso: str, shown: str) -> None:
     expr = date_expression(picture, "v", lid, calendar)
     assert _ENV.from_string("{{ " + expr + " }}").render(v=iso) == shown
+
+
+def test_a_grid_of_repeating_rows_and_a_cell_control(tmp_path: Path) -> None:
+    (tmp_path / "grid.docx").write_bytes(cd.table_form_docx())
+    result = run("learn", str(tmp_path / "grid.docx"), "--id", "grid", "-o", str(tmp_path / "grid"))
+    assert result.exit_code == 0, result.output
+    fields = yaml.safe_load((tmp_path / "grid" / "form.yaml").read_text("utf-8"))["fields"]
+    assert fields["courses"]["control"] == "repeating"
+    assert set(fields["courses"]["fields"]) == {"course", "finished", "passed"}
+    assert fields["remark"]["control"] == "richtext"
+    assert [f["kind"] for f in fields.values()] == ["control", "control", "header"]  # no "Remark" value beside it
+    result = run("check", str(tmp_path / "grid"), "--roundtrip", "10")
+    assert result.exit_code == 0 and "10 of 10 generated records came back unchanged" in result.output, result.output

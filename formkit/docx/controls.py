@@ -46,6 +46,7 @@ DISPLAY_TEXT, VALUE = qn("w:displayText"), qn("w:value")
 W14_CHECKED, W14_VAL = qn("w14:checked"), qn("w14:val")
 W_VAL = qn("w:val")
 P, R, T = qn("w:p"), qn("w:r"), qn("w:t")
+_TC, _TR = qn("w:tc"), qn("w:tr")
 FLD_CHAR, FLD_TYPE, FF_DATA = qn("w:fldChar"), qn("w:fldCharType"), qn("w:ffData")
 FF_NAME, TEXT_INPUT, FF_CHECKBOX, DD_LIST = qn("w:name"), qn("w:textInput"), qn("w:checkBox"), qn("w:ddList")
 DEFAULT, CHECKED, RESULT, LIST_ENTRY = qn("w:default"), qn("w:checked"), qn("w:result"), qn("w:listEntry")
@@ -91,6 +92,16 @@ def showing_placeholder(sdt: etree._Element) -> bool:
     props = sdt.find(SDT_PR)
     mark = props.find(SHOWING) if props is not None else None
     return mark is not None and on(mark.get(W_VAL))
+
+
+def placeholder_hidden(sdt: etree._Element) -> bool:
+    """Whether the reader leaves out the content of ``sdt``: it shows its
+    placeholder, and holds runs or paragraphs. A control around table cells
+    or rows keeps them (the grid stays true), its placeholder read as text."""
+    if not showing_placeholder(sdt):
+        return False
+    content = sdt.find(SDT_CONTENT)
+    return content is None or not any(child.tag in (_TC, _TR) for child in content)
 
 
 # The placeholder texts Word 2007-2021 gives a new control (English UI).

@@ -46,7 +46,7 @@ from formkit.docx.inline import (
     run_properties,
     symbol_font,
 )
-from formkit.docx.controls import showing_placeholder
+from formkit.docx.controls import placeholder_hidden
 from formkit.docx.plain import plain_text
 from formkit.docx.runs import ImageSource, RunContent
 from formkit.docx.styles import Styles, numbering_of
@@ -161,7 +161,7 @@ class StoryReader(RunContent):
 
     def _sdt(self, el: etree._Element, table: _Table) -> None:
         content = el.find(_SDT_CONTENT)
-        if content is not None and not showing_placeholder(el):  # a placeholder is a blank
+        if content is not None and not placeholder_hidden(el):  # a placeholder is a blank
             self._push(iter(content), table)
 
     def _insertion(self, el: etree._Element, table: _Table) -> None:

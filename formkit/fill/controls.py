@@ -23,16 +23,13 @@ document holds is ever read by Jinja's lexer as code.
 from __future__ import annotations
 
 import copy
-import re
-from collections.abc import Iterator
 
 from lxml import etree
 
 from formkit.docx import controls as cx
 from formkit.docx.glyphs import is_symbol_font
 from formkit.docx.ns import qn
-from formkit.docx.xmlsafe import parse_xml
-from formkit.errors import FormkitError
+from formkit.fill.bindings import Store, bound_code
 from formkit.fill.dates import date_expression
 from formkit.fill.edit import W_R, W_RPR, W_T, text_run
 from formkit.fill.tags import Tags
@@ -44,10 +41,7 @@ _W14_CHECKED_STATE, _W14_UNCHECKED_STATE = qn("w14:checkedState"), qn("w14:unche
 _W14_FONT = qn("w14:font")
 _RFONTS, _RSTYLE, _SYM, _ID = qn("w:rFonts"), qn("w:rStyle"), qn("w:sym"), qn("w:id")
 _PPR, _LAST_VALUE = qn("w:pPr"), qn("w:lastValue")
-_XPATH, _STORE, _PREFIXES = qn("w:xpath"), qn("w:storeItemID"), qn("w:prefixMappings")
 _SIZE = (qn("w:size"), qn("w:sizeAuto"))
-_DS_ITEM_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/customXml}itemID"
-_PROPS_REL = "/customXmlProps"
 _BLIP, _EMBED, _EXTENT, _A_EXT = qn("a:blip"), qn("r:embed"), qn("wp:extent"), qn("a:ext")
 _DEFAULT_GLYPHS = {True: ("MS Gothic", 0x2612), False: ("MS Gothic", 0x2610)}
 
@@ -62,7 +56,7 @@ def apply_controls(form: FormDef, root: etree._Element, members: dict[str, bytes
                    notes: list[str]) -> dict[str, etree._Element]:
     """Tag every ``control`` field of ``form`` in the main part ``root``;
     return the custom XML parts bound controls write to (part -> tagged tree)."""
-    filler = _Filler(tags, _Store(members), notes)
+    filler = _Filler(tags, Store(members), notes)
     for f in form.fields:
         if f.kind == "control":
             filler.field(f, root, f"f[{f.name!r}]")
@@ -70,7 +64,7 @@ def apply_controls(form: FormDef, root: etree._Element, members: dict[str, bytes
 
 
 class _Filler:
-    def __init__(self, tags: Tags, store: _Store, notes: list[str]) -> None:
+    def __init__(self, tags: Tags, store: Store, notes: list[str]) -> None:
         self.tags = tags
         self.store = store
         self.notes = notes
@@ -119,7 +113,7 @@ class _Filler:
             self.text(f, sdt, expr)
         binding = _first(sdt, cx.DATA_BINDING, cx.SDT_PR)
         if binding is not None:
-            self.store.bind(binding, _bound_code(f, expr), self.tags)
+            self.store.bind(binding, bound_code(f, expr), self.tags)
 
     # -- content controls ---------------------------------------------------------------
     def text(self, f: FieldDef, sdt: etree._Element, expr: str) -> None:
@@ -387,90 +381,3 @@ def _with_result(begin: etree._Element, index: int) -> etree._Element:
             lst.insert(0, result)
         result.set(cx.W_VAL, str(index))
     return out
-
-
-# -- custom XML parts ---------------------------------------------------------------------
-
-def _bound_code(f: FieldDef, expr: str) -> str:
-    """What a bound control's custom XML node holds for the value ``expr``
-    (Word stores a date as xsd:dateTime, a check box as xsd:boolean)."""
-    kind = value_type(f.control)
-    if kind == "bool":
-        return f"{{{{ 'true' if {expr} else 'false' }}}}"
-    if kind == "date":
-        return f"{{{{ ({expr} ~ 'T00:00:00') if {expr} else '' }}}}"
-    return f"{{{{ {expr} }}}}"
-
-
-_STEP = re.compile(r"/(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)(?:\[([1-9][0-9]{0,4})\])?")
-_MAPPING = re.compile(r"xmlns:([A-Za-z_][\w.-]*)\s*=\s*(['\"])(.*?)\2")
-
-
-class _Store:
-    """The custom XML parts of the original (ECMA-376 Part 1 §22.5), by
-    their item id, parsed when a bound control names one."""
-
-    def __init__(self, members: dict[str, bytes]) -> None:
-        self.members = members
-        self.trees: dict[str, etree._Element] = {}
-        self._ids: dict[str, str] | None = None
-
-    def bind(self, binding: etree._Element, code: str, tags: Tags) -> None:
-        part = self._part(binding.get(_STORE) or "")
-        if part is None:
-            return
-        tree = self.trees.get(part)
-        if tree is None:
-            tree = self.trees[part] = parse_xml(self.members[part], part)
-        node = _select(tree, binding.get(_XPATH) or "", dict(
-            (m.group(1), m.group(3)) for m in _MAPPING.finditer(binding.get(_PREFIXES) or "")))
-        if node is None:
-            return
-        for child in list(node):
-            node.remove(child)
-        node.text = tags.inline(code)
-
-    def _part(self, item_id: str) -> str | None:
-        if self._ids is None:
-            self._ids = dict(self._items())
-        return self._ids.get(item_id.upper())
-
-    def _items(self) -> Iterator[tuple[str, str]]:
-        """(item id, item part) of each custom XML item whose properties part says its id."""
-        for name in self.members:
-            m = re.fullmatch(r"customXml/_rels/([^/]+\.xml)\.rels", name)
-            if m is None or f"customXml/{m.group(1)}" not in self.members:
-                continue
-            try:
-                rels = parse_xml(self.members[name], name)
-                for rel in rels:
-                    if (rel.get("Type") or "").endswith(_PROPS_REL):
-                        props_part = "customXml/" + (rel.get("Target") or "").split("/")[-1]
-                        if props_part in self.members:
-                            props = parse_xml(self.members[props_part], props_part)
-                            item_id = props.get(_DS_ITEM_ID) or ""
-                            yield item_id.upper(), f"customXml/{m.group(1)}"
-            except FormkitError:
-                continue  # a custom XML part that does not parse binds nothing
-
-
-def _select(root: etree._Element, xpath: str, prefixes: dict[str, str]) -> etree._Element | None:
-    """The element an XPath of Word's shape (``/ns0:a[1]/ns0:b[1]``) names,
-    walked step by step (no XPath engine runs on a document's expression)."""
-    steps = list(_STEP.finditer(xpath))
-    if not steps or "".join(s.group() for s in steps) != xpath:
-        return None
-    node: etree._Element | None = None
-    for step in steps:
-        prefix, local, index = step.groups()
-        if prefix is not None and prefix not in prefixes:
-            return None
-        name = f"{{{prefixes[prefix]}}}{local}" if prefix is not None else local
-        choices = [root] if node is None else [c for c in node if c.tag == name]
-        if node is None and root.tag != name:
-            return None
-        n = int(index or 1) - 1
-        if n >= len(choices):
-            return None
-        node = choices[n]
-    return node

@@ -60,8 +60,9 @@ def add_controls(draft: Draft, doc: Document, stream: Stream) -> Draft:
         return draft
     index = {p.paragraph.ref: p.index for p in stream.paras if p.paragraph.ref >= 0}
     taken = {index[ref] for c in doc.controls for ref in c.paragraphs if ref in index}
-    kept = [f for f in draft.fields if not _on_control(f, taken)]
     proposals = _proposals(doc.controls, index, draft.notes)
+    taken |= {p.at for p in proposals}  # a control the reader shows no paragraph of stands at the one before
+    kept = [f for f in draft.fields if not _on_control(f, taken)]
     order = len(stream.paras)
     fields = sorted(kept + proposals, key=lambda f: (f.at if f.kind != "header" else order, f.kind != "control"))
     phrases = draft.phrases
