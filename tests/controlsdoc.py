@@ -224,7 +224,7 @@ def table_form_docx() -> bytes:
               '<w:sdtContent>' + _cell('<w:p><w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'
                                        '<w:t>Click or tap here to enter text.</w:t></w:r></w:p>')
               + "</w:sdtContent></w:sdt>")
-    grid = "".join(f'<w:gridCol w:w="3000"/>' for _ in range(3))
+    grid = "".join('<w:gridCol w:w="3000"/>' for _ in range(3))
     table = (f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
              + "<w:tr>" + "".join(_cell(para(h)) for h in ("Course", "Finished", "Passed")) + "</w:tr>" + rows
              + "<w:tr>" + _cell(para("Remark")) + remark + _cell(para("")) + "</w:tr></w:tbl>")
