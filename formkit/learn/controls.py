@@ -67,19 +67,19 @@ def add_controls(draft: Draft, doc: Document, stream: Stream) -> Draft:
     fields = sorted(kept + proposals, key=lambda f: (f.at if f.kind != "header" else order, f.kind != "control"))
     phrases = draft.phrases
     if len(phrases) < 3:
-        phrases = _phrases(stream, phrases, sorted(taken))
+        labels = [label_text(c.before) for c in doc.controls]
+        phrases = _phrases(stream, phrases, min(taken, default=len(stream.paras)), labels)
     title = draft.title if draft.title != draft.form_id or not phrases else phrases[0]
     notes = [n for n in draft.notes if len(phrases) < 3 or not n.startswith("fewer than three recognition")]
     return replace(draft, fields=fields, phrases=phrases, title=title, notes=notes)
 
 
-def _phrases(stream: Stream, known: list[str], lines: list[int]) -> list[str]:
+def _phrases(stream: Stream, known: list[str], first: int, labels: list[str]) -> list[str]:
     """Recognition phrases for a form of controls: the printed lines before
-    its first control, then the labels printed beside the controls."""
-    first = lines[0] if lines else len(stream.paras)
+    its first control, then the labels printed before the controls (never a
+    whole line holding controls: filled, their values stand between its words)."""
     out = list(known)
-    for i in [*range(first), *lines]:
-        text = label_text(stream.paras[i].text)
+    for text in [label_text(stream.paras[i].text) for i in range(first)] + labels:
         key = match_key(text)
         if 6 <= len(key) <= 80 and not any(key in match_key(o) or match_key(o) in key for o in out):
             out.append(text)
