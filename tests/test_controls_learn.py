@@ -119,3 +119,21 @@ def test_a_grid_of_repeating_rows_and_a_cell_control(tmp_path: Path) -> None:
     assert [f["kind"] for f in fields.values()] == ["control", "control", "header"]  # no "Remark" value beside it
     result = run("check", str(tmp_path / "grid"), "--roundtrip", "10")
     assert result.exit_code == 0 and "10 of 10 generated records came back unchanged" in result.output, result.output
+
+
+def test_bulk_rows_fill_controls_and_a_row_off_the_list_fails_alone(learned: Path, tmp_path: Path) -> None:
+    from formkit.read.parse import parse_file
+
+    (tmp_path / "rows.csv").write_text(
+        "full_name,agree,start_date,members.1.member_name,members.1.position,members.2.member_name,grade,shift\n"
+        "Ann,x,2024-01-31,Bob,Teacher,Cat,Fair,Night\n"
+        "Ben,,,,,,Superb,\n", "utf-8")
+    result = CliRunner().invoke(main, ["bulk", str(learned), str(tmp_path / "rows.csv"), "-o", str(tmp_path / "out"),
+                                       "--name", "{full_name}.docx", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert "row 3: grade: 'Superb' is not in the dropdown list (allowed: 'Excellent', 'Good', 'Fair')" in result.output
+    filled = parse_file((tmp_path / "out" / "Ann.docx").read_bytes(), "Ann.docx", str(learned))
+    record = filled.record or {}
+    assert record["agree"] is True and record["start_date"] == "2024-01-31" and record["shift"] == "Night"
+    assert record["members"] == [{"member_name": "Bob", "position": "Teacher"}, {"member_name": "Cat", "position": ""}]
+    assert not (tmp_path / "out" / "Ben.docx").exists()

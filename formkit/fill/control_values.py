@@ -87,3 +87,15 @@ def canonical(f: FieldDef, value: Any, picture: Callable[[Any], dict[str, str]] 
         return [item for item in items if not blank(f, item)]
     text = value_value(str(value if value is not None else ""))
     return text or empty(f)
+
+
+def cell(f: FieldDef, value: Any, tick: Callable[[Any], bool], text: Callable[[Any], Any]) -> Any:
+    """The record value of a spreadsheet cell for control field ``f``
+    (:mod:`formkit.fill.tabular`): a check box takes a tick ("x", "1",
+    "ใช่" ...), a date a date cell or its text; others text as any field."""
+    kind = value_type(f.control)
+    if kind == "bool":
+        return tick(value)
+    if kind == "date" and isinstance(value, (datetime.date, datetime.datetime)):
+        return (value.date() if isinstance(value, datetime.datetime) else value).isoformat()
+    return text(value)
