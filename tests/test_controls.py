@@ -349,3 +349,21 @@ def test_a_control_around_a_cell_keeps_the_grid() -> None:
     assert [c.col for c in table.rows[2].cells] == [0, 1, 2]
     remark = next(c for c in doc.controls if c.tag == "remark")
     assert remark.placeholder and remark.text == ""
+
+
+def test_an_office_copy_holding_answers_in_controls_is_filled_over(tmp_path: Path) -> None:
+    typed = cd.formtext("Office").replace("<w:t>\u2002</w:t>", "<w:t>old</w:t>")
+    body = (cd.para("Office: ", typed) + cd.para("Agree: ", cd.checkbox("Agree", "agree", checked=True))
+            + cd.para("Name: ", '<w:sdt><w:sdtPr><w:tag w:val="name"/><w:text/></w:sdtPr><w:sdtContent><w:r>'
+                      "<w:t>Old Name</w:t></w:r></w:sdtContent></w:sdt>"))
+    (tmp_path / "original.docx").write_bytes(make_docx(body))
+    (tmp_path / "form.yaml").write_text(
+        "id: t\nfields:\n  office: {kind: control, control: formtext, bookmark: Office}\n"
+        "  agree: {kind: control, control: checkbox, tag: agree}\n"
+        "  name: {kind: control, control: text, tag: name}\n", "utf-8")
+    assert _parsed(tmp_path, (tmp_path / "original.docx").read_bytes()) == {
+        "office": "oldoldoldoldold", "agree": True, "name": "Old Name"}
+    data, canon = _filled(tmp_path, {})
+    assert _parsed(tmp_path, data) == canon == {"office": "", "agree": False, "name": ""}
+    data, canon = _filled(tmp_path, {"office": "New", "name": "New Name"})
+    assert _parsed(tmp_path, data) == canon == {"office": "New", "agree": False, "name": "New Name"}

@@ -202,18 +202,25 @@ class _Filler:
             self.form_text(begin, expr)
 
     def form_text(self, begin: etree._Element, expr: str) -> None:
+        """FORMTEXT: the value as the field's result; left empty, the result
+        is the field's default text (five U+2002 spaces when it has none, as
+        Word writes a new field), whatever an office's copy held there."""
         results, end = cx.field_runs(begin)
         if not end:
             self.notes.append("a legacy text field without its end mark was left as it is")
             return
         like = results[0] if results else begin
-        value = text_run(self.tags.inline(f"{{{{ {expr} }}}}"), like)
-        parent = end[0].getparent()
-        assert parent is not None
         first = results[0] if results else end[0]
         first.addprevious(self.marker(f"{{% if {expr} %}}"))
-        first.addprevious(value)
+        first.addprevious(text_run(self.tags.inline(f"{{{{ {expr} }}}}"), like))
         first.addprevious(self.marker("{% else %}"))
+        given = begin.find(f"{cx.FLD_CHAR}/{cx.FF_DATA}/{cx.TEXT_INPUT}")
+        default = _val(given, cx.DEFAULT) if given is not None else ""
+        shown = "".join(cx.shown_text(run) for run in results if run.find(cx.FLD_CHAR) is None)
+        if shown.strip() and shown != default:
+            for run in results:
+                _remove(run)
+            end[0].addprevious(text_run(default or "\u2002" * 5, like))
         end[0].addprevious(self.marker("{% endif %}"))
 
 
