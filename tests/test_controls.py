@@ -367,3 +367,19 @@ def test_an_office_copy_holding_answers_in_controls_is_filled_over(tmp_path: Pat
     assert _parsed(tmp_path, data) == canon == {"office": "", "agree": False, "name": ""}
     data, canon = _filled(tmp_path, {"office": "New", "name": "New Name"})
     assert _parsed(tmp_path, data) == canon == {"office": "New", "agree": False, "name": "New Name"}
+
+
+def test_a_definition_naming_a_control_of_another_kind_finds_none(tmp_path: Path) -> None:
+    body = cd.para("Office: ", cd.formtext("Office")) + cd.para("Agree: ", cd.checkbox("Agree", "agree"))
+    (tmp_path / "original.docx").write_bytes(make_docx(body))
+    (tmp_path / "form.yaml").write_text(
+        "id: t\nfields:\n  office: {kind: control, control: formcheckbox, bookmark: Office}\n"
+        "  agree: {kind: control, control: text, tag: agree}\n", "utf-8")
+    form = forms.load_path(tmp_path)
+    filler = Filler(form)
+    assert len(filler.template.notes) == 2 and "no legacy formcheckbox field named 'Office'" in filler.template.notes[0]
+    buf = io.BytesIO()
+    filler.render({"office": True, "agree": "x"}, buf)
+    result = parse_file(buf.getvalue(), "t.docx", str(tmp_path))
+    assert result.record == {"office": False, "agree": ""}
+    assert [w.code for w in result.warnings] == ["field-not-found", "field-not-found"]

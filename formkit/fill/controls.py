@@ -35,7 +35,7 @@ from formkit.fill.edit import W_R, W_RPR, W_T, text_run
 from formkit.fill.tags import Tags
 from formkit.forms import FieldDef, FormDef
 from formkit.forms.controls import value_type
-from formkit.locate.controls import empty
+from formkit.locate.controls import empty, fits
 
 _W14_CHECKED_STATE, _W14_UNCHECKED_STATE = qn("w14:checkedState"), qn("w14:uncheckedState")
 _W14_FONT = qn("w14:font")
@@ -92,9 +92,9 @@ class _Filler:
 
     def field(self, f: FieldDef, scope: etree._Element, expr: str) -> None:
         if f.bookmark:
-            begin = _legacy_begin(scope, f.bookmark)
+            begin = _legacy_begin(scope, f)
             if begin is None:
-                self.notes.append(f"no legacy form field named {f.bookmark!r} to fill {f.name}")
+                self.notes.append(f"no legacy {f.control} field named {f.bookmark!r} to fill {f.name}")
                 return
             self.legacy(f, begin, expr)
             return
@@ -102,8 +102,8 @@ class _Filler:
         if sdt is None:
             self.notes.append(f"no content control with the tag or title of {f.name} to fill")
             return
-        kind = value_type(f.control)
-        if f.control == "repeating":
+        kind = value_type(cx.control_type(sdt.find(cx.SDT_PR)) or "richtext")
+        if kind == "list":
             self.repeating(f, sdt, expr)
         elif kind == "bool":
             self.checkbox(sdt, expr)
@@ -188,12 +188,13 @@ class _Filler:
     def legacy(self, f: FieldDef, begin: etree._Element, expr: str) -> None:
         data = begin.find(f"{cx.FLD_CHAR}/{cx.FF_DATA}")
         assert data is not None
-        if f.control == "formcheckbox":
+        kind = legacy_type(data)
+        if kind == "formcheckbox":
             on, off = copy.deepcopy(begin), copy.deepcopy(begin)
             _set_checked(on, True)
             _set_checked(off, False)
             self.variants(begin, [(expr, on)], off)
-        elif f.control == "formdropdown":
+        elif kind == "formdropdown":
             lst = data.find(cx.DD_LIST)
             entries = [e.get(cx.W_VAL) or "" for e in lst.findall(cx.LIST_ENTRY)] if lst is not None else []
             branches = [(f"{expr} == {jinja_string(entry)}", _with_result(begin, n)) for n, entry in enumerate(entries)]
@@ -233,14 +234,21 @@ def _find_sdt(scope: etree._Element, f: FieldDef) -> etree._Element | None:
         if kind is None or props is None:
             continue
         if (f.tag and _val(props, cx.TAG) == f.tag) or (f.alias and _val(props, cx.ALIAS) == f.alias):
-            if value_type(kind) == value_type(f.control) or "text" in (value_type(kind), value_type(f.control)):
+            if fits(f, kind):
                 return sdt
     return None
 
 
-def _legacy_begin(scope: etree._Element, name: str) -> etree._Element | None:
+def legacy_type(data: etree._Element) -> str:
+    """The control type of a legacy field's ``w:ffData``."""
+    if data.find(cx.FF_CHECKBOX) is not None:
+        return "formcheckbox"
+    return "formdropdown" if data.find(cx.DD_LIST) is not None else "formtext"
+
+
+def _legacy_begin(scope: etree._Element, f: FieldDef) -> etree._Element | None:
     for data in scope.iter(cx.FF_DATA):
-        if _val(data, cx.FF_NAME) == name:
+        if _val(data, cx.FF_NAME) == f.bookmark and fits(f, legacy_type(data)):
             fld = data.getparent()
             run = fld.getparent() if fld is not None else None
             if run is not None and run.tag == W_R:

@@ -30,18 +30,20 @@ def find(f: FieldDef, controls: tuple[Control, ...]) -> Control | None:
         if (f.tag and control.tag == f.tag) or (f.alias and control.alias == f.alias) or (
             f.bookmark and control.bookmark == f.bookmark
         ):
-            if _fits(f, control):
+            if fits(f, control.type):
                 return control
     key = match_key(f.label) if f.label else ""
     if key:
         for control in controls:
-            if _fits(f, control) and match_key(control.before).endswith(key):
+            if fits(f, control.type) and match_key(control.before).endswith(key):
                 return control
     return None
 
 
-def _fits(f: FieldDef, control: Control) -> bool:
-    return value_type(control.type) == value_type(f.control) or {control.type, f.control} <= _TEXTS
+def fits(f: FieldDef, control_type: str) -> bool:
+    """Whether field ``f`` may read a control of ``control_type``: the same
+    kind of value, or text of any kind (a date or a list read as text)."""
+    return value_type(control_type) == value_type(f.control) or {control_type, f.control} <= _TEXTS
 
 
 _TEXTS = frozenset(("text", "richtext", "combobox", "formtext", "date", "dropdown"))
