@@ -164,7 +164,7 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
         footers=tuple(stories["footer"]),
         tracked_changes=tracked,
         comments=len(body_reader.comment_ids),
-        controls=read_controls(body_el, lambda rid: images.resolve(main, rid), index),
+        controls=read_controls(body_el, lambda rid: images.resolve(main, rid), index) if body_reader.controls else (),
     )
 
 
