@@ -161,3 +161,40 @@ class Document:
     footers: tuple[Story, ...] = ()
     tracked_changes: bool = False
     comments: int = 0
+    controls: tuple[Control, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    """A form control of the body: a content control (``w:sdt``, ECMA-376
+    §17.5.2) or a legacy form field (``w:ffData``, §17.16), as data.
+
+    ``type`` is ``text``, ``richtext``, ``date``, ``dropdown``, ``combobox``,
+    ``checkbox``, ``picture`` or ``repeating`` for a content control,
+    ``formtext``, ``formcheckbox`` or ``formdropdown`` for a legacy field.
+    ``tag`` and ``alias`` (Word's "Title") name a content control,
+    ``bookmark`` a legacy field. ``text`` is what it shows, "" while it shows
+    its placeholder (``placeholder``) or a legacy text field's default.
+    ``items`` are a list's (display text, value) pairs, ``date`` the ISO
+    date of a date control (``w:fullDate``), ``image`` a picture control's
+    picture, ``repeats`` the controls of each item of a repeating section.
+    ``paragraphs`` are the positions (as :attr:`Paragraph.ref`) of the
+    paragraphs it stands in, when the reader was asked for them; ``before``
+    the text printed before it on its line (its label, when it has one).
+    """
+
+    type: str
+    tag: str = ""
+    alias: str = ""
+    bookmark: str = ""
+    text: str = ""
+    placeholder: bool = False
+    checked: bool = False
+    items: tuple[tuple[str, str], ...] = ()
+    date_format: str = ""
+    date: str = ""
+    bound: bool = False
+    image: Image | None = None
+    repeats: tuple[tuple[Control, ...], ...] = ()
+    paragraphs: tuple[int, ...] = field(default=(), compare=False)
+    before: str = ""

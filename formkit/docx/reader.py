@@ -25,6 +25,7 @@ from typing import Protocol, TypeVar
 
 from lxml import etree
 
+from formkit.docx.controls import read_controls
 from formkit.docx.model import Block, Document, Image, Story
 from formkit.docx.ns import REL_FOOTER, REL_HEADER, REL_STYLES, qn
 from formkit.docx.story import StoryReader
@@ -165,6 +166,7 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
         footers=tuple(stories["footer"]),
         tracked_changes=tracked,
         comments=len(body_reader.comment_ids),
+        controls=read_controls(body_el, lambda rid: images.resolve(main, rid), index) if body_reader.controls else (),
     )
 
 

@@ -45,6 +45,7 @@ class RunContent:
     _text_font: bool  # the current run's font is not a symbol font
     _fields: list[bool]  # open complex fields: True once past their separate
     _in_instruction: int  # how many open fields are still in their instruction
+    controls: bool  # a form control was seen (formkit.docx.controls reads them)
 
     def _emit(self, item: Inline) -> None:
         if self._para is not None and not self._in_instruction:
@@ -99,6 +100,7 @@ class RunContent:
         """A field character in a hidden run: the field's state still counts."""
         kind = el.get(_FLD_CHAR_TYPE)
         if kind == "begin":
+            self.controls = self.controls or len(el) > 0  # w:ffData: a legacy form field
             self._fields.append(False)
             self._in_instruction += 1
         elif kind == "separate":

@@ -46,6 +46,7 @@ from formkit.docx.inline import (
     run_properties,
     symbol_font,
 )
+from formkit.docx.controls import placeholder_hidden
 from formkit.docx.plain import plain_text
 from formkit.docx.runs import ImageSource, RunContent
 from formkit.docx.styles import Styles, numbering_of
@@ -119,6 +120,7 @@ class StoryReader(RunContent):
         self._in_instruction = 0
         self._saved_fields: list[tuple[list[bool], int]] = []
         self._hidden_runs = self._revisions = False
+        self.controls = False
 
     def read(self, story: etree._Element | None) -> tuple[Block, ...]:
         """The blocks of a story container's children (``w:body``, ``w:hdr``, ...)."""
@@ -159,8 +161,9 @@ class StoryReader(RunContent):
             self._push(iter(branch), table)
 
     def _sdt(self, el: etree._Element, table: _Table) -> None:
+        self.controls = True
         content = el.find(_SDT_CONTENT)
-        if content is not None:
+        if content is not None and not placeholder_hidden(el):  # a placeholder is a blank
             self._push(iter(content), table)
 
     def _insertion(self, el: etree._Element, table: _Table) -> None:
@@ -309,6 +312,7 @@ class StoryReader(RunContent):
                     return
 
     def _inline_sdt(self, el: etree._Element, table: _Table) -> None:
+        self.controls = True
         props = lead(el, _SDT_PR)
         box = props.find(_W14_CHECKBOX) if props is not None else None
         if box is None:

@@ -32,6 +32,7 @@ from formkit.locate.labels import make_label
 from formkit.text import clean_chars, clean_key, key_ends
 from formkit.warnings import Warning
 from formkit.output import atomic_write_bytes
+from formkit.fill import control_values
 from formkit.fill.layout import photo_cell
 from formkit.fill.photos import caption, crop_to, drawing, photo_path
 from formkit.fill.template import Template, derive
@@ -57,6 +58,14 @@ class _Photos:
         ``given`` and their canonical entries ``refs``."""
         cells = [self._cell(photo, ref) for photo, ref in zip(given, refs)]
         return [(cells[i : i + 2] + [_EMPTY_CELL])[:2] for i in range(0, len(cells), 2)]
+
+    def picture(self, photo: Any) -> dict[str, Any]:
+        """A picture control's photo: its relationship id and size in pixels
+        (:mod:`formkit.fill.controls` fits it into the control's frame)."""
+        picture = self._load(photo_path(photo))
+        part, rid = self.names.name(len(self.media) + 1, picture.info.ext)
+        self.media.append(Media(part, picture.data, rid))
+        return {"rid": rid, "width": picture.info.width, "height": picture.info.height}
 
     def _cell(self, photo: Any, ref: dict[str, str]) -> Cell:
         picture = self._load(photo_path(photo))
@@ -186,6 +195,8 @@ def _canon(f: FieldDef, value: Any, full: bool) -> Any:
         return {key: bool(given.get(key)) for key, _ in f.items}
     if kind == "images":
         return [photo_ref(p, full) for p in value or []]
+    if kind == "control":
+        return control_values.canonical(f, value, lambda photo: photo_ref(photo, full))
     if kind == "repeat":
         works = [_canon_fields(f.fields, item or {}, full) for item in value or []]
         return [w for w in works if any(w.values())]
@@ -260,6 +271,8 @@ def _context(fields: tuple[FieldDef, ...], record: dict[str, Any], canon: dict[s
             ctx[f.name] = items or [_context(f.fields, {}, _canon_fields(f.fields, {}, full), photos)]
         elif f.kind == "images":
             ctx[f.name] = photos.rows(record.get(f.name) or [], value or [])
+        elif f.kind == "control" and f.control == "picture":
+            ctx[f.name] = photos.picture(record.get(f.name)) if value else None
         else:
             ctx[f.name] = value if value is not None else ("" if f.kind != "level" else None)
     return ctx

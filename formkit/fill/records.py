@@ -60,6 +60,7 @@ from formkit.files import MiB, read_regular
 from formkit.forms import FieldDef, FormDef
 from formkit.docx.images import MAX_DOCUMENT_PHOTO_BYTES, PhotoError, check_photo, check_sha256, total_error
 from formkit.fill.recordtext import PathSegments, bracket_path, load_json, load_yaml, quoted, show, suggest
+from formkit.fill import control_values
 from formkit.text import fold_digits
 
 PathNamer = Callable[[PathSegments], str]
@@ -181,6 +182,8 @@ class _Checker:
             return self.boxes(field, value, path)
         if kind == "images":
             return self.images(value, path)
+        if kind == "control":
+            return control_values.check(self, field, value, path, _BAD)
         return self.repeat(field, value, path)
 
     def level(self, value: Any, path: PathSegments) -> int | None | object:

@@ -19,7 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 from formkit.fill.records import MAX_ITEMS, MAX_LINES, MAX_PHOTOS, MAX_TEXT
+from formkit.fill.control_values import MAX_REPEATS
 from formkit.forms import FieldDef, FormDef
+from formkit.forms.controls import value_type
 from formkit.forms.schema import DRAFT, END, SHA256
 
 # Characters XML 1.0 (section 2.2, Char) has no place for: what records.not_xml
@@ -68,7 +70,26 @@ def _kind_schema(field: FieldDef) -> dict[str, Any]:
         return {"type": "object", "properties": props, "additionalProperties": False}
     if kind == "images":
         return {"type": "array", "maxItems": MAX_PHOTOS, "items": _PHOTO}
+    if kind == "control":
+        return _control(field)
     return {"type": "array", "maxItems": MAX_ITEMS, "items": _object(field.fields)}
+
+
+def _control(field: FieldDef) -> dict[str, Any]:
+    """A ``control`` field (formkit.forms.controls): what formkit.fill.control_values.check takes."""
+    kind = value_type(field.control)
+    if kind == "bool":
+        return {"type": "boolean"}
+    if kind == "picture":
+        return _PHOTO
+    if kind == "list":
+        return {"type": "array", "maxItems": MAX_REPEATS, "items": _object(field.fields)}
+    if kind == "date":
+        return {"type": "string", "pattern": f"^([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})?{END}",
+                "description": "a date, year-month-day"}
+    if kind == "choice":
+        return {"enum": [*field.choices, ""]}
+    return dict(_LINE)
 
 
 def field_schema(field: FieldDef) -> dict[str, Any]:

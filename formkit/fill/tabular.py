@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 
 from formkit.fill.csvfile import ENCODING_NAMES, MAX_LINE_CHARS, MAX_ROWS, Broken, csv_rows, detect_encoding, read_data
 from formkit.errors import FormkitError
+from formkit.fill import control_values
 from formkit.forms import FieldDef, FormDef
 from formkit.fill.recordtext import PathSegments, bracket_path, load_json, suggest
 from formkit.fill.records import BadData, PathNamer, unwrap, validate
@@ -131,7 +132,7 @@ def _column(parts: list[str], fields: Sequence[FieldDef]) -> tuple[PathSegments,
             return (head,), field, "list"
         n = _number(rest[0]) if len(rest) == 1 else None
         return None if n is None else ((head, n), field, "item")
-    if field.kind == "repeat":
+    if field.kind == "repeat" or field.control == "repeating":
         n = _number(rest[0]) if len(rest) >= 2 else None
         sub = _column(rest[1:], field.fields) if n is not None else None
         return None if n is None or sub is None else ((head, n, *sub[0]), sub[1], sub[2])
@@ -226,6 +227,8 @@ def _cell(column: Column, value: Any) -> Any:
     kind = column.field.kind
     if column.mode == "box":
         return tick(value)
+    if kind == "control":  # a check box a tick, a date a date cell or text
+        return control_values.cell(column.field, value, tick, lambda v: _text(v, column.field))
     if kind == "level":
         return value if isinstance(value, (int, float)) and not isinstance(value, bool) else _text(value, column.field)
     if column.mode == "list":

@@ -33,6 +33,7 @@ from formkit.errors import FormkitError
 from formkit.read.recognize import recognize_key, stream_key
 from formkit.fill import layout
 from formkit.fill.build import Builder
+from formkit.fill.controls import apply_controls
 from formkit.fill.header import prepare_header
 from formkit.fill.members import carried
 from formkit.fill.tags import Part, Tags
@@ -165,9 +166,11 @@ def _derive(form: FormDef, data: bytes, name: str, clear: bool = False) -> Templ
     builder.fields(form.fields, located.where, "f")
     unhead_added(root, builder.elements, heading_styles(read.styles))
     trees = {main: root}
+    trees.update(apply_controls(form, root, members, tags, builder.notes))
     head = None
     if _has_kind(form, "header"):
-        head, trees[head] = prepare_header(members, main, root, "f.office", tags)
+        field = next(f for f in form.fields if f.kind == "header")
+        head, trees[head] = prepare_header(members, main, root, f"f[{field.name!r}]", tags)
     parts = {part_name: tags.part(tree) for part_name, tree in trees.items()}
     year, office = (_printed(form, located, kind) for kind in ("year", "header"))
     return Template(form, members, parts, main, head, year, _text_width(root), builder.notes, name, office)

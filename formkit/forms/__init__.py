@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from formkit.errors import FormkitError
+from formkit.forms.controls import control_keys
 
 # libyaml's loader when PyYAML was built with it (the same safe constructors,
 # several times faster than the pure-Python one), else the pure-Python one.
@@ -35,6 +36,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "header": (),
     "images": ("label",),
     "repeat": ("start", "fields"),
+    "control": ("control",),
 }
 
 
@@ -56,6 +58,11 @@ class FieldDef:
     headings: tuple[str, ...] = ()
     fields: tuple[FieldDef, ...] = ()
     belongs_to: str = ""  # "group.key": the box whose answer this field details
+    control: str = ""  # kind control: the control's type (forms.controls.CONTROL_TYPES)
+    tag: str = ""  # kind control: the content control's tag, title (alias) or legacy field's bookmark
+    alias: str = ""
+    bookmark: str = ""
+    choices: tuple[str, ...] = ()  # kind control: a list's display texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +298,7 @@ def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
         headings=tuple(str(t) for t in spec.get("headings", ())),
         fields=_sub_fields(spec, folder),
         belongs_to=str(spec.get("belongs_to") or ""),
+        **control_keys(name, spec, folder),
     )
 
 

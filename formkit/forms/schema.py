@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from formkit.forms import FieldDef, FormDef
+from formkit.forms.controls import value_type
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # The end of the text, in ECMA-262 and in Python alike (Python's $ also matches
@@ -56,7 +57,25 @@ def field_schema(field: FieldDef) -> dict[str, Any]:
         base.update(type="array", items=_PHOTO)
     elif kind == "repeat":
         base.update(type="array", items=_object(field.fields))
+    elif kind == "control":
+        base.update(_control(field))
     return base
+
+
+def _control(field: FieldDef) -> dict[str, Any]:
+    """A ``control`` field's value by its control's type (formkit.forms.controls)."""
+    kind = value_type(field.control)
+    if kind == "bool":
+        return {"type": "boolean"}
+    if kind == "picture":
+        return {"anyOf": [_PHOTO, {"type": "null"}]}
+    if kind == "list":
+        return {"type": "array", "items": _object(field.fields)}
+    if kind == "date":
+        return {"type": "string", "description": "an ISO date (year-month-day) or as typed; empty when not given"}
+    if kind == "choice":
+        return {"enum": [*field.choices, *([] if field.control == "formdropdown" else [""])]}
+    return {"type": "string", "pattern": f"^[^\\n]*{END}"}
 
 
 def _object(fields: tuple[FieldDef, ...]) -> dict[str, Any]:

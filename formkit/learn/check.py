@@ -87,6 +87,9 @@ def _field(f: FieldDef, found: Found, stream: Stream, path: str) -> list[Finding
         return _boxes(f, found, stream, path)
     if f.kind == "repeat":
         return _repeat(f, found, stream, path)
+    if f.kind == "control":
+        missing = found.warnings[0].message if found.warnings else "optional; not in this document"
+        return [Finding(f"{path} (control)", bool(found.where) or f.optional, found.where or missing)]
     if found.hit is None:
         if f.optional:
             return [Finding(f"{path} ({f.kind})", True, f"optional; label {f.label!r} not printed here")]

@@ -27,6 +27,7 @@ import re
 from pathlib import Path
 
 from formkit.docx.checkboxes import convert_document
+from formkit.learn.controls import add_controls, without_control_boxes
 from formkit.learn.draft import assemble
 from formkit.learn.model import (
     Draft,
@@ -58,8 +59,8 @@ def learn(source: str | Path | bytes, form_id: str, name: str | None = None) -> 
     with open_package(source, name) as pkg:
         doc = convert_document(read_document(pkg, refs=True))
         bold, drawn = paragraph_looks(pkg)
-    stream = build(doc.body)
-    return assemble(Learner(stream, bold, drawn), form_id, Path(name).name)
+    stream = build(without_control_boxes(doc).body)
+    return add_controls(assemble(Learner(stream, bold, drawn), form_id, Path(name).name), doc, stream)
 
 
 class Learner:

@@ -69,6 +69,10 @@ def _value(f: FieldDef, rng: random.Random, photos: list[str]) -> Any:
         return rng.sample(photos, rng.randint(0, min(4, len(photos))))
     if kind == "repeat":
         return [example(f.fields, rng, photos) for _ in range(rng.randint(0, 3))]
+    if kind == "control":
+        from formkit.learn.controls import example as control_example
+
+        return control_example(f, rng, _line, photos)
     return None
 
 

@@ -23,6 +23,7 @@ from formkit.docx.model import Document
 from formkit.text import parse_int
 from formkit.warnings import Warning
 from formkit.locate import kinds
+from formkit.locate.controls import locate_controls
 from formkit.locate.kinds import Found
 from formkit.locate.labels import (
     Hit,
@@ -62,6 +63,7 @@ def locate(form: FormDef, doc: Document, stream: Stream | None = None) -> Locate
     hi = min(repeat_starts, default=len(stream.paras))
     extra_stops = [Hit(i, 0, 0) for i in repeat_starts] + heading_hits(form.headings, stream, 0, hi)
     found = _fields(form.fields, stream, 0, len(stream.paras), hi, extra_stops, headers, "")
+    found.update(locate_controls(form.fields, doc.controls))
     for name, item in found.items():
         out.where[name] = item
         out.warnings.extend(item.warnings)
@@ -190,6 +192,8 @@ def _one(
         return Found(kinds.header_text(headers), "page header")
     if f.kind == "repeat":
         return _repeat(f, stream, headers, path)
+    if f.kind == "control":  # read from the document's controls (locate_controls)
+        return Found(None)
     if hit is None:
         return _missing(f, path)
     stop = _next_stop(stops, hit)
