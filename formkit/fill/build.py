@@ -20,7 +20,7 @@ from formkit.locate.kinds import Found, beside
 from formkit.locate.labels import make_label, match_inside, match_start
 from formkit.locate.stream import Para, Stream
 from formkit.docx.ns import qn
-from formkit.fill import layout
+from formkit.fill import kinds, layout
 from formkit.fill.boxes import tick
 from formkit.fill.tags import Tags
 from formkit.fill.edit import (
@@ -70,6 +70,8 @@ class Builder:
             handler = getattr(self, f"_{f.kind}", None)
             if handler is not None:
                 handler(f, found, expr)
+            elif f.kind in kinds.HANDLERS:  # grid, date, signature: formkit.fill.kinds
+                kinds.HANDLERS[f.kind](self, f, found, expr)
 
     # -- boxes ------------------------------------------------------------------------
     def _level(self, f: FieldDef, found: Found, expr: str) -> None:

@@ -35,6 +35,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     "header": (),
     "images": ("label",),
     "repeat": ("start", "fields"),
+    "grid": ("columns",),
+    "date": ("label",),
+    "signature": ("label", "fields"),
 }
 
 
@@ -56,6 +59,7 @@ class FieldDef:
     headings: tuple[str, ...] = ()
     fields: tuple[FieldDef, ...] = ()
     belongs_to: str = ""  # "group.key": the box whose answer this field details
+    between: tuple[str, ...] = ()  # a date blank: the printed words (or "/") between its blanks
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,9 +259,21 @@ def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
         ignore=tuple(str(t) for t in spec.get("ignore", ())),
         start=str(spec.get("start", "")),
         headings=tuple(str(t) for t in spec.get("headings", ())),
-        fields=_sub_fields(spec, folder),
+        fields=_columns(name, spec, folder) if kind == "grid" else _sub_fields(spec, folder),
         belongs_to=str(spec.get("belongs_to") or ""),
+        between=tuple(str(t) for t in spec.get("between") or ()),
     )
+
+
+def _columns(name: str, spec: dict[str, Any], folder: Path) -> tuple[FieldDef, ...]:
+    """A grid's columns (``columns: {key: printed header}``) as one-line
+    value fields labelled by their header cells."""
+    columns = spec.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise FormkitError("bad-form-definition", f"{folder / 'form.yaml'}: field {name!r} (grid): columns "
+                           "is a mapping of column names to printed headers")
+    return tuple(FieldDef(name=_check_name(k, folder, f"column of field {name!r}"), kind="value", title=str(v),
+                          label=str(v)) for k, v in columns.items())
 
 
 def _sub_fields(spec: dict[str, Any], folder: Path) -> tuple[FieldDef, ...]:

@@ -87,6 +87,14 @@ def _field(f: FieldDef, found: Found, stream: Stream, path: str) -> list[Finding
         return _boxes(f, found, stream, path)
     if f.kind == "repeat":
         return _repeat(f, found, stream, path)
+    if f.kind == "grid":
+        heads = " | ".join(c.label for c in f.fields)
+        ok = found.hit is not None and bool(found.cells)
+        detail = f"{len(found.cells)} row(s) to fill under {found.where}" if ok else f"no table headed {heads!r} with rows under it"
+        return [Finding(f"{path} (grid)", ok, detail)]
+    if f.kind == "signature" and found.hit is not None and found.blocks:
+        head = Finding(f"{path} (signature)", True, stream.paras[found.hit.index].where)
+        return [head, *_fields(f.fields, found.blocks[0][2], stream, f"{path}.")]
     if found.hit is None:
         if f.optional:
             return [Finding(f"{path} ({f.kind})", True, f"optional; label {f.label!r} not printed here")]

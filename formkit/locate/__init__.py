@@ -22,7 +22,8 @@ from formkit.forms.belongs import answers_without_box, has_answer
 from formkit.docx.model import Document
 from formkit.text import parse_int
 from formkit.warnings import Warning
-from formkit.locate import kinds
+from formkit.locate import kinds, thaidate
+from formkit.locate.grid import grid
 from formkit.locate.kinds import Found
 from formkit.locate.labels import (
     Hit,
@@ -37,8 +38,8 @@ from formkit.locate.labels import (
 )
 from formkit.locate.stream import Para, Stream, build
 
-_LABELLED = ("section", "value", "lines", "images", "year")
-_STOPS = ("section", "value", "lines", "images")
+_LABELLED = ("section", "value", "lines", "images", "year", "date", "signature")
+_STOPS = ("section", "value", "lines", "images", "date", "signature")
 
 
 @dataclass(slots=True)
@@ -124,13 +125,15 @@ def _fields(
 ) -> dict[str, Found]:
     """Locate ``fields`` in paragraphs [lo, hi); labels are searched in [lo, label_hi)."""
     hits = _find_labels(fields, stream, lo, label_hi)
+    grids = {f.name: grid(stream, f, lo, hi, prefix + f.name) for f in fields if f.kind == "grid"}
     stops = sorted(
-        [h for f in fields if f.kind in _STOPS and (h := hits.get(f.name))] + extra_stops,
+        [h for f in fields if f.kind in _STOPS and (h := hits.get(f.name))] + extra_stops
+        + [g.hit for g in grids.values() if g.hit is not None],  # a grid ends the answer above it
         key=lambda h: (h.index, h.start),
     )
     out: dict[str, Found] = {}
     for f in fields:
-        out[f.name] = _one(f, stream, lo, hi, hits.get(f.name), stops, headers, prefix + f.name)
+        out[f.name] = grids.get(f.name) or _one(f, stream, lo, hi, hits.get(f.name), stops, headers, prefix + f.name)
     return out
 
 
@@ -195,6 +198,8 @@ def _one(
     stop = _next_stop(stops, hit)
     if stop is None or stop.index >= hi:  # the last answer of a repeated block ends where the block does
         stop = Hit(hi, 0, 0) if hi < len(stream.paras) else None
+    if f.kind == "signature":
+        return _signature(f, stream, hit, stop, hi, headers, path)
     raw, where = kinds.span_text(stream, hit, stop)
     end = kinds.span_end(stream, hit, stop)
     if f.kind == "images":
@@ -209,12 +214,46 @@ def _one(
         value = kinds.year_value(raw)
     elif f.kind == "value":
         value = kinds.value_value(raw)
+    elif f.kind == "date":
+        value = thaidate.read(raw.split("\n")[0], f.between)
+        end = hit.index + 1
     else:
         value = kinds.section_value(raw)
     return Found(value, where, hit=hit, end=end)
 
 
-_EMPTY: dict[str, Any] = {"lines": [], "images": [], "year": None}
+_EMPTY: dict[str, Any] = {"lines": [], "images": [], "year": None, "signature": {}}
+
+
+# A signature block is a few lines under its label: "ลงชื่อ.....", "(.....)", "ตำแหน่ง.....", a date.
+_SIGNATURE_LINES = 6
+
+
+def _signature(f: FieldDef, stream: Stream, hit: Hit, stop: Hit | None, hi: int, headers: list[Stream],
+               path: str) -> Found:
+    """A signature block: its parts (name, position, date: value and date
+    fields) looked for from the signature's line to the next label, at most
+    a few lines down. The signature itself is never read or filled. The
+    name printed in brackets "(.....)" is read without its closing bracket."""
+    end = min(stream.container_end(hit.index), hit.index + _SIGNATURE_LINES, stop.index if stop else hi, hi)
+    end = max(end, hit.index + 1)
+    sub = _fields(f.fields, stream, hit.index, end, end, [], headers, path + ".")
+    value = {}
+    for part in f.fields:
+        got = sub[part.name].value
+        value[part.name] = closed(part.label, got) if isinstance(got, str) else got
+    found = Found(value, stream.paras[hit.index].where, hit=hit, end=end)
+    found.blocks.append((hit.index, end, sub))
+    for s in sub.values():
+        found.warnings.extend(s.warnings)
+    return found
+
+
+def closed(label: str, text: str) -> str:
+    """A value printed between brackets ("(.....)" under a signature) without the closing one."""
+    if label.strip() == "(" and text.endswith(")"):
+        return text[:-1].rstrip()
+    return text
 
 
 def _missing(f: FieldDef, path: str) -> Found:
