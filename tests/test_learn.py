@@ -426,11 +426,13 @@ def test_learn_from_a_legacy_doc_original(soffice: str, tmp_path: Path) -> None:
     assert run("check", str(folder), "--roundtrip", "4").exit_code == 0
 
 
-def test_a_grid_to_fill_row_by_row_is_reported() -> None:
+def test_a_grid_to_fill_row_by_row_is_learned_as_a_grid() -> None:
     body = p(r("รายการโครงการ")) + _table(_cell(p(r("ชื่อโครงการ"))) + _cell(p(r("งบประมาณ"))),
                                           _cell(p()) + _cell(p()), _cell(p()) + _cell(p()))
     draft = learn_bytes(make_docx(body))
-    assert any("grid to fill row by row (ชื่อโครงการ | งบประมาณ)" in n for n in draft.notes)
+    grids = [f for f in draft.fields if f.kind == "grid"]
+    assert [g.spec["columns"] for g in grids] == [["ชื่อโครงการ", "งบประมาณ"]]
+    assert not any(f.kind in ("value", "section") for f in draft.fields)  # the header cells are no labels
 
 
 THIRD = ROOT / "samples" / "learn" / "esao-1-3"

@@ -17,10 +17,12 @@ from formkit.errors import FormkitError
 from formkit.forms import FieldDef
 from formkit.locate import Located, heading_hits
 from formkit.locate.kinds import Found, beside
+from formkit.locate.labels import COLONS
 from formkit.locate.labels import make_label, match_inside, match_start
 from formkit.locate.stream import Para, Stream
 from formkit.docx.ns import qn
 from formkit.fill import kinds, layout
+from formkit.fill.kinds import gap_after
 from formkit.fill.boxes import tick
 from formkit.fill.tags import Tags
 from formkit.fill.edit import (
@@ -130,6 +132,8 @@ class Builder:
         if at is not None:
             runs = runs_between(label_p, *at)
             self.wrap(runs, f"{{% if {expr} %}} {{{{ {expr} }}}}{{% else %}}", "{% endif %}")
+            if raw_text(label_p)[at[1] :].strip():  # another label follows on the line: a tab keeps them apart
+                gap_after(runs[-1].getnext(), self.tags, expr)
             return
         drawn = _leader_after_label(label_p, f.label, found, _DRAWN)
         answer = self.tags.inline(f"{{% if {expr} %}} {{{{ {expr} }}}}{{% endif %}}")
@@ -294,7 +298,7 @@ def _leader_after_label(
     raw = raw_text(p)
     after = where[hit.end - 1] + 1
     m = leader.search(raw, after)
-    if m is None or raw[after : m.start()].strip(" :\t"):
+    if m is None or raw[after : m.start()].strip(" \t" + COLONS):
         return None
     if leader is not LEADER:
         return m.start(), m.end()

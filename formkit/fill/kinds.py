@@ -19,6 +19,7 @@ from lxml import etree
 
 from formkit.docx.ns import qn
 from formkit.fill.edit import W_P, W_R, W_RPR, W_T, raw_text, runs_between, text_run, visible
+from formkit.fill.tags import Tags
 from formkit.forms import FieldDef
 from formkit.locate import thaidate
 from formkit.locate.kinds import Found, value_value
@@ -165,6 +166,20 @@ def _blanks(p: etree._Element, f: FieldDef) -> list[tuple[int, int]] | None:
         out.append(leader.span() if leader else (-1, -1))
     out += [(-1, -1)] * (len(f.between) + 1 - len(out))
     return out
+
+
+def gap_after(run: etree._Element, tags: Tags, expr: str) -> None:
+    """A tab after ``run`` when ``expr`` has a value: an answer written
+    over the dots of "Name ...... E-mail ......" stays apart from the next
+    label, which is then read as a label (a blank stands before it)."""
+    tab = etree.Element(W_R)
+    rpr = run.find(W_RPR)
+    if rpr is not None:
+        tab.append(copy.deepcopy(rpr))
+    etree.SubElement(tab, qn("w:tab"))
+    run.addnext(text_run(tags.inline("{% endif %}"), run))
+    run.addnext(tab)
+    run.addnext(text_run(tags.inline(f"{{% if {expr} %}}"), run))
 
 
 def _signature(b: Builder, f: FieldDef, found: Found, expr: str) -> None:

@@ -38,8 +38,9 @@ from formkit.learn.model import (
     title_of,
     vocabulary,
 )
-from formkit.learn.tables import continues_merge, find_level, grid_notes
-from formkit.locate.kinds import _next_cell, boxes_in
+from formkit.learn.blocks import date_of, is_signature, signature
+from formkit.learn.tables import continues_merge, find_grids, find_level, wordy
+from formkit.locate.kinds import _next_cell, boxes_in, header_text
 from formkit.locate.stream import Para, Stream, build
 from formkit.text import LEADER, match_key, normalize, normalize_line, numbered_blank
 
@@ -59,7 +60,9 @@ def learn(source: str | Path | bytes, form_id: str, name: str | None = None) -> 
         doc = convert_document(read_document(pkg, refs=True))
         bold, drawn = paragraph_looks(pkg)
     stream = build(doc.body)
-    return assemble(Learner(stream, bold, drawn), form_id, Path(name).name)
+    learner = Learner(stream, bold, drawn)
+    learner.header_text = header_text([build(s.blocks, "header") for s in doc.headers])
+    return assemble(learner, form_id, Path(name).name)
 
 
 class Learner:
@@ -70,6 +73,7 @@ class Learner:
         self.paras = stream.paras
         self.bold = bold
         self.drawn = drawn or []
+        self.header_text = ""  # what the page header prints (an office field goes there only when empty)
         words = vocabulary()
         self.photo_words = [w.casefold() for w in words["photo_words"]]
         self.fillers = {match_key(w) for w in words["fillers"]}
@@ -77,7 +81,9 @@ class Learner:
         self.kinds = [self._classify(p) for p in self.paras]
         self.level, self.consumed, self.level_tables = find_level(stream)
         empty = {p.index for p in self.paras if self.kinds[p.index] == "empty"}
-        self.notes: list[str] = grid_notes(stream, empty, self.consumed)
+        self.grids, in_grids = find_grids(stream, empty, self.consumed)
+        self.consumed |= in_grids
+        self.notes: list[str] = []
 
     # ---- classes of paragraphs -----------------------------------------------------
 
@@ -197,6 +203,8 @@ class Learner:
         p = self.paras[i]
         j = self._next(i, hi)
         label = label_text(p.text)
+        if not wordy(p.key):
+            return None, i + 1
         if j is not None and self.kinds[j] in ("blank", "numbered"):
             end = self._blank_run(j, hi)
             return self._blank_field(p, j, end, label), end
@@ -219,7 +227,7 @@ class Learner:
         form laid out as a label | answer table): a value, or a section when the
         answer cell holds several empty paragraphs."""
         p = self.paras[i]
-        if not p.container or self._next(i, len(self.paras)) is not None:
+        if not p.container or not wordy(p.key) or self._next(i, len(self.paras)) is not None:
             return None
         k = i - 1
         while k >= 0 and self.paras[k].container == p.container:
@@ -270,6 +278,15 @@ class Learner:
         """A line holding label + blank pairs ("ชื่อ ...... กลุ่ม ......")."""
         p = self.paras[i]
         pairs, trailing = label_pairs(self.text(p))
+        if pairs and is_signature(pairs[0]):
+            block, end, note = signature(self, i, hi, pairs[0], trailing)
+            if note:
+                self.notes.append(note)
+            return ([block] if block is not None else []), end
+        date = date_of(pairs, i, p.where)
+        if date is not None:
+            return [date], i + 1
+        pairs = [label for label in pairs if wordy(match_key(label))]
         j = self._next(i, hi)
         if len(pairs) == 1 and j is not None and self.kinds[j] in ("blank", "numbered"):
             end = self._blank_run(j, hi)

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from formkit.locate.labels import COLONS
 from formkit.text import LEADER, LIST_NUMBER, normalize_line
 
 
@@ -55,7 +56,7 @@ def vocabulary() -> dict[str, Any]:
 def label_text(text: str) -> str:
     """A printed label as written in form.yaml: one line, no leaders, no
     trailing colon."""
-    return normalize_line(" ".join(text.split("\n"))).rstrip(" :：")
+    return normalize_line(" ".join(text.split("\n"))).rstrip(" " + COLONS)
 
 
 def title_of(text: str) -> str:

@@ -17,7 +17,8 @@ from typing import Any
 from formkit.learn.model import Draft, Proposal, vocabulary
 
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_DEFAULT_NAMES = {"level": "level", "header": "office", "images": "photos", "repeat": "blocks", "boxes": "boxes"}
+_DEFAULT_NAMES = {"level": "level", "header": "office", "images": "photos", "repeat": "blocks", "boxes": "boxes",
+                  "grid": "rows", "date": "date", "signature": "signature"}
 
 
 def name_fields(fields: list[Proposal]) -> None:
@@ -35,26 +36,30 @@ def name_fields(fields: list[Proposal]) -> None:
             name_fields(f.fields)
         if f.kind == "boxes":
             f.spec["items"] = _item_names(f.spec["items"])
+        if f.kind == "grid":
+            f.spec["columns"] = _item_names(f.spec["columns"], "column")
 
 
-def _item_names(labels: list[str] | dict[str, str]) -> dict[str, str]:
+def _item_names(labels: list[str] | dict[str, str], prefix: str = "item") -> dict[str, str]:
     if isinstance(labels, dict):
         return labels
     used: set[str] = set()
     out: dict[str, str] = {}
     for n, label in enumerate(labels, 1):
-        out[_unique(name_from(label) or f"item_{n}", used)] = label
+        out[_unique(name_from(label) or f"{prefix}_{n}", used)] = label
     return out
 
 
 def _name_for(f: Proposal) -> str:
+    if f.kind == "grid":
+        return _DEFAULT_NAMES["grid"]
     label = str(f.spec.get("label") or f.spec.get("start") or f.spec.get("after") or f.title)
     return name_from(label) or _DEFAULT_NAMES.get(f.kind, "")
 
 
 def name_from(label: str) -> str:
     """An ASCII snake_case name for a printed label, or "" when none is clear."""
-    words = [w.lower() for w in _ASCII_WORD.findall(label)]
+    words = [w.lower() for w in _ASCII_WORD.findall(_ascii(label))]
     thai = sum(1 for ch in label if "\u0e00" <= ch <= "\u0e7f")
     if words and thai < 3:
         return "_".join(words[:3])
@@ -74,6 +79,13 @@ def name_from(label: str) -> str:
         if part not in parts:
             parts.append(part)
     return "_".join(parts[:2])
+
+
+def _ascii(text: str) -> str:
+    """Latin letters without their accents ("Množstvo" -> "Mnozstvo"), other scripts kept."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _unique(base: str, used: set[str]) -> str:

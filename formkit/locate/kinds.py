@@ -12,7 +12,7 @@ from typing import Any
 from formkit.docx.model import Break, Checkbox, Text
 from formkit.text import LIST_NUMBER, match_key, normalize, normalize_line, parse_int
 from formkit.warnings import Warning
-from formkit.locate.labels import Hit, Label, make_label
+from formkit.locate.labels import COLONS, Hit, Label, make_label
 from formkit.locate.stream import Para, Stream
 
 
@@ -102,7 +102,7 @@ def _next_cell(stream: Stream, index: int, stop: Hit | None) -> tuple[int, int] 
     return (lo, hi) if hi > lo else None
 
 
-_LEAD = re.compile(r"^[\s:：]+")
+_LEAD = re.compile(f"^[\\s{COLONS}]+")
 
 
 def strip_lead(text: str) -> str:
