@@ -15,7 +15,7 @@ a table of sums with "+" and "=" cells. English, Chinese, Slovak and Thai;
 from __future__ import annotations
 
 import random
-import subprocess
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -273,8 +273,11 @@ DOTX = {3, 8, 14, 19, 23}
 DOC = {11}
 
 
-def build_corpus(folder: Path, doc: bool = True) -> list[Path]:
-    """Write the corpus into ``folder``; ``doc``: also the .doc made by LibreOffice."""
+def build_corpus(folder: Path, soffice: str | None) -> list[Path]:
+    """Write the corpus into ``folder``; with ``soffice`` (LibreOffice), form
+    11 as a .doc saved by it, else as .docx."""
+    from tests.conftest import convert
+
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for seed in range(1, COUNT + 1):
@@ -283,12 +286,11 @@ def build_corpus(folder: Path, doc: bool = True) -> list[Path]:
         if seed in DOTX:
             path = folder / f"{stem}.dotx"
             path.write_bytes(as_dotx(data))
-        elif seed in DOC and doc:
-            src = Path(tempfile.mkdtemp()) / f"{stem}.docx"
-            src.write_bytes(data)
-            subprocess.run(["soffice", "--headless", "--norestore", "--convert-to", "doc", "--outdir", str(folder),
-                            str(src)], check=True, capture_output=True, timeout=180)
-            path = folder / f"{stem}.doc"
+        elif seed in DOC and soffice:
+            with tempfile.TemporaryDirectory() as tmp:
+                src = Path(tmp) / f"{stem}.docx"
+                src.write_bytes(data)
+                path = convert(soffice, [src], "doc", folder, Path(tmp) / "profile")[0]
         else:
             path = folder / f"{stem}.docx"
             path.write_bytes(data)
@@ -335,7 +337,7 @@ def measure(paths: list[Path], work: Path, roundtrip: int = 5) -> list[Outcome]:
 
 if __name__ == "__main__":
     base = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="otherforms-"))
-    files = build_corpus(base / "forms")
+    files = build_corpus(base / "forms", shutil.which("soffice"))
     results = measure(files, base / "learned")
     for o in results:
         print(f"{'pass' if o.ok else 'FAIL'} {o.path.name}: {o.detail[:300]}")

@@ -485,6 +485,11 @@ def test_boxes_named_like_yaml_booleans_and_no_phrases_make_a_definition_that_lo
     assert result.exit_code == 0, result.output
     form = forms.load(str(tmp_path / "yn"))
     keys = sorted(key for f in form.fields if f.kind == "boxes" for key, _ in f.items)
-    assert keys == ["no", "off", "on", "yes"] and form.phrases == ()
-    result = CliRunner().invoke(main, ["check", str(tmp_path / "yn"), "--roundtrip", "5"])
+    assert keys == ["no", "off", "on", "yes"] and form.phrases == ("Do you agree?", "Is it on?")
+    (tmp_path / "bare.docx").write_bytes(make_docx(body.replace("Do you agree?", "").replace("Is it on?", "")))
+    result = CliRunner().invoke(main, ["learn", str(tmp_path / "bare.docx"), "--id", "yn", "-o", str(tmp_path / "bare")])
+    assert result.exit_code == 0, result.output
+    assert forms.load(str(tmp_path / "bare")).phrases == ()
+    assert "phrases: []" in (tmp_path / "bare" / "form.yaml").read_text("utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "bare"), "--roundtrip", "5"])
     assert "round trip: 5 of 5 generated records came back unchanged" in result.output

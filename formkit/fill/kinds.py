@@ -51,42 +51,45 @@ def _ancestor(el: etree._Element, tag: str) -> etree._Element | None:
     return next(el.iterancestors(tag), None)
 
 
-def _like_run(b: Builder, index: int) -> etree._Element | None:
+def _like_run(b: Builder, index: int, head: int) -> etree._Element | None:
     """A run whose properties an answer in a cell takes: the cell's own first
-    run, else the paragraph mark's properties."""
+    run, else its paragraph mark's properties, else its header cell's run
+    (made plain by the caller): the form's font and size, so the answer gets
+    the complex-script ones Thai needs."""
     p = b.element(index)
     run = p.find(f".//{W_R}")
     if run is not None:
         return run
     rpr = p.find(f"{qn('w:pPr')}/{W_RPR}")
     if rpr is None:
-        return None
+        return b.element(head).find(f".//{W_R}")
     like = etree.Element(W_R)
     like.append(copy.deepcopy(rpr))
     return like
 
 
 def _grid(b: Builder, f: FieldDef, found: Found, expr: str) -> None:
-    if not found.cells:
+    if len(found.cells) < 2:
         b.notes.append(f"the {f.name} grid has no row to fill")
         return
-    last = found.cells[-1]
+    head, rows = found.cells[0], found.cells[1:]
+    last = rows[-1]
     last_tr = _ancestor(b.element(next(iter(last.values()))), W_TR)
     spare = copy.deepcopy(last_tr) if last_tr is not None else None
     places = {name: _cell_place(last_tr, b.element(i)) for name, i in last.items()} if last_tr is not None else {}
-    for n, row in enumerate(found.cells):
+    likes = {name: _like_run(b, index, head[name]) for name, index in last.items()}
+    for n, row in enumerate(rows):
         for name, index in row.items():
             code = f"{{% if {expr}|length > {n} %}}{{{{ {expr}[{n}][{name!r}] }}}}{{% endif %}}"
-            b.element(index).append(text_run(b.tags.inline(code), _like_run(b, index), plain=True))
+            b.element(index).append(text_run(b.tags.inline(code), _like_run(b, index, head[name]), plain=True))
     if spare is None or last_tr is None or None in places.values():
         b.notes.append(f"the {f.name} grid cannot grow: only its printed rows are filled")
         return
     for name, place in places.items():
         assert place is not None
         p = _paragraph_at(spare, place)
-        like = p.find(f".//{W_R}")
-        p.append(text_run(b.tags.inline(f"{{{{ row[{name!r}] }}}}"), like, plain=True))
-    count = len(found.cells)
+        p.append(text_run(b.tags.inline(f"{{{{ row[{name!r}] }}}}"), likes[name], plain=True))
+    count = len(rows)
     last_tr.addnext(_row_tag(b, "{% endfor %}"))
     last_tr.addnext(spare)
     last_tr.addnext(_row_tag(b, f"{{% for row in {expr}[{count}:] %}}"))

@@ -131,7 +131,10 @@ def _column(parts: list[str], fields: Sequence[FieldDef]) -> tuple[PathSegments,
             return (head,), field, "list"
         n = _number(rest[0]) if len(rest) == 1 else None
         return None if n is None else ((head, n), field, "item")
-    if field.kind == "repeat":
+    if field.kind == "signature":  # signer.name, signer.position ...
+        part = _column(rest, field.fields) if rest else None
+        return None if part is None else ((head, *part[0]), part[1], part[2])
+    if field.kind in ("repeat", "grid"):
         n = _number(rest[0]) if len(rest) >= 2 else None
         sub = _column(rest[1:], field.fields) if n is not None else None
         return None if n is None or sub is None else ((head, n, *sub[0]), sub[1], sub[2])

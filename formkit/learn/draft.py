@@ -85,13 +85,17 @@ def _phrases(learner: Scan, fields: list[Proposal]) -> list[str]:
     titles = [label_text(p.text) for p in lines]
     ranked = [t for t in titles if any(match_key(t).startswith(w) for w in learner.title_words)][:3]
     ranked += [label_text(p.text) for p in lines if learner.is_bold(p) and label_text(p.text) not in ranked][:1]
-    labels = [str(f.spec.get("label") or f.spec.get("start") or "") for f in walk(fields)]
+    labels = [str(f.spec.get("label") or f.spec.get("start") or f.spec.get("after") or "") for f in walk(fields)]
+    labels += [t for t in titles if t not in ranked]  # any printed line before the first field, last
     out: list[str] = []
-    for text in ranked + labels:
-        key = match_key(text)
-        if width(key) >= 6 and not any(key in match_key(o) or match_key(o) in key for o in out):
-            out.append(text)
-        if len(out) == 6:
+    for least in (6, 3):  # short labels only when nothing longer is printed
+        for text in ranked + labels:
+            key = match_key(text)
+            if width(key) >= least and not any(key in match_key(o) or match_key(o) in key for o in out):
+                out.append(text)
+            if len(out) == 6:
+                break
+        if out:
             break
     return out
 

@@ -43,6 +43,7 @@ class Draft:
     fields: list[Proposal]
     headings: list[str]
     notes: list[str]
+    left_out: list[str] = field(default_factory=list)  # fields learn could not place, and why
 
 
 @lru_cache(maxsize=1)

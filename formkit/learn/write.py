@@ -135,6 +135,8 @@ def render(draft: Draft) -> str:
     ]
     for note in draft.notes:
         out.append(f"# CHECK: {note}")
+    for gone in draft.left_out:
+        out.append(f"# CHECK: left out, as it did not pass check or come back filled: {gone}")
     if draft.headings:
         out += ["", "# Printed lines that end the answer above them.", "headings:"]
         out += [f"  - {_q(h)}" for h in draft.headings]
@@ -182,6 +184,7 @@ def write_draft(original: Path, form_id: str, out_dir: Path | None, force: bool 
     from formkit.docx.package import Limits
     from formkit.output import atomic_write, atomic_write_bytes
     from formkit.read.parse import legacy_format
+    from formkit.learn.verify import verified
 
     if not _ID.fullmatch(form_id):
         raise FormkitError("bad-input", f"--id {form_id!r}: use lower-case letters, digits, '-' and '_'")
@@ -196,9 +199,9 @@ def write_draft(original: Path, form_id: str, out_dir: Path | None, force: bool 
     draft.source = original.name
     if kind is not None:
         draft.notes.insert(0, f"learned from a .{kind} original converted by LibreOffice; original.docx is that conversion")
-    text = render(draft)
     if target is None:
-        return text, draft
+        return render(draft), draft
+    text = verified(draft, data, render)
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write_bytes(target.parent / "original.docx") as fh:
         fh.write(data)

@@ -53,6 +53,7 @@ def grid(stream: Stream, f: FieldDef, lo: int, hi: int, path: str) -> Found:
             continue
         row, cols = head
         found = Found([], f"{where}, row {row + 1}", hit=Hit(cells[(row, cols[f.fields[0].name])][0].index, 0, 0))
+        found.cells.append({name: cells[(row, c)][0].index for name, c in cols.items()})  # the header row first
         for r in range(row + 1, len(table.rows)):
             at = {name: cells[(r, c)][0].index for name, c in cols.items() if (r, c) in cells}
             if len(at) < len(cols):

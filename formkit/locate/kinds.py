@@ -22,8 +22,8 @@ class Found:
     the stream index where its answer ends), ``boxes`` (key -> (stream index,
     ordinal of the box in its paragraph)) and ``blocks`` (repeated blocks:
     start, end and their fields) are what fill needs to turn the original
-    into a template; ``cells``: a grid's rows below its header, each
-    column's first paragraph (formkit.locate.grid)."""
+    into a template; ``cells``: a grid's header row and the rows below it,
+    each column's first paragraph (formkit.locate.grid)."""
 
     value: Any
     where: str = ""
@@ -33,7 +33,7 @@ class Found:
     end: int = -1
     boxes: dict[Any, tuple[int, int]] = field(default_factory=dict)
     blocks: list[tuple[int, int, dict[str, Found]]] = field(default_factory=list)
-    cells: list[dict[str, int]] = field(default_factory=list)  # a grid's rows: column -> stream index
+    cells: list[dict[str, int]] = field(default_factory=list)  # a grid's header and rows: column -> stream index
 
 
 # ---- text between a label and the next one -------------------------------------------

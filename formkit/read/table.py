@@ -47,7 +47,9 @@ def _field_cells(field: FieldDef, value: Any, name: str, key: Key) -> Iterator[C
     elif field.kind in ("lines", "images") and isinstance(value, list):
         for n, item in enumerate(value, 1):
             yield (*key, n), f"{name}.{n}", photo_cell(item) if field.kind == "images" else item
-    elif field.kind == "repeat" and isinstance(value, list):
+    elif field.kind == "signature" and isinstance(value, dict):
+        yield from record_cells(field.fields, value, f"{name}.", key)
+    elif field.kind in ("repeat", "grid") and isinstance(value, list):
         for n, item in enumerate(value, 1):
             if isinstance(item, dict):
                 yield from record_cells(field.fields, item, f"{name}.{n}.", (*key, n))
