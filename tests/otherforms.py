@@ -7,7 +7,10 @@ lines (dots, underscores, a full-width colon, a tab to a dotted leader), a
 label | answer table, a grid (a header row over empty rows), a date blank,
 a signature block, a check-box list, a nested table, a text box, sections
 that repeat their labels ("Name" under "Applicant" and under "Guarantor"),
-a table of sums with "+" and "=" cells. English, Chinese, Slovak and Thai;
+a table of sums with "+" and "=" cells, a label | answer | label | answer
+table, comment lines, numbered lines, a box "Other (please specify) ....",
+an instruction line, blanks of underlined spaces, a page header that prints
+the form's number. English, Chinese, Slovak and Thai;
 .docx, .dotx, and a .doc made by LibreOffice from one of them.
 
     python3 tests/otherforms.py [DIR]     # build the corpus, learn and check each form, print the pass rate
@@ -43,6 +46,11 @@ WORDS: dict[str, dict[str, list[str] | str]] = {
         "sign": ["Signature", "Name", "Position", "Date"],
         "date": "Date",
         "colon": ":",
+        "comments": ["Comments", "Remarks", "Description of the incident", "Additional information"],
+        "goals": ["Objectives", "Expected outcomes", "Items requested"],
+        "other": "Other (please specify)",
+        "note": "Please complete all fields in block capitals and return the form to the office.",
+        "header": "Form HR-12 rev. 2024",
     },
     "zh": {
         "titles": ["申请表", "请假申请单", "会员登记表", "设备借用单"],
@@ -55,6 +63,11 @@ WORDS: dict[str, dict[str, list[str] | str]] = {
         "sign": ["签名", "姓名", "职务", "日期"],
         "date": "日期",
         "colon": "：",
+        "comments": ["备注", "情况说明", "其他说明"],
+        "goals": ["工作目标", "预期成果"],
+        "other": "其他（请注明）",
+        "note": "请用正楷填写，并交回办公室。",
+        "header": "表格编号 A-03",
     },
     "sk": {
         "titles": ["Žiadosť o dovolenku", "Prihláška na kurz", "Registračný formulár", "Hlásenie udalosti"],
@@ -68,6 +81,11 @@ WORDS: dict[str, dict[str, list[str] | str]] = {
         "sign": ["Podpis", "Meno", "Funkcia", "Dátum"],
         "date": "Dátum",
         "colon": ":",
+        "comments": ["Poznámky", "Popis udalosti", "Doplňujúce informácie"],
+        "goals": ["Ciele", "Očakávané výsledky"],
+        "other": "Iné (uveďte)",
+        "note": "Vyplňte paličkovým písmom a odovzdajte na sekretariáte.",
+        "header": "Tlačivo č. 7/2024",
     },
     "th": {
         "titles": ["แบบคำขออนุญาตไปราชการ", "แบบรายงานผลการดำเนินงาน", "แบบขอยืมพัสดุ", "ใบสมัครเข้ารับการอบรม"],
@@ -81,6 +99,11 @@ WORDS: dict[str, dict[str, list[str] | str]] = {
         "sign": ["ลงชื่อ", "", "ตำแหน่ง", "วันที่"],
         "date": "วันที่",
         "colon": "",
+        "comments": ["ความคิดเห็น", "รายละเอียดเพิ่มเติม", "ปัญหาและอุปสรรค"],
+        "goals": ["วัตถุประสงค์", "ผลที่คาดว่าจะได้รับ"],
+        "other": "อื่น ๆ (โปรดระบุ)",
+        "note": "โปรดกรอกข้อมูลให้ครบถ้วนและส่งคืนที่งานธุรการ",
+        "header": "แบบ สพท. 01",
     },
 }
 
@@ -226,9 +249,45 @@ class Maker:
         self.body.append(p())
 
 
+    def four_columns(self) -> None:
+        labels = self.labels(4)
+        rows = [[_cell(p(labels[k])), _cell(width=3000), _cell(p(labels[k + 1])), _cell(width=3000)] for k in (0, 2)]
+        self.body.append(_table(rows))
+        self.body.append(p())
+
+    def comments(self) -> None:
+        colon = self.s("colon")
+        self.body.append(p(f"{self.rng.choice(self.w('comments'))}{colon}"))
+        for _ in range(self.rng.randint(2, 4)):
+            self.body.append(p("." * 90 if self.rng.random() < 0.6 else "_" * 70))
+
+    def numbered(self) -> None:
+        colon = self.s("colon")
+        self.body.append(p(f"{self.rng.choice(self.w('goals'))}{colon}"))
+        for n in range(1, self.rng.randint(3, 5)):
+            self.body.append(p(f"{n}. {'.' * 80}"))
+
+    def other_box(self) -> None:
+        rng = self.rng
+        self.body.append(p(rng.choice(self.w("boxes_q"))))
+        for item in rng.sample(self.w("boxes"), 2):
+            self.body.append(p("\u2610 ", item))
+        self.body.append(p("\u2610 ", f"{self.s('other')} {'.' * 40}"))
+
+    def instructions(self) -> None:
+        self.body.append(p(r(self.s("note"), props="<w:i/><w:iCs/>")))
+
+    def underlined(self) -> None:
+        colon = self.s("colon")
+        for label in self.labels(2):
+            blank = r(" " * 40, props='<w:u w:val="single"/>')
+            self.body.append(p(f"{label}{colon} ", blank))
+
+
 PARTS: list[Callable[[Maker], None]] = [
     Maker.colon_lines, Maker.pair_line, Maker.label_table, Maker.grid, Maker.date, Maker.boxes,
-    Maker.nested, Maker.text_box, Maker.repeated_sections, Maker.sums,
+    Maker.nested, Maker.text_box, Maker.repeated_sections, Maker.sums, Maker.four_columns, Maker.comments,
+    Maker.numbered, Maker.other_box, Maker.instructions, Maker.underlined,
 ]
 LANGS = ["en", "en", "zh", "sk", "th"]
 
@@ -240,12 +299,15 @@ def form(seed: int) -> tuple[str, bytes]:
     maker = Maker(lang, rng, [])
     title = rng.choice(maker.w("titles"))
     maker.body.append(p(r(title, props=BOLD + '<w:sz w:val="32"/><w:szCs w:val="32"/>'), ppr='<w:jc w:val="center"/>'))
-    for part in rng.sample(PARTS, rng.randint(3, 6)):
+    for part in rng.sample(PARTS, rng.randint(4, 8)):
         part(maker)
     if rng.random() < 0.7:
         maker.signature()
-    return lang, make_docx("".join(maker.body) + '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
-                           '<w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440"/></w:sectPr>')
+    headers = {"header1.xml": p(maker.s("header"))} if rng.random() < 0.4 else {}
+    refs = "".join(f'<w:headerReference w:type="default" r:id="rId_{n[:-4]}"/>' for n in headers)
+    return lang, make_docx("".join(maker.body) + f'<w:sectPr>{refs}<w:pgSz w:w="11906" w:h="16838"/>'
+                           '<w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440"/></w:sectPr>',
+                           headers=headers)
 
 
 _DOTX = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",

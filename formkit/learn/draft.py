@@ -121,11 +121,10 @@ def with_context(learner: Scan, fields: list[Proposal]) -> None:
     labelled = [f for f in fields if f.spec.get("label") and f.kind not in ("year", "header")]
     keys = [match_key(str(f.spec["label"])) for f in labelled]
     label_keys = set(keys)
-    for f, key in zip(labelled, keys):
-        if keys.count(key) < 2:
-            continue
-        context = _context(learner, f.at, label_keys)
-        if not context:
+    contexts = [_context(learner, f.at, label_keys) if keys.count(key) > 1 else "" for f, key in zip(labelled, keys)]
+    for f, key, context in zip(labelled, keys, contexts):
+        same = [c for k, c in zip(keys, contexts) if k == key and c == context]
+        if not context or len(same) > 1:  # a context that does not tell them apart is no help
             continue
         f.title = f"{context}: {f.title}"
         own = name_from(str(f.spec["label"]))
@@ -143,8 +142,8 @@ def _context(learner: Scan, at: int, label_keys: set[str]) -> str:
         text = label_text(" ".join(q.text for q in head))
         if head and head[0].index != at and wordy(match_key(text)) and match_key(text) not in label_keys:
             return text
-    for k in range(at - 1, max(at - _CONTEXT_LINES, -1), -1):
-        q = paras[k]
-        if learner.kinds[k] == "text" and wordy(q.key) and not any(q.key.startswith(lk) for lk in label_keys):
-            return label_text(q.text)
-    return ""
+    lines = [paras[k] for k in range(at - 1, max(at - _CONTEXT_LINES, -1), -1)
+             if learner.kinds[k] == "text" and wordy(paras[k].key)
+             and not any(paras[k].key.startswith(lk) for lk in label_keys)]
+    heading = next((q for q in lines if learner.is_bold(q)), lines[0] if lines else None)  # a bold heading first
+    return label_text(heading.text) if heading is not None else ""

@@ -127,7 +127,7 @@ def _fields(
     hits = _find_labels(fields, stream, lo, label_hi)
     grids = {f.name: grid(stream, f, lo, hi, prefix + f.name) for f in fields if f.kind == "grid"}
     stops = sorted(
-        [h for f in fields if f.kind in _STOPS and (h := hits.get(f.name))] + extra_stops
+        [h for f in fields if (f.kind in _STOPS or f.kind == "boxes") and (h := hits.get(f.name))] + extra_stops
         + [g.hit for g in grids.values() if g.hit is not None],  # a grid ends the answer above it
         key=lambda h: (h.index, h.start),
     )
@@ -141,9 +141,9 @@ def _find_labels(fields: tuple[FieldDef, ...], stream: Stream, lo: int, hi: int)
     hits: dict[str, Hit] = {}
     last: Hit | None = None
     for f in fields:
-        if f.kind not in _LABELLED:
+        if f.kind not in _LABELLED and not (f.kind == "boxes" and f.after):
             continue
-        label = make_label(f.label)
+        label = make_label(f.label or f.after)
         pos = last.index + 1 if last else lo
         hit = None
         if last is not None and f.kind == "value":
@@ -188,7 +188,7 @@ def _one(
     if f.kind == "level":
         return kinds.level(stream, f.header, f.table, path)
     if f.kind == "boxes":
-        return _boxes(f, stream, lo, hi, path)
+        return _boxes(f, stream, lo, hi, path, hit)
     if f.kind == "header":
         return Found(kinds.header_text(headers), "page header")
     if f.kind == "repeat":
@@ -264,8 +264,11 @@ def _missing(f: FieldDef, path: str) -> Found:
     return Found(value, "", [warning])
 
 
-def _boxes(f: FieldDef, stream: Stream, lo: int, hi: int, path: str) -> Found:
-    anchor = search(make_label(f.after), stream, lo, hi) if f.after else None
+def _boxes(f: FieldDef, stream: Stream, lo: int, hi: int, path: str, hit: Hit | None) -> Found:
+    """A group of boxes, after its anchor line (found in definition order,
+    as labels are: two groups under one printed question each take their
+    own), or anywhere in [lo, hi) when it has none."""
+    anchor = hit or (search(make_label(f.after), stream, lo, hi) if f.after else None)
     if anchor is None:
         return kinds.box_group(stream, f.items, lo, hi, False, path)
     end = stream.container_end(anchor.index)
