@@ -17,7 +17,7 @@ from typing import Callable
 from formkit.errors import FormkitError
 from formkit.learn.model import Draft, Proposal
 
-_ROUNDS = 4
+_ROUNDS = 6
 _RECORDS = 5
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -114,6 +114,10 @@ def _leave_out(draft: Draft, problems: dict[str, str]) -> None:
             if len(kept) == len(draft.fields):
                 raise FormkitError("cannot-learn", f"{what}: {why}")
             draft.left_out.append(f"{what} ({_kind(draft.fields, what)}): {why}")
+            gone = next(f for f in draft.fields if f.name == what)
+            label = str(gone.spec.get("label") or "")
+            if label and gone.kind != "year" and label not in draft.headings:
+                draft.headings.append(label)  # its printed line still ends the answer above it
             draft.fields = kept
     if not any(f.kind != "header" for f in draft.fields):
         raise FormkitError("cannot-learn", "no field of the original could be placed: "
