@@ -3,6 +3,7 @@ thaidate.py, the signature in locate/__init__.py; fill/kinds.py): a
 definition written by hand, filled and parsed back, through the CLI and CSV."""
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -168,3 +169,24 @@ def test_a_grid_definition_needs_named_columns(tmp_path: Path) -> None:
     with pytest.raises(forms.FormkitError) as info:
         forms.load_path(tmp_path)
     assert info.value.code == "bad-form-definition" and "column of field 'items' False" in str(info.value)
+
+
+def test_the_docxtpl_view_of_a_grid_template_is_a_table_row_tag(form_dir: Path) -> None:
+    from lxml import etree
+
+    from formkit.fill.template import derive
+
+    data = derive(forms.load(str(form_dir))).docx()
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    root = etree.fromstring(xml)  # well-formed
+    rows = [el for el in root.iter("{*}tr") if "".join(el.itertext()).startswith("{%tr")]
+    assert [("".join(el.itertext())) for el in rows] == ["{%tr for row in f['items'][3:] %}", "{%tr endfor %}"]
+
+
+def test_a_filled_copy_is_refused_as_an_original(form_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "r.json").write_text(json.dumps(RECORD, ensure_ascii=False), "utf-8")
+    run("fill", str(form_dir), str(tmp_path / "r.json"), "-o", str(tmp_path / "out.docx"))
+    result = run("fill", str(form_dir), str(tmp_path / "r.json"), "-o", str(tmp_path / "again.docx"),
+                 "--original", str(tmp_path / "out.docx"))
+    assert result.exit_code == 1 and "[original-has-answers]" in result.output
+    assert "items" in result.output and "when" in result.output and "reporter" in result.output

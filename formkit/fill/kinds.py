@@ -112,7 +112,7 @@ def _row_tag(b: Builder, code: str) -> etree._Element:
     """A table row that gives way to ``code`` when compiled (docxtpl's ``{%tr ... %}``)."""
     tr = etree.Element(W_TR)
     t = etree.SubElement(etree.SubElement(etree.SubElement(etree.SubElement(tr, W_TC), W_P), W_R), W_T)
-    return b.tags.block(tr, t, code, "p")
+    return b.tags.block(tr, t, code, "tr")
 
 
 # -- date --------------------------------------------------------------------------------
