@@ -190,3 +190,22 @@ def test_a_filled_copy_is_refused_as_an_original(form_dir: Path, tmp_path: Path)
                  "--original", str(tmp_path / "out.docx"))
     assert result.exit_code == 1 and "[original-has-answers]" in result.output
     assert "items" in result.output and "when" in result.output and "reporter" in result.output
+
+
+@pytest.mark.parametrize(("label", "between", "text"), [
+    ("วันที่", ("เดือน", "พ.ศ."), "12 มกราคม 2567"),
+    ("วันที่", ("เดือน", "ค.ศ."), "12 มกราคม 2024"),
+    ("วันที่", ("/", "/"), "12/1/2567"),
+    ("Date", ("/", "/"), "12/1/2024"),
+    ("Date", ("month", "year"), "12 January 2024"),
+])
+def test_a_spreadsheet_date_cell_is_written_as_the_form_prints_dates(label: str, between: tuple[str, ...],
+                                                                      text: str) -> None:
+    import datetime as dt
+
+    from formkit.fill.tabular import _text
+    from formkit.forms import FieldDef
+
+    field = FieldDef("when", "date", "when", label=label, between=between)
+    assert _text(dt.date(2024, 1, 12), field) == text
+    assert thaidate.canonical(text, between) == text  # and it is read back as written

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable, Protocol
 
 from lxml import etree
 
@@ -24,10 +24,23 @@ from formkit.forms import FieldDef
 from formkit.locate import thaidate
 from formkit.locate.kinds import Found, value_value
 from formkit.locate.labels import make_label, match_inside, match_start
-from formkit.text import LEADER
+from formkit.docx.model import Paragraph
+from formkit.locate.stream import Para
+from formkit.text import LEADER, clean_chars, clean_key
 
-if TYPE_CHECKING:
-    from formkit.fill.build import Builder
+
+
+class Builder(Protocol):
+    """What these transforms need of :class:`formkit.fill.build.Builder`."""
+
+    tags: Tags
+    notes: list[str]
+
+    def element(self, index: int) -> etree._Element: ...
+
+    def wrap(self, runs: list[etree._Element], before: str, after: str) -> None: ...
+
+    def fields(self, fields: tuple[FieldDef, ...], where: dict[str, Found], var: str) -> None: ...
 
 W_TR, W_TC = qn("w:tr"), qn("w:tc")
 
@@ -139,10 +152,9 @@ def _date(b: Builder, f: FieldDef, found: Found, expr: str) -> None:
 def _blanks(p: etree._Element, f: FieldDef) -> list[tuple[int, int]] | None:
     """Raw spans of the date's blanks, one per piece ((-1, -1) for a piece
     whose blank is not printed), or None without the label."""
-    from formkit.fill.build import pseudo_para
-
     text, where = visible(p)
-    para = pseudo_para(text)
+    clean = clean_chars(text)
+    para = Para(0, Paragraph(()), (), "", clean, clean_key(clean))
     label = make_label(f.label)
     hit = match_start(label, para) or match_inside(label, para, 0)
     if hit is None or hit.end == 0:

@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 
 from formkit.fill.csvfile import ENCODING_NAMES, MAX_LINE_CHARS, MAX_ROWS, Broken, csv_rows, detect_encoding, read_data
 from formkit.errors import FormkitError
+from formkit.locate import thaidate
 from formkit.forms import FieldDef, FormDef
 from formkit.fill.recordtext import PathSegments, bracket_path, load_json, suggest
 from formkit.fill.records import BadData, PathNamer, unwrap, validate
@@ -212,6 +213,8 @@ def tick(value: Any) -> bool:
 def _text(value: Any, field: FieldDef) -> Any:
     """A cell for a text field: strings as they are, whole numbers without
     ".0"; a date only for a year (a Buddhist-era year: CE + 543 when below 2400)."""
+    if isinstance(value, (dt.date, dt.datetime)) and field.kind == "date":  # as the form prints it
+        return thaidate.from_date(value, field.label, field.between)
     if isinstance(value, (dt.date, dt.datetime)):
         if field.kind != "year":
             raise ValueError(f"expected text, got the date {value.isoformat()} (format the column as text)")

@@ -11,7 +11,7 @@ import re
 from typing import Protocol
 
 from formkit.learn.tables import wordy
-from formkit.learn.model import Draft, Proposal, label_text, unique, walk
+from formkit.learn.model import Draft, Proposal, label_text, name_from, unique, walk
 from formkit.locate.stream import Para
 from formkit.text import match_key
 
@@ -116,8 +116,6 @@ def with_context(learner: Scan, fields: list[Proposal]) -> None:
     under "Guarantor", "Date" down a table) take the column header of their
     cell, or else the printed line above them that is no label, as context
     in the field's name and title, instead of being told apart by a number."""
-    from formkit.learn.write import name_from
-
     labelled = [f for f in fields if f.spec.get("label") and f.kind not in ("year", "header")]
     keys = [match_key(str(f.spec["label"])) for f in labelled]
     label_keys = set(keys)

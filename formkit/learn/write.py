@@ -14,9 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from formkit.learn.model import Draft, Proposal, vocabulary
+from formkit.learn.model import Draft, Proposal, name_from
 
-_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _DEFAULT_NAMES = {"level": "level", "header": "office", "images": "photos", "repeat": "blocks", "boxes": "boxes",
                   "grid": "rows", "date": "date", "signature": "signature"}
 
@@ -55,37 +54,6 @@ def _name_for(f: Proposal) -> str:
         return _DEFAULT_NAMES["grid"]
     label = str(f.spec.get("label") or f.spec.get("start") or f.spec.get("after") or f.title)
     return name_from(label) or _DEFAULT_NAMES.get(f.kind, "")
-
-
-def name_from(label: str) -> str:
-    """An ASCII snake_case name for a printed label, or "" when none is clear."""
-    words = [w.lower() for w in _ASCII_WORD.findall(_ascii(label))]
-    thai = sum(1 for ch in label if "\u0e00" <= ch <= "\u0e7f")
-    if words and thai < 3:
-        return "_".join(words[:3])
-    names: dict[str, str] = vocabulary()["names"]
-    found: list[tuple[int, str]] = []
-    taken = [False] * len(label)
-    for word in sorted(names, key=len, reverse=True):
-        at = label.find(word)
-        while at >= 0:
-            if not any(taken[at : at + len(word)]):
-                for k in range(at, at + len(word)):
-                    taken[k] = True
-                found.append((at, names[word]))
-            at = label.find(word, at + len(word))
-    parts: list[str] = []
-    for _at, part in sorted(found):
-        if part not in parts:
-            parts.append(part)
-    return "_".join(parts[:2])
-
-
-def _ascii(text: str) -> str:
-    """Latin letters without their accents ("Množstvo" -> "Mnozstvo"), other scripts kept."""
-    import unicodedata
-
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _unique(base: str, used: set[str]) -> str:

@@ -13,6 +13,7 @@ fill writes is read back as :func:`canonical` says.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -111,3 +112,24 @@ def canonical(value: str | None, between: tuple[str, ...]) -> str:
     words = [w.strip() for w in between]
     line = " ".join(x for pair in zip(parts, [*words, ""]) for x in pair if x)
     return read(line, between)
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
+                "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+
+
+def from_date(day: dt.date, label: str, between: tuple[str, ...]) -> str:
+    """A date a spreadsheet holds as a date, written the way the form asks
+    for it: "12 มกราคม 2567" after Thai words (the Buddhist-era year unless
+    the form prints ค.ศ.), "12 January 2024" after other words, "12/1/2567"
+    (Buddhist era on a Thai form) for blanks separated by "/"."""
+    keys = " ".join(match_key(w) for w in (label, *between))
+    thai = any("\u0e00" <= ch <= "\u0e7f" for ch in keys)
+    year = day.year + 543 if thai and "คศ" not in keys else day.year
+    sep = separator(between)
+    if sep is not None:
+        return sep.join(str(n) for n in (day.day, day.month, year)[-(len(between) + 1):])
+    month = (_THAI_MONTHS if thai else _MONTHS)[day.month - 1]
+    return " ".join(str(n) for n in (day.day, month, year)[-(len(between) + 1):])
