@@ -148,3 +148,19 @@ def test_a_field_that_cannot_be_placed_is_left_out_and_named(tmp_path: Path, mon
     assert result.exit_code == 0, result.output
     assert "left out phone (value): read back differently" in result.output
     assert [f.name for f in forms.load(str(tmp_path / "f")).fields if f.kind == "value"] == ["full_name"]
+
+
+def test_label_and_dotted_answer_cell_is_learned_and_filled_over_the_dots(tmp_path: Path) -> None:
+    rows = [[_cell(p("ชื่อ-สกุล")), _cell(p("." * 40))],
+            [_cell(p("ที่อยู่")), _cell(p("." * 40), p("." * 40), p("." * 40))]]
+    form = learned(tmp_path, p("แบบคำขออนุญาตไปราชการ") + _table(rows))
+    assert [(f.name, f.kind) for f in form.fields if f.kind != "header"] == [("name", "value"), ("address", "section")]
+    (tmp_path / "r.json").write_text(json.dumps({"name": "ก ข", "address": "บรรทัด 1\nบรรทัด 2"}), "utf-8")
+    assert run("fill", str(tmp_path / "f"), str(tmp_path / "r.json"), "-o", str(tmp_path / "o.docx")).exit_code == 0
+    got = json.loads(run("parse", str(tmp_path / "o.docx"), "--form", str(tmp_path / "f")).stdout)["record"]
+    assert got["name"] == "ก ข" and got["address"] == "บรรทัด 1\nบรรทัด 2"
+    from formkit.read.parse import read_model
+
+    doc = read_model(str(tmp_path / "o.docx"), "o")
+    cells = ["".join(par.text for par in cell.blocks) for row in doc.body[1].rows for cell in row.cells]  # type: ignore[union-attr]
+    assert cells == ["ชื่อ-สกุล", "ก ข", "ที่อยู่", "บรรทัด 1บรรทัด 2"]  # the dots are gone

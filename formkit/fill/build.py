@@ -109,6 +109,7 @@ class Builder:
         cell = self._answer_cell(found)
         if cell is not None:
             self._loop_over(cell, expr, label_p)
+            self._hide_dots(found, expr)
             return
         self._insert_lines(label_p, label_p, expr)
 
@@ -120,9 +121,20 @@ class Builder:
         if cell is None:
             return None
         paras = self.stream.paras[cell[0] : cell[1]]
-        if any(p.text.strip() or p.checkboxes or p.images for p in paras):
-            return None
+        if any((p.text.strip() and not _blank(p)) or p.checkboxes or p.images for p in paras):
+            return None  # an answer cell is empty, or holds only dotted lines
         return self.element(cell[0])
+
+    def _hide_dots(self, found: Found, expr: str) -> None:
+        """The dotted lines of an answer cell after its first (which the
+        answer replaces) stay only while the answer is empty."""
+        assert found.hit is not None
+        cell = beside(self.stream, found.hit, None)
+        for index in range(cell[0] + 1, cell[1]) if cell else ():
+            if _blank(self.stream.paras[index]):
+                p = self.element(index)
+                p.addprevious(self.paragraph(f"{{% if not {expr} %}}"))
+                p.addnext(self.paragraph("{% endif %}"))
 
     def _value(self, f: FieldDef, found: Found, expr: str) -> None:
         if found.hit is None:
@@ -147,6 +159,7 @@ class Builder:
             self._fill_leader(dotted[0], expr)
         elif cell is not None:
             self._loop_over(cell, f"([{expr}] if {expr} else [])", label_p)
+            self._hide_dots(found, expr)
         else:
             label_p.append(text_run(answer, first_text_run(label_p)))
 

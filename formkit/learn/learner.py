@@ -235,13 +235,14 @@ class Learner:
                 return None
             k -= 1
         cell = _next_cell(self.stream, i, None)
-        if cell is None or any(self.kinds[k] != "empty" or self.paras[k].images for k in range(*cell)):
-            return None
+        if cell is None or any(self.kinds[k] not in ("empty", "blank") or self.paras[k].images for k in range(*cell)):
+            return None  # an answer cell is empty, or holds only dotted lines
         where = self.paras[cell[0]].container
         if where[:-2] in self.level_tables or continues_merge(self.stream, where):
             return None
         label = label_text(p.text)
-        kind = "section" if cell[1] - cell[0] > 1 else "value"
+        kind = "section" if sum(self.kinds[k] == "blank" for k in range(*cell)) > 1 or (
+            cell[1] - cell[0] > 1 and not any(self.kinds[k] == "blank" for k in range(*cell))) else "value"
         prop = Proposal(kind, title_of(p.text), i, p.where, {"label": label})
         prop.notes.append(
             f"the answer goes in the empty cell to the right: taken as a {kind} "
