@@ -209,3 +209,41 @@ def test_a_spreadsheet_date_cell_is_written_as_the_form_prints_dates(label: str,
     field = FieldDef("when", "date", "when", label=label, between=between)
     assert _text(dt.date(2024, 1, 12), field) == text
     assert thaidate.canonical(text, between) == text  # and it is read back as written
+
+
+TWO_GRIDS = """\
+id: two
+title: "two"
+recognize:
+  phrases: []
+fields:
+  first:
+    kind: grid
+    columns: {item: "Item", remarks: "Remarks"}
+  second:
+    kind: grid
+    columns: {item: "Item", remarks: "Remarks"}
+  remarks:
+    kind: section
+    label: "Remarks"
+"""
+
+
+def test_two_grids_with_one_header_and_a_label_printed_as_a_header_cell(tmp_path: Path) -> None:
+    """Each grid reads its own table, and the label "Remarks" is not taken
+    from a grid's header cell "Remarks"."""
+    head = [_cell(p("Item")), _cell(p("Remarks"))]
+    blank = [_cell(), _cell()]
+    body = _table([head, blank]) + p() + _table([head, blank, blank]) + p("Remarks:") + p("." * 60) + p("." * 60)
+    folder = tmp_path / "two"
+    folder.mkdir()
+    (folder / "form.yaml").write_text(TWO_GRIDS, "utf-8")
+    (folder / "original.docx").write_bytes(make_docx(body))
+    record = {"first": [{"item": "a", "remarks": "b"}, {"item": "c"}], "second": [{"remarks": "d"}],
+              "remarks": "สรุป\nบรรทัดสอง"}
+    (tmp_path / "r.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    assert run("fill", str(folder), str(tmp_path / "r.json"), "-o", str(tmp_path / "o.docx")).exit_code == 0
+    got = parsed(tmp_path / "o.docx", folder)["record"]
+    assert got == {"first": [{"item": "a", "remarks": "b"}, {"item": "c", "remarks": ""}],
+                   "second": [{"item": "", "remarks": "d"}], "remarks": "สรุป\nบรรทัดสอง"}
+    assert run("check", str(folder), "--roundtrip", "6").exit_code == 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from formkit.forms import FieldDef, FormDef
 from formkit.forms.belongs import answers_without_box, has_answer
@@ -124,8 +124,9 @@ def _fields(
     prefix: str,
 ) -> dict[str, Found]:
     """Locate ``fields`` in paragraphs [lo, hi); labels are searched in [lo, label_hi)."""
-    hits = _find_labels(fields, stream, lo, label_hi)
-    grids = {f.name: grid(stream, f, lo, hi, prefix + f.name) for f in fields if f.kind == "grid"}
+    taken: set[tuple[int, ...]] = set()  # two grids never read one table
+    grids = {f.name: grid(stream, f, lo, hi, prefix + f.name, taken) for f in fields if f.kind == "grid"}
+    hits = _find_labels(fields, stream, lo, label_hi, _grid_paras(stream, grids.values()))
     stops = sorted(
         [h for f in fields if (f.kind in _STOPS or f.kind == "boxes") and (h := hits.get(f.name))] + extra_stops
         + [g.hit for g in grids.values() if g.hit is not None],  # a grid ends the answer above it
@@ -137,7 +138,25 @@ def _fields(
     return out
 
 
-def _find_labels(fields: tuple[FieldDef, ...], stream: Stream, lo: int, hi: int) -> dict[str, Hit]:
+def _grid_paras(stream: Stream, grids: Any) -> set[int]:
+    """The paragraphs of the grids' tables: a grid's header cell ("Remarks")
+    is never the label of another field."""
+    tables = {stream.paras[g.hit.index].container[:-2] for g in grids if g.hit is not None}
+    return {p.index for p in stream.paras if any(p.container[: len(t)] == t for t in tables)} if tables else set()
+
+
+def _outside(found: Callable[[int], Hit | None], skip: set[int], pos: int) -> Hit | None:
+    """The first hit of ``found`` (searching from a paragraph index) not in ``skip``."""
+    while True:
+        hit = found(pos)
+        if hit is None or hit.index not in skip:
+            return hit
+        pos = hit.index + 1
+
+
+def _find_labels(fields: tuple[FieldDef, ...], stream: Stream, lo: int, hi: int,
+                 skip: set[int] | None = None) -> dict[str, Hit]:
+    skip = skip or set()
     hits: dict[str, Hit] = {}
     last: Hit | None = None
     for f in fields:
@@ -148,8 +167,9 @@ def _find_labels(fields: tuple[FieldDef, ...], stream: Stream, lo: int, hi: int)
         hit = None
         if last is not None and f.kind == "value":
             hit = _second_label(label, stream.paras[last.index], last.end)
-        hit = hit or search(label, stream, pos, hi) or search(label, stream, lo, hi)
-        hit = hit or search_inside(label, stream, pos, hi)
+        hit = hit or _outside(lambda k: search(label, stream, k, hi), skip, pos)
+        hit = hit or _outside(lambda k: search(label, stream, k, hi), skip, lo)
+        hit = hit or _outside(lambda k: search_inside(label, stream, k, hi), skip, pos)
         if hit is None:
             continue
         hits[f.name] = hit

@@ -6,6 +6,8 @@ cells are all empty are dropped. Only the paragraphs right in a cell count
 """
 from __future__ import annotations
 
+from typing import Any
+
 from formkit.forms import FieldDef
 from formkit.locate.kinds import Found, _all_cells, value_value
 from formkit.locate.labels import Hit, make_label
@@ -22,8 +24,9 @@ def table_cells(every: dict[tuple[int, ...], Cells], tpath: tuple[int, ...]) -> 
     return {rc: ps for rc, paras in every.get(tpath, {}).items() if (ps := [p for p in paras if len(p.container) == depth])}
 
 
-def _header(cells: Cells, f: FieldDef) -> tuple[int, dict[str, int]] | None:
-    """The header row and each column's index, when one row holds every header."""
+def _header(cells: Cells, f: FieldDef) -> tuple[int, dict[str, int], bool] | None:
+    """The header row and each column's index, when one row holds every
+    header; and whether that row holds no other header (an exact fit)."""
     rows: dict[int, dict[int, str]] = {}
     for (r, c), paras in cells.items():
         rows.setdefault(r, {})[c] = "".join(p.key for p in paras)
@@ -36,33 +39,40 @@ def _header(cells: Cells, f: FieldDef) -> tuple[int, dict[str, int]] | None:
                 break
             cols[column.name] = at
         if len(cols) == len(f.fields):
-            return r, cols
+            others = [k for c, k in rows[r].items() if c not in cols.values() and any(ch.isalnum() for ch in k)]
+            return r, cols, not others
     return None
 
 
-def grid(stream: Stream, f: FieldDef, lo: int, hi: int, path: str) -> Found:
-    """The rows of the first table in paragraphs [lo, hi) headed by ``f``'s columns."""
+def grid(stream: Stream, f: FieldDef, lo: int, hi: int, path: str, taken: set[tuple[int, ...]] | None = None) -> Found:
+    """The rows of the first table in paragraphs [lo, hi) headed by exactly
+    ``f``'s columns (else by them and more), leaving out the tables of
+    ``taken`` (grids found before this one); the table is added to ``taken``."""
     every = _all_cells(stream)
+    taken = taken if taken is not None else set()
+    fits: list[tuple[bool, int, Any, tuple[int, ...], str, Cells, tuple[int, dict[str, int], bool]]] = []
     for table, tpath, where in stream.tables:
         cells = table_cells(every, tpath)
         first = min((ps[0].index for ps in cells.values()), default=-1)
-        if not lo <= first < hi:
+        if tpath in taken or not lo <= first < hi:
             continue
         head = _header(cells, f)
-        if head is None:
+        if head is not None:
+            fits.append((not head[2], len(fits), table, tpath, where, cells, head))
+    if not fits:
+        heads = " | ".join(c.label for c in f.fields)
+        return Found([], "", [Warning.of("field-not-found", path, f"no table headed {heads!r}")])
+    _, _, table, tpath, where, cells, (row, cols, _exact) = min(fits, key=lambda t: (t[0], t[1]))
+    taken.add(tpath)
+    found = Found([], f"{where}, row {row + 1}", hit=Hit(cells[(row, cols[f.fields[0].name])][0].index, 0, 0))
+    found.cells.append({name: cells[(row, c)][0].index for name, c in cols.items()})  # the header row first
+    for r in range(row + 1, len(table.rows)):
+        at = {name: cells[(r, c)][0].index for name, c in cols.items() if (r, c) in cells}
+        if len(at) < len(cols):
             continue
-        row, cols = head
-        found = Found([], f"{where}, row {row + 1}", hit=Hit(cells[(row, cols[f.fields[0].name])][0].index, 0, 0))
-        found.cells.append({name: cells[(row, c)][0].index for name, c in cols.items()})  # the header row first
-        for r in range(row + 1, len(table.rows)):
-            at = {name: cells[(r, c)][0].index for name, c in cols.items() if (r, c) in cells}
-            if len(at) < len(cols):
-                continue
-            found.cells.append(at)
-            item = {name: value_value("\n".join(p.text for p in cells[(r, c)])) for name, c in cols.items()}
-            if any(item.values()):
-                found.value.append(item)
-        found.end = max((i for at in found.cells for i in at.values()), default=found.hit.index if found.hit else 0) + 1
-        return found
-    heads = " | ".join(c.label for c in f.fields)
-    return Found([], "", [Warning.of("field-not-found", path, f"no table headed {heads!r}")])
+        found.cells.append(at)
+        item = {name: value_value("\n".join(p.text for p in cells[(r, c)])) for name, c in cols.items()}
+        if any(item.values()):
+            found.value.append(item)
+    found.end = max(i for at in found.cells for i in at.values()) + 1
+    return found
