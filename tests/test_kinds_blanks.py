@@ -247,3 +247,21 @@ def test_two_grids_with_one_header_and_a_label_printed_as_a_header_cell(tmp_path
     assert got == {"first": [{"item": "a", "remarks": "b"}, {"item": "c", "remarks": ""}],
                    "second": [{"item": "", "remarks": "d"}], "remarks": "สรุป\nบรรทัดสอง"}
     assert run("check", str(folder), "--roundtrip", "6").exit_code == 0
+
+
+def test_a_signature_part_is_a_value_or_a_date(tmp_path: Path) -> None:
+    (tmp_path / "form.yaml").write_text(DEFINITION.replace('position: {kind: value, label: "ตำแหน่ง"}',
+                                                           'position: {kind: lines, label: "ตำแหน่ง"}'), "utf-8")
+    with pytest.raises(forms.FormkitError) as info:
+        forms.load_path(tmp_path)
+    assert info.value.code == "bad-form-definition" and "position must be value or date fields" in str(info.value)
+
+
+def test_a_signature_not_printed_reads_as_empty_parts(form_dir: Path, tmp_path: Path) -> None:
+    from formkit.locate import locate
+    from formkit.read.parse import read_model
+
+    (tmp_path / "other.docx").write_bytes(make_docx(p("แบบขอยืมพัสดุ ประจำสำนักงาน") + p("ชื่อผู้ยืม ......")))
+    located = locate(forms.load(str(form_dir)), read_model(str(tmp_path / "other.docx"), "other"))
+    assert located.record["reporter"] == {"name": "", "position": "", "date": ""}
+    assert {w.code for w in located.warnings} == {"field-not-found"}

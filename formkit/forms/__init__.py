@@ -246,6 +246,8 @@ def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
             f"{folder / 'form.yaml'}: field {name!r} ({kind}) needs {', '.join(missing)}",
         )
     items = spec.get("items") or {}
+    if kind == "signature":
+        _signature_parts(name, spec, folder)
     return FieldDef(
         name=name,
         kind=kind,
@@ -263,6 +265,17 @@ def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
         belongs_to=str(spec.get("belongs_to") or ""),
         between=tuple(str(t) for t in spec.get("between") or ()),
     )
+
+
+def _signature_parts(name: str, spec: dict[str, Any], folder: Path) -> None:
+    """A signature's parts are value and date fields (name, position, date):
+    the signature itself is never filled."""
+    parts = spec.get("fields")
+    bad = [k for k, v in parts.items() if not isinstance(v, dict) or v.get("kind") not in ("value", "date")] \
+        if isinstance(parts, dict) else ["fields"]
+    if bad:
+        raise FormkitError("bad-form-definition", f"{folder / 'form.yaml'}: field {name!r} (signature): "
+                           f"{', '.join(map(str, bad))} must be value or date fields")
 
 
 def _columns(name: str, spec: dict[str, Any], folder: Path) -> tuple[FieldDef, ...]:

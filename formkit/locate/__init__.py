@@ -8,7 +8,9 @@ cell. Repeated blocks apply the same to each block.
 
 Locators see the document model (formkit.docx.model) as a stream of
 paragraphs (stream), never XML; labels match printed text by a normalized key
-(labels); kinds implements each locator kind. Imports formkit.docx's model,
+(labels); kinds implements each locator kind, grid the tables filled row by
+row, thaidate the date blanks; a signature block is a few value and date
+fields under its label. Imports formkit.docx's model,
 formkit.forms and the base modules.
 """
 from __future__ import annotations
@@ -242,7 +244,7 @@ def _one(
     return Found(value, where, hit=hit, end=end)
 
 
-_EMPTY: dict[str, Any] = {"lines": [], "images": [], "year": None, "signature": {}}
+_EMPTY: dict[str, Any] = {"lines": [], "images": [], "year": None}
 
 
 # A signature block is a few lines under its label: "ลงชื่อ.....", "(.....)", "ตำแหน่ง.....", a date.
@@ -277,7 +279,7 @@ def closed(label: str, text: str) -> str:
 
 
 def _missing(f: FieldDef, path: str) -> Found:
-    value = _EMPTY.get(f.kind, "")
+    value = _EMPTY.get(f.kind, "") if f.kind != "signature" else {part.name: "" for part in f.fields}
     if f.optional:
         return Found(value)
     warning = Warning.of("field-not-found", path, f"label {f.label!r} not found")
