@@ -164,3 +164,16 @@ def test_label_and_dotted_answer_cell_is_learned_and_filled_over_the_dots(tmp_pa
     doc = read_model(str(tmp_path / "o.docx"), "o")
     cells = ["".join(par.text for par in cell.blocks) for row in doc.body[1].rows for cell in row.cells]  # type: ignore[union-attr]
     assert cells == ["ชื่อ-สกุล", "ก ข", "ที่อยู่", "บรรทัด 1บรรทัด 2"]  # the dots are gone
+
+
+def test_a_grid_with_printed_row_numbers_reads_the_other_columns(tmp_path: Path) -> None:
+    head = [_cell(p(r(t, props=BOLD))) for t in ("ลำดับ", "รายการ", "จำนวนเงิน")]
+    rows = [[_cell(p(n)), _cell(), _cell()] for n in ("1.", "2.", "๓.")]
+    form = learned(tmp_path, p("ใบเบิกค่าใช้จ่ายในการเดินทางไปราชการ") + _table([head, *rows]))
+    [grid] = [f for f in form.fields if f.kind == "grid"]
+    assert [c.label for c in grid.fields] == ["รายการ", "จำนวนเงิน"]
+    (tmp_path / "r.json").write_text(json.dumps({grid.name: [{grid.fields[0].name: f"ค่า {n}"} for n in range(5)]}),
+                                     "utf-8")
+    assert run("fill", str(tmp_path / "f"), str(tmp_path / "r.json"), "-o", str(tmp_path / "o.docx")).exit_code == 0
+    got = json.loads(run("parse", str(tmp_path / "o.docx"), "--form", str(tmp_path / "f")).stdout)["record"]
+    assert [row[grid.fields[0].name] for row in got[grid.name]] == [f"ค่า {n}" for n in range(5)]

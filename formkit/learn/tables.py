@@ -4,6 +4,8 @@ empty rows) and vertically merged cells (no answer cell of their own).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from formkit.learn.model import Proposal, label_text
 from formkit.locate.kinds import _all_cells, _box_digit_column
 from formkit.locate.grid import table_cells
@@ -58,21 +60,29 @@ def find_grids(stream: Stream, empty: set[int], consumed: set[int]) -> tuple[lis
         if len(rows) < 2 or any(p.index in consumed or p.checkboxes for ps in cells.values() for p in ps):
             continue
         head = {c: cell_text(ps) for (r, c), ps in sorted(cells.items()) if r == rows[0]}
-        named = {c: text for c, text in head.items() if wordy(match_key(text))}
         body = [(c, ps) for (r, c), ps in cells.items() if r != rows[0]]
+        numbered = {c for c in head if _numbers(ps for col, ps in body if col == c)}
+        named = {c: text for c, text in head.items() if wordy(match_key(text)) and c not in numbered}
         if len(named) < 2 or any(not text for text in head.values()):
             continue
-        if not all(all(p.index in empty for p in ps) if c in named else not wordy("".join(p.key for p in ps))
-                   for c, ps in body):
+        if not all(all(p.index in empty for p in ps) if c in named else
+                   (c in numbered or not wordy("".join(p.key for p in ps))) for c, ps in body):
             continue
         first = cells[(rows[0], min(named))][0]
         prop = Proposal("grid", " | ".join(named.values()), first.index, where, {"columns": list(named.values())})
         prop.notes.append(f"a grid: each record holds a list of rows ({len(rows) - 1} printed, more are added)")
         if len(named) < len(head):
-            prop.notes.append("columns holding only an operator or punctuation are printed, not filled")
+            prop.notes.append("columns holding only an operator, punctuation or printed row numbers are printed, not filled")
         out.append(prop)
         taken |= {p.index for ps in cells.values() for p in ps}
     return out, taken
+
+
+def _numbers(cells: Iterable[list[Para]]) -> bool:
+    """True when every cell holds a printed row number ("1", "2." ...): a
+    numbered column is printed, not filled."""
+    keys = ["".join(p.key for p in ps) for ps in cells]
+    return bool(keys) and all(k.strip("#.()") == "" and "#" in k for k in keys)
 
 
 def continues_merge(stream: Stream, container: tuple[int, ...]) -> bool:
