@@ -177,3 +177,23 @@ def test_a_grid_with_printed_row_numbers_reads_the_other_columns(tmp_path: Path)
     assert run("fill", str(tmp_path / "f"), str(tmp_path / "r.json"), "-o", str(tmp_path / "o.docx")).exit_code == 0
     got = json.loads(run("parse", str(tmp_path / "o.docx"), "--form", str(tmp_path / "f")).stdout)["record"]
     assert [row[grid.fields[0].name] for row in got[grid.name]] == [f"ค่า {n}" for n in range(5)]
+
+
+def test_a_grid_over_a_printed_total_row_ends_there(tmp_path: Path) -> None:
+    head = [_cell(p(r(t, props=BOLD))) for t in ("Description", "Amount")]
+    rows = [[_cell(), _cell()] for _ in range(2)]
+    total = [_cell(p("Total")), _cell()]
+    form = learned(tmp_path, p("Expense report") + _table([head, *rows, total]) + p("Approved by: ............"))
+    [grid] = [f for f in form.fields if f.kind == "grid"]
+    assert grid.until == "Total" and [c.name for c in grid.fields] == ["description", "amount"]
+    assert [f.name for f in form.fields if f.kind == "value"] == ["total", "approved_by"]
+    record = {"rows": [{"description": f"taxi {n}", "amount": str(n)} for n in range(4)], "total": "6"}
+    (tmp_path / "r.json").write_text(json.dumps(record), "utf-8")
+    assert run("fill", str(tmp_path / "f"), str(tmp_path / "r.json"), "-o", str(tmp_path / "o.docx")).exit_code == 0
+    got = json.loads(run("parse", str(tmp_path / "o.docx"), "--form", str(tmp_path / "f")).stdout)["record"]
+    assert got["rows"] == record["rows"] and got["total"] == "6"
+    from formkit.read.parse import read_model
+
+    table = read_model(str(tmp_path / "o.docx"), "o").body[1]
+    last = table.rows[-1]  # type: ignore[union-attr]
+    assert ["".join(par.text for par in c.blocks) for c in last.cells] == ["Total", "6"]  # rows added above it

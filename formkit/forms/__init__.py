@@ -60,6 +60,7 @@ class FieldDef:
     fields: tuple[FieldDef, ...] = ()
     belongs_to: str = ""  # "group.key": the box whose answer this field details
     between: tuple[str, ...] = ()  # a date blank: the printed words (or "/") between its blanks
+    until: str = ""  # a grid: the printed row ("Total") its rows end at
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +265,7 @@ def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
         fields=_columns(name, spec, folder) if kind == "grid" else _sub_fields(spec, folder),
         belongs_to=str(spec.get("belongs_to") or ""),
         between=tuple(str(t) for t in spec.get("between") or ()),
+        until=str(spec.get("until") or ""),
     )
 
 

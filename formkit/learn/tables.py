@@ -60,7 +60,8 @@ def find_grids(stream: Stream, empty: set[int], consumed: set[int]) -> tuple[lis
         if len(rows) < 2 or any(p.index in consumed or p.checkboxes for ps in cells.values() for p in ps):
             continue
         head = {c: cell_text(ps) for (r, c), ps in sorted(cells.items()) if r == rows[0]}
-        body = [(c, ps) for (r, c), ps in cells.items() if r != rows[0]]
+        until, last = _foot(cells, rows)
+        body = [(c, ps) for (r, c), ps in cells.items() if rows[0] < r <= last]
         numbered = {c for c in head if _numbers(ps for col, ps in body if col == c)}
         named = {c: text for c, text in head.items() if wordy(match_key(text)) and c not in numbered}
         if len(named) < 2 or any(not text for text in head.values()):
@@ -70,12 +71,29 @@ def find_grids(stream: Stream, empty: set[int], consumed: set[int]) -> tuple[lis
             continue
         first = cells[(rows[0], min(named))][0]
         prop = Proposal("grid", " | ".join(named.values()), first.index, where, {"columns": list(named.values())})
-        prop.notes.append(f"a grid: each record holds a list of rows ({len(rows) - 1} printed, more are added)")
+        printed = len([r for r in rows if rows[0] < r <= last])
+        prop.notes.append(f"a grid: each record holds a list of rows ({printed} printed, more are added)")
+        if until:
+            prop.spec["until"] = until
+            prop.notes.append(f"the rows end at the printed row {until!r}")
         if len(named) < len(head):
             prop.notes.append("columns holding only an operator, punctuation or printed row numbers are printed, not filled")
         out.append(prop)
-        taken |= {p.index for ps in cells.values() for p in ps}
+        taken |= {p.index for (r, _c), ps in cells.items() if r <= last for p in ps}
     return out, taken
+
+
+def _foot(cells: dict[tuple[int, int], list[Para]], rows: list[int]) -> tuple[str, int]:
+    """A printed row under a grid's empty rows ("Total" | | ): its first
+    text, which ends the grid, and the last row of the grid; ("", last row)
+    when there is none. The rows from it on are not the grid's: a label in
+    them is learned as any label in a table is."""
+    for n, r in enumerate(rows[2:], 2):
+        texts = [cell_text(ps) for (row, _c), ps in sorted(cells.items()) if row == r]
+        text = next((t for t in texts if wordy(match_key(t))), "")
+        if text:
+            return text, rows[n - 1]
+    return "", rows[-1]
 
 
 def _numbers(cells: Iterable[list[Para]]) -> bool:

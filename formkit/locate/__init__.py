@@ -141,10 +141,18 @@ def _fields(
 
 
 def _grid_paras(stream: Stream, grids: Any) -> set[int]:
-    """The paragraphs of the grids' tables: a grid's header cell ("Remarks")
-    is never the label of another field."""
-    tables = {stream.paras[g.hit.index].container[:-2] for g in grids if g.hit is not None}
-    return {p.index for p in stream.paras if any(p.container[: len(t)] == t for t in tables)} if tables else set()
+    """The paragraphs of the grids' header and rows: a grid's header cell
+    ("Remarks") is never the label of another field (a printed row under a
+    grid, "Total", may be)."""
+    spans: list[tuple[tuple[int, ...], int, int]] = []
+    for g in grids:
+        if g.hit is not None and g.cells:
+            rows = [stream.paras[i].container for row in g.cells for i in row.values()]
+            spans.append((rows[0][:-2], min(c[-2] for c in rows), max(c[-2] for c in rows)))
+    if not spans:
+        return set()
+    return {p.index for p in stream.paras for t, lo, hi in spans
+            if p.container[: len(t)] == t and len(p.container) > len(t) and lo <= p.container[len(t)] <= hi}
 
 
 def _outside(found: Callable[[int], Hit | None], skip: set[int], pos: int) -> Hit | None:

@@ -66,7 +66,10 @@ def grid(stream: Stream, f: FieldDef, lo: int, hi: int, path: str, taken: set[tu
     taken.add(tpath)
     found = Found([], f"{where}, row {row + 1}", hit=Hit(cells[(row, cols[f.fields[0].name])][0].index, 0, 0))
     found.cells.append({name: cells[(row, c)][0].index for name, c in cols.items()})  # the header row first
+    until = make_label(f.until).key if f.until else ""
     for r in range(row + 1, len(table.rows)):
+        if until and any("".join(p.key for p in ps).startswith(until) for (rr, _c), ps in cells.items() if rr == r):
+            break  # the printed row the grid ends at ("Total")
         at = {name: cells[(r, c)][0].index for name, c in cols.items() if (r, c) in cells}
         if len(at) < len(cols):
             continue
