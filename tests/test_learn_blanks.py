@@ -177,6 +177,11 @@ def test_a_grid_with_printed_row_numbers_reads_the_other_columns(tmp_path: Path)
     assert run("fill", str(tmp_path / "f"), str(tmp_path / "r.json"), "-o", str(tmp_path / "o.docx")).exit_code == 0
     got = json.loads(run("parse", str(tmp_path / "o.docx"), "--form", str(tmp_path / "f")).stdout)["record"]
     assert [row[grid.fields[0].name] for row in got[grid.name]] == [f"ค่า {n}" for n in range(5)]
+    from formkit.read.parse import read_model
+
+    table = read_model(str(tmp_path / "o.docx"), "o").body[1]
+    numbers = ["".join(par.text for par in row.cells[0].blocks) for row in table.rows]  # type: ignore[union-attr]
+    assert numbers == ["ลำดับ", "1.", "2.", "๓.", "4.", "5."]  # added rows count on
 
 
 def test_a_grid_over_a_printed_total_row_ends_there(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any, Callable, Protocol
 
 from lxml import etree
@@ -103,9 +104,27 @@ def _grid(b: Builder, f: FieldDef, found: Found, expr: str) -> None:
         p = _paragraph_at(spare, place)
         p.append(text_run(b.tags.inline(f"{{{{ row[{name!r}] }}}}"), likes[name], plain=True))
     count = len(rows)
+    _renumber(b, spare, set(places.values()), count)
     last_tr.addnext(_row_tag(b, "{% endfor %}"))
     last_tr.addnext(spare)
     last_tr.addnext(_row_tag(b, f"{{% for row in {expr}[{count}:] %}}"))
+
+
+_ROW_NUMBER = re.compile(r"^\s*\(?([0-9๐-๙]+)[.)]?\s*$")
+
+
+def _renumber(b: Builder, tr: etree._Element, columns: set[tuple[int, int] | None], count: int) -> None:
+    """A printed row number ("3.") in an added row counts on (4., 5. ...)."""
+    for n, tc in enumerate(tr.iterchildren(W_TC)):
+        for k, p in enumerate(tc.iterchildren(W_P)):
+            m = _ROW_NUMBER.match(raw_text(p))
+            if (n, k) in columns or m is None:
+                continue
+            runs = runs_between(p, m.start(1), m.end(1))
+            if runs:
+                runs[0].addprevious(text_run(b.tags.inline(f"{{{{ loop.index + {count} }}}}"), runs[0]))
+                for run in runs:
+                    run.getparent().remove(run)
 
 
 def _cell_place(tr: etree._Element, p: etree._Element) -> tuple[int, int] | None:
