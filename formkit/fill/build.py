@@ -21,8 +21,7 @@ from formkit.locate.labels import COLONS
 from formkit.locate.labels import make_label, match_inside, match_start
 from formkit.locate.stream import Para, Stream
 from formkit.docx.ns import qn
-from formkit.fill import kinds, layout
-from formkit.fill.kinds import gap_after
+from formkit.fill import layout
 from formkit.fill.boxes import tick
 from formkit.fill.tags import Tags
 from formkit.fill.edit import (
@@ -37,6 +36,8 @@ from formkit.fill.edit import (
     wrap,
 )
 from formkit.text import LEADER, numbered_blank
+from formkit.fill import kinds
+from formkit.fill.kinds import gap_after
 
 
 class Builder:
