@@ -403,6 +403,8 @@ def learn_cmd(original: str, form_id: str, out_dir: str, force: bool) -> None:
     for f in learned.draft.fields:
         kinds[f.kind] = kinds.get(f.kind, 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in kinds.items())
+    for gone in learned.draft.left_out:
+        click.echo(f"formkit: warning: left out {gone}", err=True)
     target = Path(out_dir) / "form.yaml"
     click.echo(f"formkit: wrote {target}: {len(learned.draft.fields)} fields ({summary}); {learned.checks} CHECK comment(s)",
                err=True)

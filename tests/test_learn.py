@@ -426,11 +426,13 @@ def test_learn_from_a_legacy_doc_original(soffice: str, tmp_path: Path) -> None:
     assert run("check", str(folder), "--roundtrip", "4").exit_code == 0
 
 
-def test_a_grid_to_fill_row_by_row_is_reported() -> None:
+def test_a_grid_to_fill_row_by_row_is_learned_as_a_grid() -> None:
     body = p(r("รายการโครงการ")) + _table(_cell(p(r("ชื่อโครงการ"))) + _cell(p(r("งบประมาณ"))),
                                           _cell(p()) + _cell(p()), _cell(p()) + _cell(p()))
     draft = learn_bytes(make_docx(body))
-    assert any("grid to fill row by row (ชื่อโครงการ | งบประมาณ)" in n for n in draft.notes)
+    grids = [f for f in draft.fields if f.kind == "grid"]
+    assert [g.spec["columns"] for g in grids] == [["ชื่อโครงการ", "งบประมาณ"]]
+    assert not any(f.kind in ("value", "section") for f in draft.fields)  # the header cells are no labels
 
 
 THIRD = ROOT / "samples" / "learn" / "esao-1-3"
@@ -483,6 +485,11 @@ def test_boxes_named_like_yaml_booleans_and_no_phrases_make_a_definition_that_lo
     assert result.exit_code == 0, result.output
     form = forms.load(str(tmp_path / "yn"))
     keys = sorted(key for f in form.fields if f.kind == "boxes" for key, _ in f.items)
-    assert keys == ["no", "off", "on", "yes"] and form.phrases == ()
-    result = CliRunner().invoke(main, ["check", str(tmp_path / "yn"), "--roundtrip", "5"])
+    assert keys == ["no", "off", "on", "yes"] and form.phrases == ("Do you agree?", "Is it on?")
+    (tmp_path / "bare.docx").write_bytes(make_docx(body.replace("Do you agree?", "").replace("Is it on?", "")))
+    result = CliRunner().invoke(main, ["learn", str(tmp_path / "bare.docx"), "--id", "yn", "-o", str(tmp_path / "bare")])
+    assert result.exit_code == 0, result.output
+    assert forms.load(str(tmp_path / "bare")).phrases == ()
+    assert "phrases: []" in (tmp_path / "bare" / "form.yaml").read_text("utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "bare"), "--roundtrip", "5"])
     assert "round trip: 5 of 5 generated records came back unchanged" in result.output

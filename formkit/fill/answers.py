@@ -18,7 +18,7 @@ from formkit.locate import Located
 from formkit.locate.kinds import Found
 from formkit.locate.stream import Stream
 
-_TEXT_KINDS = ("section", "value", "lines", "images")
+_TEXT_KINDS = ("section", "value", "lines", "images", "date", "grid")
 _SHOWN = 5  # answers named in a message; the rest are counted
 
 
@@ -44,6 +44,8 @@ def _held(fields: tuple[FieldDef, ...], where: dict[str, Found], stream: Stream,
             for n, (_, _, sub) in enumerate(found.blocks):
                 out += _held(f.fields, sub, stream, f"{path}[{n}].")
         elif f.kind in _TEXT_KINDS and found.value:
+            out.append(path)
+        elif f.kind == "signature" and isinstance(found.value, dict) and any(found.value.values()):
             out.append(path)
     return out
 

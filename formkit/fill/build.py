@@ -17,6 +17,7 @@ from formkit.errors import FormkitError
 from formkit.forms import FieldDef
 from formkit.locate import Located, heading_hits
 from formkit.locate.kinds import Found, beside
+from formkit.locate.labels import COLONS
 from formkit.locate.labels import make_label, match_inside, match_start
 from formkit.locate.stream import Para, Stream
 from formkit.docx.ns import qn
@@ -35,6 +36,8 @@ from formkit.fill.edit import (
     wrap,
 )
 from formkit.text import LEADER, numbered_blank
+from formkit.fill import kinds
+from formkit.fill.kinds import gap_after
 
 
 class Builder:
@@ -70,6 +73,8 @@ class Builder:
             handler = getattr(self, f"_{f.kind}", None)
             if handler is not None:
                 handler(f, found, expr)
+            elif f.kind in kinds.HANDLERS:  # grid, date, signature: formkit.fill.kinds
+                kinds.HANDLERS[f.kind](self, f, found, expr)
 
     # -- boxes ------------------------------------------------------------------------
     def _level(self, f: FieldDef, found: Found, expr: str) -> None:
@@ -105,6 +110,7 @@ class Builder:
         cell = self._answer_cell(found)
         if cell is not None:
             self._loop_over(cell, expr, label_p)
+            self._hide_dots(found, expr)
             return
         self._insert_lines(label_p, label_p, expr)
 
@@ -116,9 +122,20 @@ class Builder:
         if cell is None:
             return None
         paras = self.stream.paras[cell[0] : cell[1]]
-        if any(p.text.strip() or p.checkboxes or p.images for p in paras):
-            return None
+        if any((p.text.strip() and not _blank(p)) or p.checkboxes or p.images for p in paras):
+            return None  # an answer cell is empty, or holds only dotted lines
         return self.element(cell[0])
+
+    def _hide_dots(self, found: Found, expr: str) -> None:
+        """The dotted lines of an answer cell after its first (which the
+        answer replaces) stay only while the answer is empty."""
+        assert found.hit is not None
+        cell = beside(self.stream, found.hit, None)
+        for index in range(cell[0] + 1, cell[1]) if cell else ():
+            if _blank(self.stream.paras[index]):
+                p = self.element(index)
+                p.addprevious(self.paragraph(f"{{% if not {expr} %}}"))
+                p.addnext(self.paragraph("{% endif %}"))
 
     def _value(self, f: FieldDef, found: Found, expr: str) -> None:
         if found.hit is None:
@@ -128,6 +145,8 @@ class Builder:
         if at is not None:
             runs = runs_between(label_p, *at)
             self.wrap(runs, f"{{% if {expr} %}} {{{{ {expr} }}}}{{% else %}}", "{% endif %}")
+            if raw_text(label_p)[at[1] :].strip():  # another label follows on the line: a tab keeps them apart
+                gap_after(runs[-1].getnext(), self.tags, expr)
             return
         drawn = _leader_after_label(label_p, f.label, found, _DRAWN)
         answer = self.tags.inline(f"{{% if {expr} %}} {{{{ {expr} }}}}{{% endif %}}")
@@ -141,6 +160,7 @@ class Builder:
             self._fill_leader(dotted[0], expr)
         elif cell is not None:
             self._loop_over(cell, f"([{expr}] if {expr} else [])", label_p)
+            self._hide_dots(found, expr)
         else:
             label_p.append(text_run(answer, first_text_run(label_p)))
 
@@ -292,7 +312,7 @@ def _leader_after_label(
     raw = raw_text(p)
     after = where[hit.end - 1] + 1
     m = leader.search(raw, after)
-    if m is None or raw[after : m.start()].strip(" :\t"):
+    if m is None or raw[after : m.start()].strip(" \t" + COLONS):
         return None
     if leader is not LEADER:
         return m.start(), m.end()

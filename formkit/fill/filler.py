@@ -27,7 +27,8 @@ from formkit.errors import FormkitError
 from formkit.forms import FieldDef, FormDef
 from formkit.forms.belongs import answers_without_box
 from formkit.docx.images import MAX_DOCUMENT_PHOTO_BYTES, Photo, photo_version, prepare, read_photo, total_error
-from formkit.locate import kinds
+from formkit.locate import kinds, thaidate
+from formkit.fill import kinds as more_kinds
 from formkit.locate.labels import make_label
 from formkit.text import clean_chars, clean_key, key_ends
 from formkit.warnings import Warning
@@ -200,6 +201,10 @@ def _canon(f: FieldDef, value: Any, full: bool) -> Any:
     if kind == "repeat":
         works = [_canon_fields(f.fields, item or {}, full) for item in value or []]
         return [w for w in works if any(w.values())]
+    if kind == "signature":
+        return _canon_fields(f.fields, value if isinstance(value, dict) else {}, full)
+    if kind in ("grid", "date"):
+        return more_kinds.canonical(f, value)
     return value
 
 
@@ -273,6 +278,10 @@ def _context(fields: tuple[FieldDef, ...], record: dict[str, Any], canon: dict[s
             ctx[f.name] = photos.rows(record.get(f.name) or [], value or [])
         elif f.kind == "control" and f.control == "picture":
             ctx[f.name] = photos.picture(record.get(f.name)) if value else None
+        elif f.kind == "signature":
+            ctx[f.name] = _context(f.fields, record.get(f.name) or {}, value or {}, photos)
+        elif f.kind == "date":
+            ctx[f.name] = thaidate.pieces(value or "", f.between)
         else:
             ctx[f.name] = value if value is not None else ("" if f.kind != "level" else None)
     return ctx

@@ -172,8 +172,10 @@ class _Checker:
             if kind == "section" and clean is not _BAD:
                 self.lines += len(_NEWLINE.findall(value)) + 1
             return clean
-        if kind == "value":
+        if kind in ("value", "date"):
             return self.one_line(value, path)
+        if kind == "signature":
+            return self.obj(field.fields, value, path)
         if kind == "year":
             return self.year(value, path)
         if kind == "lines":

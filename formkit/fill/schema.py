@@ -60,6 +60,12 @@ def _kind_schema(field: FieldDef) -> dict[str, Any]:
         return dict(_TEXT)
     if kind == "value":
         return dict(_LINE)
+    if kind == "date":
+        return {**_LINE, "description": "the date as it is written, its pieces in the printed order: "
+                "\"12 มกราคม 2567\" (after printed words such as เดือน, พ.ศ.) or \"12/01/2567\" (blanks "
+                "separated by /)"}
+    if kind == "signature":
+        return _object(field.fields)
     if kind == "year":
         return {"anyOf": [{"type": "integer", "minimum": 1000, "maximum": 9999},
                           {"type": "string", "pattern": f"^[0-9๐-๙]{{4}}( ?[-–] ?[0-9๐-๙]{{4}})?{END}"}]}

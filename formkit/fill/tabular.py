@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 from formkit.fill.csvfile import ENCODING_NAMES, MAX_LINE_CHARS, MAX_ROWS, Broken, csv_rows, detect_encoding, read_data
 from formkit.errors import FormkitError
 from formkit.fill import control_values
+from formkit.locate import thaidate
 from formkit.forms import FieldDef, FormDef
 from formkit.fill.recordtext import PathSegments, bracket_path, load_json, suggest
 from formkit.fill.records import BadData, PathNamer, unwrap, validate
@@ -132,7 +133,10 @@ def _column(parts: list[str], fields: Sequence[FieldDef]) -> tuple[PathSegments,
             return (head,), field, "list"
         n = _number(rest[0]) if len(rest) == 1 else None
         return None if n is None else ((head, n), field, "item")
-    if field.kind == "repeat" or field.control == "repeating":
+    if field.kind == "signature":  # signer.name, signer.position ...
+        part = _column(rest, field.fields) if rest else None
+        return None if part is None else ((head, *part[0]), part[1], part[2])
+    if field.kind in ("repeat", "grid") or field.control == "repeating":
         n = _number(rest[0]) if len(rest) >= 2 else None
         sub = _column(rest[1:], field.fields) if n is not None else None
         return None if n is None or sub is None else ((head, n, *sub[0]), sub[1], sub[2])
@@ -210,6 +214,8 @@ def tick(value: Any) -> bool:
 def _text(value: Any, field: FieldDef) -> Any:
     """A cell for a text field: strings as they are, whole numbers without
     ".0"; a date only for a year (a Buddhist-era year: CE + 543 when below 2400)."""
+    if isinstance(value, (dt.date, dt.datetime)) and field.kind == "date":  # as the form prints it
+        return thaidate.from_date(value, field.label, field.between)
     if isinstance(value, (dt.date, dt.datetime)):
         if field.kind != "year":
             raise ValueError(f"expected text, got the date {value.isoformat()} (format the column as text)")

@@ -120,6 +120,8 @@ def _docxtpl_tag(tag: _Tag) -> str:
         return escape(tag.code, _QUOTE)
     text = escape(tag.code[:2] + tag.flavor + tag.code[2:])
     run = f'<w:r xmlns:w="{NS["w"]}"><w:t xml:space="preserve">{text}</w:t></w:r>'
+    if tag.flavor == "tr":  # a grid's added rows (formkit.fill.kinds)
+        return f'<w:tr xmlns:w="{NS["w"]}"><w:tc><w:p>{run}</w:p></w:tc></w:tr>'
     return run if tag.flavor == "r" else f'<w:p xmlns:w="{NS["w"]}">{run}</w:p>'
 
 

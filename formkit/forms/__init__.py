@@ -37,6 +37,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     "images": ("label",),
     "repeat": ("start", "fields"),
     "control": ("control",),
+    "grid": ("columns",),
+    "date": ("label",),
+    "signature": ("label", "fields"),
 }
 
 
@@ -63,6 +66,8 @@ class FieldDef:
     alias: str = ""
     bookmark: str = ""
     choices: tuple[str, ...] = ()  # kind control: a list's display texts
+    between: tuple[str, ...] = ()  # a date blank: the printed words (or "/") between its blanks
+    until: str = ""  # a grid: the printed row ("Total") its rows end at
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +288,8 @@ def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
             f"{folder / 'form.yaml'}: field {name!r} ({kind}) needs {', '.join(missing)}",
         )
     items = spec.get("items") or {}
+    if kind == "signature":
+        _signature_parts(name, spec, folder)
     return FieldDef(
         name=name,
         kind=kind,
@@ -296,10 +303,34 @@ def _field(name: str, spec: dict[str, Any], folder: Path) -> FieldDef:
         ignore=tuple(str(t) for t in spec.get("ignore", ())),
         start=str(spec.get("start", "")),
         headings=tuple(str(t) for t in spec.get("headings", ())),
-        fields=_sub_fields(spec, folder),
+        fields=_columns(name, spec, folder) if kind == "grid" else _sub_fields(spec, folder),
         belongs_to=str(spec.get("belongs_to") or ""),
         **control_keys(name, spec, folder),
+        between=tuple(str(t) for t in spec.get("between") or ()),
+        until=str(spec.get("until") or ""),
     )
+
+
+def _signature_parts(name: str, spec: dict[str, Any], folder: Path) -> None:
+    """A signature's parts are value and date fields (name, position, date):
+    the signature itself is never filled."""
+    parts = spec.get("fields")
+    bad = [k for k, v in parts.items() if not isinstance(v, dict) or v.get("kind") not in ("value", "date")] \
+        if isinstance(parts, dict) else ["fields"]
+    if bad:
+        raise FormkitError("bad-form-definition", f"{folder / 'form.yaml'}: field {name!r} (signature): "
+                           f"{', '.join(map(str, bad))} must be value or date fields")
+
+
+def _columns(name: str, spec: dict[str, Any], folder: Path) -> tuple[FieldDef, ...]:
+    """A grid's columns (``columns: {key: printed header}``) as one-line
+    value fields labelled by their header cells."""
+    columns = spec.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise FormkitError("bad-form-definition", f"{folder / 'form.yaml'}: field {name!r} (grid): columns "
+                           "is a mapping of column names to printed headers")
+    return tuple(FieldDef(name=_check_name(k, folder, f"column of field {name!r}"), kind="value", title=str(v),
+                          label=str(v)) for k, v in columns.items())
 
 
 def _sub_fields(spec: dict[str, Any], folder: Path) -> tuple[FieldDef, ...]:

@@ -55,10 +55,15 @@ def field_schema(field: FieldDef) -> dict[str, Any]:
         base.update(type="object", properties=props, required=list(props), additionalProperties=False)
     elif kind == "images":
         base.update(type="array", items=_PHOTO)
-    elif kind == "repeat":
+    elif kind in ("repeat", "grid"):
         base.update(type="array", items=_object(field.fields))
     elif kind == "control":
         base.update(_control(field))
+    elif kind == "signature":
+        base.update(_object(field.fields))
+    elif kind == "date":
+        base.update(type="string", pattern=f"^[^\\n]*{END}",
+                    description="the date as typed into its blanks, in the printed order")
     return base
 
 

@@ -44,8 +44,12 @@ def check(form: FormDef, original: Path | None = None) -> list[Finding]:
     out: list[Finding] = []
     rec = score(form, stream_key(stream))
     total = len(form.phrases)
-    out.append(Finding("recognition", rec.score >= form.min_score,
-                       f"{len(rec.found)} of {total} phrases found (needs {form.min_score:.0%})"))
+    if not total:  # never recognised on its own: parse --form FORM takes a document for it
+        out.append(Finding("recognition", True, "no recognition phrases: documents are read as this form "
+                           "only with --form"))
+    else:
+        out.append(Finding("recognition", rec.score >= form.min_score,
+                           f"{len(rec.found)} of {total} phrases found (needs {form.min_score:.0%})"))
     for phrase in rec.missing:
         out.append(Finding(f"phrase {phrase!r}", False, nearest(stream, phrase)))
     located = locate(form, doc, stream)
@@ -90,6 +94,14 @@ def _field(f: FieldDef, found: Found, stream: Stream, path: str) -> list[Finding
     if f.kind == "control":
         missing = found.warnings[0].message if found.warnings else "optional; not in this document"
         return [Finding(f"{path} (control)", bool(found.where) or f.optional, found.where or missing)]
+    if f.kind == "grid":
+        heads = " | ".join(c.label for c in f.fields)
+        ok = found.hit is not None and len(found.cells) > 1
+        detail = f"{len(found.cells) - 1} row(s) to fill under {found.where}" if ok else f"no table headed {heads!r} with rows under it"
+        return [Finding(f"{path} (grid)", ok, detail)]
+    if f.kind == "signature" and found.hit is not None and found.blocks:
+        head = Finding(f"{path} (signature)", True, stream.paras[found.hit.index].where)
+        return [head, *_fields(f.fields, found.blocks[0][2], stream, f"{path}.")]
     if found.hit is None:
         if f.optional:
             return [Finding(f"{path} ({f.kind})", True, f"optional; label {f.label!r} not printed here")]

@@ -39,8 +39,9 @@ from formkit.learn.model import (
     title_of,
     vocabulary,
 )
-from formkit.learn.tables import continues_merge, find_level, grid_notes
-from formkit.locate.kinds import _next_cell, boxes_in
+from formkit.learn.blocks import date_of, is_signature, signature
+from formkit.learn.tables import continues_merge, find_grids, find_level, wordy
+from formkit.locate.kinds import _next_cell, boxes_in, header_text
 from formkit.locate.stream import Para, Stream, build
 from formkit.text import LEADER, match_key, normalize, normalize_line, numbered_blank
 
@@ -60,7 +61,9 @@ def learn(source: str | Path | bytes, form_id: str, name: str | None = None) -> 
         doc = convert_document(read_document(pkg, refs=True))
         bold, drawn = paragraph_looks(pkg)
     stream = build(without_control_boxes(doc).body)
-    return add_controls(assemble(Learner(stream, bold, drawn), form_id, Path(name).name), doc, stream)
+    learner = Learner(stream, bold, drawn)
+    learner.header_text = header_text([build(s.blocks, "header") for s in doc.headers])
+    return add_controls(assemble(learner, form_id, Path(name).name), doc, stream)
 
 
 class Learner:
@@ -71,6 +74,7 @@ class Learner:
         self.paras = stream.paras
         self.bold = bold
         self.drawn = drawn or []
+        self.header_text = ""  # what the page header prints (an office field goes there only when empty)
         words = vocabulary()
         self.photo_words = [w.casefold() for w in words["photo_words"]]
         self.fillers = {match_key(w) for w in words["fillers"]}
@@ -78,7 +82,9 @@ class Learner:
         self.kinds = [self._classify(p) for p in self.paras]
         self.level, self.consumed, self.level_tables = find_level(stream)
         empty = {p.index for p in self.paras if self.kinds[p.index] == "empty"}
-        self.notes: list[str] = grid_notes(stream, empty, self.consumed)
+        self.grids, in_grids = find_grids(stream, empty, self.consumed)
+        self.consumed |= in_grids
+        self.notes: list[str] = []
 
     # ---- classes of paragraphs -----------------------------------------------------
 
@@ -198,6 +204,8 @@ class Learner:
         p = self.paras[i]
         j = self._next(i, hi)
         label = label_text(p.text)
+        if not wordy(p.key):
+            return None, i + 1
         if j is not None and self.kinds[j] in ("blank", "numbered"):
             end = self._blank_run(j, hi)
             return self._blank_field(p, j, end, label), end
@@ -220,7 +228,7 @@ class Learner:
         form laid out as a label | answer table): a value, or a section when the
         answer cell holds several empty paragraphs."""
         p = self.paras[i]
-        if not p.container or self._next(i, len(self.paras)) is not None:
+        if not p.container or not wordy(p.key) or self._next(i, len(self.paras)) is not None:
             return None
         k = i - 1
         while k >= 0 and self.paras[k].container == p.container:
@@ -228,13 +236,14 @@ class Learner:
                 return None
             k -= 1
         cell = _next_cell(self.stream, i, None)
-        if cell is None or any(self.kinds[k] != "empty" or self.paras[k].images for k in range(*cell)):
-            return None
+        if cell is None or any(self.kinds[k] not in ("empty", "blank") or self.paras[k].images for k in range(*cell)):
+            return None  # an answer cell is empty, or holds only dotted lines
         where = self.paras[cell[0]].container
         if where[:-2] in self.level_tables or continues_merge(self.stream, where):
             return None
         label = label_text(p.text)
-        kind = "section" if cell[1] - cell[0] > 1 else "value"
+        kind = "section" if sum(self.kinds[k] == "blank" for k in range(*cell)) > 1 or (
+            cell[1] - cell[0] > 1 and not any(self.kinds[k] == "blank" for k in range(*cell))) else "value"
         prop = Proposal(kind, title_of(p.text), i, p.where, {"label": label})
         prop.notes.append(
             f"the answer goes in the empty cell to the right: taken as a {kind} "
@@ -271,6 +280,15 @@ class Learner:
         """A line holding label + blank pairs ("ชื่อ ...... กลุ่ม ......")."""
         p = self.paras[i]
         pairs, trailing = label_pairs(self.text(p))
+        if pairs and is_signature(pairs[0]):
+            block, end, note = signature(self, i, hi, pairs[0], trailing)
+            if note:
+                self.notes.append(note)
+            return ([block] if block is not None else []), end
+        date = date_of(pairs, i, p.where)
+        if date is not None:
+            return [date], i + 1
+        pairs = [label for label in pairs if wordy(match_key(label))]
         j = self._next(i, hi)
         if len(pairs) == 1 and j is not None and self.kinds[j] in ("blank", "numbered"):
             end = self._blank_run(j, hi)

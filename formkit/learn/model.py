@@ -5,6 +5,7 @@ and the YAML writer (:mod:`formkit.learn.write`).
 """
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from formkit.locate.labels import COLONS
 from formkit.text import LEADER, LIST_NUMBER, normalize_line
 
 
@@ -42,6 +44,7 @@ class Draft:
     fields: list[Proposal]
     headings: list[str]
     notes: list[str]
+    left_out: list[str] = field(default_factory=list)  # fields learn could not place, and why
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +58,7 @@ def vocabulary() -> dict[str, Any]:
 def label_text(text: str) -> str:
     """A printed label as written in form.yaml: one line, no leaders, no
     trailing colon."""
-    return normalize_line(" ".join(text.split("\n"))).rstrip(" :：")
+    return normalize_line(" ".join(text.split("\n"))).rstrip(" " + COLONS)
 
 
 def title_of(text: str) -> str:
@@ -110,3 +113,37 @@ def unique(texts: list[str]) -> list[str]:
             seen.add(t)
             out.append(t)
     return out
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def name_from(label: str) -> str:
+    """An ASCII snake_case name for a printed label, or "" when none is clear."""
+    words = [w.lower() for w in _ASCII_WORD.findall(_ascii(label))]
+    thai = sum(1 for ch in label if "\u0e00" <= ch <= "\u0e7f")
+    if words and thai < 3:
+        return "_".join(words[:3])
+    names: dict[str, str] = vocabulary()["names"]
+    found: list[tuple[int, str]] = []
+    taken = [False] * len(label)
+    for word in sorted(names, key=len, reverse=True):
+        at = label.find(word)
+        while at >= 0:
+            if not any(taken[at : at + len(word)]):
+                for k in range(at, at + len(word)):
+                    taken[k] = True
+                found.append((at, names[word]))
+            at = label.find(word, at + len(word))
+    parts: list[str] = []
+    for _at, part in sorted(found):
+        if part not in parts:
+            parts.append(part)
+    return "_".join(parts[:2])
+
+
+def _ascii(text: str) -> str:
+    """Latin letters without their accents ("Množstvo" -> "Mnozstvo"), other scripts kept."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))

@@ -73,7 +73,27 @@ def _value(f: FieldDef, rng: random.Random, photos: list[str]) -> Any:
         from formkit.learn.controls import example as control_example
 
         return control_example(f, rng, _line, photos)
+    if kind == "grid":
+        return [{c.name: rng.choice(["", _line(rng)]) for c in f.fields} for _ in range(rng.randint(0, 6))]
+    if kind == "signature":
+        return example(f.fields, rng, photos)
+    if kind == "date":
+        return _date(f, rng)
     return None
+
+
+_MONTHS = ("มกราคม", "กุมภาพันธ์", "ม.ค.", "December", "5", "๑๒")
+
+
+def _date(f: FieldDef, rng: random.Random) -> str | None:
+    """A date in the pieces the form prints: day, month, year (Thai or Arabic digits)."""
+    if rng.random() < 0.2:
+        return None
+    day = str(rng.randint(1, 28))
+    year = rng.choice(["2567", "๒๕๖๘", "2024"])
+    parts = [day, rng.choice(_MONTHS), year][-(len(f.between) + 1):]
+    sep = "/" if any(b.strip() == "/" for b in f.between) else " "
+    return sep.join(parts)
 
 
 def png(colour: int, width: int = 40, height: int = 30) -> bytes:

@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from formkit.learn.model import Draft, Proposal, vocabulary
+from formkit.learn.model import Draft, Proposal, name_from
 
-_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_DEFAULT_NAMES = {"level": "level", "header": "office", "images": "photos", "repeat": "blocks", "boxes": "boxes"}
+_DEFAULT_NAMES = {"level": "level", "header": "office", "images": "photos", "repeat": "blocks", "boxes": "boxes",
+                  "grid": "rows", "date": "date", "signature": "signature"}
 
 
 def name_fields(fields: list[Proposal]) -> None:
@@ -35,45 +35,25 @@ def name_fields(fields: list[Proposal]) -> None:
             name_fields(f.fields)
         if f.kind == "boxes":
             f.spec["items"] = _item_names(f.spec["items"])
+        if f.kind == "grid":
+            f.spec["columns"] = _item_names(f.spec["columns"], "column")
 
 
-def _item_names(labels: list[str] | dict[str, str]) -> dict[str, str]:
+def _item_names(labels: list[str] | dict[str, str], prefix: str = "item") -> dict[str, str]:
     if isinstance(labels, dict):
         return labels
     used: set[str] = set()
     out: dict[str, str] = {}
     for n, label in enumerate(labels, 1):
-        out[_unique(name_from(label) or f"item_{n}", used)] = label
+        out[_unique(name_from(label) or f"{prefix}_{n}", used)] = label
     return out
 
 
 def _name_for(f: Proposal) -> str:
+    if f.kind == "grid":
+        return _DEFAULT_NAMES["grid"]
     label = str(f.spec.get("label") or f.spec.get("start") or f.spec.get("after") or f.title)
     return name_from(label) or _DEFAULT_NAMES.get(f.kind, "")
-
-
-def name_from(label: str) -> str:
-    """An ASCII snake_case name for a printed label, or "" when none is clear."""
-    words = [w.lower() for w in _ASCII_WORD.findall(label)]
-    thai = sum(1 for ch in label if "\u0e00" <= ch <= "\u0e7f")
-    if words and thai < 3:
-        return "_".join(words[:3])
-    names: dict[str, str] = vocabulary()["names"]
-    found: list[tuple[int, str]] = []
-    taken = [False] * len(label)
-    for word in sorted(names, key=len, reverse=True):
-        at = label.find(word)
-        while at >= 0:
-            if not any(taken[at : at + len(word)]):
-                for k in range(at, at + len(word)):
-                    taken[k] = True
-                found.append((at, names[word]))
-            at = label.find(word, at + len(word))
-    parts: list[str] = []
-    for _at, part in sorted(found):
-        if part not in parts:
-            parts.append(part)
-    return "_".join(parts[:2])
 
 
 def _unique(base: str, used: set[str]) -> str:
@@ -123,6 +103,8 @@ def render(draft: Draft) -> str:
     ]
     for note in draft.notes:
         out.append(f"# CHECK: {note}")
+    for gone in draft.left_out:
+        out.append(f"# CHECK: left out, as it did not pass check or come back filled: {gone}")
     if draft.headings:
         out += ["", "# Printed lines that end the answer above them.", "headings:"]
         out += [f"  - {_q(h)}" for h in draft.headings]
@@ -170,6 +152,7 @@ def write_draft(original: Path, form_id: str, out_dir: Path | None, force: bool 
     from formkit.docx.package import Limits
     from formkit.output import atomic_write, atomic_write_bytes
     from formkit.read.parse import legacy_format
+    from formkit.learn.verify import verified
 
     if not _ID.fullmatch(form_id):
         raise FormkitError("bad-input", f"--id {form_id!r}: use lower-case letters, digits, '-' and '_'")
@@ -184,9 +167,9 @@ def write_draft(original: Path, form_id: str, out_dir: Path | None, force: bool 
     draft.source = original.name
     if kind is not None:
         draft.notes.insert(0, f"learned from a .{kind} original converted by LibreOffice; original.docx is that conversion")
-    text = render(draft)
     if target is None:
-        return text, draft
+        return render(draft), draft
+    text = verified(draft, data, render)
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write_bytes(target.parent / "original.docx") as fh:
         fh.write(data)

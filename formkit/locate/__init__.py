@@ -8,22 +8,25 @@ cell. Repeated blocks apply the same to each block.
 
 Locators see the document model (formkit.docx.model) as a stream of
 paragraphs (stream), never XML; labels match printed text by a normalized key
-(labels); kinds implements each locator kind. Imports formkit.docx's model,
+(labels); kinds implements each locator kind, grid the tables filled row by
+row, thaidate the date blanks; a signature block is a few value and date
+fields under its label. Imports formkit.docx's model,
 formkit.forms and the base modules.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from formkit.forms import FieldDef, FormDef
 from formkit.forms.belongs import answers_without_box, has_answer
 from formkit.docx.model import Document
 from formkit.text import parse_int
 from formkit.warnings import Warning
-from formkit.locate import kinds
+from formkit.locate import kinds, thaidate
 from formkit.locate.controls import locate_controls
+from formkit.locate.grid import grid
 from formkit.locate.kinds import Found
 from formkit.locate.labels import (
     Hit,
@@ -38,8 +41,8 @@ from formkit.locate.labels import (
 )
 from formkit.locate.stream import Para, Stream, build
 
-_LABELLED = ("section", "value", "lines", "images", "year")
-_STOPS = ("section", "value", "lines", "images")
+_LABELLED = ("section", "value", "lines", "images", "year", "date", "signature")
+_STOPS = ("section", "value", "lines", "images", "date", "signature")
 
 
 @dataclass(slots=True)
@@ -125,30 +128,60 @@ def _fields(
     prefix: str,
 ) -> dict[str, Found]:
     """Locate ``fields`` in paragraphs [lo, hi); labels are searched in [lo, label_hi)."""
-    hits = _find_labels(fields, stream, lo, label_hi)
+    taken: set[tuple[int, ...]] = set()  # two grids never read one table
+    grids = {f.name: grid(stream, f, lo, hi, prefix + f.name, taken) for f in fields if f.kind == "grid"}
+    hits = _find_labels(fields, stream, lo, label_hi, _grid_paras(stream, grids.values()))
     stops = sorted(
-        [h for f in fields if f.kind in _STOPS and (h := hits.get(f.name))] + extra_stops,
+        [h for f in fields if (f.kind in _STOPS or f.kind == "boxes") and (h := hits.get(f.name))] + extra_stops
+        + [g.hit for g in grids.values() if g.hit is not None],  # a grid ends the answer above it
         key=lambda h: (h.index, h.start),
     )
     out: dict[str, Found] = {}
     for f in fields:
-        out[f.name] = _one(f, stream, lo, hi, hits.get(f.name), stops, headers, prefix + f.name)
+        out[f.name] = grids.get(f.name) or _one(f, stream, lo, hi, hits.get(f.name), stops, headers, prefix + f.name)
     return out
 
 
-def _find_labels(fields: tuple[FieldDef, ...], stream: Stream, lo: int, hi: int) -> dict[str, Hit]:
+def _grid_paras(stream: Stream, grids: Any) -> set[int]:
+    """The paragraphs of the grids' header and rows: a grid's header cell
+    ("Remarks") is never the label of another field (a printed row under a
+    grid, "Total", may be)."""
+    spans: list[tuple[tuple[int, ...], int, int]] = []
+    for g in grids:
+        if g.hit is not None and g.cells:
+            rows = [stream.paras[i].container for row in g.cells for i in row.values()]
+            spans.append((rows[0][:-2], min(c[-2] for c in rows), max(c[-2] for c in rows)))
+    if not spans:
+        return set()
+    return {p.index for p in stream.paras for t, lo, hi in spans
+            if p.container[: len(t)] == t and len(p.container) > len(t) and lo <= p.container[len(t)] <= hi}
+
+
+def _outside(found: Callable[[int], Hit | None], skip: set[int], pos: int) -> Hit | None:
+    """The first hit of ``found`` (searching from a paragraph index) not in ``skip``."""
+    while True:
+        hit = found(pos)
+        if hit is None or hit.index not in skip:
+            return hit
+        pos = hit.index + 1
+
+
+def _find_labels(fields: tuple[FieldDef, ...], stream: Stream, lo: int, hi: int,
+                 skip: set[int] | None = None) -> dict[str, Hit]:
+    skip = skip or set()
     hits: dict[str, Hit] = {}
     last: Hit | None = None
     for f in fields:
-        if f.kind not in _LABELLED:
+        if f.kind not in _LABELLED and not (f.kind == "boxes" and f.after):
             continue
-        label = make_label(f.label)
+        label = make_label(f.label or f.after)
         pos = last.index + 1 if last else lo
         hit = None
         if last is not None and f.kind == "value":
             hit = _second_label(label, stream.paras[last.index], last.end)
-        hit = hit or search(label, stream, pos, hi) or search(label, stream, lo, hi)
-        hit = hit or search_inside(label, stream, pos, hi)
+        hit = hit or _outside(lambda k: search(label, stream, k, hi), skip, pos)
+        hit = hit or _outside(lambda k: search(label, stream, k, hi), skip, lo)
+        hit = hit or _outside(lambda k: search_inside(label, stream, k, hi), skip, pos)
         if hit is None:
             continue
         hits[f.name] = hit
@@ -187,7 +220,7 @@ def _one(
     if f.kind == "level":
         return kinds.level(stream, f.header, f.table, path)
     if f.kind == "boxes":
-        return _boxes(f, stream, lo, hi, path)
+        return _boxes(f, stream, lo, hi, path, hit)
     if f.kind == "header":
         return Found(kinds.header_text(headers), "page header")
     if f.kind == "repeat":
@@ -199,6 +232,8 @@ def _one(
     stop = _next_stop(stops, hit)
     if stop is None or stop.index >= hi:  # the last answer of a repeated block ends where the block does
         stop = Hit(hi, 0, 0) if hi < len(stream.paras) else None
+    if f.kind == "signature":
+        return _signature(f, stream, hit, stop, hi, headers, path)
     raw, where = kinds.span_text(stream, hit, stop)
     end = kinds.span_end(stream, hit, stop)
     if f.kind == "images":
@@ -213,6 +248,9 @@ def _one(
         value = kinds.year_value(raw)
     elif f.kind == "value":
         value = kinds.value_value(raw)
+    elif f.kind == "date":
+        value = thaidate.read(raw.split("\n")[0], f.between)
+        end = hit.index + 1
     else:
         value = kinds.section_value(raw)
     return Found(value, where, hit=hit, end=end)
@@ -221,16 +259,50 @@ def _one(
 _EMPTY: dict[str, Any] = {"lines": [], "images": [], "year": None}
 
 
+# A signature block is a few lines under its label: "ลงชื่อ.....", "(.....)", "ตำแหน่ง.....", a date.
+_SIGNATURE_LINES = 6
+
+
+def _signature(f: FieldDef, stream: Stream, hit: Hit, stop: Hit | None, hi: int, headers: list[Stream],
+               path: str) -> Found:
+    """A signature block: its parts (name, position, date: value and date
+    fields) looked for from the signature's line to the next label, at most
+    a few lines down. The signature itself is never read or filled. The
+    name printed in brackets "(.....)" is read without its closing bracket."""
+    end = min(stream.container_end(hit.index), hit.index + _SIGNATURE_LINES, stop.index if stop else hi, hi)
+    end = max(end, hit.index + 1)
+    sub = _fields(f.fields, stream, hit.index, end, end, [], headers, path + ".")
+    value = {}
+    for part in f.fields:
+        got = sub[part.name].value
+        value[part.name] = closed(part.label, got) if isinstance(got, str) else got
+    found = Found(value, stream.paras[hit.index].where, hit=hit, end=end)
+    found.blocks.append((hit.index, end, sub))
+    for s in sub.values():
+        found.warnings.extend(s.warnings)
+    return found
+
+
+def closed(label: str, text: str) -> str:
+    """A value printed between brackets ("(.....)" under a signature) without the closing one."""
+    if label.strip() == "(" and text.endswith(")"):
+        return text[:-1].rstrip()
+    return text
+
+
 def _missing(f: FieldDef, path: str) -> Found:
-    value = _EMPTY.get(f.kind, "")
+    value = _EMPTY.get(f.kind, "") if f.kind != "signature" else {part.name: "" for part in f.fields}
     if f.optional:
         return Found(value)
     warning = Warning.of("field-not-found", path, f"label {f.label!r} not found")
     return Found(value, "", [warning])
 
 
-def _boxes(f: FieldDef, stream: Stream, lo: int, hi: int, path: str) -> Found:
-    anchor = search(make_label(f.after), stream, lo, hi) if f.after else None
+def _boxes(f: FieldDef, stream: Stream, lo: int, hi: int, path: str, hit: Hit | None) -> Found:
+    """A group of boxes, after its anchor line (found in definition order,
+    as labels are: two groups under one printed question each take their
+    own), or anywhere in [lo, hi) when it has none."""
+    anchor = hit or (search(make_label(f.after), stream, lo, hi) if f.after else None)
     if anchor is None:
         return kinds.box_group(stream, f.items, lo, hi, False, path)
     end = stream.container_end(anchor.index)

@@ -15,6 +15,7 @@ from formkit.warnings import Warning
 from formkit.locate.boxes import form_boxes
 from formkit.locate.labels import Hit, Label, make_label
 from formkit.locate.stream import Para, Stream
+from formkit.locate.labels import COLONS
 
 
 @dataclass(slots=True)
@@ -23,7 +24,8 @@ class Found:
     the stream index where its answer ends), ``boxes`` (key -> (stream index,
     ordinal of the box in its paragraph)) and ``blocks`` (repeated blocks:
     start, end and their fields) are what fill needs to turn the original
-    into a template."""
+    into a template; ``cells``: a grid's header row and the rows below it,
+    each column's first paragraph (formkit.locate.grid)."""
 
     value: Any
     where: str = ""
@@ -33,6 +35,7 @@ class Found:
     end: int = -1
     boxes: dict[Any, tuple[int, int]] = field(default_factory=dict)
     blocks: list[tuple[int, int, dict[str, Found]]] = field(default_factory=list)
+    cells: list[dict[str, int]] = field(default_factory=list)  # a grid's header and rows: column -> stream index
 
 
 # ---- text between a label and the next one -------------------------------------------
@@ -101,7 +104,7 @@ def _next_cell(stream: Stream, index: int, stop: Hit | None) -> tuple[int, int] 
     return (lo, hi) if hi > lo else None
 
 
-_LEAD = re.compile(r"^[\s:：]+")
+_LEAD = re.compile(f"^[\\s{COLONS}]+")
 
 
 def strip_lead(text: str) -> str:

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from formkit.text import match_key
+
+# What ends a label as a colon does: ASCII, full-width (Chinese, Japanese
+# forms), the ratio sign and the small and modifier colons other fonts type.
+COLONS = ":：∶﹕꞉"
 from formkit.locate.stream import ENUM, Para, Stream
 
 _LONG = 8
@@ -70,8 +74,8 @@ def match_start(label: Label, para: Para) -> Hit | None:
         return None
     else:
         n = _common(lkey, pkey[skip:])
-    if label.exact:
-        ok = skip + n == len(pkey)
+    if label.exact:  # the whole line, a colon after it allowed ("付款方式：")
+        ok = skip + n == len(pkey) or not pkey[skip + n :].strip(COLONS)
     else:
         ok = n == size or n >= _MIN_SHARE * size
     if not ok:

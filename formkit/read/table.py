@@ -49,7 +49,9 @@ def _field_cells(field: FieldDef, value: Any, name: str, key: Key) -> Iterator[C
             yield (*key, n), f"{name}.{n}", photo_cell(item) if field.kind == "images" else item
     elif field.kind == "control" and field.control == "picture" and isinstance(value, dict):
         yield key, name, photo_cell(value)
-    elif field.kind in ("repeat", "control") and isinstance(value, list):  # a repeating section's items too
+    elif field.kind == "signature" and isinstance(value, dict):
+        yield from record_cells(field.fields, value, f"{name}.", key)
+    elif field.kind in ("repeat", "control", "grid") and isinstance(value, list):  # a repeating section's items too
         for n, item in enumerate(value, 1):
             if isinstance(item, dict):
                 yield from record_cells(field.fields, item, f"{name}.{n}.", (*key, n))

@@ -121,8 +121,10 @@ def _fits(field: forms.FieldDef, value: Any) -> tuple[bool, str]:
     kind = field.kind
     if kind == "level":
         return _is_level(value), "a level 1..5 or null"
-    if kind in _TEXT_KINDS:
+    if kind in _TEXT_KINDS or kind == "date":
         return isinstance(value, str), "text"
+    if kind == "signature":
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values()), "an object of text"
     if kind == "lines":
         return _is_texts(value), "a list of text"
     if kind == "boxes":
