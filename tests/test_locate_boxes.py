@@ -132,3 +132,24 @@ def test_fill_ticks_the_box_parse_reads_after_an_instruction(survey: Path, tmp_p
     # the instruction's glyphs are printed as they were, never ticked
     assert [(b.glyph, b.checked) for b in stream.paras[1].checkboxes] == [("√", True), ("☐", False)]
     assert form_boxes(stream, 1) == [] and form_boxes(stream, 4) == []
+
+
+def test_learn_takes_no_instruction_glyph_for_a_box_group(tmp_path: Path) -> None:
+    """learn decides with the same function: the instruction line is text, the
+    one box group is the line of boxes under the question, and the learned
+    form fills and reads back."""
+    from click.testing import CliRunner
+
+    from formkit.cli import main
+
+    body = (p(r("แบบสำรวจการอบรม ประจำปี")) + p(r(INSTRUCTION))
+            + p(r("ท่านเคยเข้ารับการอบรมหรือไม่")) + p(r("☐ เคย ☐ ไม่เคย")) + p(r("ชื่อ ..........")))
+    (tmp_path / "survey.docx").write_bytes(make_docx(body))
+    runner = CliRunner()
+    learned = runner.invoke(main, ["learn", str(tmp_path / "survey.docx"), "--id", "survey", "-o", str(tmp_path / "s")])
+    assert learned.exit_code == 0, learned.output
+    form = forms.load(str(tmp_path / "s"))
+    groups = [f for f in form.fields if f.kind == "boxes"]
+    assert len(groups) == 1 and [label for _, label in groups[0].items] == ["เคย", "ไม่เคย"]
+    checked = runner.invoke(main, ["check", str(tmp_path / "s"), "--roundtrip", "5"])
+    assert checked.exit_code == 0, checked.output

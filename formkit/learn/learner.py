@@ -41,6 +41,7 @@ from formkit.learn.model import (
 )
 from formkit.learn.blocks import date_of, is_signature, signature
 from formkit.learn.tables import continues_merge, find_grids, find_level, wordy
+from formkit.locate.boxes import form_boxes
 from formkit.locate.kinds import _next_cell, boxes_in, header_text
 from formkit.locate.stream import Para, Stream, build
 from formkit.text import LEADER, match_key, normalize, normalize_line, numbered_blank
@@ -89,7 +90,7 @@ class Learner:
     # ---- classes of paragraphs -----------------------------------------------------
 
     def _classify(self, p: Para) -> str:
-        if p.checkboxes:
+        if p.checkboxes and form_boxes(self.stream, p.index):  # an instruction's glyph is no box line
             return "boxes"
         text = self.text(p)
         has_leader = bool(LEADER.search(text))
