@@ -257,7 +257,8 @@ def _parse_one(job: _Job) -> ParseResult:
 def _parse_envelope(job: _Job) -> ParseResult:
     """In a worker process: one file's result without the document model."""
     result = _parse_one(job)
-    return ParseResult(result.file, result.form, result.record, result.warnings, result.error)
+    return ParseResult(result.file, result.form, result.record, result.warnings, result.error,
+                       saved_by=result.saved_by)
 
 
 _MIN_PER_WORKER = 8  # fewer files than this per worker: starting workers costs more than it saves

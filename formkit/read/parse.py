@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from formkit import forms as formdefs
+from formkit.docx import savedby
 from formkit.docx.checkboxes import convert_document
 from formkit.errors import FormkitError
 from formkit.locate import Located, locate
@@ -36,6 +37,7 @@ class ParseResult:
     recognition: Recognition | None = None
     located: Located | None = None
     document: Document | None = None
+    saved_by: str | None = None  # the program that last saved the file (formkit.docx.savedby)
 
     @property
     def ok(self) -> bool:
@@ -45,6 +47,7 @@ class ParseResult:
         return {
             "file": self.file,
             "form": self.form,
+            "saved_by": self.saved_by,
             "record": self.record,
             "warnings": [w.as_dict() for w in self.warnings],
             "error": self.error.as_dict() if self.error else None,
@@ -108,6 +111,7 @@ def parse_file(
             _read(result, source, display, form, forms_root, photos)
         if converted_from:
             result.warnings.insert(0, converted_warning(converted_from))
+            result.saved_by = _saved_by_original(name, converted_from)
     except FormkitError as exc:
         result.error = exc.with_file(display)
     except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
@@ -115,7 +119,7 @@ def parse_file(
             "internal-error", f"formkit could not read this file ({type(exc).__name__}: {exc})", display
         )
     if result.error is not None:
-        result.form = result.record = None
+        result.form = result.record = result.saved_by = None
         result.warnings = []
     return result
 
@@ -129,11 +133,16 @@ def _read(result: ParseResult, source: str | os.PathLike[str] | bytes, display: 
 
     with open_package(source, display) as pkg:
         doc = convert_document(read_document(pkg))
+        result.saved_by = savedby.from_package(pkg)
         definition = _fill(result, doc, form, root)
         if photos is not None and result.record is not None and result.located is not None:
             stream = result.located.stream or build(doc.body)
             parts = {img.sha256: img.part for para in stream.paras for img in para.images}
             save_photos(definition.fields, result.record, parts, pkg.read, photos)
+
+
+def _saved_by_original(name: str | None, kind: str) -> str | None:
+    return savedby.from_file(name, kind) if name and os.path.isfile(name) else None
 
 
 def converted_warning(kind: str) -> Warning:
