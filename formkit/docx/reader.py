@@ -26,6 +26,7 @@ from typing import Protocol
 from lxml import etree
 
 from formkit.docx.model import Block, Document, Image, Story
+from formkit.docx.repeats import read_once
 from formkit.docx.ns import REL_FOOTER, REL_HEADER, REL_STYLES, qn
 from formkit.docx.story import StoryReader
 from formkit.docx.styles import Styles
@@ -133,6 +134,7 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
     images = ImageCache(pkg)
 
     root = pkg.xml(main)
+    read_once(root)  # LibreOffice's repeated text fields (formkit.docx.repeats)
     index = {el: n for n, el in enumerate(root.iter(_P))} if refs else None
     body_reader = StoryReader(main, styles, images, index)
     body_el = root.find(_BODY)
@@ -153,7 +155,9 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
             continue
         seen.add(rel.target)
         reader = StoryReader(rel.target, styles, images)
-        blocks: tuple[Block, ...] = reader.read(pkg.xml(rel.target))
+        story = pkg.xml(rel.target)
+        read_once(story)
+        blocks: tuple[Block, ...] = reader.read(story)
         tracked = tracked or reader.tracked
         stories[kind].append(Story(story_type, blocks))
 

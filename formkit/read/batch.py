@@ -223,10 +223,11 @@ def _preconvert(files: list[str], stack: ExitStack) -> dict[str, tuple[str, Path
     import tempfile
 
     from formkit.office.convert import Converter
+    from formkit.office.odf_fields import rewrite as odf_rewrite
 
     out: dict[str, tuple[str, Path | FormkitError]] = {}
     try:
-        converter = stack.enter_context(Converter(purpose="read .doc, .rtf and .odt files"))
+        converter = stack.enter_context(Converter(purpose="read .doc, .rtf and .odt files", rewrite=odf_rewrite))
     except FormkitError as exc:
         return {path: (kind, exc) for path, kind in legacy.items()}
     folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="formkit-parse-")))

@@ -155,9 +155,10 @@ def _parse_legacy(path: Path, display: str, kind: str, form: str | None, root: P
     import tempfile
 
     from formkit.office.convert import Converter
+    from formkit.office.odf_fields import rewrite
 
     try:
-        with Converter(purpose=f"read a .{kind} file") as converter, tempfile.TemporaryDirectory() as tmp:
+        with Converter(purpose=f"read a .{kind} file", rewrite=rewrite) as converter, tempfile.TemporaryDirectory() as tmp:
             out = converter.convert([path], "docx", Path(tmp))[path]
             if isinstance(out, FormkitError):
                 raise out
