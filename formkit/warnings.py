@@ -12,6 +12,9 @@ WARNING_CODES: dict[str, str] = {
     "converted-from-doc": "the file was converted from legacy .doc before reading",
     "converted-from-odt": "the file was converted from OpenDocument .odt before reading",
     "converted-from-rtf": "the file was converted from RTF before reading",
+    "struck-text": "struck-through text inside an answer (a deletion) was left out of it",
+    "struck-box": "a struck-through box or mark is not read as a tick",
+    "box-glyph-dropped": "the program that saved the file dropped a box glyph; the mark or letter left was read as the box",
     "answer-without-box": "a field that details a box (its belongs_to) holds an answer, but that box is not ticked",
 }
 

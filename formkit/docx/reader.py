@@ -27,6 +27,7 @@ from lxml import etree
 
 from formkit.docx.model import Block, Document, Image, Story
 from formkit.docx.repeats import read_once
+from formkit.docx.strike import struck
 from formkit.docx.ns import REL_FOOTER, REL_HEADER, REL_STYLES, qn
 from formkit.docx.story import StoryReader
 from formkit.docx.styles import Styles
@@ -135,6 +136,7 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
 
     root = pkg.xml(main)
     read_once(root)  # LibreOffice's repeated text fields (formkit.docx.repeats)
+    doubts = struck(root)  # struck-through text and boxes (formkit.docx.strike)
     index = {el: n for n, el in enumerate(root.iter(_P))} if refs else None
     body_reader = StoryReader(main, styles, images, index)
     body_el = root.find(_BODY)
@@ -157,6 +159,7 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
         reader = StoryReader(rel.target, styles, images)
         story = pkg.xml(rel.target)
         read_once(story)
+        doubts += struck(story)
         blocks: tuple[Block, ...] = reader.read(story)
         tracked = tracked or reader.tracked
         stories[kind].append(Story(story_type, blocks))
@@ -167,6 +170,7 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
         footers=tuple(stories["footer"]),
         tracked_changes=tracked,
         comments=len(body_reader.comment_ids),
+        doubts=tuple(doubts),
     )
 
 

@@ -20,6 +20,7 @@ from formkit.errors import FormkitError
 from formkit.locate import Located, locate
 from formkit.locate.stream import build
 from formkit.docx.model import Document
+from formkit.read import doubts
 from formkit.read.photos import PhotoFolder, photo_folder, save_photos
 from formkit.read.recognize import Recognition, recognize_key, stream_key
 from formkit.warnings import Warning
@@ -180,7 +181,7 @@ def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | Non
     result.located = located
     result.document = doc
     result.record = located.record
-    result.warnings = _document_warnings(doc) + located.warnings
+    result.warnings = _document_warnings(doc) + located.warnings + doubts.apply(located, doc, rec.form)
     return rec.form
 
 
