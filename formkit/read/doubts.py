@@ -46,10 +46,10 @@ def apply(located: Located, doc: Document, form: FormDef) -> list[Warning]:
         for name, found in located.where.items():
             out.extend(_box_warnings(found, located.stream, name))
     for f in form.fields:
-        found = located.where.get(f.name)
-        if f.kind == "level" and found is not None and found.value is None and not found.boxes \
-                and not found.warnings:
-            out.append(Warning.of("field-not-found", f.name, f"no box in the level column ({found.where}): "
+        level = located.where.get(f.name)
+        if f.kind == "level" and level is not None and level.value is None and not level.boxes \
+                and not level.warnings:
+            out.append(Warning.of("field-not-found", f.name, f"no box in the level column ({level.where}): "
                                   "the program that saved the file may have dropped them"))
     struck = [d for d in doc.doubts if d.kind == "struck"]
     if struck and located.record:
