@@ -15,6 +15,7 @@ WARNING_CODES: dict[str, str] = {
     "struck-text": "struck-through text inside an answer (a deletion) was left out of it",
     "struck-box": "a struck-through box or mark is not read as a tick",
     "box-glyph-dropped": "the program that saved the file dropped a box glyph; the mark or letter left was read as the box",
+    "checkbox-state-lost": "legacy check boxes of an .rtf carry no state (LibreOffice's .rtf export drops it)",
     "answer-without-box": "a field that details a box (its belongs_to) holds an answer, but that box is not ticked",
 }
 

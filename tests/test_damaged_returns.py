@@ -151,3 +151,20 @@ def test_a_mark_left_where_abiword_dropped_the_box_is_a_tick_with_a_warning() ->
     # the boxes that were empty are gone with nothing left: said, never guessed silently
     assert record["evidence"]["action_plan"] is False
     assert any(m.startswith("evidence.action_plan:") for m in codes["field-not-found"])
+
+
+def test_rtf_check_boxes_without_their_state_are_said(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from formkit.office.rtf_boxes import stateless_boxes
+
+    folder = Path(str(tmp_path))
+    lo = folder / "lo.rtf"
+    lo.write_bytes(b"{\\rtf1{\\field{\\*\\fldinst{ FORMCHECKBOX }}{\\fldrslt {}}}"
+                   b"{\\field{\\*\\fldinst{ FORMCHECKBOX }}{\\fldrslt {}}} x}")
+    word = folder / "word.rtf"
+    word.write_bytes(b"{\\rtf1{\\field{\\*\\fldinst {FORMCHECKBOX }{\\*\\formfield{\\fftype1\\ffres1\\ffdefres0}}}"
+                     b"{\\fldrslt }} x}")
+    assert stateless_boxes(lo, 1 << 20) == 2
+    assert stateless_boxes(word, 1 << 20) == 0
+    assert stateless_boxes(folder / "missing.rtf", 1 << 20) == 0

@@ -33,7 +33,7 @@ from formkit.locate.stream import Stream
 from formkit.text import match_key, normalize_line
 from formkit.warnings import Warning
 
-__all__ = ["apply"]
+__all__ = ["apply", "box_paths"]
 
 _QUOTE = 60
 
@@ -70,18 +70,29 @@ def _quote(text: str) -> str:
 
 # ---- boxes ------------------------------------------------------------------------
 
-def _box_warnings(found: Found, stream: Stream, name: str) -> Iterator[Warning]:
+def box_paths(located: Located, encoding: str) -> list[str]:
+    """The field paths whose box was read from a box of ``encoding``."""
+    if located.stream is None:
+        return []
+    return list(dict.fromkeys(path for name, found in located.where.items()
+                              for path, box in _boxes(found, located.stream, name) if box.encoding == encoding))
+
+
+def _boxes(found: Found, stream: Stream, name: str) -> Iterator[tuple[str, Checkbox]]:
     for key, (index, ordinal) in found.boxes.items():
-        if not 0 <= index < len(stream.paras):
-            continue
-        boxes = stream.paras[index].checkboxes
-        box = boxes[ordinal] if 0 <= ordinal < len(boxes) else None
-        if box is not None and box.encoding == LONE_MARK:
-            path = name if isinstance(key, int) else f"{name}.{key}"
-            yield Warning.of("box-glyph-dropped", path, _lone(box))
+        if 0 <= index < len(stream.paras):
+            boxes = stream.paras[index].checkboxes
+            if 0 <= ordinal < len(boxes):
+                yield (name if isinstance(key, int) else f"{name}.{key}"), boxes[ordinal]
     for n, (_, _, fields) in enumerate(found.blocks, 1):
         for sub, inner in fields.items():
-            yield from _box_warnings(inner, stream, f"{name}[{n}].{sub}")
+            yield from _boxes(inner, stream, f"{name}[{n}].{sub}")
+
+
+def _box_warnings(found: Found, stream: Stream, name: str) -> Iterator[Warning]:
+    for path, box in _boxes(found, stream, name):
+        if box.encoding == LONE_MARK:
+            yield Warning.of("box-glyph-dropped", path, _lone(box))
 
 
 def _lone(box: Checkbox) -> str:

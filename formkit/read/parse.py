@@ -113,6 +113,7 @@ def parse_file(
         if converted_from:
             result.warnings.insert(0, converted_warning(converted_from))
             result.saved_by = _saved_by_original(name, converted_from)
+            result.warnings[1:1] = _lost_in_original(name, converted_from, result.located)
     except FormkitError as exc:
         result.error = exc.with_file(display)
     except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
@@ -144,6 +145,23 @@ def _read(result: ParseResult, source: str | os.PathLike[str] | bytes, display: 
 
 def _saved_by_original(name: str | None, kind: str) -> str | None:
     return savedby.from_file(name, kind) if name and os.path.isfile(name) else None
+
+
+def _lost_in_original(name: str | None, kind: str, located: Located | None) -> list[Warning]:
+    """What the original file itself lost, said once (formkit.office.rtf_boxes)."""
+    if kind != "rtf" or not name or not os.path.isfile(name):
+        return []
+    from formkit.docx.package import Limits
+    from formkit.office.rtf_boxes import stateless_boxes
+
+    lost = stateless_boxes(name, Limits().max_file_bytes)
+    if not lost:
+        return []
+    out = [Warning.of("checkbox-state-lost", None, f"{lost} legacy check box(es) in this .rtf carry no state "
+                      "(LibreOffice's .rtf export drops it): whether they were ticked is not in the file; "
+                      "ask for the .docx")]
+    paths = doubts.box_paths(located, "form-field") if located is not None else []
+    return out + [Warning.of("checkbox-state-lost", path, "read as empty, but the file does not say") for path in paths]
 
 
 def converted_warning(kind: str) -> Warning:
