@@ -16,6 +16,7 @@ WARNING_CODES: dict[str, str] = {
     "struck-box": "a struck-through box or mark is not read as a tick",
     "box-glyph-dropped": "the program that saved the file dropped a box glyph; the mark or letter left was read as the box",
     "checkbox-state-lost": "legacy check boxes of an .rtf carry no state (LibreOffice's .rtf export drops it)",
+    "line-breaks-lost": "LibreOffice moved a multi-line answer's line breaks out of it; read without them",
     "answer-without-box": "a field that details a box (its belongs_to) holds an answer, but that box is not ticked",
 }
 

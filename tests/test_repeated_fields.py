@@ -97,3 +97,19 @@ def test_rewrite_touches_only_odf_text_documents() -> None:
     with zipfile.ZipFile(BytesIO(make_docx(p(r("x"))))) as zf:
         staged = [(n, zf.read(n)) for n in zf.namelist()]
     assert rewrite(staged) == staged
+
+
+def test_breaks_moved_in_front_of_a_repeated_field_are_a_doubt() -> None:
+    body = p('<w:r><w:br/><w:br/></w:r>', _sdt(S, ident=1), _sdt(S + S, ident=2), _sdt(S, ident=3))
+    doc = read_model(make_docx(body), "t.docx")
+    assert [d.kind for d in doc.doubts] == ["moved-breaks"] and doc.doubts[0].text == S
+    # a repeated field after text is no such case
+    doc = read_model(make_docx(p(r("ตอบ "), _sdt(S, ident=1), _sdt(S + S, ident=2), _sdt(S, ident=3))), "t.docx")
+    assert doc.doubts == ()
+
+
+def test_an_odf_field_after_line_breaks_only_is_left_a_field() -> None:
+    content = _ODT_CONTENT.replace("<text:p>ตอบ: ", "<text:p><text:line-break/><text:line-break/>")
+    root = etree.fromstring(content.encode())
+    assert plain_fields(root) == 1  # the drop-down only
+    assert b"text-input" in etree.tostring(root)

@@ -157,8 +157,9 @@ class Doubt:
     ``kind`` is ``struck`` (text in struck-through runs, ``w:strike`` or
     ``w:dstrike``: deleted the way Calligra writes a tracked deletion and
     many people delete; ``text`` is the struck text, ``context`` its whole
-    paragraph) or ``struck-box`` (a struck-through box or mark, taken out:
-    ``text`` is its glyph, ``context`` its paragraph)."""
+    paragraph), ``struck-box`` (a struck-through box or mark, taken out:
+    ``text`` is its glyph, ``context`` its paragraph) or ``moved-breaks``
+    (LibreOffice moved the line breaks of the answer ``text`` out of it)."""
 
     kind: str
     text: str

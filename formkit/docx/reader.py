@@ -135,8 +135,8 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
     images = ImageCache(pkg)
 
     root = pkg.xml(main)
-    read_once(root)  # LibreOffice's repeated text fields (formkit.docx.repeats)
-    doubts = struck(root)  # struck-through text and boxes (formkit.docx.strike)
+    doubts = read_once(root)  # LibreOffice's repeated text fields (formkit.docx.repeats)
+    doubts += struck(root)  # struck-through text and boxes (formkit.docx.strike)
     index = {el: n for n, el in enumerate(root.iter(_P))} if refs else None
     body_reader = StoryReader(main, styles, images, index)
     body_el = root.find(_BODY)
@@ -158,8 +158,7 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
         seen.add(rel.target)
         reader = StoryReader(rel.target, styles, images)
         story = pkg.xml(rel.target)
-        read_once(story)
-        doubts += struck(story)
+        doubts += read_once(story) + struck(story)
         blocks: tuple[Block, ...] = reader.read(story)
         tracked = tracked or reader.tracked
         stories[kind].append(Story(story_type, blocks))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from formkit.docx.model import Doubt
 from formkit.docx.ns import qn
 
 __all__ = ["read_once"]
@@ -37,6 +38,8 @@ _P, _R, _T = qn("w:p"), qn("w:r"), qn("w:t")
 _SDT, _SDT_PR, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtPr"), qn("w:sdtContent")
 _TEXT_CONTROL, _ALIAS, _TAG, _VAL = qn("w:text"), qn("w:alias"), qn("w:tag"), qn("w:val")
 _FLD_CHAR, _INSTR, _TYPE, _RPR = qn("w:fldChar"), qn("w:instrText"), qn("w:fldCharType"), qn("w:rPr")
+_BR = qn("w:br")
+_BREAK = "\x00br"  # a line break: no group spans it
 _MIN_FIELDS = 3
 _END_MARKS = ("0", "\x05")
 
@@ -50,11 +53,13 @@ class _Unit:
     leaves: list[etree._Element] = field(default_factory=list)
 
 
-def read_once(root: etree._Element) -> int:
-    """Remove LibreOffice's repeats from the story under ``root``; the
-    number of repeated fields removed."""
+def read_once(root: etree._Element) -> list[Doubt]:
+    """Remove LibreOffice's repeats from the story under ``root``. Where a
+    repeated field opens its paragraph after line breaks only, LibreOffice
+    moved the answer's own line breaks out in front of it (their places are
+    lost): a ``moved-breaks`` doubt with the answer's text says so."""
     if next(root.iter(_SDT, _INSTR), None) is None:
-        return 0  # the common case: nothing of the kind
+        return []  # the common case: nothing of the kind
     paragraphs: dict[etree._Element, None] = {}
     for el in root.iter(_SDT, _INSTR):
         par = el.getparent()
@@ -62,26 +67,27 @@ def read_once(root: etree._Element) -> int:
             par = par.getparent()
         if par is not None:
             paragraphs[par] = None
-    return sum(_paragraph(p) for p in paragraphs)
+    return [d for p in paragraphs for d in _paragraph(p)]
 
 
-def _paragraph(par: etree._Element) -> int:
+def _paragraph(par: etree._Element) -> list[Doubt]:
     units = _units(par)
-    removed = 0
+    doubts: list[Doubt] = []
     i = 0
     while i < len(units):
         end = _group_end(units, i)
         if end > i:
+            if i > 0 and all(u.text == _BREAK for u in units[:i]):
+                doubts.append(Doubt("moved-breaks", units[i].text))
             for unit in units[i + 1:end + 1]:
                 for leaf in unit.leaves:
                     parent = leaf.getparent()
                     if parent is not None:
                         _remove_keeping_tail(leaf)
-                removed += unit.key is not None
             i = end + 1
         else:
             i += 1
-    return removed
+    return doubts
 
 
 def _group_end(units: list[_Unit], start: int) -> int:
@@ -162,6 +168,8 @@ def _units(par: etree._Element) -> list[_Unit]:
                     state.text += leaf.text or ""
             elif tag == _T:
                 units.append(_Unit(None, leaf.text or "", [leaf]))
+            elif tag == _BR:
+                units.append(_Unit(None, _BREAK))
             else:
                 units.append(_Unit(None, "\x00"))
     return _join_pieces(units)

@@ -12,7 +12,8 @@ Before the throw-away copy is converted, each such field is replaced by
 its current text, where it stood: the text-input's content (its spans,
 spaces, tabs and line breaks kept), the drop-down's shown text (its
 ``text:label`` list dropped). What a person sees is what is read; the
-person's file is never changed.
+person's file is never changed. One field is left as it is: one that opens
+its paragraph after line breaks only (see :func:`_after_breaks_only`).
 
 Why not read ODF directly into the document model: the conversion already
 gives tables, merges, lists, frames, symbol fonts and tracked changes the
@@ -30,6 +31,7 @@ __all__ = ["plain_fields", "rewrite"]
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _FIELDS = (f"{{{_TEXT}}}text-input", f"{{{_TEXT}}}drop-down")
 _LABEL = f"{{{_TEXT}}}label"
+_PARAGRAPH, _LINE_BREAK = f"{{{_TEXT}}}p", f"{{{_TEXT}}}line-break"
 _PARTS = ("content.xml", "styles.xml")  # the body; headers and footers
 _ODT = b"application/vnd.oasis.opendocument.text"
 
@@ -53,12 +55,28 @@ def rewrite(members: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
 def plain_fields(root: etree._Element) -> int:
     """Replace every text-input and drop-down field under ``root`` by its
     content; the number replaced."""
-    found = [el for el in root.iter(*_FIELDS)]
+    found = [el for el in root.iter(*_FIELDS) if not _after_breaks_only(el)]
     for el in reversed(found):  # innermost last-first: a nested one is gone before its parent moves
         for label in el.findall(_LABEL):
             _unwrap(label, keep_children=False)
         _unwrap(el)
     return len(found)
+
+
+def _after_breaks_only(el: etree._Element) -> bool:
+    """True for a field that opens its paragraph after line breaks only:
+    LibreOffice moved the answer's own line breaks there when it saved
+    the .odt. It is left a field, so that the reader of its .docx export
+    (formkit.docx.repeats) reads it once and says the breaks were lost."""
+    parent = el.getparent()
+    if parent is None or parent.tag != _PARAGRAPH or (parent.text or "").strip():
+        return False
+    before = []
+    for sibling in parent:
+        if sibling is el:
+            break
+        before.append(sibling)
+    return bool(before) and all(s.tag == _LINE_BREAK and not (s.tail or "").strip() for s in before)
 
 
 def _unwrap(el: etree._Element, keep_children: bool = True) -> None:

@@ -13,6 +13,8 @@ and the checkbox stage noticed (:class:`~formkit.docx.model.Doubt`,
   tick): ``struck-box`` says which, with its paragraph;
 * a quality-level column that holds **no box at all** gives
   ``field-not-found`` (the level is null because there was nothing to read);
+* an answer whose **line breaks LibreOffice moved** out in front of it
+  (its repeated field, :mod:`formkit.docx.repeats`) gives ``line-breaks-lost``;
 * a box read from a **mark left where the program dropped the box glyph**
   (``lone-mark``: AbiWord, pandoc), or from a box letter whose symbol font
   name is gone, gives ``box-glyph-dropped`` on that field.
@@ -56,6 +58,9 @@ def apply(located: Located, doc: Document, form: FormDef) -> list[Warning]:
         printed = _printed_keys(form.original)
         typed = [d for d in struck if match_key(d.context) not in printed]
         out.extend(_leave_out(located.record, typed))
+    moved = [d for d in doc.doubts if d.kind == "moved-breaks"]
+    if moved and located.record:
+        out.extend(_moved_breaks(located.record, moved))
     for doubt in doc.doubts:
         if doubt.kind == "struck-box":
             out.append(Warning.of("struck-box", None, f"a struck-through {doubt.text} in "
@@ -134,6 +139,16 @@ def _leave_out(record: dict[str, Any], doubts: list[Doubt]) -> list[Warning]:
             pending.remove(doubt)
             out.append(Warning.of("struck-text", path, f"struck-through text left out of the answer: "
                                   f"{_quote(doubt.text)}"))
+    return out
+
+
+def _moved_breaks(record: dict[str, Any], doubts: list[Doubt]) -> list[Warning]:
+    out: list[Warning] = []
+    keys = {"".join(d.text.split()) for d in doubts}
+    for path, _, _, value in _strings(record, ""):
+        if value and "".join(value.split()) in keys:
+            out.append(Warning.of("line-breaks-lost", path, "the program that saved the file moved this "
+                                  "answer's line breaks out in front of it; read without them"))
     return out
 
 
