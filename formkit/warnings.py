@@ -11,6 +11,7 @@ WARNING_CODES: dict[str, str] = {
     "comments-ignored": "the document holds comments; they are not part of any answer",
     "converted-from-doc": "the file was converted from legacy .doc before reading",
     "converted-from-odt": "the file was converted from OpenDocument .odt before reading",
+    "converted-from-fodt": "the file was converted from flat OpenDocument .fodt before reading",
     "converted-from-rtf": "the file was converted from RTF before reading",
     "struck-text": "struck-through text inside an answer (a deletion) was left out of it",
     "struck-box": "a struck-through box or mark is not read as a tick",

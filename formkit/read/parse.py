@@ -65,17 +65,19 @@ def read_model(source: str | os.PathLike[str] | bytes, name: str) -> Document:
 
 
 def legacy_format(path: str | os.PathLike[str]) -> str | None:
-    """"doc", "rtf" or "odt" when ``path`` holds a format LibreOffice must
+    """"doc", "rtf", "odt" or "fodt" when ``path`` holds a format LibreOffice must
     convert first; None otherwise, including anything that is not a regular
     file within the package size limit (a FIFO would block ``open`` and a
     device never end): the package reader then says what is wrong."""
     from formkit.files import open_regular
     from formkit.docx.package import Limits
     from formkit.docx.sniff import legacy_kind
+    from formkit.office.odf_flat import is_flat_odt
 
     try:
         with open_regular(path, Limits().max_file_bytes) as fh:
-            return legacy_kind(fh.read(4096), fh)
+            head = fh.read(4096)
+            return legacy_kind(head, fh) or ("fodt" if is_flat_odt(head) else None)
     except (OSError, FormkitError):
         return None
 
