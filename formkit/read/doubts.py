@@ -11,8 +11,9 @@ and the checkbox stage noticed (:class:`~formkit.docx.model.Doubt`,
   form's own way of choosing among printed options, and stays;
 * a **struck-through box or mark** was taken out before reading (it is not a
   tick): ``struck-box`` says which, with its paragraph;
-* a quality-level column that holds **no box at all** gives
-  ``field-not-found`` (the level is null because there was nothing to read);
+* a quality-level column that holds **no box at all**, and a header field
+  of a document with **no page header at all** (pandoc drops headers), give
+  ``field-not-found`` (nothing was there to read);
 * an answer whose **line breaks LibreOffice moved** out in front of it
   (its repeated field, :mod:`formkit.docx.repeats`) gives ``line-breaks-lost``;
 * a box read from a **mark left where the program dropped the box glyph**
@@ -48,6 +49,9 @@ def apply(located: Located, doc: Document, form: FormDef) -> list[Warning]:
         for name, found in located.where.items():
             out.extend(_box_warnings(found, located.stream, name))
     for f in form.fields:
+        if f.kind == "header" and not doc.headers and f.name not in located.record:
+            out.append(Warning.of("field-not-found", f.name, "the document has no page header: the program "
+                                  "that saved the file may have dropped it"))
         level = located.where.get(f.name)
         if f.kind == "level" and level is not None and level.value is None and not level.boxes \
                 and not level.warnings:
