@@ -91,14 +91,21 @@ def _paragraphs(blocks: tuple[Block, ...]) -> Iterator[Paragraph]:
 
 
 def _map_paragraphs(blocks: tuple[Block, ...], change: Callable[[Paragraph], Paragraph]) -> tuple[Block, ...]:
+    """``blocks`` with ``change`` applied to every paragraph; a container
+    none of whose parts changed is kept, not copied."""
     out: list[Block] = []
     for block in blocks:
         if isinstance(block, Paragraph):
             out.append(change(block))
-        else:
-            out.append(Table(tuple(Row(tuple(replace(c, blocks=_map_paragraphs(c.blocks, change))
-                                              for c in row.cells)) for row in block.rows)))
-    return tuple(out)
+            continue
+        rows = []
+        for row in block.rows:
+            cells = tuple(c if (inner := _map_paragraphs(c.blocks, change)) is c.blocks else replace(c, blocks=inner)
+                          for c in row.cells)
+            rows.append(row if _same(cells, row.cells) else Row(cells))
+        out.append(block if _same(tuple(rows), block.rows) else Table(tuple(rows)))
+    result = tuple(out)
+    return blocks if _same(result, blocks) else result
 
 
 _LONE = re.compile(r"\s*(\S)(?=\s|$)")
