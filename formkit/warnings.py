@@ -18,6 +18,7 @@ WARNING_CODES: dict[str, str] = {
     "box-glyph-dropped": "the program that saved the file dropped a box glyph; the mark or letter left was read as the box",
     "checkbox-state-lost": "legacy check boxes of an .rtf carry no state (LibreOffice's .rtf export drops it)",
     "line-breaks-lost": "LibreOffice moved a multi-line answer's line breaks out of it; read without them",
+    "table-gone": "the document has no table (a program flattened it): the quality level was read from paragraphs",
     "answer-without-box": "a field that details a box (its belongs_to) holds an answer, but that box is not ticked",
 }
 

@@ -9,6 +9,7 @@ import pytest
 from formkit.errors import FormkitError
 from formkit.office.convert import check_input
 from formkit.office.odf_flat import copy_flat, is_flat_odt
+from formkit.office.unlink import strip_odf_part
 from formkit.read.parse import legacy_format
 
 _FLAT = (
@@ -37,7 +38,7 @@ def test_a_flat_odt_is_known_by_its_bytes(tmp_path: Path) -> None:
 
 def test_the_converted_copy_has_no_link_out_and_plain_fields(tmp_path: Path) -> None:
     dest = tmp_path / "copy.fodt"
-    copy_flat(_FLAT.encode(), dest, "return.fodt")
+    copy_flat(_FLAT.encode(), dest, "return.fodt", strip_odf_part)
     out = dest.read_text("utf-8")
     assert "attacker.invalid" not in out and "/etc/passwd" not in out
     assert "https://example.org/" in out  # a link the reader clicks stays
@@ -48,5 +49,5 @@ def test_a_flat_odt_with_a_dtd_is_refused(tmp_path: Path) -> None:
     evil = _FLAT.replace('<?xml version="1.0" encoding="UTF-8"?>\n',
                          '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>')
     with pytest.raises(FormkitError) as err:
-        copy_flat(evil.encode(), tmp_path / "copy.fodt", "evil.fodt")
+        copy_flat(evil.encode(), tmp_path / "copy.fodt", "evil.fodt", strip_odf_part)
     assert err.value.code == "unsafe-xml" and not (tmp_path / "copy.fodt").exists()

@@ -22,6 +22,7 @@ from formkit.forms.belongs import answers_without_box, has_answer
 from formkit.docx.model import Document
 from formkit.text import parse_int
 from formkit.warnings import Warning
+from formkit.locate.flat import level_without_table, lone_box_stops
 from formkit.locate import kinds
 from formkit.locate.kinds import Found
 from formkit.locate.labels import (
@@ -61,6 +62,7 @@ def locate(form: FormDef, doc: Document, stream: Stream | None = None) -> Locate
     repeat_starts = _repeat_starts(form.fields, stream)
     hi = min(repeat_starts, default=len(stream.paras))
     extra_stops = [Hit(i, 0, 0) for i in repeat_starts] + heading_hits(form.headings, stream, 0, hi)
+    extra_stops += lone_box_stops(stream)  # a form whose tables are gone (formkit.locate.flat)
     found = _fields(form.fields, stream, 0, len(stream.paras), hi, extra_stops, headers, "")
     for name, item in found.items():
         out.where[name] = item
@@ -183,7 +185,7 @@ def _one(
     path: str,
 ) -> Found:
     if f.kind == "level":
-        return kinds.level(stream, f.header, f.table, path)
+        return level_without_table(stream, path) or kinds.level(stream, f.header, f.table, path)
     if f.kind == "boxes":
         return _boxes(f, stream, lo, hi, path)
     if f.kind == "header":

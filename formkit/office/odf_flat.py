@@ -10,6 +10,7 @@ the project's safe parser: no DTD, no entity, nothing fetched.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -30,13 +31,12 @@ def is_flat_odt(head: bytes) -> bool:
     return text.startswith(b"<?xml") and _ROOT in text and _MIME in text
 
 
-def copy_flat(data: bytes, dest: Path, name: str) -> None:
+def copy_flat(data: bytes, dest: Path, name: str, strip_links: Callable[[etree._Element], object]) -> None:
     """Write the flat ODF document ``data`` to ``dest`` without its links
-    and with its form fields made plain; errors are ``bad-xml`` /
-    ``unsafe-xml`` naming ``name``."""
-    from formkit.office.unlink import strip_odf_part
-
+    (``strip_links``: :func:`formkit.office.unlink.strip_odf_part`) and with
+    its form fields made plain; errors are ``bad-xml`` / ``unsafe-xml``
+    naming ``name``."""
     root = parse_xml(data, name)
-    strip_odf_part(root)
+    strip_links(root)
     plain_fields(root)
     dest.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

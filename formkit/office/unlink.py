@@ -119,7 +119,7 @@ def copy_unlinked(src: BinaryIO, dest: Path, name: str, limits: Limits = Limits(
             dest.write_bytes(_read_all(src, limits.max_file_bytes, name))
         elif is_flat_odt(src.read(4096)):  # .fodt: formkit.office.odf_flat
             src.seek(0)
-            copy_flat(_read_all(src, limits.max_file_bytes, name), dest, name)
+            copy_flat(_read_all(src, limits.max_file_bytes, name), dest, name, strip_odf_part)
         else:
             raise file_error("conversion-failed", name, "this is not a Word, OpenDocument or RTF document", RESEND)
     except FormkitError as exc:
