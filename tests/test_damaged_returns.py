@@ -15,7 +15,7 @@ from formkit.docx.model import Checkbox, Paragraph, Symbol, Text
 from formkit.read.parse import parse_file, read_model
 from tests.docxbuild import make_docx, p, r
 
-RECORD = {"level": 3, "problems": "ระบบล่ม", "suggestions": "ควรปรับปรุง",
+RECORD = {"level": 3, "problems": "ระบบล่ม", "suggestions": "ควรปรับปรุง", "office": "สพป.เชียงใหม่ เขต 1",
           "evidence": {"km_plan": True}}
 STRIKE = "<w:strike/>"
 _RUN_PROPS = '<w:rPr><w:rFonts w:ascii="TH SarabunPSK" w:hAnsi="TH SarabunPSK" w:cs="TH SarabunPSK"/>'
@@ -218,3 +218,14 @@ def test_a_form_whose_tables_were_flattened_reads_no_answer_past_its_end(form_id
     # the same document with its tables is read as before, without that warning
     again, codes = _parse(target.read_bytes())
     assert again == truth and "table-gone" not in codes
+
+
+def test_a_return_whose_page_header_was_dropped_says_so() -> None:
+    def edit(xml: str) -> str:  # pandoc: no header part referenced any more
+        return re.sub(r"<w:headerReference [^>]*/>", "", xml)
+
+    record, codes = _parse(_edited(edit))
+    clean, _ = _parse(formkit.fill_bytes("esao-1-2", RECORD))
+    assert "office" in clean and "office" not in record  # the filled header held the office's name
+    assert codes["field-not-found"] == ["office: the document has no page header: the program that saved "
+                                        "the file may have dropped it"]

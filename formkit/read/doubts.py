@@ -12,7 +12,8 @@ and the checkbox stage noticed (:class:`~formkit.docx.model.Doubt`,
 * a **struck-through box or mark** was taken out before reading (it is not a
   tick): ``struck-box`` says which, with its paragraph;
 * a quality-level column that holds **no box at all**, and a header field
-  of a document with **no page header at all** (pandoc drops headers), give
+  of a document with **no page header at all** where the form's original
+  has one (pandoc drops headers), give
   ``field-not-found`` (nothing was there to read);
 * an answer whose **line breaks LibreOffice moved** out in front of it
   (its repeated field, :mod:`formkit.docx.repeats`) gives ``line-breaks-lost``;
@@ -49,7 +50,8 @@ def apply(located: Located, doc: Document, form: FormDef) -> list[Warning]:
         for name, found in located.where.items():
             out.extend(_box_warnings(found, located.stream, name))
     for f in form.fields:
-        if f.kind == "header" and not doc.headers and f.name not in located.record:
+        if f.kind == "header" and not doc.headers and f.name not in located.record \
+                and _original(form.original)[1]:
             out.append(Warning.of("field-not-found", f.name, "the document has no page header: the program "
                                   "that saved the file may have dropped it"))
         level = located.where.get(f.name)
@@ -59,7 +61,7 @@ def apply(located: Located, doc: Document, form: FormDef) -> list[Warning]:
                                   "the program that saved the file may have dropped them"))
     struck = [d for d in doc.doubts if d.kind == "struck"]
     if struck and located.record:
-        printed = _printed_keys(form.original)
+        printed = _original(form.original)[0]
         typed = [d for d in struck if match_key(d.context) not in printed]
         out.extend(_leave_out(located.record, typed))
     moved = [d for d in doc.doubts if d.kind == "moved-breaks"]
@@ -115,8 +117,9 @@ def _lone(box: Checkbox) -> str:
 # ---- struck-through text ---------------------------------------------------------------
 
 @lru_cache(maxsize=8)
-def _printed_keys(original: Path) -> frozenset[str]:
-    """The match keys of every paragraph of the form's original."""
+def _original(original: Path) -> tuple[frozenset[str], bool]:
+    """The match keys of every paragraph of the form's original, and
+    whether it has a page header (a part, empty or not)."""
     from formkit.docx.checkboxes import convert_document
     from formkit.docx.package import open_package
     from formkit.docx.reader import read_document
@@ -126,8 +129,8 @@ def _printed_keys(original: Path) -> frozenset[str]:
         with open_package(original, str(original)) as pkg:
             doc = convert_document(read_document(pkg))
     except Exception:  # noqa: BLE001 - an unreadable original prints nothing to keep
-        return frozenset()
-    return frozenset(p.key for p in build(doc.body).paras if p.key)
+        return frozenset(), False
+    return frozenset(p.key for p in build(doc.body).paras if p.key), bool(doc.headers)
 
 
 def _leave_out(record: dict[str, Any], doubts: list[Doubt]) -> list[Warning]:
