@@ -66,3 +66,30 @@ def chromium() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def _program(names: tuple[str, ...], package: str) -> str:
+    """A word processor of the client matrix (tests/test_clients.py): fails
+    in CI (CI=true) when missing, skips on a developer machine."""
+    path = next((p for p in map(shutil.which, names) if p), None)
+    if path is None:
+        message = f"{names[0]} is missing: bash tests/run.sh installs it (apt-get install {package})"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def abiword() -> str:
+    return _program(("abiword",), "abiword")
+
+
+@pytest.fixture(scope="session")
+def pandoc() -> str:
+    return _program(("pandoc",), "pandoc")
+
+
+@pytest.fixture(scope="session")
+def calligraconverter() -> str:
+    return _program(("calligraconverter",), "calligrawords")

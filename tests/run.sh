@@ -8,6 +8,10 @@ missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)   # the HTML report's browser test
+# the client matrix (tests/test_clients.py): returns re-saved by other word processors
+command -v abiword >/dev/null 2>&1 || missing+=(abiword)
+command -v pandoc >/dev/null 2>&1 || missing+=(pandoc)
+command -v calligraconverter >/dev/null 2>&1 || missing+=(calligrawords)
 if ! command -v fc-list >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi laksaman; then
   # Laksaman is TLWG's metric-compatible free version of TH SarabunPSK.
   missing+=(fonts-tlwg-laksaman fonts-thai-tlwg fontconfig)

@@ -50,7 +50,7 @@ def test_columns_follow_the_definitions_not_the_order_of_the_files(tmp_path: Pat
                 esao_3_1.append(f"works.{n}.{name}")
         esao_3_1 += [f"works.{n}.photos.{k}" for k in range(1, len(work["photos"]) + 1)]
     assert header == [
-        "file", "form",
+        "file", "form", "saved_by",
         "level", "process", "problems", "suggestions",
         "evidence.action_plan", "evidence.km_plan", "evidence.km_report", "evidence.other",
         *[f"other_evidence.{n}" for n in range(1, 12)], "fiscal_year",

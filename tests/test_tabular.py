@@ -164,8 +164,8 @@ def test_column_names_are_trimmed_and_case_folded(tmp_path: Path) -> None:
 
 
 def test_parse_output_columns_are_ignored(tmp_path: Path) -> None:
-    path = _write(tmp_path, [["file", "form", "level", "warnings", "error_code", "error_message"],
-                             ["a.docx", "esao-1-2", "3", "x", "", ""]])
+    path = _write(tmp_path, [["file", "form", "saved_by", "level", "warnings", "error_code", "error_message"],
+                             ["a.docx", "esao-1-2", "LibreOffice/7.4", "3", "x", "", ""]])
     assert _records(path) == [{"level": 3}]
 
 

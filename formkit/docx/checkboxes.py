@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -40,14 +41,95 @@ class _Mark:
     box: Checkbox
 
 
+LONE_MARK = "lone-mark"
+
+
 def convert_document(doc: Document) -> Document:
-    """Return ``doc`` with glyph boxes and marks turned into Checkbox inlines."""
-    return replace(
+    """Return ``doc`` with glyph boxes and marks turned into Checkbox inlines;
+    in a document whose box glyphs were all dropped (:func:`boxes_dropped`),
+    a mark or box letter standing alone at the start of a paragraph is read
+    as the box it stood for (encoding ``lone-mark``: parse warns)."""
+    out = replace(
         doc,
         body=_blocks(doc.body),
         headers=tuple(replace(s, blocks=_blocks(s.blocks)) for s in doc.headers),
         footers=tuple(replace(s, blocks=_blocks(s.blocks)) for s in doc.footers),
     )
+    if boxes_dropped(out.body):
+        out = replace(out, body=_map_paragraphs(out.body, _lone_mark))
+    return out
+
+
+def boxes_dropped(blocks: tuple[Block, ...]) -> bool:
+    """True when no box of ``blocks`` shows its glyph whole: no box in a
+    named symbol font, no box character, no Word control or form field
+    (AbiWord and pandoc leave only marks, letters and fontless codes)."""
+    for par in _paragraphs(blocks):
+        for item in par.inlines:
+            if isinstance(item, Checkbox) and _whole(item):
+                return False
+    return True
+
+
+def _whole(box: Checkbox) -> bool:
+    if box.encoding in ("content-control", "form-field") or box.font:
+        return True
+    if box.code is not None:
+        return False  # a symbol code with no font name
+    glyph = glyphs.unicode_glyph(box.glyph)
+    return glyph is not None and glyph.role == "box"
+
+
+def _paragraphs(blocks: tuple[Block, ...]) -> Iterator[Paragraph]:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block
+        else:
+            for row in block.rows:
+                for cell in row.cells:
+                    yield from _paragraphs(cell.blocks)
+
+
+def _map_paragraphs(blocks: tuple[Block, ...], change: Callable[[Paragraph], Paragraph]) -> tuple[Block, ...]:
+    """``blocks`` with ``change`` applied to every paragraph; a container
+    none of whose parts changed is kept, not copied."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(change(block))
+            continue
+        rows = []
+        for row in block.rows:
+            cells = tuple(c if (inner := _map_paragraphs(c.blocks, change)) is c.blocks else replace(c, blocks=inner)
+                          for c in row.cells)
+            rows.append(row if _same(cells, row.cells) else Row(cells))
+        out.append(block if _same(tuple(rows), block.rows) else Table(tuple(rows)))
+    result = tuple(out)
+    return blocks if _same(result, blocks) else result
+
+
+_LONE = re.compile(r"\s*(\S)(?=\s|$)")
+
+
+def _lone_mark(par: Paragraph) -> Paragraph:
+    """A paragraph opening with a lone mark or box letter, and holding no
+    box, with that token read as its box."""
+    if not par.inlines or not isinstance(par.inlines[0], Text):
+        return par
+    if any(isinstance(i, Checkbox) for i in par.inlines):
+        return par
+    first = par.inlines[0].text
+    m = _LONE.match(first)
+    glyph = glyphs.lone_box(m.group(1)) if m else None
+    if m is None or glyph is None or glyph.role == "bullet":
+        return par
+    token = m.group(1)
+    letter = token not in glyphs.table().typed_marks
+    box = Checkbox(glyph.checked or glyph.role == "mark", LONE_MARK, glyph.char if letter else token,
+                   "" if letter else None, ord(token) if letter else None)
+    rest = first[m.end():]
+    inlines = (box, *((Text(rest),) if rest else ()), *par.inlines[1:])
+    return replace(par, inlines=inlines)
 
 
 def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:

@@ -30,6 +30,8 @@ class GlyphTable:
     symbols: dict[tuple[str, int], Glyph]
     unicode: dict[str, Glyph]
     typed_marks: frozenset[str]
+    fontless: dict[int, Glyph]
+    lone_letters: frozenset[str]
     ticks: dict[str, int]
     unicode_tick: str
 
@@ -55,7 +57,14 @@ def table() -> GlyphTable:
     }
     unicode = {e["char"]: _glyph(e, e["char"]) for e in data["unicode"]}
     ticks = {_font_key(str(k)): int(v) for k, v in data["ticks"].items() if k != "unicode"}
+    fontless: dict[int, Glyph] = {}
+    for family in data["fontless_families"]:
+        for (font, code), glyph in symbols.items():
+            if font == _font_key(family):
+                fontless.setdefault(code, glyph)
     return GlyphTable(
+        fontless=fontless,
+        lone_letters=frozenset(data["lone_letters"]),
         symbol_fonts=frozenset(_font_key(f) for f in data["symbol_fonts"]),
         symbols=symbols,
         unicode=unicode,
@@ -71,8 +80,17 @@ def is_symbol_font(name: str | None) -> bool:
 
 
 def symbol_glyph(font: str, code: int) -> Glyph | None:
-    """The meaning of byte ``code`` in symbol font ``font``, if the table knows it."""
-    return table().symbols.get((_font_key(font), code & 0xFF))
+    """The meaning of byte ``code`` in symbol font ``font``, if the table
+    knows it. When ``font`` is ``""`` (the run or ``w:sym`` names no font:
+    pandoc drops it), the code is looked up in the table's
+    ``fontless_families``: a private-use U+F0A3 with no font is Wingdings 2's
+    empty box. A private-use character in a named text font stays no box."""
+    t = table()
+    key = _font_key(font)
+    found = t.symbols.get((key, code & 0xFF))
+    if found is None and not key:
+        found = t.fontless.get(code & 0xFF)
+    return found
 
 
 def unicode_glyph(char: str) -> Glyph | None:
@@ -83,6 +101,18 @@ def unicode_glyph(char: str) -> Glyph | None:
 def is_typed_mark(token: str) -> bool:
     """True when ``token`` (a character or short word) ticks a box beside it."""
     return token in table().typed_marks
+
+
+def lone_box(token: str) -> Glyph | None:
+    """What ``token`` standing alone at the start of a paragraph means in a
+    document whose box glyphs were dropped: a ticked box for a typed mark,
+    the fontless families' box for a box letter; None otherwise."""
+    t = table()
+    if token in t.typed_marks:
+        return Glyph(token, "box", True)
+    if token in t.lone_letters:
+        return t.fontless.get(ord(token) & 0xFF)
+    return None
 
 
 def tick_code(font: str) -> int | None:

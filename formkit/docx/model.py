@@ -151,10 +151,26 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class Doubt:
+    """Something the reader saw that a field's reading must answer for.
+
+    ``kind`` is ``struck`` (text in struck-through runs, ``w:strike`` or
+    ``w:dstrike``: deleted the way Calligra writes a tracked deletion and
+    many people delete; ``text`` is the struck text, ``context`` its whole
+    paragraph), ``struck-box`` (a struck-through box or mark, taken out:
+    ``text`` is its glyph, ``context`` its paragraph) or ``moved-breaks``
+    (LibreOffice moved the line breaks of the answer ``text`` out of it)."""
+
+    kind: str
+    text: str
+    context: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A whole document: body blocks, header and footer stories, and facts
-    about how it was edited (tracked changes, comments) that may deserve a
-    warning."""
+    about how it was edited (tracked changes, comments, struck-through text:
+    ``doubts``) that may deserve a warning."""
 
     body: tuple[Block, ...]
     headers: tuple[Story, ...] = ()
@@ -162,6 +178,7 @@ class Document:
     tracked_changes: bool = False
     comments: int = 0
     controls: tuple[Control, ...] = ()
+    doubts: tuple[Doubt, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

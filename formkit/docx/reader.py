@@ -27,6 +27,8 @@ from lxml import etree
 
 from formkit.docx.controls import read_controls
 from formkit.docx.model import Block, Document, Image, Story
+from formkit.docx.repeats import read_once
+from formkit.docx.strike import struck
 from formkit.docx.ns import REL_FOOTER, REL_HEADER, REL_STYLES, qn
 from formkit.docx.story import StoryReader
 from formkit.docx.styles import Styles
@@ -136,6 +138,8 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
     images = ImageCache(pkg)
 
     root = pkg.xml(main)
+    doubts = read_once(root)  # LibreOffice's repeated text fields (formkit.docx.repeats)
+    doubts += struck(root)  # struck-through text and boxes (formkit.docx.strike)
     index = {el: n for n, el in enumerate(root.iter(_P))} if refs else None
     body_reader = StoryReader(main, styles, images, index)
     body_el = root.find(_BODY)
@@ -156,7 +160,9 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
             continue
         seen.add(rel.target)
         reader = StoryReader(rel.target, styles, images)
-        blocks: tuple[Block, ...] = reader.read(pkg.xml(rel.target))
+        story = pkg.xml(rel.target)
+        doubts += read_once(story) + struck(story)
+        blocks: tuple[Block, ...] = reader.read(story)
         tracked = tracked or reader.tracked
         stories[kind].append(Story(story_type, blocks))
 
@@ -167,6 +173,7 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
         tracked_changes=tracked,
         comments=len(body_reader.comment_ids),
         controls=read_controls(body_el, lambda rid: images.resolve(main, rid), index) if body_reader.controls else (),
+        doubts=tuple(doubts),
     )
 
 

@@ -80,7 +80,7 @@ _LISTED = re.compile(r"sha256:[0-9a-f]{64}")  # a photo in parse's CSV without -
 # What XML 1.0 (section 2.2, Char) cannot hold: C0 controls but tab, LF and CR;
 # lone surrogates; U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ENVELOPE = {"file", "form", "record", "warnings", "error"}
+_ENVELOPE = {"file", "form", "saved_by", "record", "warnings", "error"}
 
 _BAD = object()  # a value that failed its check (the problem is recorded)
 

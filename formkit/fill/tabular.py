@@ -13,7 +13,7 @@ split on newlines or ";") or ``other_evidence.1``, ``works.1.title``,
 Items are numbered from 1. Empty cells are "not given"; a work with every
 cell empty is dropped; numbered items are taken in order, gaps closed.
 Photo paths are relative to the data file's folder. The parse output's own
-columns (file, form, warnings, error_code, error_message) are ignored.
+columns (file, form, saved_by, warnings, error_code, error_message) are ignored.
 
 CSV is read strictly, as Thai offices save it (:mod:`formkit.fill.csvfile`);
 .xlsx with limits (:mod:`formkit.fill.xlsx`); JSON Lines one bounded record per
@@ -42,7 +42,7 @@ from formkit.fill.records import BadData, PathNamer, unwrap, validate
 from formkit.text import fold_digits
 
 __all__ = ["ENCODING_NAMES", "Row", "csv_encoding", "detect_encoding", "read_rows", "tick"]
-PARSE_COLUMNS = frozenset({"file", "form", "warnings", "error_code", "error_message"})
+PARSE_COLUMNS = frozenset({"file", "form", "saved_by", "warnings", "error_code", "error_message"})
 _TRUE = frozenset({"true", "1", "x", "✓", "✔", "☑", "☒", "ใช่", "yes", "y", "มี", "จริง"})
 _FALSE = frozenset({"false", "0", "ไม่ใช่", "no", "n", "-", "☐", "ไม่มี", "เท็จ"})
 _SPLIT = re.compile(r"\r\n|[\r\n;]")

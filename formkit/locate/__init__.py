@@ -26,6 +26,7 @@ from formkit.text import parse_int
 from formkit.warnings import Warning
 from formkit.locate import kinds, thaidate
 from formkit.locate.controls import locate_controls
+from formkit.locate.flat import level_without_table, lone_box_stops
 from formkit.locate.grid import grid
 from formkit.locate.kinds import Found
 from formkit.locate.labels import (
@@ -65,6 +66,7 @@ def locate(form: FormDef, doc: Document, stream: Stream | None = None) -> Locate
     repeat_starts = _repeat_starts(form.fields, stream)
     hi = min(repeat_starts, default=len(stream.paras))
     extra_stops = [Hit(i, 0, 0) for i in repeat_starts] + heading_hits(form.headings, stream, 0, hi)
+    extra_stops += lone_box_stops(stream)  # a form whose tables are gone (formkit.locate.flat)
     found = _fields(form.fields, stream, 0, len(stream.paras), hi, extra_stops, headers, "")
     found.update(locate_controls(form.fields, doc.controls))
     for name, item in found.items():
@@ -218,7 +220,7 @@ def _one(
     path: str,
 ) -> Found:
     if f.kind == "level":
-        return kinds.level(stream, f.header, f.table, path)
+        return level_without_table(stream, path) or kinds.level(stream, f.header, f.table, path)
     if f.kind == "boxes":
         return _boxes(f, stream, lo, hi, path, hit)
     if f.kind == "header":

@@ -57,6 +57,7 @@ from formkit.docx.package import Limits
 from formkit.docx.legacy import is_word_xml, legacy_encrypted, legacy_kind
 from formkit.docx.sniff import OLE_MAGIC, RESEND, describe, encrypted_error, file_error, refuse_ole
 from formkit.office import legacy_copy
+from formkit.office.odf_flat import is_flat_odt
 from formkit.office.unlink import Rewrite, copy_unlinked
 
 DEFAULT_TIMEOUT = 60.0  # seconds per file
@@ -76,8 +77,9 @@ FALLBACK_LOCATIONS = ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice*
 _FLAGS = ("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck")
 _HEAD = 4096  # bytes read to check what an input is
 # What LibreOffice may be given, by first bytes (lower-cased, BOM and blanks
-# stripped): OOXML and ODF packages (zip), legacy Word (OLE2) and RTF. Flat
-# XML, HTML and MHT files are not: their links cannot be removed safely.
+# stripped): OOXML and ODF packages (zip), legacy Word (OLE2) and RTF; and a
+# flat ODF text document (.fodt). Other flat XML, HTML and MHT files are not:
+# their links cannot be removed safely.
 _DOCUMENT_MAGICS = (b"pk\x03\x04", OLE_MAGIC, b"{\\rtf")
 _LIMIT_NAME = "max_file_bytes"
 
@@ -167,6 +169,8 @@ def check_head(fh: BinaryIO, name: str) -> FormkitError | None:
     if kind is not None and legacy_encrypted(head, fh):  # LibreOffice would stop at its password prompt
         return encrypted_error(name)
     if kind is not None or head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_DOCUMENT_MAGICS):
+        return None
+    if is_flat_odt(head):  # its links are removed as an .odt's (formkit.office.odf_flat)
         return None
     return file_error("conversion-failed", name,
                       f"this is {describe(head)}, not a Word, OpenDocument or RTF document", RESEND)

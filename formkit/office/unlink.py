@@ -58,6 +58,7 @@ from formkit.files import size_text
 from formkit.docx.ns import NS
 from formkit.docx.package import Limits, read_members, resolve_target
 from formkit.docx.sniff import OLE_MAGIC, RESEND, file_error
+from formkit.office.odf_flat import copy_flat, is_flat_odt
 from formkit.office.unlink_rtf import FIELD_NAME, LOADING_FIELDS, strip_rtf_fields
 from formkit.docx.xmlsafe import parse_xml
 
@@ -116,6 +117,9 @@ def copy_unlinked(src: BinaryIO, dest: Path, name: str, limits: Limits = Limits(
             dest.write_bytes(strip_rtf_fields(_read_all(src, limits.max_file_bytes, name)))
         elif head.startswith(OLE_MAGIC):
             dest.write_bytes(_read_all(src, limits.max_file_bytes, name))
+        elif is_flat_odt(src.read(4096)):  # .fodt: formkit.office.odf_flat
+            src.seek(0)
+            copy_flat(_read_all(src, limits.max_file_bytes, name), dest, name, strip_odf_part)
         else:
             raise file_error("conversion-failed", name, "this is not a Word, OpenDocument or RTF document", RESEND)
     except FormkitError as exc:
@@ -191,6 +195,11 @@ def _strip_part(root: etree._Element, member: str, paths: set[str], odf: bool) -
     changed |= _strip_fields(root)
     changed |= _remove_attributes(_VML_SOURCES(root))
     return _remove_all(root, _MAIL_MERGE) | changed
+
+
+def strip_odf_part(root: etree._Element) -> bool:
+    """The ODF rules for a flat document: no member to refer to."""
+    return _strip_part(root, "content.xml", set(), True)
 
 
 def _remove_attributes(attributes: list[etree._ElementUnicodeResult]) -> bool:

@@ -226,10 +226,11 @@ def _preconvert(files: list[str], stack: ExitStack) -> dict[str, tuple[str, Path
     import tempfile
 
     from formkit.office.convert import Converter
+    from formkit.office.odf_fields import rewrite as odf_rewrite
 
     out: dict[str, tuple[str, Path | FormkitError]] = {}
     try:
-        converter = stack.enter_context(Converter(purpose="read .doc, .rtf and .odt files"))
+        converter = stack.enter_context(Converter(purpose="read .doc, .rtf and .odt files", rewrite=odf_rewrite))
     except FormkitError as exc:
         return {path: (kind, exc) for path, kind in legacy.items()}
     folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="formkit-parse-")))
@@ -261,7 +262,8 @@ def _parse_envelope(job: _Job) -> ParseResult:
     """In a worker process: one file's result without the document model,
     its JSON Lines line made here, where the work is shared out."""
     result = _parse_one(job)
-    envelope = ParseResult(result.file, result.form, result.record, result.warnings, result.error)
+    envelope = ParseResult(result.file, result.form, result.record, result.warnings, result.error,
+                           saved_by=result.saved_by)
     envelope.line = to_json(envelope.as_dict(), indent=None)
     return envelope
 

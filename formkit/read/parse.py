@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from formkit import forms as formdefs
+from formkit.docx import savedby
 from formkit.docx.checkboxes import convert_document
 from formkit.errors import FormkitError
 from formkit.locate import Located, locate
 from formkit.locate.stream import build
 from formkit.docx.model import Document
+from formkit.read import doubts
 from formkit.read.photos import PhotoFolder, photo_folder, save_photos
 from formkit.read.recognize import Recognition, recognize_key, stream_key
 from formkit.warnings import Warning
@@ -37,6 +39,7 @@ class ParseResult:
     recognition: Recognition | None = None
     located: Located | None = None
     document: Document | None = None
+    saved_by: str | None = None  # the program that last saved the file (formkit.docx.savedby)
     #: ``as_dict`` as one line of compact JSON, when a worker process made it
     #: (so the main process of a batch only writes it out).
     line: str | None = field(default=None, repr=False, compare=False)
@@ -49,6 +52,7 @@ class ParseResult:
         return {
             "file": self.file,
             "form": self.form,
+            "saved_by": self.saved_by,
             "record": self.record,
             "warnings": [w.as_dict() for w in self.warnings],
             "error": self.error.as_dict() if self.error else None,
@@ -65,17 +69,19 @@ def read_model(source: str | os.PathLike[str] | bytes, name: str) -> Document:
 
 
 def legacy_format(path: str | os.PathLike[str]) -> str | None:
-    """"doc", "rtf" or "odt" when ``path`` holds a format LibreOffice must
+    """"doc", "rtf", "odt" or "fodt" when ``path`` holds a format LibreOffice must
     convert first; None otherwise, including anything that is not a regular
     file within the package size limit (a FIFO would block ``open`` and a
     device never end): the package reader then says what is wrong."""
     from formkit.files import open_regular
     from formkit.docx.package import Limits
     from formkit.docx.legacy import legacy_kind
+    from formkit.office.odf_flat import is_flat_odt
 
     try:
         with open_regular(path, Limits().max_file_bytes) as fh:
-            return legacy_kind(fh.read(4096), fh)
+            head = fh.read(4096)
+            return legacy_kind(head, fh) or ("fodt" if is_flat_odt(head) else None)
     except (OSError, FormkitError):
         return None
 
@@ -112,6 +118,8 @@ def parse_file(
             _read(result, source, display, form, forms_root, photos, converted_from is not None)
         if converted_from:
             result.warnings.insert(0, converted_warning(converted_from))
+            result.saved_by = _saved_by_original(name, converted_from)
+            result.warnings[1:1] = _lost_in_original(name, converted_from, result.located)
     except FormkitError as exc:
         result.error = exc.with_file(display)
     except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
@@ -119,7 +127,7 @@ def parse_file(
             "internal-error", f"formkit could not read this file ({type(exc).__name__}: {exc})", display
         )
     if result.error is not None:
-        result.form = result.record = None
+        result.form = result.record = result.saved_by = None
         result.warnings = []
     return result
 
@@ -135,6 +143,7 @@ def _read(result: ParseResult, source: str | os.PathLike[str] | bytes, display: 
 
     with open_package(source, display, converted_limits(_size(display)) if converted else Limits()) as pkg:
         doc = convert_document(read_document(pkg))
+        result.saved_by = savedby.from_package(pkg)
         definition = _fill(result, doc, form, root)
         if photos is not None and result.record is not None and result.located is not None:
             stream = result.located.stream or build(doc.body)
@@ -149,6 +158,27 @@ def _size(path: str) -> int:
         return 0
 
 
+def _saved_by_original(name: str | None, kind: str) -> str | None:
+    return savedby.from_file(name, kind) if name and os.path.isfile(name) else None
+
+
+def _lost_in_original(name: str | None, kind: str, located: Located | None) -> list[Warning]:
+    """What the original file itself lost, said once (formkit.office.rtf_boxes)."""
+    if kind != "rtf" or not name or not os.path.isfile(name):
+        return []
+    from formkit.docx.package import Limits
+    from formkit.office.rtf_boxes import stateless_boxes
+
+    lost = stateless_boxes(name, Limits().max_file_bytes)
+    if not lost:
+        return []
+    out = [Warning.of("checkbox-state-lost", None, f"{lost} legacy check box(es) in this .rtf carry no state "
+                      "(LibreOffice's .rtf export drops it): whether they were ticked is not in the file; "
+                      "ask for the .docx")]
+    paths = doubts.box_paths(located, "form-field") if located is not None else []
+    return out + [Warning.of("checkbox-state-lost", path, "read as empty, but the file does not say") for path in paths]
+
+
 def converted_warning(kind: str) -> Warning:
     return Warning.of(f"converted-from-{kind}", None, f"read after LibreOffice converted it from .{kind} to .docx")
 
@@ -159,9 +189,10 @@ def _parse_legacy(path: Path, display: str, kind: str, form: str | None, root: P
     import tempfile
 
     from formkit.office.convert import Converter
+    from formkit.office.odf_fields import rewrite
 
     try:
-        with Converter(purpose=f"read a .{kind} file") as converter, tempfile.TemporaryDirectory() as tmp:
+        with Converter(purpose=f"read a .{kind} file", rewrite=rewrite) as converter, tempfile.TemporaryDirectory() as tmp:
             out = converter.convert([path], "docx", Path(tmp))[path]
             if isinstance(out, FormkitError):
                 raise out
@@ -195,7 +226,7 @@ def _fill(result: ParseResult, doc: Document, form: str | None, root: Path | Non
     result.located = located
     result.document = doc
     result.record = located.record
-    result.warnings = _document_warnings(doc) + rec.warnings + located.warnings
+    result.warnings = _document_warnings(doc) + rec.warnings + located.warnings + doubts.apply(located, doc, rec.form)
     return rec.form
 
 

@@ -2,7 +2,7 @@
 person can read and ``formkit bulk`` reads back (:mod:`formkit.fill.tabular`).
 
 The columns come in a fixed order, whatever order the files come in:
-``file`` and ``form``; then each form's fields (the forms in the order they
+``file``, ``form`` and ``saved_by`` (the program that last saved the file); then each form's fields (the forms in the order they
 first appear), in the order of the form definition, nested ones dotted as
 bulk names them: boxes item by item (``evidence.km_plan``), lists and
 repeated blocks by item number in number order (``other_evidence.2`` before
@@ -24,7 +24,7 @@ from typing import IO, Any
 from formkit.forms import FieldDef, FormDef
 from formkit.output import write_csv
 
-FIRST = ("file", "form")
+FIRST = ("file", "form", "saved_by")
 LAST = ("warnings", "error_code", "error_message")
 
 Key = tuple[int, ...]  # a column's place within its form: field index, item number, sub-field index ...
@@ -81,7 +81,7 @@ def write_table(results: Iterable[Mapping[str, Any]], out: IO[str], definition: 
     places: dict[str, dict[str, Key]] = {}  # form id -> column -> its place
     rows: list[dict[str, Any]] = []
     for result in results:
-        row: dict[str, Any] = {"file": result["file"], "form": result["form"]}
+        row: dict[str, Any] = {"file": result["file"], "form": result["form"], "saved_by": result.get("saved_by")}
         if result.get("record") is not None:
             form = str(result["form"])
             columns = places.setdefault(form, {})

@@ -83,6 +83,7 @@ def _is_warning(value: Any) -> bool:
 
 _PARSE_CHECKS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("form", lambda v: v is None or (isinstance(v, str) and not forms.is_path(v)), "a form id or null"),
+    ("saved_by", _is_text, "text or null"),
     ("record", lambda v: v is None or isinstance(v, dict), "an object or null"),
     ("warnings", lambda v: v is None or (isinstance(v, list) and all(map(_is_warning, v))),
      'a list of {"code", "message"}'),

@@ -298,7 +298,7 @@ class _Checks:
 
 def _failed(file: str, where: str, why: str) -> dict[str, Any]:
     error = FormkitError("bad-input", f"{where}: {why}")
-    return {"file": file, "form": None, "record": None, "warnings": [], "error": error.as_dict()}
+    return {"file": file, "form": None, "saved_by": None, "record": None, "warnings": [], "error": error.as_dict()}
 
 
 def _lone_surrogate(value: Any) -> str:
