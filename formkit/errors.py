@@ -32,6 +32,7 @@ ERROR_CODES: dict[str, str] = {
     "bad-input": "an input to score or report is not a parse or score result (not JSON, or without the result's keys)",
     "cannot-write": "an output could not be written (no such folder, read-only, disk full); nothing half-written was left",
     "no-rubric": "the form has no rubric section in its form.yaml, so its records cannot be scored",
+    "verify-failed": "a filled document did not read back as its record (named field by field); it was not written",
 }
 
 

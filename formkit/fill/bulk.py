@@ -20,7 +20,6 @@ already complete in the output folder remain.
 """
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import signal
@@ -48,7 +47,9 @@ class Job:
     """What every row of a run is filled into, and how: the form, an
     office's copy of it (``original``, its answers cleared first when
     ``clear``), the :class:`Filler` options, and the
-    time of the run, which dates every document and archive entry."""
+    time of the run, which dates every document and archive entry; with
+    ``verify`` every document is read back before it is written
+    (:mod:`formkit.fill.verify`)."""
 
     form: FormDef
     original: str | None
@@ -56,6 +57,7 @@ class Job:
     page_breaks: bool
     full_resolution: bool
     when: DateTime
+    verify: bool = True
 
 
 _FILLERS: dict[tuple[str, str | None, bool, bool, bool], Filler] = {}
@@ -80,12 +82,12 @@ def _set_job(job: Job) -> None:
 
 
 def _render(job: Job, record: dict[str, Any]) -> bytes | FormkitError:
-    buf = io.BytesIO()
+    from formkit.fill.verify import render_checked
+
     try:
-        _filler(job).render(record, buf, job.when)
+        return render_checked(_filler(job), record, "the filled document", job.when, job.verify)[0]
     except FormkitError as exc:
         return exc
-    return buf.getvalue()
 
 
 def _render_job(record: dict[str, Any]) -> bytes | FormkitError:
@@ -191,6 +193,7 @@ def fill_rows(
     clear: bool = False,
     page_breaks: bool = True,
     full_resolution: bool = False,
+    verify: bool = True,
 ) -> Generator[RowOutcome, None, None]:
     """Fill every row of ``data`` into ``out_dir`` or the archive
     ``zip_path`` (exactly one), yielding each row's outcome in row order;
@@ -201,7 +204,7 @@ def fill_rows(
     from formkit.fill.naming import Namer
     from formkit.fill.tabular import read_rows
 
-    job = Job(form, original, clear, page_breaks, full_resolution, zip_time())
+    job = Job(form, original, clear, page_breaks, full_resolution, zip_time(), verify)
     _filler(job)  # derive the template once, before any worker starts
     namer = Namer(pattern, max_bytes=200)
     rows = read_rows(data, form)

@@ -260,6 +260,8 @@ def _context(fields: tuple[FieldDef, ...], record: dict[str, Any], canon: dict[s
             ctx[f.name] = items or [_context(f.fields, {}, _canon_fields(f.fields, {}, full), photos)]
         elif f.kind == "images":
             ctx[f.name] = photos.rows(record.get(f.name) or [], value or [])
+        elif f.kind == "header":  # none given: the printed header stays as it is, every paragraph of it
+            ctx[f.name] = _canon(f, record.get(f.name), False)
         else:
             ctx[f.name] = value if value is not None else ("" if f.kind != "level" else None)
     return ctx
