@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -158,14 +158,18 @@ def _write_parsed(results: Iterator[ParseResult], total: int, output: str | None
 
 
 def _progress(results: Iterator[ParseResult], total: int) -> Iterator[ParseResult]:
-    with click.progressbar(
-        results, length=total, label="parsing", file=sys.stderr, show_pos=True,
-        hidden=total < 2 or not sys.stderr.isatty(),
-    ) as bar:
-        for result in bar:
-            if result.error is not None:
-                click.echo(f"error: {result.error} [{result.error.code}]", err=True)
-            yield result
+    if total < 2 or not sys.stderr.isatty():  # no bar to draw: click's terminal code is not even imported
+        yield from _errors_shown(results)
+        return
+    with click.progressbar(results, length=total, label="parsing", file=sys.stderr, show_pos=True) as bar:
+        yield from _errors_shown(bar)
+
+
+def _errors_shown(results: Iterable[ParseResult]) -> Iterator[ParseResult]:
+    for result in results:
+        if result.error is not None:
+            click.echo(f"error: {result.error} [{result.error.code}]", err=True)
+        yield result
 
 
 _CONVERT_HELP = "Read .doc, .rtf and .odt through LibreOffice (as parse does)."

@@ -25,6 +25,7 @@ import shutil
 import signal
 import tempfile
 import zipfile
+from collections import deque
 from collections.abc import Generator, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -40,7 +41,12 @@ from formkit.output import atomic_write_bytes, plain_reason, sync_folder
 from formkit.warnings import Warning
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from formkit.fill.tabular import Row
+
+_CHUNK = 8  # rows sent to a worker at a time
+_WINDOW = 4  # chunks in flight per worker: rows are read and sent while the workers fill
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -90,19 +96,19 @@ def _render(job: Job, record: dict[str, Any]) -> bytes | FormkitError:
         return exc
 
 
-def _render_job(record: dict[str, Any]) -> bytes | FormkitError:
-    """In a worker: one row's document."""
+def _render_chunk(rows: list[tuple[dict[str, Any], int]], staging: str | None) -> list[bytes | str | FormkitError]:
+    """In a worker: the documents of a few rows (record, row number), each
+    written into the staging folder when there is one (its path), else its
+    bytes; or the error that kept it out."""
     assert _JOB is not None
-    return _render(_JOB, record)
-
-
-def _render_to(job: tuple[dict[str, Any], str, int]) -> str | FormkitError:
-    """In a worker: render one row into the staging folder; its path or the error."""
-    record, staging, number = job
-    produced = _render_job(record)
-    if isinstance(produced, FormkitError):
-        return produced
-    return _stage(os.path.join(staging, f"row-{number}.docx"), produced)
+    out: list[bytes | str | FormkitError] = []
+    for record, number in rows:
+        produced = _render(_JOB, record)
+        if staging is not None and isinstance(produced, bytes):
+            out.append(_stage(os.path.join(staging, f"row-{number}.docx"), produced))
+        else:
+            out.append(produced)
+    return out
 
 
 def _stage(path: str, data: bytes) -> str:
@@ -356,16 +362,22 @@ def _results(
     from formkit.read.batch import worker_pool
 
     pool = stack.enter_context(worker_pool(jobs, _set_job, job))
-    while True:
-        chunk = list(islice(rows, 256 * jobs))
-        if not chunk:
-            return
-        good = [row for row in chunk if row.record is not None]
-        produced: Iterator[bytes | str | FormkitError]
-        if folder is not None:
-            staging = folder.staging()
-            produced = pool.map(_render_to, [(r.record, staging, r.number) for r in good], chunksize=16)
-        else:
-            produced = pool.map(_render_job, [r.record for r in good], chunksize=16)
+    staging = folder.staging() if folder is not None else None
+    window: deque[tuple[list[Row], Future[list[bytes | str | FormkitError]]]] = deque()
+
+    def submit() -> bool:
+        chunk = list(islice(rows, _CHUNK))
+        if chunk:
+            good = [(row.record, row.number) for row in chunk if row.record is not None]
+            window.append((chunk, pool.submit(_render_chunk, good, staging)))
+        return bool(chunk)
+
+    more = True
+    while more and len(window) < _WINDOW * jobs:
+        more = submit()
+    while window:
+        chunk, future = window.popleft()
+        more = more and submit()  # the workers never wait for the main process to read rows
+        produced = iter(future.result())
         for row in chunk:
             yield row, None if row.record is None else next(produced)
