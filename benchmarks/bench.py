@@ -31,12 +31,14 @@ if str(ROOT) not in sys.path:  # the formkit of this checkout, before any instal
 import _fill  # noqa: E402
 import _inputs  # noqa: E402
 import _parse  # noqa: E402
+import _process  # noqa: E402
 import _procs  # noqa: E402
 from _report import Row, Target, environment, load, table, targets_table  # noqa: E402
 from _timing import Task, Timings, time_group  # noqa: E402
 
 FILL_LABELS = {
     "bulk1": "formkit bulk --jobs 1",
+    "bulk1nv": "formkit bulk --jobs 1 --no-verify",
     "bulk2": "formkit bulk --jobs 2",
     "docxtpl": "docxtpl loop (new DocxTemplate per doc)",
     "zipfloor": "zip-copy floor",
@@ -70,6 +72,8 @@ class Config:
     output: Path | None
     profile: int
     keep: bool
+    process_rows: int = 600
+    process_rounds: int = 2
     forms: tuple[str, ...] = _inputs.FORMS
 
     def rounds_for(self, n: int) -> int:
@@ -89,6 +93,8 @@ def parse_args(argv: list[str]) -> Config:
     p.add_argument("--output", type=Path, help="write the report here (default benchmarks/latest.md; none with --quick)")
     p.add_argument("--profile", type=int, default=0, metavar="N", help="also print cProfile top 15 of bulk fill and batch parse over N docs per form")
     p.add_argument("--keep", action="store_true", help="keep the temporary work folder")
+    p.add_argument("--process-rows", type=int, help="esao-1-2 records of the whole-process bulk runs (default 600; --quick: 5)")
+    p.add_argument("--process-rounds", type=int, help="interleaved rounds of the whole-process bulk runs (default 2; --quick: 1)")
     a = p.parse_args(argv)
     sizes = [int(s) for s in a.sizes.split(",")] if a.sizes else ([5] if a.quick else [245, 2000])
     return Config(
@@ -100,6 +106,8 @@ def parse_args(argv: list[str]) -> Config:
         output=a.output or (None if a.quick else HERE / "latest.md"),
         profile=a.profile,
         keep=a.keep,
+        process_rows=a.process_rows or (5 if a.quick else 600),
+        process_rounds=a.process_rounds or (1 if a.quick else 2),
     )
 
 
@@ -123,6 +131,7 @@ class Results:
     startup_ms: dict[str, float] = field(default_factory=dict)
     startup_cpu: dict[str, float] = field(default_factory=dict)
     memory: dict[int, _procs.Run] = field(default_factory=dict)
+    process: _procs.StartupResult | None = None
 
     def keep(self, timings: Timings, form: str) -> None:
         for key in timings.per_doc:
@@ -149,6 +158,7 @@ def bench_fill(cfg: Config, res: Results, work: Path, photos: dict[str, bytes], 
     out = work / f"fill-{form}-{n}"
     tasks: dict[str, Task] = {
         "bulk1": _fill.FormkitBulk(form, inputs.jsonl, warm, out / "formkit"),
+        "bulk1nv": _fill.FormkitBulk(form, inputs.jsonl, warm, out / "formkit-no-verify", verify=False),
         "docxtpl": _fill.DocxtplLoop(form, inputs.records, photos, out / "docxtpl"),
         "zipfloor": _fill.ZipFloor(form, inputs.records, photos, work, out / "floor"),
     }
@@ -158,9 +168,13 @@ def bench_fill(cfg: Config, res: Results, work: Path, photos: dict[str, bytes], 
     res.keep(timings, form)
     rounds = len(next(iter(timings.per_doc.values())))
     one, tpl, floor = timings.ms("bulk1"), timings.ms("docxtpl"), timings.ms("zipfloor")
+    bare = timings.ms("bulk1nv")
     cpu = timings.cpu_ms
     res.rows.append(Row("fill", FILL_LABELS["bulk1"], form, n, one,
-                        [ratio("docxtpl loop", one, tpl), ratio("floor", one, floor)], cpu_ms=cpu("bulk1")))
+                        [ratio("docxtpl loop", one, tpl), ratio("floor", one, floor), ratio("--no-verify", one, bare)],
+                        cpu_ms=cpu("bulk1")))
+    res.rows.append(Row("fill", FILL_LABELS["bulk1nv"], form, n, bare,
+                        [ratio("docxtpl loop", bare, tpl), ratio("floor", bare, floor)], cpu_ms=cpu("bulk1nv")))
     if "bulk2" in timings.per_doc:
         two = timings.ms("bulk2")
         res.rows.append(Row("fill", FILL_LABELS["bulk2"], form, n, two,
@@ -293,6 +307,12 @@ def bench_memory(cfg: Config, res: Results, work: Path, sources: list[Path]) -> 
                         cpu_ms=big.cpu_s * 1000 / big_n))
 
 
+def bench_process(cfg: Config, res: Results, work: Path, photos: dict[str, bytes]) -> None:
+    """``formkit bulk`` as whole processes against a docxtpl user's script (issue 17: see _process.py)."""
+    res.process, rows = _process.bench(cfg.process_rows, cfg.process_rounds, work, photos, log)
+    res.rows += rows
+
+
 # -- targets ----------------------------------------------------------------------------------
 
 
@@ -302,8 +322,9 @@ def targets(cfg: Config, res: Results) -> list[Target]:
     big = max(cfg.sizes)
     for form in cfg.forms:
         for n in cfg.sizes:
-            wall, cpu = res.quotient("bulk1", "zipfloor", form, n)
-            out.append(Target(f"bulk fill (1 job) vs zip-copy floor, {form}, N={n:,}: time ÷ floor", wall, 1.5, False, cpu=cpu))
+            wall, cpu = res.quotient("bulk1nv", "zipfloor", form, n)
+            out.append(Target(f"bulk fill (1 job, --no-verify) vs zip-copy floor, {form}, N={n:,}: time ÷ floor", wall, 1.5,
+                              False, cpu=cpu))
     for form in cfg.forms:
         for n in cfg.sizes:
             wall, cpu = res.quotient("pydocx", "parse1", form, n)
@@ -362,6 +383,11 @@ def method_notes(cfg: Config) -> list[str]:
         "Target verdicts use wall time, as the issue states them; the CPU-time quotient is shown beside "
         "each (steadier when other work shares the machine, but blind to fsync waits).",
         "esao-3-1 records: 5 works x 4 photos (20 distinct 120x90 PNGs made with zlib+struct, read once).",
+        f"bulk process rows: whole processes under benchmarks/_rss.py, {cfg.process_rounds} interleaved round(s) "
+        f"after one untimed run of each over 3 records, median; ms/doc = the process's wall time ÷ "
+        f"{cfg.process_rows:,} (start-up, template derivation and the fsync included); formkit bulk with "
+        "read-back on (the default) and --no-verify, --jobs 1 and 2; the docxtpl loop as a script of its own "
+        "(reads the .jsonl, one new DocxTemplate per record over formkit's derived template saved as a file).",
     ]
 
 
@@ -387,7 +413,10 @@ def one_time(res: Results, forms: tuple[str, ...], work: Path) -> None:
 
 def report(cfg: Config, res: Results, header: list[str]) -> str:
     lines = ["## Performance benchmarks: latest run", "", *header, "", *table(res.rows), "",
-             "### Targets (issue 6)", "", *targets_table(targets(cfg, res)), "", "### How measured", ""]
+             "### Targets (issue 6)", "", *targets_table(targets(cfg, res)), "",
+             "### Targets (issue 17: bulk with read-back, start-up)", "",
+             *targets_table(_process.targets(res.process, res.startup_ms, res.startup_cpu)), "",
+             "### How measured", ""]
     lines += [f"- {note}" for note in method_notes(cfg) + res.notes]
     return "\n".join(lines) + "\n"
 
@@ -411,6 +440,7 @@ def run(cfg: Config, argv: list[str], work: Path) -> str:
     small = work / "small.docx"
     shutil.copyfile(firsts["esao-1-2"] / "esao-1-2-1.docx", small)
     bench_startup(cfg, res, work, small)
+    bench_process(cfg, res, work, photos)
     sources = [firsts[f] / f"{f}-{i}.docx" for f in cfg.forms for i in range(1, 6) if (firsts[f] / f"{f}-{i}.docx").exists()]
     bench_memory(cfg, res, work, sources)
     res.notes.append(f"load average at the end: {load()}")
