@@ -184,7 +184,7 @@ def fill_bytes(
     definition = open_form(form)
     clean = _record(definition, record)
     filler = _filler(definition, original, clear, page_breaks, full_resolution)
-    out = FilledDocument(render_checked(filler, clean, "the filled document", verify=verify)[0])
+    out = FilledDocument(render_checked(filler, clean, verify=verify)[0])
     out.warnings = fill_warnings(definition, clean)
     return out
 

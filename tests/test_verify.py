@@ -122,6 +122,28 @@ def test_bulk_into_an_archive_leaves_the_failed_row_out(sabotaged: None, tmp_pat
     assert (unchecked.written, unchecked.failed) == (2, 0)
 
 
+def test_a_field_the_original_has_no_place_for_is_not_a_difference(tmp_path: Path) -> None:
+    """A definition naming a label its original does not print: fill writes
+    nothing for it, and reading back says nothing of it; every other field is
+    still compared."""
+    import shutil
+
+    folder = tmp_path / "with-extra"
+    shutil.copytree(ROOT / "forms" / "esao-1-2", folder)
+    text = (folder / "form.yaml").read_text("utf-8").replace("\nfields:\n", "\nfields:\n  extra:\n    kind: value\n"
+                                                              "    label: \"ช่องที่ไม่มีในแบบฟอร์ม\"\n    optional: true\n\n", 1)
+    (folder / "form.yaml").write_text(text, "utf-8")
+    form = formkit.open_form(folder)
+    assert form.fields[0].name == "extra"
+    data = formkit.fill_bytes(form, {"extra": "ค่าที่ไม่มีที่เขียน", "level": 3})
+    assert (parse_file(data, "x.docx", str(folder)).record or {}).get("extra") is None  # nothing was written for it
+    from formkit.fill.filler import Filler
+
+    assert Filler(form).unplaced == frozenset({"extra"})
+    assert differences({"works": [{"title": "a", "x": 1}]}, {"works": [{"title": "b"}]}, skip={"works.x"}) == [
+        Difference("works[1].title", "a", "b")]
+
+
 SAMPLES = sorted((ROOT / "samples").glob("esao-*/*.docx"))
 
 

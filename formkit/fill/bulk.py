@@ -91,7 +91,7 @@ def _render(job: Job, record: dict[str, Any]) -> bytes | FormkitError:
     from formkit.fill.verify import render_checked
 
     try:
-        return render_checked(_filler(job), record, "the filled document", job.when, job.verify)[0]
+        return render_checked(_filler(job), record, None, job.when, job.verify)[0]
     except FormkitError as exc:
         return exc
 

@@ -103,6 +103,8 @@ class Filler:
             raise FormkitError(
                 "bad-original", f"its blanks could not be turned into a fill template ({exc})", self.template.name
             ) from None
+        code = "".join(part.skeleton() for part in self.template.parts.values())
+        self.unplaced = frozenset(_unplaced(form.fields, code, "f", ""))
 
     def canonical(self, record: dict[str, Any]) -> dict[str, Any]:
         """What parse will read back from the document filled with ``record``."""
@@ -132,6 +134,18 @@ class Filler:
         """Render ``record`` into ``target`` atomically."""
         with atomic_write_bytes(target) as fh:
             return self.render(record, fh)
+
+
+def _unplaced(fields: tuple[FieldDef, ...], code: str, var: str, prefix: str) -> list[str]:
+    """Fields the template's ``code`` never writes (its original has no place
+    for them: no label, blank or box was found), by name (``works.title``)."""
+    out = []
+    for f in fields:
+        if f"{var}[{f.name!r}]" not in code and f"{var}.{f.name}" not in code:
+            out.append(prefix + f.name)
+        elif f.kind == "repeat":
+            out += _unplaced(f.fields, code, "w", f"{prefix}{f.name}.")
+    return out
 
 
 # Sandboxed, though the template's code is formkit's own (the original's XML

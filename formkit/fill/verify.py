@@ -49,19 +49,22 @@ class Difference:
         return f"{self.path}: filled {_short(self.expected)}, read back {_short(self.got)}"
 
 
-def differences(expected: Any, got: Any, path: str = "", skip: Iterable[str] = ()) -> list[Difference]:
+def differences(expected: Any, got: Any, path: str = "", skip: Iterable[str] = (), _field: str = "") -> list[Difference]:
     """Where ``got`` (what parse read) differs from ``expected`` (the canonical
     record), field by field; a field missing on one side counts as None.
-    ``skip``: top-level fields not compared."""
+    ``skip``: fields not compared, by name (``works.title`` for a field of
+    every work)."""
     if isinstance(expected, dict) and isinstance(got, dict):
+        left = skip if isinstance(skip, (set, frozenset)) else frozenset(skip)
         out: list[Difference] = []
-        left = set(skip) if not path else set()
         for key in sorted(set(expected) | set(got), key=str):
-            if key not in left:
-                out += differences(expected.get(key), got.get(key), f"{path}.{key}" if path else str(key))
+            name = f"{_field}.{key}" if _field else str(key)
+            if name not in left:
+                out += differences(expected.get(key), got.get(key), f"{path}.{key}" if path else str(key), left, name)
         return out
     if isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got):
-        return [d for n, (e, g) in enumerate(zip(expected, got), 1) for d in differences(e, g, f"{path}[{n}]")]
+        return [d for n, (e, g) in enumerate(zip(expected, got), 1)
+                for d in differences(e, g, f"{path}[{n}]", skip, _field)]
     return [] if expected == got else [Difference(path or "(record)", expected, got)]
 
 
@@ -77,13 +80,14 @@ class ReadBackError(FormkitError):
         return (type(self), (self.message, self.file, self.differences))
 
 
-def read_back(form: FormDef, data: bytes, canon: dict[str, Any], name: str, skip: Iterable[str] = ()) -> None:
-    """Parse ``data`` (a document filled for ``form``) as parse would and
-    compare its record with ``canon``; raise :class:`ReadBackError` when they
-    differ or the document cannot be read."""
+def read_back(form: FormDef, data: bytes, canon: dict[str, Any], name: str | None = None,
+              skip: Iterable[str] = ()) -> None:
+    """Parse ``data`` (a document filled for ``form``, to be written as
+    ``name``) as parse would and compare its record with ``canon``; raise
+    :class:`ReadBackError` when they differ or the document cannot be read."""
     from formkit.read.parse import parse_file
 
-    result = parse_file(data, name, str(form.folder))
+    result = parse_file(data, name or "filled.docx", str(form.folder))
     if result.error is not None:
         raise ReadBackError(f"the filled document could not be read back ({result.error.code}: "
                             f"{result.error.message}); it was not written", name)
@@ -95,7 +99,7 @@ def read_back(form: FormDef, data: bytes, canon: dict[str, Any], name: str, skip
                             "it was not written (a bug: please report it with the record)", name, found)
 
 
-def render_checked(filler: Filler, record: dict[str, Any], name: str, when: DateTime | None = None,
+def render_checked(filler: Filler, record: dict[str, Any], name: str | None = None, when: DateTime | None = None,
                    verify: bool = True) -> tuple[bytes, dict[str, Any]]:
     """The document ``filler`` fills from ``record`` and its canonical record,
     read back first when ``verify``."""
@@ -103,7 +107,7 @@ def render_checked(filler: Filler, record: dict[str, Any], name: str, when: Date
     canon = filler.render(record, buf, when)
     data = buf.getvalue()
     if verify:
-        read_back(filler.form, data, canon, name)
+        read_back(filler.form, data, canon, name, filler.unplaced)
     return data, canon
 
 
