@@ -118,6 +118,10 @@ def test_bulk_into_an_archive_leaves_the_failed_row_out(sabotaged: None, tmp_pat
     assert (run.written, run.failed) == (1, 1)
     with zipfile.ZipFile(tmp_path / "all.zip") as zf:
         assert zf.namelist() == ["2.docx"]
+    run = formkit.bulk_fill("esao-1-2", data, zip_path=tmp_path / "again.zip", jobs=1)
+    failed = [outcome.error for outcome in run if outcome.error is not None]
+    assert len(failed) == 1 and isinstance(failed[0], ReadBackError)
+    assert failed[0].differences == (Difference("level", 4, None),) and "line 1: " in failed[0].message
     unchecked = formkit.bulk_fill("esao-1-2", data, zip_path=tmp_path / "b.zip", verify=False).finish()
     assert (unchecked.written, unchecked.failed) == (2, 0)
 

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from formkit.docx.writer import DateTime, zip_time
 from formkit.errors import FormkitError
 from formkit.fill.filler import Filler, fill_warnings
+from formkit.fill.verify import ReadBackError, render_checked
 from formkit.forms import FormDef
 from formkit.output import atomic_write_bytes, plain_reason, sync_folder
 from formkit.warnings import Warning
@@ -88,8 +89,6 @@ def _set_job(job: Job) -> None:
 
 
 def _render(job: Job, record: dict[str, Any]) -> bytes | FormkitError:
-    from formkit.fill.verify import render_checked
-
     try:
         return render_checked(_filler(job), record, None, job.when, job.verify)[0]
     except FormkitError as exc:
@@ -239,7 +238,9 @@ def _place(row: Row, produced: bytes | str | FormkitError | None, data: Path, jo
     if row.error is not None:
         return RowOutcome(row.number, error=row.error)
     if isinstance(produced, FormkitError):
-        error = FormkitError(produced.code, f"{_row_name(data, row.number)}: {produced.message}", str(data))
+        message = f"{_row_name(data, row.number)}: {produced.message}"
+        error = ReadBackError(message, str(data), produced.differences) if isinstance(produced, ReadBackError) \
+            else FormkitError(produced.code, message, str(data))
         return RowOutcome(row.number, error=error)
     assert produced is not None and row.record is not None
     name = namer.name(row.record, job.form.id, row.number)
