@@ -168,3 +168,28 @@ def test_the_bundled_bulk_samples_fill_and_read_back_clean(form_id: str, tmp_pat
     for data in sorted((ROOT / "samples" / form_id).glob("bulk*")):
         run = formkit.bulk_fill(form_id, data, out_dir=tmp_path / data.stem, name="{row}.docx", jobs=1).finish()
         assert run.failed == 0 and run.written >= 3, data
+
+
+def test_many_rows_through_two_workers_keep_their_order_and_errors(tmp_path: Path) -> None:
+    """More rows than the workers have in flight (8 a batch, 4 batches each),
+    bad ones among them: every row's outcome in row order, as with one job;
+    stopping early leaves whole documents only."""
+    lines = [json.dumps({"office": f"สพท. {n}", "level": 9 if n % 13 == 0 else n % 5 + 1}, ensure_ascii=False)
+             for n in range(1, 91)]
+    data = tmp_path / "rows.jsonl"
+    data.write_text("\n".join(lines) + "\n", "utf-8")
+    outcomes = {}
+    for jobs in (1, 2):
+        run = formkit.bulk_fill("esao-1-2", data, out_dir=tmp_path / f"jobs{jobs}", name="{row}.docx", jobs=jobs)
+        outcomes[jobs] = [(o.row, o.name, o.error.code if o.error else None) for o in run]
+    assert outcomes[1] == outcomes[2]
+    assert [row for row, _, _ in outcomes[2]] == list(range(1, 91))
+    assert [row for row, _, code in outcomes[2] if code] == [13, 26, 39, 52, 65, 78]
+    assert len(list((tmp_path / "jobs2").iterdir())) == 84
+    assert (parse_file(tmp_path / "jobs2" / "77.docx").record or {})["level"] == 3
+    with formkit.bulk_fill("esao-1-2", data, out_dir=tmp_path / "early", name="{row}.docx", jobs=2) as run:
+        first = [next(run) for _ in range(10)]
+    assert all(o.ok for o in first)
+    left = sorted(p.name for p in (tmp_path / "early").iterdir())
+    assert not [name for name in left if name.startswith(".formkit-bulk-")]  # the staging folder is gone
+    assert all(parse_file(tmp_path / "early" / name).error is None for name in left)
