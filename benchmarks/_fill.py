@@ -7,7 +7,8 @@ use a plain write).
 
 * :class:`FormkitBulk`: :func:`formkit.api.bulk_fill` in this process (the
   command's code path without the interpreter start-up), reading the
-  ``.jsonl`` and writing into a folder, ``--jobs 1`` or ``--jobs 2``.
+  ``.jsonl`` and writing into a folder, ``--jobs 1`` or ``--jobs 2``, each
+  document read back before it is written (the default) or not (``--no-verify``).
 * :class:`DocxtplLoop`: what a docxtpl user writes: a new ``DocxTemplate``
   per document over formkit's own derived, docxtpl-tagged template
   (``Filler(form).template.docx()``), the same values, ``InlineImage`` for
@@ -18,6 +19,11 @@ use a plain write).
   join over the pre-split text), the record's photos are taken from memory,
   and the zip is written with formkit's own settings (deflate level 6 for
   XML, stored pictures). Same members, same size, no template engine.
+
+Run as a script, the docxtpl loop is a whole process of its own (for the
+whole-process comparison with ``formkit bulk``)::
+
+    python benchmarks/_fill.py docxtpl FORM TEMPLATE.docx RECORDS.jsonl OUT_DIR
 """
 from __future__ import annotations
 
@@ -60,6 +66,7 @@ class FormkitBulk:
     warm_data: Path
     out: Path
     jobs: int = 1
+    verify: bool = True
 
     def run(self, warm: bool = False) -> None:
         """Fill every row of the data file (``warm``: the warm-up file)."""
@@ -67,7 +74,7 @@ class FormkitBulk:
 
         with _quiet():  # the command's own path: formkit bulk calls exactly this
             outcome = bulk_fill(self.form, self.warm_data if warm else self.data, out_dir=self.out,
-                                name="{form}-{row}.docx", jobs=self.jobs).finish()
+                                name="{form}-{row}.docx", jobs=self.jobs, verify=self.verify).finish()
         if outcome.failed:
             raise RuntimeError(f"formkit bulk: {outcome.failed} row(s) of {self.form} failed")
 
@@ -127,10 +134,12 @@ class DocxtplLoop:
     def __post_init__(self) -> None:
         import jinja2
         from formkit import forms
-        from formkit.fill.filler import Filler
 
         definition = forms.load(self.form)
-        self.template = Filler(definition).template.docx()
+        if not self.template:
+            from formkit.fill.filler import Filler
+
+            self.template = Filler(definition).template.docx()
         self.fields = definition.fields
         self.env = jinja2.Environment(autoescape=True)
         self.out.mkdir(parents=True, exist_ok=True)
@@ -259,3 +268,45 @@ class ZipFloor:
             out.append(value)
             out.append(piece)
         return "".join(out).encode("utf-8")
+
+
+# -- the docxtpl loop as a process of its own ------------------------------------------------------
+
+
+class _PhotoFiles(dict[str, bytes]):
+    """Photo bytes by the record's relative path, read from ``folder`` when first asked for."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, key: str) -> bytes:
+        data = (self.folder / key).read_bytes()
+        self[key] = data
+        return data
+
+
+def docxtpl_process(argv: list[str]) -> int:
+    """``docxtpl FORM TEMPLATE RECORDS OUT``: what a docxtpl user's script does,
+    start to end: read the records, one new DocxTemplate per record, save."""
+    import json
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    if str(root) not in sys.path:  # formkit's definitions give the fields (for the context)
+        sys.path.insert(0, str(root))
+    _, form, template, data, out = argv
+    source = Path(data)
+    with source.open(encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh if line.strip()]
+    loop = DocxtplLoop(form, records, _PhotoFiles(source.parent), Path(out), Path(template).read_bytes())
+    loop.run()
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:2] != ["docxtpl"] or len(sys.argv) != 6:
+        sys.exit(__doc__.split("Run as a script")[1])
+    sys.exit(docxtpl_process(sys.argv[1:]))

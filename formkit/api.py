@@ -19,7 +19,6 @@ imported inside the functions, so touching one costs nothing until it runs.
 """
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
@@ -161,7 +160,7 @@ class FilledRecord(dict[str, Any]):
 
 def fill_bytes(
     form: Form, record: Record, *, original: str | os.PathLike[str] | None = None, clear: bool = False,
-    page_breaks: bool = True, full_resolution: bool = False,
+    page_breaks: bool = True, full_resolution: bool = False, verify: bool = True,
 ) -> FilledDocument:
     """The filled .docx of ``record`` (a dict, or a .json/.yaml file), from
     the form's original or an office's copy of it (``original``). A record
@@ -169,7 +168,10 @@ def fill_bytes(
     original that already holds answers raises ``original-has-answers``,
     unless ``clear`` empties them first. ``page_breaks``: each work after
     the first starts a new page; ``full_resolution``: photos are embedded
-    without scaling them down (README, "Photos"). ``.warnings`` on the result.
+    without scaling them down (README, "Photos"); ``verify``: the document
+    is parsed back and compared with the record first (a difference raises
+    ``verify-failed``, naming each field: :mod:`formkit.fill.verify`).
+    ``.warnings`` on the result.
 
     >>> from formkit import parse_file
     >>> data = fill_bytes("esao-1-2", {"level": 4, "process": "จัดอบรม & ติดตามผล"})
@@ -177,33 +179,41 @@ def fill_bytes(
     ('จัดอบรม & ติดตามผล', [])
     """
     from formkit.fill.filler import fill_warnings
+    from formkit.fill.verify import render_checked
 
     definition = open_form(form)
     clean = _record(definition, record)
-    buf = io.BytesIO()
-    _filler(definition, original, clear, page_breaks, full_resolution).render(clean, buf)
-    out = FilledDocument(buf.getvalue())
+    filler = _filler(definition, original, clear, page_breaks, full_resolution)
+    out = FilledDocument(render_checked(filler, clean, verify=verify)[0])
     out.warnings = fill_warnings(definition, clean)
     return out
 
 
 def fill_to(
     path: str | os.PathLike[str], form: Form, record: Record, *, original: str | os.PathLike[str] | None = None,
-    clear: bool = False, page_breaks: bool = True, full_resolution: bool = False,
+    clear: bool = False, page_breaks: bool = True, full_resolution: bool = False, verify: bool = True,
 ) -> FilledRecord:
     """Fill ``record`` into the file ``path`` (written atomically: a
     temporary file renamed into place); return the canonical record, what
     parsing the document gives back, with ``.warnings``. Options as
-    :func:`fill_bytes` takes them.
+    :func:`fill_bytes` takes them; with ``verify``, a document that does not
+    read back as its record raises ``verify-failed`` and nothing is written
+    at ``path``.
 
     >>> fill_to("filled.docx", "esao-3-1", "samples/esao-3-1/record-1.json")["level"]
     2
     """
     from formkit.fill.filler import fill_warnings
+    from formkit.fill.verify import render_checked
+    from formkit.output import atomic_write_bytes
 
     definition = open_form(form)
     clean = _record(definition, record)
-    out = FilledRecord(_filler(definition, original, clear, page_breaks, full_resolution).fill(clean, path))
+    filler = _filler(definition, original, clear, page_breaks, full_resolution)
+    data, canon = render_checked(filler, clean, os.fspath(path), verify=verify)
+    with atomic_write_bytes(path) as fh:
+        fh.write(data)
+    out = FilledRecord(canon)
     out.warnings = fill_warnings(definition, clean)
     return out
 
@@ -220,12 +230,16 @@ def bulk_fill(
     clear: bool = False,
     page_breaks: bool = True,
     full_resolution: bool = False,
+    verify: bool = True,
 ) -> BulkRun:
     """One filled document per row of ``data`` (.csv, .xlsx or .jsonl), into
     the folder ``out_dir`` or the archive ``zip_path`` (exactly one), named
     by the pattern ``name`` ({form}, {row} and the record's fields); options
     as :func:`fill_bytes` takes them. Documents and archive entries are dated
-    with the time the run starts.
+    with the time the run starts. With ``verify`` each document is parsed
+    back and compared with its row's record before it is written: a
+    difference fails that row (``verify-failed``, each field named) and
+    leaves nothing of it; the other rows go on.
 
     Returns a :class:`~formkit.fill.bulk.BulkRun`: iterate it for each row's
     :class:`~formkit.fill.bulk.RowOutcome` (row number, file name or error,
@@ -248,7 +262,7 @@ def bulk_fill(
         definition, Path(data), Path(out_dir) if out_dir is not None else None,
         Path(zip_path) if zip_path is not None else None, name, jobs or default_jobs(),
         os.fspath(original) if original is not None else None, clear=clear, page_breaks=page_breaks,
-        full_resolution=full_resolution,
+        full_resolution=full_resolution, verify=verify,
     )
     return BulkRun(rows)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,14 +162,18 @@ def _write_parsed(results: Iterator[ParseResult], total: int, output: str | None
 
 
 def _progress(results: Iterator[ParseResult], total: int) -> Iterator[ParseResult]:
-    with click.progressbar(
-        results, length=total, label="parsing", file=sys.stderr, show_pos=True,
-        hidden=total < 2 or not sys.stderr.isatty(),
-    ) as bar:
-        for result in bar:
-            if result.error is not None:
-                click.echo(f"error: {result.error} [{result.error.code}]", err=True)
-            yield result
+    if total < 2 or not sys.stderr.isatty():  # no bar to draw: click's terminal code is not even imported
+        yield from _errors_shown(results)
+        return
+    with click.progressbar(results, length=total, label="parsing", file=sys.stderr, show_pos=True) as bar:
+        yield from _errors_shown(bar)
+
+
+def _errors_shown(results: Iterable[ParseResult]) -> Iterator[ParseResult]:
+    for result in results:
+        if result.error is not None:
+            click.echo(f"error: {result.error} [{result.error.code}]", err=True)
+        yield result
 
 
 _CONVERT_HELP = "Read .doc, .rtf and .odt through LibreOffice (as parse does)."
@@ -261,6 +265,8 @@ def report_cmd(inputs: tuple[str, ...], out_dir: str, judgments: str | None, lan
 
 def _layout_options(command: Callable[..., None]) -> Callable[..., None]:
     """fill's and bulk's options for the attachment's layout (README, "Photos")."""
+    command = click.option("--verify/--no-verify", default=True, show_default=True,
+                           help="Parse each document back and compare it with its record before writing it.")(command)
     command = click.option("--full-resolution", is_flag=True,
                            help="Embed photos as they are, without scaling them down to 1600 pixels.")(command)
     return click.option("--page-breaks/--no-page-breaks", default=True, show_default=True,
@@ -275,7 +281,7 @@ def _layout_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--clear", is_flag=True, help="Empty the answers the --original copy already holds, then fill it.")
 @_layout_options
 def fill_cmd(form: str, data: str, output: str, original: str | None, clear: bool, page_breaks: bool,
-             full_resolution: bool) -> None:
+             full_resolution: bool, verify: bool) -> None:
     """Fill FORM's original from the record in DATA (.json or .yaml)."""
     hint = api.rows_file_hint(data, form)
     if hint is not None:
@@ -283,7 +289,7 @@ def fill_cmd(form: str, data: str, output: str, original: str | None, clear: boo
     definition = _load_form(form)
     try:
         filled = api.fill_to(output, definition, data, original=original, clear=clear, page_breaks=page_breaks,
-                             full_resolution=full_resolution)
+                             full_resolution=full_resolution, verify=verify)
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None
     for warning in filled.warnings:
@@ -302,7 +308,7 @@ def fill_cmd(form: str, data: str, output: str, original: str | None, clear: boo
 @click.option("--clear", is_flag=True, help="Empty the answers the --original copy already holds, then fill it.")
 @_layout_options
 def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int,
-             original: str | None, clear: bool, page_breaks: bool, full_resolution: bool) -> None:
+             original: str | None, clear: bool, page_breaks: bool, full_resolution: bool, verify: bool) -> None:
     """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
     from formkit.read.batch import broken_pool
     from formkit.fill.bulk import check_name
@@ -317,7 +323,7 @@ def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pa
     try:
         run = api.bulk_fill(definition, data, out_dir=out_dir or None, zip_path=zip_path or None, name=pattern,
                             jobs=jobs, original=original, clear=clear, page_breaks=page_breaks,
-                            full_resolution=full_resolution)
+                            full_resolution=full_resolution, verify=verify)
         _show_rows(run)
     except FormkitError as exc:
         raise FileFailed(f"{exc} [{exc.code}]") from None

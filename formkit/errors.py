@@ -33,6 +33,7 @@ ERROR_CODES: dict[str, str] = {
     "cannot-write": "an output could not be written (no such folder, read-only, disk full); nothing half-written was left",
     "no-rubric": "the form has no rubric section in its form.yaml, so its records cannot be scored",
     "cannot-learn": "learn could not draft a definition that loads and passes check on its own original",
+    "verify-failed": "a filled document did not read back as its record (named field by field); it was not written",
 }
 
 

@@ -88,3 +88,16 @@ def test_quick_benchmark_reports_every_target(report: str) -> None:
         assert phrase in targets, phrase
     verdicts = [line.rsplit(" | ", 1)[1] for line in targets.splitlines() if line.startswith("| ") and "verdict" not in line]
     assert verdicts and all(re.search(r"\*\*(met|NOT met)\*\*|not measured: ", v) for v in verdicts), verdicts
+
+
+def test_quick_benchmark_reports_the_bulk_and_start_up_targets(report: str) -> None:
+    """Issue 17's section: bulk with read-back against the docxtpl loop and
+    --no-verify, --jobs 2 against --jobs 1 (whole processes), start-up."""
+    section = report.split("### Targets (issue 17")[1].split("### How measured")[0]
+    lines = [line for line in section.splitlines() if line.startswith("| ") and "verdict" not in line]
+    for phrase in ("vs the docxtpl loop, whole process", "÷ bulk --no-verify", "--jobs 2 vs --jobs 1, whole process",
+                   "start-up for one file (python -m formkit)"):
+        (line,) = [line for line in lines if phrase in line]
+        assert re.search(r"\| [0-9.]+× .*\*\*(met|NOT met)\*\*", line), line
+    rows = {r[1]: r for r in _rows(report) if r[0] == "bulk process"}
+    assert len(rows) == 4 and all(NUMBER.match(r[4]) and NUMBER.match(r[6]) and r[3] == "5" for r in rows.values()), rows

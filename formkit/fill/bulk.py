@@ -20,12 +20,12 @@ already complete in the output folder remain.
 """
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import signal
 import tempfile
 import zipfile
+from collections import deque
 from collections.abc import Generator, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -36,19 +36,27 @@ from typing import TYPE_CHECKING, Any
 from formkit.docx.writer import DateTime, zip_time
 from formkit.errors import FormkitError
 from formkit.fill.filler import Filler, fill_warnings
+from formkit.fill.verify import ReadBackError, render_checked
 from formkit.forms import FormDef
 from formkit.output import atomic_write_bytes, plain_reason, sync_folder
 from formkit.warnings import Warning
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from formkit.fill.tabular import Row
+
+_CHUNK = 8  # rows sent to a worker at a time
+_WINDOW = 4  # chunks in flight per worker: rows are read and sent while the workers fill
 
 @dataclass(frozen=True, slots=True)
 class Job:
     """What every row of a run is filled into, and how: the form, an
     office's copy of it (``original``, its answers cleared first when
     ``clear``), the :class:`Filler` options, and the
-    time of the run, which dates every document and archive entry."""
+    time of the run, which dates every document and archive entry; with
+    ``verify`` every document is read back before it is written
+    (:mod:`formkit.fill.verify`)."""
 
     form: FormDef
     original: str | None
@@ -56,6 +64,7 @@ class Job:
     page_breaks: bool
     full_resolution: bool
     when: DateTime
+    verify: bool = True
 
 
 _FILLERS: dict[tuple[str, str | None, bool, bool, bool], Filler] = {}
@@ -80,27 +89,25 @@ def _set_job(job: Job) -> None:
 
 
 def _render(job: Job, record: dict[str, Any]) -> bytes | FormkitError:
-    buf = io.BytesIO()
     try:
-        _filler(job).render(record, buf, job.when)
+        return render_checked(_filler(job), record, None, job.when, job.verify)[0]
     except FormkitError as exc:
         return exc
-    return buf.getvalue()
 
 
-def _render_job(record: dict[str, Any]) -> bytes | FormkitError:
-    """In a worker: one row's document."""
+def _render_chunk(rows: list[tuple[dict[str, Any], int]], staging: str | None) -> list[bytes | str | FormkitError]:
+    """In a worker: the documents of a few rows (record, row number), each
+    written into the staging folder when there is one (its path), else its
+    bytes; or the error that kept it out."""
     assert _JOB is not None
-    return _render(_JOB, record)
-
-
-def _render_to(job: tuple[dict[str, Any], str, int]) -> str | FormkitError:
-    """In a worker: render one row into the staging folder; its path or the error."""
-    record, staging, number = job
-    produced = _render_job(record)
-    if isinstance(produced, FormkitError):
-        return produced
-    return _stage(os.path.join(staging, f"row-{number}.docx"), produced)
+    out: list[bytes | str | FormkitError] = []
+    for record, number in rows:
+        produced = _render(_JOB, record)
+        if staging is not None and isinstance(produced, bytes):
+            out.append(_stage(os.path.join(staging, f"row-{number}.docx"), produced))
+        else:
+            out.append(produced)
+    return out
 
 
 def _stage(path: str, data: bytes) -> str:
@@ -191,6 +198,7 @@ def fill_rows(
     clear: bool = False,
     page_breaks: bool = True,
     full_resolution: bool = False,
+    verify: bool = True,
 ) -> Generator[RowOutcome, None, None]:
     """Fill every row of ``data`` into ``out_dir`` or the archive
     ``zip_path`` (exactly one), yielding each row's outcome in row order;
@@ -201,7 +209,7 @@ def fill_rows(
     from formkit.fill.naming import Namer
     from formkit.fill.tabular import read_rows
 
-    job = Job(form, original, clear, page_breaks, full_resolution, zip_time())
+    job = Job(form, original, clear, page_breaks, full_resolution, zip_time(), verify)
     _filler(job)  # derive the template once, before any worker starts
     namer = Namer(pattern, max_bytes=200)
     rows = read_rows(data, form)
@@ -230,7 +238,9 @@ def _place(row: Row, produced: bytes | str | FormkitError | None, data: Path, jo
     if row.error is not None:
         return RowOutcome(row.number, error=row.error)
     if isinstance(produced, FormkitError):
-        error = FormkitError(produced.code, f"{_row_name(data, row.number)}: {produced.message}", str(data))
+        message = f"{_row_name(data, row.number)}: {produced.message}"
+        error = ReadBackError(message, str(data), produced.differences) if isinstance(produced, ReadBackError) \
+            else FormkitError(produced.code, message, str(data))
         return RowOutcome(row.number, error=error)
     assert produced is not None and row.record is not None
     name = namer.name(row.record, job.form.id, row.number)
@@ -353,16 +363,22 @@ def _results(
     from formkit.read.batch import worker_pool
 
     pool = stack.enter_context(worker_pool(jobs, _set_job, job))
-    while True:
-        chunk = list(islice(rows, 256 * jobs))
-        if not chunk:
-            return
-        good = [row for row in chunk if row.record is not None]
-        produced: Iterator[bytes | str | FormkitError]
-        if folder is not None:
-            staging = folder.staging()
-            produced = pool.map(_render_to, [(r.record, staging, r.number) for r in good], chunksize=16)
-        else:
-            produced = pool.map(_render_job, [r.record for r in good], chunksize=16)
+    staging = folder.staging() if folder is not None else None
+    window: deque[tuple[list[Row], Future[list[bytes | str | FormkitError]]]] = deque()
+
+    def submit() -> bool:
+        chunk = list(islice(rows, _CHUNK))
+        if chunk:
+            good = [(row.record, row.number) for row in chunk if row.record is not None]
+            window.append((chunk, pool.submit(_render_chunk, good, staging)))
+        return bool(chunk)
+
+    more = True
+    while more and len(window) < _WINDOW * jobs:
+        more = submit()
+    while window:
+        chunk, future = window.popleft()
+        more = more and submit()  # the workers never wait for the main process to read rows
+        produced = iter(future.result())
         for row in chunk:
             yield row, None if row.record is None else next(produced)

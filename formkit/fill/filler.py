@@ -113,6 +113,8 @@ class Filler:
             raise FormkitError(
                 "bad-original", f"its blanks could not be turned into a fill template ({exc})", self.template.name
             ) from None
+        code = "".join(part.skeleton() for part in self.template.parts.values())
+        self.unplaced = frozenset(_unplaced(form.fields, code, "f", ""))
 
     def canonical(self, record: dict[str, Any]) -> dict[str, Any]:
         """What parse will read back from the document filled with ``record``."""
@@ -142,6 +144,18 @@ class Filler:
         """Render ``record`` into ``target`` atomically."""
         with atomic_write_bytes(target) as fh:
             return self.render(record, fh)
+
+
+def _unplaced(fields: tuple[FieldDef, ...], code: str, var: str, prefix: str) -> list[str]:
+    """Fields the template's ``code`` never writes (its original has no place
+    for them: no label, blank or box was found), by name (``works.title``)."""
+    out = []
+    for f in fields:
+        if f"{var}[{f.name!r}]" not in code and f"{var}.{f.name}" not in code:
+            out.append(prefix + f.name)
+        elif f.kind == "repeat":
+            out += _unplaced(f.fields, code, "w", f"{prefix}{f.name}.")
+    return out
 
 
 # Sandboxed, though the template's code is formkit's own (the original's XML
@@ -282,6 +296,8 @@ def _context(fields: tuple[FieldDef, ...], record: dict[str, Any], canon: dict[s
             ctx[f.name] = _context(f.fields, record.get(f.name) or {}, value or {}, photos)
         elif f.kind == "date":
             ctx[f.name] = thaidate.pieces(value or "", f.between)
+        elif f.kind == "header":  # none given: the printed header stays as it is, every paragraph of it
+            ctx[f.name] = _canon(f, record.get(f.name), False)
         else:
             ctx[f.name] = value if value is not None else ("" if f.kind != "level" else None)
     return ctx

@@ -110,6 +110,7 @@ def png(colour: int, width: int = 40, height: int = 30) -> bytes:
 def roundtrip(form: FormDef, count: int, original: Path | None = None, seed: int = 0) -> list[Mismatch]:
     """Fill ``count`` generated records and parse them back; the differences."""
     from formkit.fill.filler import Filler
+    from formkit.fill.verify import differences
     from formkit.read.parse import parse_file
 
     rng = random.Random(seed)
@@ -129,8 +130,5 @@ def roundtrip(form: FormDef, count: int, original: Path | None = None, seed: int
             if result.error is not None:
                 out.append(Mismatch(number, "(document)", "a readable document", str(result.error)))
                 continue
-            got = result.record or {}
-            for name in sorted(set(canon) | set(got)):
-                if canon.get(name) != got.get(name):
-                    out.append(Mismatch(number, name, canon.get(name), got.get(name)))
+            out += [Mismatch(number, d.path, d.expected, d.got) for d in differences(canon, result.record or {})]
     return out
