@@ -302,20 +302,23 @@ def fill_cmd(form: str, data: str, output: str, original: str | None, clear: boo
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), help="Folder for the filled documents.")
 @click.option("--zip", "zip_path", type=click.Path(dir_okay=False), help="Write one .zip archive instead of a folder.")
-@click.option("--name", "pattern", default="{office}-{form}.docx", show_default=True, help="File name pattern from the record's fields, {form} and {row}.")
+@click.option("--name", "pattern", default=None,
+              help="File name pattern from the record's fields, {form} and {row} "
+                   "[default: {office}-{form}.docx, or {form}-{row}.docx for a form without an office field].")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: all cores).")
 @click.option("--original", type=click.Path(dir_okay=False), help="Fill an office's own copy of the form.")
 @click.option("--clear", is_flag=True, help="Empty the answers the --original copy already holds, then fill it.")
 @_layout_options
-def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str, jobs: int,
+def bulk_cmd(form: str, data: str, out_dir: str | None, zip_path: str | None, pattern: str | None, jobs: int,
              original: str | None, clear: bool, page_breaks: bool, full_resolution: bool, verify: bool) -> None:
     """One filled document per row of DATA (.csv, .xlsx or .jsonl)."""
     from formkit.read.batch import broken_pool
-    from formkit.fill.bulk import check_name
+    from formkit.fill.bulk import check_name, default_name
 
     if bool(out_dir) == bool(zip_path):
         raise click.UsageError("give exactly one of -o DIR and --zip OUT.zip")
     definition = _load_form(form)
+    pattern = pattern or default_name(definition)
     try:
         check_name(pattern, definition)
     except ValueError as exc:

@@ -208,3 +208,23 @@ def test_a_full_disk(tmp_path: Path, where: str, jobs: str) -> None:
         assert not list(target.glob(".formkit-bulk-*"))
         for doc in target.iterdir():  # what is there is whole
             assert parse_file(doc).error is None
+
+
+def test_a_form_without_an_office_field_is_named_by_form_and_row(tmp_path: Path) -> None:
+    """The default --name needs an office field; a form without one (a learned
+    form whose page header prints something) is named {form}-{row}."""
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "no-office"
+    shutil.copytree(ROOT / "forms" / "esao-1-2", folder)
+    spec = yaml.safe_load((folder / "form.yaml").read_text("utf-8"))
+    spec["id"] = "no-office"
+    del spec["fields"]["office"]
+    (folder / "form.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"level": 3}\n{"level": 4}\n', "utf-8")
+    result = CliRunner().invoke(main, ["bulk", str(folder), str(rows), "-o", str(tmp_path / "out"), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["no-office-1.docx", "no-office-2.docx"]

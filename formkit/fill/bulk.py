@@ -178,6 +178,13 @@ class BulkRun:
         return self
 
 
+def default_name(form: FormDef) -> str:
+    """The file name pattern ``bulk`` uses when given none: the office and
+    the form, or (a form with no ``office`` field, as learned forms whose
+    page header prints something) the form and the row number."""
+    return "{office}-{form}.docx" if any(f.name == "office" for f in form.fields) else "{form}-{row}.docx"
+
+
 def check_name(pattern: str, form: FormDef) -> None:
     """Refuse a file name pattern that names no field of ``form``
     (:class:`~formkit.fill.naming.Namer`'s ValueError), before any row is read."""
