@@ -245,6 +245,15 @@ def _load_path(path: str) -> FormDef:
 
 
 def _form(data: dict[str, Any], folder: Path) -> FormDef:
+    where = folder / "form.yaml"
+    if not isinstance(data, dict):
+        raise FormkitError("bad-form-definition", f"{where}: a mapping of keys (id, fields ...) is needed")
+    for key in ("id", "fields"):
+        if key not in data:
+            raise FormkitError("bad-form-definition", f"{where}: no {key!r}")
+    if not isinstance(data["fields"], dict) or not data["fields"]:
+        raise FormkitError("bad-form-definition", f"{where}: 'fields' must map each field's name to its definition "
+                           "(none given)")
     recognize = data.get("recognize") or {}
     fields = tuple(_field(name, spec, folder) for name, spec in data["fields"].items())
     _check_belongs(fields, folder)
