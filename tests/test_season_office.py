@@ -179,3 +179,97 @@ def test_bad_input_through_the_link_is_refused_and_nothing_stored(app: Flask, st
     assert odd.status_code == 400 and odd.get_json()["error"]["code"] == "bad-name"
     assert stored(store) == (0, 0, 0)
     assert send(client, token, "good.docx", THREE.read_bytes()).status_code == 200  # and it keeps serving
+
+
+def _fill(rule: Any, token: str, mine: dict[str, Any]) -> str:
+    values: dict[str, Any] = {}
+    for arg in rule.arguments:
+        values[arg] = token if arg == "token" else mine.get(arg, "x")
+    return str(rule.build(values, append_unknown=False)[1])
+
+
+def test_an_office_token_reaches_only_its_own_page(app: Flask, store: Store) -> None:
+    """Every route of the url_map, as office KK1 (who opened its own link):
+    committee routes send it to sign in or refuse it, office routes with
+    its token show KK1 only; nothing of office CM (its name, its file, its
+    feedback) ever appears. CM's own token is then revoked: 404."""
+    given = tokens(store)
+    cm_client = app.test_client()
+    assert send(cm_client, given["CM"], "cm-private-return.docx", FIVE.read_bytes()).status_code == 200
+    with store.session() as session:
+        receipt = session.scalars(select(Receipt)).one()
+        cm_data = {"rid": receipt.id, "sha": receipt.sha256, "jid": 1, "batch": receipt.batch or "b", "fmt": "csv",
+                   "form": "esao-3-1", "filename": "season.css"}
+    secrets_of_cm = ("สพม.เชียงใหม่", "cm-private-return.docx", receipt.sha256, given["CM"])
+    kk = app.test_client()
+    assert kk.get(f"/o/{given['KK1']}").status_code == 200
+    token = web.csrf(kk)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            url = _fill(rule, given["KK1"], cm_data)
+            answer = kk.open(url, method=method, data={"csrf": token, "office": "CM", "action": "revoke",
+                                                       "lang": "en", "next": "/"} if method == "POST" else None)
+            body = answer.data.decode("utf-8", "replace")
+            checked += 1
+            assert not any(s in body for s in secrets_of_cm if s not in url), (method, url)  # the URL asked is echoed
+            if rule.rule.startswith("/o/") and answer.data.startswith(b"PK"):  # its own prefilled form
+                assert formkit.parse_file(answer.data).record["office"] == "สพป.ขอนแก่น เขต 1"
+            else:
+                assert b"PK\x03\x04" not in answer.data, (method, url)  # no document served
+            if rule.rule.startswith("/o/"):
+                assert answer.status_code in (200, 400, 404), (method, url, answer.status_code)
+            elif rule.endpoint in ("login", "set_lang", "logout"):
+                continue  # public: signing in, the language
+            else:
+                refused = answer.status_code in (400, 403, 404, 405) or (
+                    answer.status_code == 302 and answer.headers["Location"].startswith("/login"))
+                assert refused, (method, url, answer.status_code)
+    assert checked >= 20
+    with store.session() as session:  # nothing of CM's was changed by KK1's requests
+        active = session.scalars(select(links.OfficeLink).where(links.OfficeLink.revoked_at.is_(None))).all()
+        assert {row.token_hash for row in active} == {links.token_hash(t) for t in given.values()}
+        season = people.current_season(session)
+        cm = session.scalar(select(Office).where(Office.code == "CM"))
+        assert cm is not None and links.revoke(session, cm, season)
+    assert cm_client.get(f"/o/{given['CM']}").status_code == 404
+    assert send(cm_client, given["CM"], "again.docx", THREE.read_bytes()).status_code == 404
+
+
+def test_repeated_bad_tokens_from_one_address_are_slowed(app: Flask, store: Store) -> None:
+    token = tokens(store)["KK1"]
+    client = app.test_client()
+    wrong = token[::-1]
+    answers = [client.get(f"/o/{wrong}").status_code for _ in range(20)]
+    assert answers == [404] * 20
+    assert client.get(f"/o/{wrong}").status_code == 429
+    other = app.test_client()
+    page = other.get(f"/o/{token}", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert page.status_code == 200 and "สพป.ขอนแก่น เขต 1" in page.text
+
+
+def test_the_admin_shows_reissues_revokes_and_extends_links(app: Flask, store: Store) -> None:
+    first = tokens(store)["KK1"]
+    admin, ann = app.test_client(), app.test_client()
+    web.sign_in(admin, "admin")
+    web.sign_in(ann, "ann")
+    assert ann.get("/admin/links").status_code == 403
+    assert web.post(ann, "/admin/links", {"office": "KK1", "action": "revoke"}).status_code == 403
+    assert app.test_client().get(f"/o/{first}").status_code == 200
+    page = admin.get("/admin/links").text
+    assert f"/o/{first}" in page and "X&lt;b&gt;" in page and "X<b>" not in page  # the office code escaped
+    assert web.post(admin, "/admin/links", {"office": "KK1", "action": "issue"}).status_code == 302
+    assert app.test_client().get(f"/o/{first}").status_code == 404
+    second = re.search(r"/o/([\w-]{43})", admin.get("/admin/links").text.split("KK1")[1]).group(1)  # type: ignore[union-attr]
+    assert second != first and app.test_client().get(f"/o/{second}").status_code == 200
+    with store.session() as session:
+        people.current_season(session).deadline = datetime(2020, 1, 1)
+    assert send(app.test_client(), second, "late.docx", THREE.read_bytes()).status_code == 403
+    assert web.post(admin, "/admin/links", {"office": "KK1", "action": "extend", "until": "2999-01-01T00:00"}
+                    ).status_code == 302
+    assert send(app.test_client(), second, "late.docx", THREE.read_bytes()).status_code == 200
+    assert web.post(admin, "/admin/links", {"office": "KK1", "action": "revoke"}).status_code == 302
+    assert app.test_client().get(f"/o/{second}").status_code == 404
+    assert "/admin/links" in admin.get("/").text and "/admin/links" not in ann.get("/").text

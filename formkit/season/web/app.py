@@ -71,11 +71,12 @@ def create_app(store: Store, *, workers: int = 0, start_worker: bool = True) -> 
     worker = Worker(store, workers)
     app.extensions["worker"] = worker
     _hooks(app)
-    from formkit.season.web import admin, office, views
+    from formkit.season.web import admin, office, office_admin, views
 
     views.register(app)
     admin.register(app)
     office.register(app)
+    office_admin.register(app)
     if start_worker:
         worker.start()
     return app
