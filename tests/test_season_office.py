@@ -107,6 +107,7 @@ def test_the_html_answer_explains_in_thai_and_resubmission_keeps_history(app: Fl
     assert page.status_code == 200
     assert "ผลงานที่ 2" in page.text and "ไม่นับ" in page.text  # work 2 does not count, told in Thai
     assert "การนิเทศออนไลน์แบบ Coaching &amp; Mentoring" in page.text  # a value read, escaped
+    assert "รายละเอียดของผลงานหรือชิ้นงานที่เสนอ" in page.text and "works_detail" not in page.text  # a box by its label
     second = send(client, token, "second.docx", FIVE.read_bytes(), headers={})
     assert second.status_code == 200
     history = client.get(f"/o/{token}").text

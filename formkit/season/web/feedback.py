@@ -82,10 +82,17 @@ def values(envelope: dict[str, Any], limit: int = 400) -> list[tuple[str, str]]:
     if not isinstance(record, dict):
         return []
     try:
-        fields = [(f.name, f.title) for f in forms.load_id(str(envelope.get("form"))).fields]
+        fields = [(f.name, f.title, dict(f.items or ())) for f in forms.load_id(str(envelope.get("form"))).fields]
     except FormkitError:
-        fields = [(k, k) for k in record]
-    return [(title, _show(record.get(name), limit)) for name, title in fields]
+        fields = [(k, k, {}) for k in record]
+    return [(title, _show(_labelled(record.get(name), boxes), limit)) for name, title, boxes in fields]
+
+
+def _labelled(value: Any, boxes: dict[str, str]) -> Any:
+    """A boxes field's ticks named by the box labels the office sees on its form."""
+    if boxes and isinstance(value, dict):
+        return {boxes.get(key, key): ticked for key, ticked in value.items()}
+    return value
 
 
 def _show(value: Any, limit: int) -> str:
