@@ -106,6 +106,26 @@ def offices_list(obj: tuple[str, str | None]) -> None:
             click.echo(f"{office.code}\t{office.name}\t{office.email or ''}")
 
 
+@offices_cmd.command("links")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the CSV here instead of stdout.")
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="The address offices open.")
+@click.pass_obj
+def offices_links(obj: tuple[str, str | None], output: str | None, base_url: str) -> None:
+    """Write code,name,link of every office (a link is issued to an office that has none)."""
+    from formkit.output import atomic_write
+    from formkit.season.store.links import links_csv
+
+    if not base_url.startswith(("http://", "https://")):
+        raise click.BadParameter("must start with http:// or https://", param_hint="--base-url")
+    body, count = links_csv(_open(*obj), base_url)
+    if output:
+        with atomic_write(output, encoding="utf-8-sig", newline="") as out:
+            out.write(body)
+    else:
+        sys.stdout.write("\ufeff" + body)
+    click.echo(f"formkit: {count} link(s)", err=True)
+
+
 @click.group("users")
 @DATA
 @DB

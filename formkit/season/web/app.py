@@ -71,10 +71,12 @@ def create_app(store: Store, *, workers: int = 0, start_worker: bool = True) -> 
     worker = Worker(store, workers)
     app.extensions["worker"] = worker
     _hooks(app)
-    from formkit.season.web import admin, views
+    from formkit.season.web import admin, office, office_admin, views
 
     views.register(app)
     admin.register(app)
+    office.register(app)
+    office_admin.register(app)
     if start_worker:
         worker.start()
     return app
@@ -87,6 +89,11 @@ def _hooks(app: Flask) -> None:
         if "csrf" not in session:
             session["csrf"] = new_token()
         g.user = session_user()
+        if request.path.startswith("/o/"):  # an office's link: the token is its credential (web/office.py)
+            from formkit.season.web.office import limit_request
+
+            limit_request()
+            return None
         if request.method == "POST" and not same_token(session.get("csrf"), request.form.get("csrf")):
             abort(400, description="csrf")
         return None
