@@ -134,14 +134,30 @@ def _lone_mark(par: Paragraph) -> Paragraph:
 
 def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """``blocks`` converted. Most paragraphs hold no glyph and come back as
-    they are; a container none of whose parts changed is kept, not copied."""
-    out = tuple(_block(b) for b in blocks)
-    return blocks if _same(out, blocks) else out
+    they are; a container none of whose parts changed is kept, not copied.
+    A paragraph is tested here, in the loop, before any call: most hold one
+    text without a box character."""
+    search = glyphs.box_chars().search
+    out: list[Block] | None = None
+    for n, block in enumerate(blocks):
+        new: Block = block
+        if isinstance(block, Paragraph):
+            for inline in block.inlines:
+                if isinstance(inline, Symbol) or (isinstance(inline, Text) and search(inline.text) is not None):
+                    new = convert_paragraph(block)
+                    break
+        else:
+            new = _table(block)
+        if new is not block:
+            if out is None:
+                out = list(blocks[:n])
+            out.append(new)
+        elif out is not None:
+            out.append(block)
+    return blocks if out is None else tuple(out)
 
 
-def _block(block: Block) -> Block:
-    if isinstance(block, Paragraph):
-        return convert_paragraph(block)
+def _table(block: Table) -> Table:
     rows = tuple(_row(row) for row in block.rows)
     return block if _same(rows, block.rows) else Table(rows)
 

@@ -234,6 +234,19 @@ def scan_drawing(el: etree._Element) -> tuple[list[str], list[etree._Element]]:
     """
     rids: list[str] = []
     boxes: list[etree._Element] = []
+    if next(el.iter(ALTERNATE_CONTENT, TXBX_CONTENT), None) is None:
+        # The common picture: no text box, no alternate content. lxml finds
+        # the pictures itself; the walk below is needed only when one of them
+        # holds another (whose subtree the walk would skip).
+        for node in el.iter(_BLIP, _IMAGEDATA):
+            if next(node.iterdescendants(_BLIP, _IMAGEDATA), None) is not None:
+                rids.clear()
+                break
+            rid = node.get(_R_EMBED if node.tag == _BLIP else _R_ID)
+            if rid:
+                rids.append(rid)
+        else:
+            return rids, boxes
     # One C-level walk in document order; a picture's or a text box's
     # subtree is skipped, as the stack below skips it. A drawing holding
     # alternate content (rare: it is usually the other way round) is walked

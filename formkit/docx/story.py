@@ -178,23 +178,31 @@ class StoryReader(RunContent):
 
     # --- blocks ---------------------------------------------------------------
     def _paragraph(self, el: etree._Element, table: _Table) -> None:
+        # The most frequent handler: its lookups are local and ``w:pPr`` is
+        # looked for where the schema puts it (first) before :func:`lead`.
         style: str | None = None
         numbered: bool | None = None
-        ppr = lead(el, _PPR)
-        for prop in ppr if ppr is not None else ():
-            tag = prop.tag
-            if tag == _PSTYLE:
-                style = prop.get(W_VAL)
-            elif tag == _NUMPR:
-                numbered = numbering_of(prop)
-            elif tag == _RPR and self._revisions:  # the paragraph mark's revisions
-                if any(mark.tag == _INS or mark.tag == _DEL for mark in prop):
-                    self.tracked = True
-            elif tag == _SECTPR:
-                self._section(prop, table)
+        count = len(el)
+        ppr = None
+        if count:
+            first = el[0]
+            ppr = first if first.tag == _PPR else lead(el, _PPR) if count > 1 else None
+        if ppr is not None:
+            for prop in ppr:
+                tag = prop.tag
+                if tag == _PSTYLE:
+                    style = prop.get(W_VAL)
+                elif tag == _NUMPR:
+                    numbered = numbering_of(prop)
+                elif tag == _RPR:
+                    if self._revisions and any(mark.tag == _INS or mark.tag == _DEL for mark in prop):
+                        self.tracked = True  # the paragraph mark's revisions
+                elif tag == _SECTPR:
+                    self._section(prop, table)
         if numbered is None:
             numbered = self._styles.numbered(style)
-        ref = self._refs.get(el, -1) if self._refs is not None else -1
+        refs = self._refs
+        ref = refs.get(el, -1) if refs is not None else -1
         self._para_style = style
         if not self._in_instruction:
             text = plain_text(el, _WALKED, self._plain_run, self._hidden_runs)

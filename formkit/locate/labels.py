@@ -114,9 +114,14 @@ def candidates(label: Label, stream: Stream, lo: int, hi: int) -> list[Para]:
 
 
 def search(label: Label, stream: Stream, lo: int, hi: int) -> Hit | None:
-    """The first paragraph in [lo, hi) that starts with ``label``."""
-    for para in candidates(label, stream, lo, hi):
-        hit = match_start(label, para)
+    """The first paragraph in [lo, hi) that starts with ``label``: the
+    :func:`candidates` visited in order, without listing those past the hit."""
+    if not label.key:
+        return None
+    found = stream.starting(label.key[0], not label.key.startswith("#"))
+    paras = stream.paras
+    for k in range(bisect.bisect_left(found, lo), bisect.bisect_left(found, hi)):
+        hit = match_start(label, paras[found[k]])
         if hit:
             return hit
     return None
