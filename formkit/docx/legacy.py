@@ -68,21 +68,31 @@ def is_word_xml(head: bytes) -> bool:
 def _zip_member(stream: BinaryIO, names: tuple[str, ...]) -> bytes | None:
     """The first of ``names`` present in the zip open in ``stream`` (at most
     1 MiB, read only within the zip limits), or None."""
+    return next((data for data in _zip_members(stream, names) if data is not None), None)
+
+
+def _zip_members(stream: BinaryIO, names: tuple[str, ...]) -> list[bytes | None]:
+    """Each of ``names`` from the zip open in ``stream``, the zip's directory
+    read once (at most 1 MiB each, read only within the zip limits; None for
+    a member that is not there or too big); all None for no readable zip."""
+    out: list[bytes | None] = [None] * len(names)
     try:
         stream.seek(0)
         zf = open_zip(stream, "", Limits())
-        for name in names:
+        for n, name in enumerate(names):
             try:
                 info = zf.getinfo(name)
             except KeyError:
                 continue
             if info.file_size > _MAX_MANIFEST or info.flag_bits & 0x41:
-                return None
+                return [None] * len(names)
             with zf.open(info) as fh:
-                return fh.read(_MAX_MANIFEST + 1)[:_MAX_MANIFEST]
-        return None
+                out[n] = fh.read(_MAX_MANIFEST + 1)[:_MAX_MANIFEST]
+                if n == 0:
+                    break  # the first name decides alone
+        return out
     except (FormkitError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        return None
+        return [None] * len(names)
     finally:
         stream.seek(0)
 
@@ -95,10 +105,9 @@ _MANIFEST_ROOT = re.compile(rb"<manifest:file-entry\b[^>]*?manifest:full-path=\"
 def _odf_text(stream: BinaryIO) -> bool:
     """An ODF text package whose ``mimetype`` is not its first member, or
     which has none but a manifest naming the package's media type."""
-    mime = _zip_member(stream, ("mimetype",))
+    mime, manifest = _zip_members(stream, ("mimetype", "META-INF/manifest.xml"))
     if mime is not None:
         return mime.strip() == _ODT_MIME
-    manifest = _zip_member(stream, ("META-INF/manifest.xml",))
     root = _MANIFEST_ROOT.search(manifest or b"")
     return root is not None and b'manifest:media-type="' + _ODT_MIME + b'"' in root.group()
 
