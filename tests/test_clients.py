@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from formkit import forms
-from formkit.docx.model import Block, Break, Checkbox, Document, Image, Paragraph
+from formkit.docx.model import Break, Checkbox, Document, Image, Paragraph, paragraphs_of
 from formkit.fill.filler import Filler
 from formkit.fill.records import read_record
 from formkit.office.rtf_boxes import stateless_boxes
@@ -124,18 +124,8 @@ PROGRAMS = {
 
 # ---- what a re-saved file still holds -------------------------------------------------------
 
-def _paragraphs(blocks: tuple[Block, ...]) -> Iterator[Paragraph]:
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            yield block
-        else:
-            for row in block.rows:
-                for cell in row.cells:
-                    yield from _paragraphs(cell.blocks)
-
-
 def _all_paragraphs(doc: Document) -> list[Paragraph]:
-    return [p for story in (doc.body, *(s.blocks for s in doc.headers)) for p in _paragraphs(story)]
+    return [p for story in (doc.body, *(s.blocks for s in doc.headers)) for p in paragraphs_of(story)]
 
 
 def _squash(text: str) -> str:

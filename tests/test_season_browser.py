@@ -7,6 +7,8 @@ is checked with axe-core (no serious or critical violation) and
 screenshotted into test-artefacts/season/."""
 from __future__ import annotations
 
+import contextlib
+
 import json
 import os
 import shutil
@@ -84,6 +86,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _formkit("users", "add", name, data=data, env={"FORMKIT_USER_PASSWORD": PASSWORDS[name]})
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "FORMKIT_ADMIN_PASSWORD": PASSWORDS["admin"]}
+    with serving(data, port, env) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(data: Path, port: int, env: dict[str, str]) -> Iterator[str]:
+    """``formkit serve`` on ``port`` over ``data``, once it answers; stopped on the way out."""
     proc = subprocess.Popen([sys.executable, "-m", "formkit", "serve", "--data", str(data), "--port", str(port),
                              "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

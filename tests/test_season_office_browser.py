@@ -14,8 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -61,21 +59,8 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     assert made.returncode == 0, made.stderr
     links = {row[0]: row[2] for row in (line.split(",") for line in made.stdout.lstrip("\ufeff").splitlines()[1:])}
     env["FORMKIT_ADMIN_PASSWORD"] = browser.PASSWORDS["admin"]
-    proc = subprocess.Popen([sys.executable, "-m", "formkit", "serve", "--data", str(data), "--port", str(port),
-                             "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "/login", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("formkit serve did not start")
+    with browser.serving(data, port, env):
         yield url, data, links
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def hand_in(driver: Any, path: Path) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -27,6 +27,7 @@ from formkit.docx.model import (
     Document,
     Inline,
     Paragraph,
+    paragraphs_of,
     Row,
     Symbol,
     Table,
@@ -64,7 +65,7 @@ def boxes_dropped(blocks: tuple[Block, ...]) -> bool:
     """True when no box of ``blocks`` shows its glyph whole: no box in a
     named symbol font, no box character, no Word control or form field
     (AbiWord and pandoc leave only marks, letters and fontless codes)."""
-    for par in _paragraphs(blocks):
+    for par in paragraphs_of(blocks):
         for item in par.inlines:
             if isinstance(item, Checkbox) and _whole(item):
                 return False
@@ -78,16 +79,6 @@ def _whole(box: Checkbox) -> bool:
         return False  # a symbol code with no font name
     glyph = glyphs.unicode_glyph(box.glyph)
     return glyph is not None and glyph.role == "box"
-
-
-def _paragraphs(blocks: tuple[Block, ...]) -> Iterator[Paragraph]:
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            yield block
-        else:
-            for row in block.rows:
-                for cell in row.cells:
-                    yield from _paragraphs(cell.blocks)
 
 
 def _map_paragraphs(blocks: tuple[Block, ...], change: Callable[[Paragraph], Paragraph]) -> tuple[Block, ...]:

@@ -13,6 +13,7 @@ its own, so row/column positions stay true to the printed grid.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Union
 
 
@@ -215,3 +216,15 @@ class Control:
     repeats: tuple[tuple[Control, ...], ...] = ()
     paragraphs: tuple[int, ...] = field(default=(), compare=False)
     before: str = ""
+
+
+def paragraphs_of(blocks: tuple[Block, ...]) -> Iterator[Paragraph]:
+    """Every paragraph of ``blocks`` in document order, table cells (nested
+    tables too) included."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block
+        else:
+            for row in block.rows:
+                for cell in row.cells:
+                    yield from paragraphs_of(cell.blocks)

@@ -243,7 +243,7 @@ def _preconvert(files: list[str], stack: ExitStack) -> dict[str, tuple[str, Path
 
 
 # path, form, converted, convert, photos
-_Job = tuple[str, "str | None", "tuple[str, Path | FormkitError] | None", bool, "PhotoFolder | None"]
+_Job = tuple[str, str | None, tuple[str, Path | FormkitError] | None, bool, PhotoFolder | None]
 
 
 def _parse_one(job: _Job) -> ParseResult:
