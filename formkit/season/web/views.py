@@ -135,6 +135,18 @@ def register(app: Flask) -> None:
         response.headers["Content-Disposition"] = _attachment(receipt.name)
         return response
 
+    @app.get("/pages/<sha>/<int:number>.png")
+    @login_required()
+    def page_image(sha: str, number: int) -> Response:
+        from formkit.season.store.render import page_file
+
+        path = page_file(store_of(), sha, number)  # by hash alone: anything else is None
+        if path is None:
+            abort(404)
+        response = Response(path.read_bytes(), mimetype="image/png")
+        response.headers["Cache-Control"] = "private, max-age=86400, immutable"  # content-addressed
+        return response
+
     @app.get("/export.<fmt>")
     @login_required()
     def export_file(fmt: str) -> Response:
@@ -178,7 +190,7 @@ def batch_state(batch: str) -> dict[str, Any]:
         rows = list(db.execute(select(Receipt, Parse, Office).outerjoin(
             Parse, (Parse.sha256 == Receipt.sha256) & Parse.current.is_(True)).outerjoin(
             Office, Office.id == Receipt.office_id).where(Receipt.batch == batch).order_by(Receipt.id)))
-        pending = set(db.scalars(select(Job.sha256).where(Job.state.in_(("queued", "running")))))
+        pending = set(db.scalars(select(Job.sha256).where(Job.kind == "parse", Job.state.in_(("queued", "running")))))
     receipts = [{"id": r.id, "name": r.name, "office": o.code if o else None, "office_name": o.name if o else None,
                  "form": p.form if p else None, "error": p.error if p else None, "note": r.match_note or "",
                  "done": p is not None and r.sha256 not in pending} for r, p, o in rows]
