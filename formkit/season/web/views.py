@@ -3,6 +3,7 @@ progress, a document's review (corrections), its judgment, the exports."""
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, session, url_for
@@ -202,15 +203,28 @@ def cells_html(row: list[tuple[str, dict[str, Any]]], words: dict[str, str], pre
     3,675 cells cost a tenth of a second): the status is one of
     :data:`STATUSES`, the receipt and level numbers, the words escaped."""
     out = []
+    labels = _labels(tuple(sorted(words.items())))
+    href = escape(prefix)
     for _, cell in row:
-        status = cell["status"]
-        assert status in STATUSES
-        label = escape(words[status] + (f" · {words['level']} {int(cell['level'])}" if cell.get("level") else ""))
+        status, level = cell["status"], cell.get("level")
+        label = labels.get((status, level)) or _label(words, status, level)
         if cell.get("receipt"):
-            out.append(f'<td class="st-{status}"><a href="{escape(prefix)}{int(cell["receipt"])}">{label}</a></td>')
+            out.append(f'<td class="st-{status}"><a href="{href}{int(cell["receipt"])}">{label}</a></td>')
         else:
             out.append(f'<td class="st-{status}">{label}</td>')
     return Markup("".join(out))
+
+
+def _label(words: dict[str, str], status: str, level: Any) -> str:
+    assert status in STATUSES
+    return str(escape(words[status] + (f" · {words['level']} {int(level)}" if level else "")))
+
+
+@lru_cache(maxsize=8)
+def _labels(words: tuple[tuple[str, str], ...]) -> dict[tuple[str, Any], str]:
+    """Every cell's text for the common levels (escaped once, not per cell)."""
+    table = dict(words)
+    return {(s, lv): _label(table, s, lv) for s in STATUSES for lv in (None, 0, 1, 2, 3, 4, 5)}
 
 
 def tracker_data(args: Any) -> dict[str, Any]:
