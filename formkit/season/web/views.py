@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from formkit.season.store import current, export
 from formkit.season.store.batch import MAX_FILES, receive_all
 from formkit.season.store.intake import Received
-from formkit.season.store.models import Blob, Job, Level, Office, Parse, Receipt
+from formkit.season.store.models import Blob, Job, Level, Office, Parse, Receipt, now
 from formkit.season.store.people import authenticate, current_season
 from formkit.season.web.i18n import translate
 from formkit.season.web.auth import safe_next, login_required, sign_in, store_of
 
-STATUSES = ("missing", "queued", "failed", "warnings", "read", "corrected", "judged")
+STATUSES = ("missing", "late", "queued", "failed", "warnings", "read", "corrected", "judged")
 
 
 def register(app: Flask) -> None:
@@ -246,8 +246,10 @@ def tracker_data(args: Any) -> dict[str, Any]:
     rows = []
     words = {s: translate(g.lang, s) for s in STATUSES} | {"level": translate(g.lang, "level")}
     prefix = url_for("review", rid=0)[:-1]
+    absent = {"status": "late" if season.deadline is not None and now() > season.deadline else "missing"}
+    reminder = [(office, [f for f in forms if (office.id, f) not in cells]) for office in offices]
     for office in offices:
-        row = [(f, cells.get((office.id, f), {"status": "missing"})) for f in shown_forms]
+        row = [(f, cells.get((office.id, f), absent)) for f in shown_forms]
         for _, cell in row:
             counts[cell["status"]] += 1
         if query and query not in office.name.casefold() and query not in office.code.casefold():
@@ -256,5 +258,5 @@ def tracker_data(args: Any) -> dict[str, Any]:
             continue
         rows.append((office, cells_html(row, words, prefix), cells.get((office.id, ""))))
     return {"season": season, "forms": forms, "shown_forms": shown_forms, "rows": rows, "counts": counts,
-            "statuses": STATUSES, "unmatched": unmatched, "filters": {"form": want_form, "status": want_status,
+            "statuses": STATUSES, "unmatched": unmatched, "reminder": [(o, m) for o, m in reminder if m], "filters": {"form": want_form, "status": want_status,
                                                                       "q": args.get("q", "")}}
