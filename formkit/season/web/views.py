@@ -247,16 +247,20 @@ def tracker_data(args: Any) -> dict[str, Any]:
     words = {s: translate(g.lang, s) for s in STATUSES} | {"level": translate(g.lang, "level")}
     prefix = url_for("review", rid=0)[:-1]
     absent = {"status": "late" if season.deadline is not None and now() > season.deadline else "missing"}
-    reminder = [(office, [f for f in forms if (office.id, f) not in cells]) for office in offices]
+    reminder = []
     for office in offices:
-        row = [(f, cells.get((office.id, f), absent)) for f in shown_forms]
+        oid = office.id
+        owed = [f for f in forms if (oid, f) not in cells]
+        if owed:
+            reminder.append((office, owed))
+        row = [(f, cells.get((oid, f), absent)) for f in shown_forms]
         for _, cell in row:
             counts[cell["status"]] += 1
         if query and query not in office.name.casefold() and query not in office.code.casefold():
             continue
         if want_status and not any(cell["status"] == want_status for _, cell in row):
             continue
-        rows.append((office, cells_html(row, words, prefix), cells.get((office.id, ""))))
+        rows.append((office, cells_html(row, words, prefix), cells.get((oid, ""))))
     return {"season": season, "forms": forms, "shown_forms": shown_forms, "rows": rows, "counts": counts,
-            "statuses": STATUSES, "unmatched": unmatched, "reminder": [(o, m) for o, m in reminder if m], "filters": {"form": want_form, "status": want_status,
+            "statuses": STATUSES, "unmatched": unmatched, "reminder": reminder, "filters": {"form": want_form, "status": want_status,
                                                                       "q": args.get("q", "")}}
