@@ -251,7 +251,7 @@ def test_every_message_of_the_pages_has_a_thai_translation() -> None:
     folder = ROOT / "formkit" / "season" / "web" / "templates"
     messages = {m for p in folder.glob("*.html") for m in re.findall(r"""_\((["'])(.+?)\1\)""", p.read_text("utf-8"))}
     found = {text for _, text in messages}
-    found |= {"missing", "queued", "failed", "warnings", "read", "corrected", "judged", "reviewer", "admin"}
+    found |= {"missing", "late", "queued", "failed", "warnings", "read", "corrected", "judged", "reviewer", "admin"}
     thai = catalogue("th")
     assert len(found) > 60
     assert sorted(found - thai.keys()) == []

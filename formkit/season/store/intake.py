@@ -73,7 +73,7 @@ def receive(store: Store, session: Session, data: bytes, name: str, *, office: O
     session.flush()
     parsed = None if new else session.scalar(select(Parse.id).where(Parse.sha256 == sha, Parse.current.is_(True)))
     pending = None if new else session.scalar(
-        select(Job.id).where(Job.sha256 == sha, Job.state.in_(("queued", "running"))))
+        select(Job.id).where(Job.sha256 == sha, Job.kind == "parse", Job.state.in_(("queued", "running"))))
     if parsed is None and pending is None:
         session.add(Job(kind="parse", sha256=sha))
     elif parsed is not None and receipt.office_id is None:
@@ -102,9 +102,10 @@ def recover_jobs(store: Store) -> int:
         return int(getattr(result, "rowcount", 0) or 0)
 
 
-def claim(store: Store, limit: int) -> list[tuple[int, str]]:
+def claim(store: Store, limit: int, kind: str = "parse") -> list[tuple[int, str]]:
+    """Mark up to ``limit`` queued jobs of ``kind`` running; their ids and blobs."""
     with store.session() as session:
-        query = select(Job).where(Job.state == "queued").order_by(Job.id).limit(limit)
+        query = select(Job).where(Job.state == "queued", Job.kind == kind).order_by(Job.id).limit(limit)
         if store.engine.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         jobs = list(session.scalars(query))

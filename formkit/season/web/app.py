@@ -25,8 +25,9 @@ MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 
 
 class Worker:
-    """Parses queued files in the background (``workers`` processes), and
-    on start puts back what a stopped process left running."""
+    """Parses queued files in the background (``workers`` processes) and
+    renders their pages for review, and on start puts back what a stopped
+    process left running."""
 
     def __init__(self, store: Store, workers: int) -> None:
         self.store, self.workers = store, workers
@@ -46,6 +47,7 @@ class Worker:
         from formkit.read.batch import default_jobs
         from formkit.season.store.intake import run_jobs
         from formkit.season.store.current import refresh_levels
+        from formkit.season.store.render import run_renders
 
         while not self.stop.is_set():
             self.wake.wait(timeout=2.0)
@@ -53,6 +55,8 @@ class Worker:
             try:
                 if run_jobs(self.store, self.workers or default_jobs()):
                     refresh_levels(self.store)
+                if run_renders(self.store):  # one file's pages, then parses again first
+                    self.wake.set()
             except Exception:  # noqa: BLE001 - the worker keeps serving; the job stays queued for the next round
                 time.sleep(2.0)
 

@@ -65,9 +65,33 @@ def review_page(rid: int, error: str | None = None, status: int = 200) -> Any:
                                                           for w in parse_warnings)})
         names = {u.id: u.name for u in db.scalars(select(User))}
         judged = review.considerations(parse.form if parse else None) > 0
+        pages, render_error = _pages(db, receipt.sha256)
         page = render_template("review.html", receipt=receipt, item=item, parse=parse, fields=fields,
-                               corrections=item.corrections, names=names, judged=judged, error=error)
+                               corrections=item.corrections, names=names, judged=judged, error=error,
+                               pages=pages, render_error=render_error)
+    if pages is None and render_error is None:
+        _wake()
     return page, status
+
+
+def _pages(db: Session, sha: str) -> tuple[list[str] | None, str | None]:
+    """The page images' addresses (None while they are being rendered: the
+    render is queued if it is not) and a failed render's error code."""
+    from formkit.season.store.render import render_state, rendered_pages
+
+    state, code = render_state(store_of(), db, sha)
+    if state == "ready":
+        count = len(rendered_pages(store_of(), sha) or [])
+        return [url_for("page_image", sha=sha, number=n) for n in range(1, count + 1)], None
+    return None, (code or "conversion-failed") if state == "failed" else None
+
+
+def _wake() -> None:
+    from flask import current_app
+
+    worker = current_app.extensions.get("worker")
+    if worker is not None:
+        worker.wake.set()
 
 
 def correct_field(rid: int) -> Any:

@@ -3,6 +3,7 @@ progress, a document's review (corrections), its judgment, the exports."""
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, session, url_for
@@ -12,12 +13,12 @@ from sqlalchemy import func, select
 from formkit.season.store import current, export
 from formkit.season.store.batch import MAX_FILES, receive_all
 from formkit.season.store.intake import Received
-from formkit.season.store.models import Blob, Job, Level, Office, Parse, Receipt
+from formkit.season.store.models import Blob, Job, Level, Office, Parse, Receipt, now
 from formkit.season.store.people import authenticate, current_season
 from formkit.season.web.i18n import translate
 from formkit.season.web.auth import safe_next, login_required, sign_in, store_of
 
-STATUSES = ("missing", "queued", "failed", "warnings", "read", "corrected", "judged")
+STATUSES = ("missing", "late", "queued", "failed", "warnings", "read", "corrected", "judged")
 
 
 def register(app: Flask) -> None:
@@ -135,6 +136,18 @@ def register(app: Flask) -> None:
         response.headers["Content-Disposition"] = _attachment(receipt.name)
         return response
 
+    @app.get("/pages/<sha>/<int:number>.png")
+    @login_required()
+    def page_image(sha: str, number: int) -> Response:
+        from formkit.season.store.render import page_file
+
+        path = page_file(store_of(), sha, number)  # by hash alone: anything else is None
+        if path is None:
+            abort(404)
+        response = Response(path.read_bytes(), mimetype="image/png")
+        response.headers["Cache-Control"] = "private, max-age=86400, immutable"  # content-addressed
+        return response
+
     @app.get("/export.<fmt>")
     @login_required()
     def export_file(fmt: str) -> Response:
@@ -178,7 +191,7 @@ def batch_state(batch: str) -> dict[str, Any]:
         rows = list(db.execute(select(Receipt, Parse, Office).outerjoin(
             Parse, (Parse.sha256 == Receipt.sha256) & Parse.current.is_(True)).outerjoin(
             Office, Office.id == Receipt.office_id).where(Receipt.batch == batch).order_by(Receipt.id)))
-        pending = set(db.scalars(select(Job.sha256).where(Job.state.in_(("queued", "running")))))
+        pending = set(db.scalars(select(Job.sha256).where(Job.kind == "parse", Job.state.in_(("queued", "running")))))
     receipts = [{"id": r.id, "name": r.name, "office": o.code if o else None, "office_name": o.name if o else None,
                  "form": p.form if p else None, "error": p.error if p else None, "note": r.match_note or "",
                  "done": p is not None and r.sha256 not in pending} for r, p, o in rows]
@@ -190,15 +203,28 @@ def cells_html(row: list[tuple[str, dict[str, Any]]], words: dict[str, str], pre
     3,675 cells cost a tenth of a second): the status is one of
     :data:`STATUSES`, the receipt and level numbers, the words escaped."""
     out = []
+    labels = _labels(tuple(sorted(words.items())))
+    href = escape(prefix)
     for _, cell in row:
-        status = cell["status"]
-        assert status in STATUSES
-        label = escape(words[status] + (f" · {words['level']} {int(cell['level'])}" if cell.get("level") else ""))
+        status, level = cell["status"], cell.get("level")
+        label = labels.get((status, level)) or _label(words, status, level)
         if cell.get("receipt"):
-            out.append(f'<td class="st-{status}"><a href="{escape(prefix)}{int(cell["receipt"])}">{label}</a></td>')
+            out.append(f'<td class="st-{status}"><a href="{href}{int(cell["receipt"])}">{label}</a></td>')
         else:
             out.append(f'<td class="st-{status}">{label}</td>')
     return Markup("".join(out))
+
+
+def _label(words: dict[str, str], status: str, level: Any) -> str:
+    assert status in STATUSES
+    return str(escape(words[status] + (f" · {words['level']} {int(level)}" if level else "")))
+
+
+@lru_cache(maxsize=8)
+def _labels(words: tuple[tuple[str, str], ...]) -> dict[tuple[str, Any], str]:
+    """Every cell's text for the common levels (escaped once, not per cell)."""
+    table = dict(words)
+    return {(s, lv): _label(table, s, lv) for s in STATUSES for lv in (None, 0, 1, 2, 3, 4, 5)}
 
 
 def tracker_data(args: Any) -> dict[str, Any]:
@@ -220,15 +246,21 @@ def tracker_data(args: Any) -> dict[str, Any]:
     rows = []
     words = {s: translate(g.lang, s) for s in STATUSES} | {"level": translate(g.lang, "level")}
     prefix = url_for("review", rid=0)[:-1]
+    absent = {"status": "late" if season.deadline is not None and now() > season.deadline else "missing"}
+    reminder = []
     for office in offices:
-        row = [(f, cells.get((office.id, f), {"status": "missing"})) for f in shown_forms]
+        oid = office.id
+        owed = [f for f in forms if (oid, f) not in cells]
+        if owed:
+            reminder.append((office, owed))
+        row = [(f, cells.get((oid, f), absent)) for f in shown_forms]
         for _, cell in row:
             counts[cell["status"]] += 1
         if query and query not in office.name.casefold() and query not in office.code.casefold():
             continue
         if want_status and not any(cell["status"] == want_status for _, cell in row):
             continue
-        rows.append((office, cells_html(row, words, prefix), cells.get((office.id, ""))))
+        rows.append((office, cells_html(row, words, prefix), cells.get((oid, ""))))
     return {"season": season, "forms": forms, "shown_forms": shown_forms, "rows": rows, "counts": counts,
-            "statuses": STATUSES, "unmatched": unmatched, "filters": {"form": want_form, "status": want_status,
+            "statuses": STATUSES, "unmatched": unmatched, "reminder": reminder, "filters": {"form": want_form, "status": want_status,
                                                                       "q": args.get("q", "")}}
