@@ -200,7 +200,7 @@ def test_an_office_token_reaches_only_its_own_page(app: Flask, store: Store) -> 
     with store.session() as session:
         receipt = session.scalars(select(Receipt)).one()
         cm_data = {"rid": receipt.id, "sha": receipt.sha256, "jid": 1, "batch": receipt.batch or "b", "fmt": "csv",
-                   "form": "esao-3-1", "filename": "season.css"}
+                   "form": "esao-3-1", "filename": "season.css", "number": 1}
     secrets_of_cm = ("สพม.เชียงใหม่", "cm-private-return.docx", receipt.sha256, given["CM"])
     kk = app.test_client()
     assert kk.get(f"/o/{given['KK1']}").status_code == 200
