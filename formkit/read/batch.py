@@ -198,8 +198,8 @@ def parse_files(
     per LibreOffice process, when ``convert``. With ``photos_dir``, photos
     are written there (see :func:`~formkit.read.parse.parse_file`). Results
     made in a worker carry the envelope only (``recognition``, ``located``
-    and ``document`` stay None): the document model is not sent back between
-    processes. Closing the generator early stops the workers and removes the
+    and ``document`` stay None: the document model is not sent back between
+    processes), and where each field was found (:meth:`ParseResult.places`). Closing the generator early stops the workers and removes the
     conversions, wherever the caller was interrupted."""
     files = list(expand_inputs(paths, legacy=convert))
     photos = photo_folder(photos_dir, photos_relative_to)
@@ -263,7 +263,7 @@ def _parse_envelope(job: _Job) -> ParseResult:
     its JSON Lines line made here, where the work is shared out."""
     result = _parse_one(job)
     envelope = ParseResult(result.file, result.form, result.record, result.warnings, result.error,
-                           saved_by=result.saved_by)
+                           saved_by=result.saved_by, found_at=result.places())
     envelope.line = to_json(envelope.as_dict(), indent=None)
     return envelope
 

@@ -43,10 +43,20 @@ class ParseResult:
     #: ``as_dict`` as one line of compact JSON, when a worker process made it
     #: (so the main process of a batch only writes it out).
     line: str | None = field(default=None, repr=False, compare=False)
+    #: where each field was found, kept by a worker process that leaves ``located`` behind
+    found_at: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def places(self) -> dict[str, str]:
+        """Where each field was found (its printed anchor), by field name; empty when not parsed."""
+        if self.found_at is not None:
+            return self.found_at
+        if self.located is None:
+            return {}
+        return {name: found.where for name, found in self.located.where.items() if getattr(found, "where", "")}
 
     def as_dict(self) -> dict[str, Any]:
         return {

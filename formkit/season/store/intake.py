@@ -148,10 +148,8 @@ def _store_parses(store: Store, pending: list[tuple[int, str, Any]]) -> None:
 
 
 def _where(result: Any) -> dict[str, Any] | None:
-    located = getattr(result, "located", None)
-    if located is None:
-        return None
-    return {name: found.where for name, found in located.where.items() if getattr(found, "where", "")}
+    places = result.places() if hasattr(result, "places") else {}
+    return places or None
 
 
 def save_parse(session: Session, sha: str, result: Any) -> Parse:
