@@ -49,7 +49,7 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 pg_dir=$(mktemp -d)
 pg_user=postgres; id -u postgres >/dev/null 2>&1 || pg_user=$(id -un)
 chown "$pg_user" "$pg_dir" 2>/dev/null || true
-as_pg() { if [ "$(id -u)" -eq 0 ] && [ "$pg_user" != root ]; then runuser -u "$pg_user" -- "$@"; else "$@"; fi; }
+as_pg() { if [ "$(id -u)" -eq 0 ] && [ "$pg_user" != root ]; then (cd / && runuser -u "$pg_user" -- "$@"); else "$@"; fi; }
 as_pg "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres >/dev/null
 as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -o "-k $pg_dir -p 54329 -c listen_addresses=''" -l "$pg_dir/log" -w start >/dev/null
 stop_pg() { as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
