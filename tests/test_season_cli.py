@@ -126,3 +126,27 @@ def test_other_commands_never_load_the_web_stack() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "esao-1-2" in proc.stdout
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_season_is_shown_and_changed_from_the_command_line(tmp_path: Path, db_args: list[str]) -> None:
+    data = str(tmp_path / "data")
+    shown = run("season", "--data", data, *db_args)
+    assert "deadline\tnone" in shown and "esao-1-2" in shown
+    changed = run("season", "--data", data, *db_args, "--year", "2570", "--deadline", "2027-03-31",
+                  "--forms", "esao-3-1")
+    assert changed.splitlines() == ["fiscal year\t2570", "deadline\t2027-03-31 23:59", "forms\tesao-3-1"]
+    assert run("season", "--data", data, *db_args) == changed  # kept in the store
+    for bad, said in ((["--forms", "esao-9-9"], "esao-9-9"), (["--deadline", "31/03/2027"], "YYYY-MM-DD"),
+                      (["--year", "2027"], "Buddhist Era"), (["--forms", ","], "at least one form")):
+        assert said in run("season", "--data", data, *db_args, *bad, code=2)
+    assert run("season", "--data", data, *db_args) == changed  # a refused change changes nothing
+    assert "deadline\tnone" in run("season", "--data", data, *db_args, "--deadline", "none")
+    from formkit.season.store.db import open_store
+    from formkit.season.store.models import Audit
+    from sqlalchemy import select
+
+    store = open_store(data, db_args[1] if db_args else None)
+    with store.session() as session:
+        actions = [a.action for a in session.scalars(select(Audit).order_by(Audit.id))]
+    store.close()
+    assert actions.count("set-season") == 2

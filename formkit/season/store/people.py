@@ -80,6 +80,36 @@ def current_season(session: Session) -> Season:
     return season
 
 
+def set_season(session: Session, actor: str, *, fiscal_year: int | None = None, deadline: datetime | None = None,
+               clear_deadline: bool = False, form_ids: list[str] | None = None) -> Season:
+    """Change the current season: its fiscal year (Buddhist Era), its
+    deadline (``clear_deadline`` removes it) and the forms in play (each a
+    known form id). Audited; raises ValueError naming what is wrong."""
+    from formkit import forms
+
+    season = current_season(session)
+    changes: dict[str, Any] = {}
+    if fiscal_year is not None:
+        if not 2400 <= fiscal_year <= 2800:
+            raise ValueError(f"fiscal year {fiscal_year}: a Buddhist Era year such as 2570 is needed")
+        season.fiscal_year = changes["fiscal_year"] = fiscal_year
+    if clear_deadline or deadline is not None:
+        season.deadline = None if clear_deadline else deadline
+        changes["deadline"] = season.deadline.isoformat() if season.deadline else None
+    if form_ids is not None:
+        for form_id in form_ids:
+            try:
+                forms.load_id(form_id)
+            except FormkitError as exc:
+                raise ValueError(f"form {form_id!r}: {exc.message}") from None
+        if not form_ids:
+            raise ValueError("at least one form is needed")
+        season.forms = changes["forms"] = list(dict.fromkeys(form_ids))
+    if changes:
+        audit(session, actor, "set-season", f"season:{season.id}", **changes)
+    return season
+
+
 def office_key(name: str) -> str:
     from formkit.score.report_model import office_key as fold
 
