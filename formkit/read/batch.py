@@ -205,7 +205,8 @@ def parse_files(
     photos = photo_folder(photos_dir, photos_relative_to)
     with ExitStack() as stack:
         converted = _preconvert(files, stack) if convert else {}
-        jobs_list = ((path, form, converted.get(path), convert, photos) for path in files)
+        # each file was sniffed once above: one that is not converted is not sniffed again
+        jobs_list = ((path, form, converted.get(path), False, photos) for path in files)
         if jobs > 1 and len(files) >= jobs * _MIN_PER_WORKER:
             pool = stack.enter_context(worker_pool(jobs))
             yield from pool.map(_parse_envelope, jobs_list, chunksize=16)
