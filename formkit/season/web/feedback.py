@@ -151,8 +151,37 @@ def feedback(envelope: dict[str, Any], lang: str) -> list[dict[str, str]]:
     if isinstance(record, dict) and "level" in record and record.get("level") is None and not any(
             w.get("code") == "multiple-levels-ticked" for w in envelope.get("warnings") or []):
         out.append({"code": "no-level", "message": say(lang, "No quality level is ticked: tick one and upload again.")})
+    out.extend(left_empty(envelope, lang))
     out.extend(rubric(envelope, lang))
     return out
+
+
+_ANSWER_KINDS = ("section", "value", "lines", "date", "signature", "grid")
+
+
+def left_empty(envelope: dict[str, Any], lang: str) -> list[dict[str, str]]:
+    """Each answer of the form (not an optional one) still at its dots: read as empty."""
+    from formkit import forms
+    from formkit.errors import FormkitError
+
+    record = envelope.get("record")
+    try:
+        fields = forms.load_id(str(envelope.get("form"))).fields
+    except FormkitError:
+        return []
+    if not isinstance(record, dict):
+        return []
+    empty = [f for f in fields if f.kind in _ANSWER_KINDS and not f.optional and _blank(record.get(f.name))]
+    return [{"code": f"empty:{f.name}", "message": say(lang, "Not filled in: {title} (the answer is still at the "
+                                                             "dots).", title=f.title)} for f in empty]
+
+
+def _blank(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, dict)):
+        return all(_blank(v) for v in (value.values() if isinstance(value, dict) else value))
+    return value is None
 
 
 def rubric(envelope: dict[str, Any], lang: str) -> list[dict[str, str]]:
