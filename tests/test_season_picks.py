@@ -18,6 +18,7 @@ from formkit.season.store import current, people, picks  # noqa: E402
 from formkit.season.store.db import Store, make_engine, upgrade  # noqa: E402
 from formkit.season.store.models import Audit, Office, Pick, Receipt  # noqa: E402
 from tests import test_season_store, test_season_web as web  # noqa: E402
+from tests.test_season_office import tokens as office_tokens  # noqa: E402
 from tests.test_season_store import SAMPLES, ingest  # noqa: E402
 
 db_url = test_season_store.db_url
@@ -97,9 +98,16 @@ def test_the_review_page_counts_a_file_with_csrf_only(app: Flask, store: Store) 
     refused = client.post(f"/receipt/{a.receipt_id}/pick", data={"action": "pick"})
     assert refused.status_code == 400
     assert counting(store)[0] == b.receipt_id
+    token = office_tokens(store)["KK1"]
+    office = app.test_client()
+    assert office.get(f"/o/{token}").status_code == 200
+    web.post(office, f"/receipt/{a.receipt_id}/pick", {"action": "pick"})  # an office's session picks nothing
+    assert counting(store)[0] == b.receipt_id
     answer = web.post(client, f"/receipt/{a.receipt_id}/pick", {"action": "pick", "reason": "the signed copy"})
     assert answer.status_code == 302
     assert counting(store)[0] == a.receipt_id
+    status = office.get(f"/o/{token}").text  # the office's page shows the file that counts
+    assert f"<small>{FILES[0].name}</small>" in status and f"<small>{FILES[1].name}</small>" not in status
     tracker = client.get("/").text
     assert f'href="/receipt/{a.receipt_id}"' in tracker and f'href="/receipt/{b.receipt_id}"' not in tracker
     page = client.get(f"/receipt/{b.receipt_id}").text
