@@ -56,16 +56,19 @@ class Item:
 
 
 def items(session: Session, season: Season, *, office_id: int | None = None, scored: bool = True) -> list[Item]:
-    """The newest receipt per (office, form) of the season, with its parse,
+    """The receipt that counts per (office, form) of the season (the
+    committee's pick, else the newest), with its parse,
     corrections and judgments (receipts matched to no office left out)."""
     query = (select(Receipt, Parse).outerjoin(Parse, (Parse.sha256 == Receipt.sha256) & Parse.current.is_(True))
              .where(Receipt.season_id == season.id, Receipt.office_id.is_not(None)))
     if office_id is not None:
         query = query.where(Receipt.office_id == office_id)
     newest: dict[tuple[int, str], tuple[Receipt, Parse | None]] = {}
+    by_id: dict[int, tuple[Receipt, Parse | None]] = {}
     for receipt, parse in session.execute(query.order_by(Receipt.received_at, Receipt.id)):
         assert receipt.office_id is not None
-        newest[(receipt.office_id, parse.form if parse and parse.form else "")] = (receipt, parse)
+        newest[(receipt.office_id, parse.form if parse and parse.form else "")] = by_id[receipt.id] = (receipt, parse)
+    _apply_picks(session, season, newest, by_id)
     offices = {o.id: o for o in session.scalars(select(Office))}
     ids = [r.id for r, _ in newest.values()]
     corrections: dict[int, list[Correction]] = {}
@@ -80,6 +83,16 @@ def items(session: Session, season: Season, *, office_id: int | None = None, sco
     if scored:
         score(out)
     return out
+
+
+def _apply_picks(session: Session, season: Season, newest: dict[tuple[int, str], Any],
+                 by_id: dict[int, Any]) -> None:
+    """The committee's pick, where there is one, counts instead of the newest."""
+    from formkit.season.store.picks import picks_of
+
+    for key, rid in picks_of(session, season.id).items():
+        if key in newest and rid in by_id:
+            newest[key] = by_id[rid]
 
 
 def score(found: list[Item]) -> None:
@@ -161,9 +174,12 @@ def tracker_cells(session: Session, season: Season) -> dict[tuple[int, str], tup
         .where(Receipt.season_id == season.id, Receipt.office_id.is_not(None))
         .order_by(Receipt.received_at, Receipt.id))
     newest: dict[tuple[int, str], tuple[int, bool, bool, bool]] = {}
+    by_id: dict[int, tuple[int, bool, bool, bool]] = {}
     for rid, office_id, form, error_json, warnings_json in rows:  # JSON as text (not decoded), or as the driver gives it
         failed = _given(error_json)
-        newest[(office_id or 0, form or "")] = (rid, form is not None or failed, failed, _given(warnings_json))
+        newest[(office_id or 0, form or "")] = by_id[rid] = (rid, form is not None or failed, failed,
+                                                             _given(warnings_json))
+    _apply_picks(session, season, newest, by_id)
     corrected = set(session.scalars(select(Correction.receipt_id).distinct()))
     judged = set(session.scalars(select(Judgment.receipt_id).where(Judgment.final.is_(True))))
     out = {}

@@ -187,3 +187,20 @@ class OfficeLink(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     deadline: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # the office's extended deadline
+
+
+class Pick(Base):
+    """The committee's choice of the receipt that counts for an office and
+    form, instead of the newest. Removing it returns to the newest; each
+    pick and unpick is an :class:`Audit` row (who, when, why)."""
+
+    __tablename__ = "picks"
+    __table_args__ = (UniqueConstraint("season_id", "office_id", "form", name="uq_pick"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    form: Mapped[str] = mapped_column(String(100))
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipts.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)

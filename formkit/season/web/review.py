@@ -10,7 +10,7 @@ from flask import Response, abort, g, redirect, render_template, request, url_fo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from formkit.season.store import current, review
+from formkit.season.store import current, picks, review
 from formkit.season.store.models import Correction, Judgment, Office, Receipt, User
 from formkit.season.store.paths import get_path, leaf_paths
 from formkit.season.store.people import current_season
@@ -66,9 +66,11 @@ def review_page(rid: int, error: str | None = None, status: int = 200) -> Any:
         names = {u.id: u.name for u in db.scalars(select(User))}
         judged = review.considerations(parse.form if parse else None) > 0
         pages, render_error = _pages(db, receipt.sha256)
+        uploads, chosen = picks.history(db, receipt)
         page = render_template("review.html", receipt=receipt, item=item, parse=parse, fields=fields,
                                corrections=item.corrections, names=names, judged=judged, error=error,
-                               pages=pages, render_error=render_error)
+                               pages=pages, render_error=render_error, uploads=uploads, chosen=chosen,
+                               counts_here=any(u.counts and u.receipt.id == rid for u in uploads))
     if pages is None and render_error is None:
         _wake()
     return page, status
@@ -107,6 +109,25 @@ def correct_field(rid: int) -> Any:
             return review_page(rid, str(exc), 400)
     _refresh(receipt.office_id)
     return redirect(url_for("review", rid=rid) + "#corrections")
+
+
+def pick_view(rid: int) -> Any:
+    """Count this file for its office and form, or the newest again."""
+    with store_of().session() as db:
+        receipt = _receipt(db, rid)
+        user = db.get(User, g.user.id)
+        form = picks.form_of(db, receipt) or ""
+        reason = request.form.get("reason", "")[:2000]
+        try:
+            if request.form.get("action") == "unpick":
+                picks.unpick(db, receipt.season_id, receipt.office_id or 0, form, user, reason)
+            else:
+                picks.pick(db, receipt, receipt.office_id or 0, form, user, reason)
+        except picks.PickError as exc:
+            db.rollback()
+            return review_page(rid, str(exc), 400)
+    _refresh(receipt.office_id)
+    return redirect(url_for("review", rid=rid) + "#uploads")
 
 
 def _refresh(office_id: int | None) -> None:

@@ -104,6 +104,13 @@ def register(app: Flask) -> None:
 
         return correct_field(rid)
 
+    @app.post("/receipt/<int:rid>/pick")
+    @login_required()
+    def pick(rid: int) -> Any:
+        from formkit.season.web.review import pick_view
+
+        return pick_view(rid)
+
     @app.route("/receipt/<int:rid>/judge", methods=["GET", "POST"])
     @login_required()
     def judge(rid: int) -> Any:
