@@ -26,6 +26,7 @@ from formkit.text import LIST_NUMBER, clean_chars, fold_digits
 
 _QUOTE = 70  # characters of a passage quoted in a reason
 Line = tuple[str, int, str]  # a passage's field, the line's number in it (from 1), its text
+_DIGIT = re.compile(r"\d")
 # A list number spelled as a word: "ประเด็นที่ 3" (point 3), "ข้อที่ 3", "ข้อ 3" (item 3).
 _ITEM_WORD = re.compile(r"^\s*(ประเด็นที่|ข้อที่|ข้อ)\s*([0-9๐-๙]{1,3})(?![0-9๐-๙])")
 # The line's own list number, which says nothing about how much or how often.
@@ -110,6 +111,7 @@ def _consider(n: int, item: Mapping[str, Any], auto: Mapping[str, Any], passages
     first, then in every line) and judge it as the committee would at a
     glance: addressed, specific, supported."""
     keywords = [_fold(k) for k in item["keywords"]]
+    auto = {**auto, "negations": [_fold(w) for w in auto.get("negations", ())]}  # folded once, not per line
     said: dict[str, Any] = {"number": n, "name": str(item["name"])}
     found = _find(passages[0], keywords, auto) or _find(passages[1], keywords, auto)
     if found is None:
@@ -143,7 +145,7 @@ def _mentions(folded: str, keywords: Sequence[str], auto: Mapping[str, Any]) -> 
     """"yes" when a keyword occurs with no negation just before it,
     "negated" when every occurrence is negated, "" when none occurs."""
     window = int(auto.get("negation_window", 30))
-    negations = [_fold(w) for w in auto.get("negations", ())]
+    negations = auto.get("negations", ())
     seen = False
     for keyword in keywords:
         for match in re.finditer(re.escape(keyword), folded):
@@ -158,4 +160,4 @@ def _specific(folded: str, auto: Mapping[str, Any]) -> bool:
     """A number (not the line's own "1)" or "ประเด็นที่ 1") or a frequency
     word: the passage says how much or how often, not only what."""
     folded = _ENUMERATOR.sub("", folded)
-    return bool(re.search(r"\d", folded)) or any(_fold(w) in folded for w in auto.get("specific", ()))
+    return bool(_DIGIT.search(folded)) or any(_fold(w) in folded for w in auto.get("specific", ()))
