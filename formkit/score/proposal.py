@@ -60,6 +60,7 @@ def read(auto: Mapping[str, Any], considerations: Sequence[Mapping[str, Any]], r
         items = {**numbered_items(field_lines, len(considerations)), **items}  # an earlier field's item k first
         lines += field_lines
     documents = [str(d) for d in record.get(str(auto.get("documents", ""))) or ()]
+    auto = {**auto, "negations": [_fold(w) for w in auto.get("negations", ())]}  # folded once, not per line
     return [_consider(n, c, auto, (items.get(n, []), lines), documents, ticked, labels)
             for n, c in enumerate(considerations, 1)]
 
@@ -111,7 +112,6 @@ def _consider(n: int, item: Mapping[str, Any], auto: Mapping[str, Any], passages
     first, then in every line) and judge it as the committee would at a
     glance: addressed, specific, supported."""
     keywords = [_fold(k) for k in item["keywords"]]
-    auto = {**auto, "negations": [_fold(w) for w in auto.get("negations", ())]}  # folded once, not per line
     said: dict[str, Any] = {"number": n, "name": str(item["name"])}
     found = _find(passages[0], keywords, auto) or _find(passages[1], keywords, auto)
     if found is None:
