@@ -26,6 +26,7 @@ from formkit.text import LIST_NUMBER, clean_chars, fold_digits
 
 _QUOTE = 70  # characters of a passage quoted in a reason
 Line = tuple[str, int, str]  # a passage's field, the line's number in it (from 1), its text
+_DIGIT = re.compile(r"\d")
 # A list number spelled as a word: "ประเด็นที่ 3" (point 3), "ข้อที่ 3", "ข้อ 3" (item 3).
 _ITEM_WORD = re.compile(r"^\s*(ประเด็นที่|ข้อที่|ข้อ)\s*([0-9๐-๙]{1,3})(?![0-9๐-๙])")
 # The line's own list number, which says nothing about how much or how often.
@@ -59,6 +60,7 @@ def read(auto: Mapping[str, Any], considerations: Sequence[Mapping[str, Any]], r
         items = {**numbered_items(field_lines, len(considerations)), **items}  # an earlier field's item k first
         lines += field_lines
     documents = [str(d) for d in record.get(str(auto.get("documents", ""))) or ()]
+    auto = {**auto, "negations": [_fold(w) for w in auto.get("negations", ())]}  # folded once, not per line
     return [_consider(n, c, auto, (items.get(n, []), lines), documents, ticked, labels)
             for n, c in enumerate(considerations, 1)]
 
@@ -143,7 +145,7 @@ def _mentions(folded: str, keywords: Sequence[str], auto: Mapping[str, Any]) -> 
     """"yes" when a keyword occurs with no negation just before it,
     "negated" when every occurrence is negated, "" when none occurs."""
     window = int(auto.get("negation_window", 30))
-    negations = [_fold(w) for w in auto.get("negations", ())]
+    negations = auto.get("negations", ())
     seen = False
     for keyword in keywords:
         for match in re.finditer(re.escape(keyword), folded):
@@ -158,4 +160,4 @@ def _specific(folded: str, auto: Mapping[str, Any]) -> bool:
     """A number (not the line's own "1)" or "ประเด็นที่ 1") or a frequency
     word: the passage says how much or how often, not only what."""
     folded = _ENUMERATOR.sub("", folded)
-    return bool(re.search(r"\d", folded)) or any(_fold(w) in folded for w in auto.get("specific", ()))
+    return bool(_DIGIT.search(folded)) or any(_fold(w) in folded for w in auto.get("specific", ()))
