@@ -58,8 +58,6 @@ def read_once(root: etree._Element) -> list[Doubt]:
     repeated field opens its paragraph after line breaks only, LibreOffice
     moved the answer's own line breaks out in front of it (their places are
     lost): a ``moved-breaks`` doubt with the answer's text says so."""
-    if next(root.iter(_SDT, _INSTR), None) is None:
-        return []  # the common case: nothing of the kind
     paragraphs: dict[etree._Element, None] = {}
     for el in root.iter(_SDT, _INSTR):
         par = el.getparent()

@@ -40,8 +40,6 @@ _LONE_MARK = re.compile(r"\s*(\S)\s*")
 def struck(root: etree._Element) -> list[Doubt]:
     """The struck-through text of the story under ``root`` as doubts; its
     struck boxes and marks taken out of the tree."""
-    if next(root.iter(*_STRIKES), None) is None:
-        return []  # the common case
     paragraphs: dict[etree._Element, None] = {}
     for mark in root.iter(*_STRIKES):
         rpr = mark.getparent()
