@@ -38,7 +38,7 @@ _P, _R, _T = qn("w:p"), qn("w:r"), qn("w:t")
 _SDT, _SDT_PR, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtPr"), qn("w:sdtContent")
 _TEXT_CONTROL, _ALIAS, _TAG, _VAL = qn("w:text"), qn("w:alias"), qn("w:tag"), qn("w:val")
 _FLD_CHAR, _INSTR, _TYPE, _RPR = qn("w:fldChar"), qn("w:instrText"), qn("w:fldCharType"), qn("w:rPr")
-_BR = qn("w:br")
+_BR, _PPR = qn("w:br"), qn("w:pPr")
 _BREAK = "\x00br"  # a line break: no group spans it
 _MIN_FIELDS = 3
 _END_MARKS = ("0", "\x05")
@@ -135,7 +135,7 @@ def _units(par: etree._Element) -> list[_Unit]:
                 units.append(_Unit(None, "\x00"))
             continue
         if child.tag != _R:
-            if child.tag != qn("w:pPr") and not isinstance(child, etree._Comment):
+            if child.tag != _PPR and not isinstance(child, etree._Comment):
                 units.append(_Unit(None, "\x00"))
             continue
         for leaf in child:
