@@ -168,7 +168,7 @@ class Package:
         again: a batch's documents share their small parts byte for byte."""
         data = self.read(part)
         if len(data) > _SHARED_MAX_PART:
-            return build(self.xml(part), context)
+            return build(self._parse(part, data), context)  # the bytes just read, not read again
         key = (build, context, part, data)
         try:
             return _shared[key]  # type: ignore[return-value]

@@ -38,7 +38,7 @@ _P, _R, _T = qn("w:p"), qn("w:r"), qn("w:t")
 _SDT, _SDT_PR, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtPr"), qn("w:sdtContent")
 _TEXT_CONTROL, _ALIAS, _TAG, _VAL = qn("w:text"), qn("w:alias"), qn("w:tag"), qn("w:val")
 _FLD_CHAR, _INSTR, _TYPE, _RPR = qn("w:fldChar"), qn("w:instrText"), qn("w:fldCharType"), qn("w:rPr")
-_BR = qn("w:br")
+_BR, _PPR = qn("w:br"), qn("w:pPr")
 _BREAK = "\x00br"  # a line break: no group spans it
 _MIN_FIELDS = 3
 _END_MARKS = ("0", "\x05")
@@ -58,8 +58,6 @@ def read_once(root: etree._Element) -> list[Doubt]:
     repeated field opens its paragraph after line breaks only, LibreOffice
     moved the answer's own line breaks out in front of it (their places are
     lost): a ``moved-breaks`` doubt with the answer's text says so."""
-    if next(root.iter(_SDT, _INSTR), None) is None:
-        return []  # the common case: nothing of the kind
     paragraphs: dict[etree._Element, None] = {}
     for el in root.iter(_SDT, _INSTR):
         par = el.getparent()
@@ -137,7 +135,7 @@ def _units(par: etree._Element) -> list[_Unit]:
                 units.append(_Unit(None, "\x00"))
             continue
         if child.tag != _R:
-            if child.tag != qn("w:pPr") and not isinstance(child, etree._Comment):
+            if child.tag != _PPR and not isinstance(child, etree._Comment):
                 units.append(_Unit(None, "\x00"))
             continue
         for leaf in child:

@@ -31,6 +31,7 @@ from formkit.docx.styles import font_name
 __all__ = ["struck"]
 
 _P, _R, _RPR, _T, _SYM = qn("w:p"), qn("w:r"), qn("w:rPr"), qn("w:t"), qn("w:sym")
+_DEL = qn("w:del")
 _STRIKES = (qn("w:strike"), qn("w:dstrike"))
 _RFONTS, _FONT, _CHAR = qn("w:rFonts"), qn("w:font"), qn("w:char")
 W_VAL = qn("w:val")
@@ -40,8 +41,6 @@ _LONE_MARK = re.compile(r"\s*(\S)\s*")
 def struck(root: etree._Element) -> list[Doubt]:
     """The struck-through text of the story under ``root`` as doubts; its
     struck boxes and marks taken out of the tree."""
-    if next(root.iter(*_STRIKES), None) is None:
-        return []  # the common case
     paragraphs: dict[etree._Element, None] = {}
     for mark in root.iter(*_STRIKES):
         rpr = mark.getparent()
@@ -63,7 +62,7 @@ def _is_struck(run: etree._Element) -> bool:
 
 
 def _paragraph(par: etree._Element) -> list[Doubt]:
-    runs = [r for r in par.iter(_R) if r.getparent() is not None and r.getparent().tag != qn("w:del")]
+    runs = [r for r in par.iter(_R) if (up := r.getparent()) is not None and up.tag != _DEL]
     context = "".join(t.text or "" for r in runs for t in r.iter(_T))
     doubts: list[Doubt] = []
     plain_boxes = sum(_box_count(r) for r in runs if not _is_struck(r))

@@ -13,9 +13,8 @@ from formkit.docx.model import Break, Checkbox, Text
 from formkit.text import LIST_NUMBER, match_key, normalize, normalize_line, parse_int
 from formkit.warnings import Warning
 from formkit.locate.boxes import form_boxes
-from formkit.locate.labels import Hit, Label, make_label
+from formkit.locate.labels import COLONS, Hit, Label, make_label
 from formkit.locate.stream import Para, Stream
-from formkit.locate.labels import COLONS
 
 
 @dataclass(slots=True)
