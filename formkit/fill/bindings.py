@@ -39,6 +39,7 @@ def bound_code(f: FieldDef, expr: str) -> str:
 
 _STEP = re.compile(r"/(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)(?:\[([1-9][0-9]{0,4})\])?")
 _MAPPING = re.compile(r"xmlns:([A-Za-z_][\w.-]*)\s*=\s*(['\"])(.*?)\2")
+_ITEM_RELS = re.compile(r"customXml/_rels/([^/]+\.xml)\.rels")
 
 
 class Store:
@@ -73,7 +74,7 @@ class Store:
     def _items(self) -> Iterator[tuple[str, str]]:
         """(item id, item part) of each custom XML item whose properties part says its id."""
         for name in self.members:
-            m = re.fullmatch(r"customXml/_rels/([^/]+\.xml)\.rels", name)
+            m = _ITEM_RELS.fullmatch(name)
             if m is None or f"customXml/{m.group(1)}" not in self.members:
                 continue
             try:

@@ -105,6 +105,7 @@ class Filler:
         self.template: Template = derive(form, original, clear)
         self.package = TemplatePackage(dict(self.template.members), self.template.main_part)
         self._photo_cache: dict[tuple[str, tuple[int, int, int, int]], Photo] = {}
+        self._photo_cell = photo_cell(self.template.text_width_twips)
         try:
             self.compiled = {name: _ENV.from_string(part.skeleton()) for name, part in self.template.parts.items()}
             self.static = {name: tuple(map(Markup, part.static)) for name, part in self.template.parts.items()}
@@ -131,8 +132,7 @@ class Filler:
     def _rendered(self, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes], list[Media]]:
         """The canonical record, each compiled part rendered, and the photos."""
         canon = self.canonical(record)
-        cell = photo_cell(self.template.text_width_emu // 635)
-        photos = _Photos(cell, self.package.photo_names, self.full_resolution, self._photo_cache)
+        photos = _Photos(self._photo_cell, self.package.photo_names, self.full_resolution, self._photo_cache)
         fields = _context(self.form.fields, record, canon, photos)
         rendered = {
             part: t.render(f=fields, static=self.static[part], page_breaks=self.page_breaks).encode("utf-8")

@@ -53,7 +53,7 @@ class Template:
     main_part: str
     header_part: str | None
     printed_year: str | None
-    text_width_emu: int
+    text_width_twips: int  # of the last section: the photo grid's cells are sized from it
     notes: list[str] = field(default_factory=list)
     name: str = ""
     printed_header: str | None = None
@@ -173,7 +173,7 @@ def _derive(form: FormDef, data: bytes, name: str, clear: bool = False) -> Templ
         head, trees[head] = prepare_header(members, main, root, f"f[{field.name!r}]", tags)
     parts = {part_name: tags.part(tree) for part_name, tree in trees.items()}
     year, office = (_printed(form, located, kind) for kind in ("year", "header"))
-    return Template(form, members, parts, main, head, year, _text_width(root), builder.notes, name, office)
+    return Template(form, members, parts, main, head, year, layout.text_width_twips(root), builder.notes, name, office)
 
 
 def _printed(form: FormDef, located: Located, kind: str) -> str | None:
@@ -184,10 +184,3 @@ def _printed(form: FormDef, located: Located, kind: str) -> str | None:
 
 def _has_kind(form: FormDef, kind: str) -> bool:
     return any(f.kind == kind for f in form.fields)
-
-
-def _text_width(root: etree._Element) -> int:
-    """Text width of the last section in EMU (twips x 635), for scaling photos."""
-    return layout.text_width_twips(root) * 635
-
-

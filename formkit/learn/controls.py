@@ -28,6 +28,7 @@ from formkit.text import match_key
 
 _LIST_TYPES = ("dropdown", "combobox", "formdropdown")
 _NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9]+")
+_CAMEL_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _CONTROL_BOXES = ("content-control", "form-field")
 
 
@@ -167,7 +168,7 @@ def slug(text: str) -> str:
 
 def _snake(word: str) -> str:
     """CamelCase as camel_case ("FullTime" -> "full_time")."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", word).lower()
+    return _CAMEL_BREAK.sub("_", word).lower()
 
 
 def example(f: FieldDef, rng: random.Random, line: Callable[[random.Random], str], photos: list[str]) -> Any:
