@@ -142,11 +142,25 @@ def wait(driver: Any, seconds: float = 60) -> Any:
 
 
 def click_and_load(driver: Any, element: Any) -> None:
-    """Click a submit button and wait for the next page."""
-    from selenium.webdriver.support import expected_conditions
+    """Click a submit button and wait for the next page: until the button is
+    gone from the document. While the old page is being replaced, chromedriver
+    says so either as a stale element or as "does not belong to the
+    document"; both mean gone."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def gone(_: Any) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
 
     element.click()
-    wait(driver).until(expected_conditions.staleness_of(element))
+    wait(driver).until(gone)
 
 
 def test_the_committee_flow_in_a_browser(driver: Any, server: str, tmp_path: Path) -> None:
