@@ -229,3 +229,12 @@ def test_the_committee_flow_in_a_browser(driver: Any, server: str, tmp_path: Pat
     assert records["CM"]["record"] == cm.record and records["CM"]["level"] == api.score_results([cm.as_dict()])[0].level
     driver.get(server + "/admin/users")
     axe_check(driver, "10-users")
+    driver.get(server + "/admin/season")
+    axe_check(driver, "11-season")
+    year = driver.find_element(By.ID, "fiscal_year")
+    year.clear()
+    year.send_keys("2027")
+    click_and_load(driver, driver.find_element(By.CSS_SELECTOR, "form.stack button.primary"))
+    summary = driver.find_element(By.CSS_SELECTOR, ".error-summary a")
+    assert summary.get_attribute("href").endswith("#fiscal_year")
+    axe_check(driver, "12-season-error")

@@ -228,25 +228,19 @@ def export_cmd(data: str, db: str | None, fmt: str, output: str | None) -> None:
 @click.option("--forms", "form_list", help="The forms in play, comma-separated ids (esao-1-2,esao-3-1).")
 def season_cmd(data: str, db: str | None, fiscal_year: int | None, deadline: str | None, form_list: str | None) -> None:
     """Show the current season, or change its year, deadline or forms (audited)."""
-    from datetime import datetime, time
+    from formkit.season.store.people import current_season, parse_deadline, set_season
 
-    from formkit.season.store.people import current_season, set_season
-
-    when: datetime | None = None
-    if deadline is not None and deadline.lower() != "none":
-        try:
-            when = datetime.fromisoformat(deadline)
-        except ValueError:
-            raise click.BadParameter(f"{deadline!r}: write YYYY-MM-DD or YYYY-MM-DDTHH:MM", param_hint="--deadline")
-        if len(deadline) <= 10:
-            when = datetime.combine(when.date(), time(23, 59, 59))
+    try:
+        when = parse_deadline(deadline) if deadline is not None else None
+    except ValueError:
+        raise click.BadParameter(f"{deadline!r}: write YYYY-MM-DD or YYYY-MM-DDTHH:MM", param_hint="--deadline") from None
     store = _open(data, db)
     try:
         with store.session() as session:
             changing = fiscal_year is not None or deadline is not None or form_list is not None
             forms_in_play = [f.strip() for f in form_list.split(",") if f.strip()] if form_list is not None else None
             season = set_season(session, "cli", fiscal_year=fiscal_year, deadline=when,
-                                clear_deadline=deadline is not None and deadline.lower() == "none",
+                                clear_deadline=deadline is not None and when is None,
                                 form_ids=forms_in_play) if changing else current_season(session)
             click.echo(f"fiscal year\t{season.fiscal_year}")
             click.echo(f"deadline\t{season.deadline.isoformat(sep=' ', timespec='minutes') if season.deadline else 'none'}")

@@ -54,6 +54,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     chair: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # cannot sign in; sessions end
 
 
 class Blob(Base):

@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from formkit.errors import FormkitError
-from formkit.season.store.models import ROLES, Audit, Office, Season, User
+from formkit.season.store.models import ROLES, Audit, Office, Season, User, now
 
 # scrypt's cost: 16 MiB of memory per hash (RFC 7914's interactive figure)
 _N, _R, _P = 2**14, 8, 1
@@ -47,12 +47,49 @@ def add_user(session: Session, name: str, password: str, role: str, *, chair: bo
         raise ValueError(f"role must be one of {ROLES}")
     if not name.strip() or len(name) > 100:
         raise ValueError("a user name is 1 to 100 characters")
-    if len(password) < 8:
-        raise ValueError("a password has at least 8 characters")
+    _check_password(password)
     user = User(name=name.strip(), password_hash=hash_password(password), role=role, chair=chair)
     session.add(user)
     session.flush()
     audit(session, actor, "add-user", f"user:{user.name}", role=role, chair=chair)
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise ValueError("a password has at least 8 characters")
+
+
+def _user(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise ValueError(f"there is no user {name!r}")
+    return user
+
+
+def set_password(session: Session, name: str, password: str, *, actor: str) -> User:
+    """A new password for the user ``name`` (at least 8 characters); the
+    user's sessions end (a session carries the tail of the hash). Audited."""
+    _check_password(password)
+    user = _user(session, name)
+    user.password_hash = hash_password(password)
+    audit(session, actor, "reset-password", f"user:{user.name}")
+    return user
+
+
+def set_disabled(session: Session, name: str, disabled: bool, *, actor: str) -> User:
+    """Disable the user ``name`` (no sign-in; open sessions stop working at
+    the next request) or enable it again. An admin cannot disable themself,
+    nor the last enabled admin. Audited."""
+    user = _user(session, name)
+    if disabled and user.name == actor:
+        raise ValueError("you cannot disable your own account")
+    if disabled and user.role == "admin" and user.disabled_at is None and session.scalar(
+            select(func.count()).select_from(User).where(User.role == "admin", User.disabled_at.is_(None))) == 1:
+        raise ValueError("the last admin cannot be disabled")
+    if disabled != (user.disabled_at is not None):
+        user.disabled_at = now() if disabled else None
+        audit(session, actor, "disable-user" if disabled else "enable-user", f"user:{user.name}")
     return user
 
 
@@ -61,7 +98,8 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
     if user is None:
         verify_password(hash_password("x" * 8), password)  # the same time whether the user exists or not
         return None
-    return user if verify_password(user.password_hash, password) else None
+    right = verify_password(user.password_hash, password)
+    return user if right and user.disabled_at is None else None
 
 
 def current_season(session: Session) -> Season:
@@ -80,30 +118,77 @@ def current_season(session: Session) -> Season:
     return season
 
 
+YEARS = (2500, 2700)  # Buddhist Era: 1957 to 2157
+SEASON_PROBLEMS = {
+    "fiscal_year": "Enter the fiscal year as a Buddhist Era year from 2500 to 2700, such as 2570",
+    "deadline": "Enter the deadline as a real date, such as 2027-03-31, or leave it empty",
+    "forms": "Choose at least one form",
+    "unknown-form": "Choose only forms from the list",
+}
+
+
+class SeasonInvalid(ValueError):
+    """A change of the season that is refused: ``problems`` maps each field
+    (``fiscal_year``, ``deadline``, ``forms``) to the message of
+    :data:`SEASON_PROBLEMS` (English; the pages translate it); the string
+    names every problem with the value that caused it."""
+
+    def __init__(self, problems: dict[str, str], details: list[str]) -> None:
+        super().__init__("; ".join(details))
+        self.problems = problems
+
+
+def parse_deadline(text: str) -> datetime | None:
+    """``YYYY-MM-DD`` (the whole day counts: until 23:59:59) or
+    ``YYYY-MM-DDTHH:MM``; empty or ``none`` is no deadline. ValueError otherwise."""
+    text = text.strip()
+    if not text or text.lower() == "none":
+        return None
+    when = datetime.fromisoformat(text)
+    if len(text) <= 10:
+        when = datetime.combine(when.date(), time(23, 59, 59))
+    return when
+
+
+def check_season(*, fiscal_year: int | None = None, form_ids: list[str] | None = None) -> SeasonInvalid | None:
+    """What is wrong with a season change (None: nothing), every field checked."""
+    from formkit import forms
+
+    problems: dict[str, str] = {}
+    details: list[str] = []
+    if fiscal_year is not None and not YEARS[0] <= fiscal_year <= YEARS[1]:
+        problems["fiscal_year"] = SEASON_PROBLEMS["fiscal_year"]
+        details.append(f"fiscal year {fiscal_year}: a Buddhist Era year from {YEARS[0]} to {YEARS[1]} is needed")
+    for form_id in form_ids or []:
+        try:
+            forms.load_id(form_id)
+        except FormkitError as exc:
+            problems["forms"] = SEASON_PROBLEMS["unknown-form"]
+            details.append(f"form {form_id!r}: {exc.message}")
+    if form_ids is not None and not form_ids:
+        problems["forms"] = SEASON_PROBLEMS["forms"]
+        details.append("at least one form is needed")
+    return SeasonInvalid(problems, details) if problems else None
+
+
 def set_season(session: Session, actor: str, *, fiscal_year: int | None = None, deadline: datetime | None = None,
                clear_deadline: bool = False, form_ids: list[str] | None = None) -> Season:
     """Change the current season: its fiscal year (Buddhist Era), its
     deadline (``clear_deadline`` removes it) and the forms in play (each a
-    known form id). Audited; raises ValueError naming what is wrong."""
-    from formkit import forms
-
+    known form id), the one way the command line and the admin's page
+    change it. Every value is checked before any is set (raises
+    :class:`SeasonInvalid`); what changed is one audit row."""
+    refused = check_season(fiscal_year=fiscal_year, form_ids=form_ids)
+    if refused is not None:
+        raise refused
     season = current_season(session)
     changes: dict[str, Any] = {}
-    if fiscal_year is not None:
-        if not 2400 <= fiscal_year <= 2800:
-            raise ValueError(f"fiscal year {fiscal_year}: a Buddhist Era year such as 2570 is needed")
+    if fiscal_year is not None and fiscal_year != season.fiscal_year:
         season.fiscal_year = changes["fiscal_year"] = fiscal_year
-    if clear_deadline or deadline is not None:
+    if (clear_deadline or deadline is not None) and season.deadline != (None if clear_deadline else deadline):
         season.deadline = None if clear_deadline else deadline
         changes["deadline"] = season.deadline.isoformat() if season.deadline else None
-    if form_ids is not None:
-        for form_id in form_ids:
-            try:
-                forms.load_id(form_id)
-            except FormkitError as exc:
-                raise ValueError(f"form {form_id!r}: {exc.message}") from None
-        if not form_ids:
-            raise ValueError("at least one form is needed")
+    if form_ids is not None and list(dict.fromkeys(form_ids)) != list(season.forms):
         season.forms = changes["forms"] = list(dict.fromkeys(form_ids))
     if changes:
         audit(session, actor, "set-season", f"season:{season.id}", **changes)

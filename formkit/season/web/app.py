@@ -1,5 +1,6 @@
 """The Flask app of ``formkit serve``: sessions, sign-in, language, safety
-and the background parse worker; the pages are in views and admin.
+and the background parse worker; the pages are in views, admin,
+season_admin, office and office_admin.
 
 Sessions are Flask's signed cookies (HttpOnly, SameSite=Strict), keyed by
 the data folder's secret; a session names its user and when it was issued,
@@ -75,12 +76,13 @@ def create_app(store: Store, *, workers: int = 0, start_worker: bool = True) -> 
     worker = Worker(store, workers)
     app.extensions["worker"] = worker
     _hooks(app)
-    from formkit.season.web import admin, office, office_admin, views
+    from formkit.season.web import admin, office, office_admin, season_admin, views
 
     views.register(app)
     admin.register(app)
     office.register(app)
     office_admin.register(app)
+    season_admin.register(app)
     if start_worker:
         worker.start()
     return app

@@ -41,7 +41,8 @@ def session_user() -> User | None:
         return None
     with store_of().session() as db:
         user = db.get(User, uid)
-        if user is None or session.get("pw") != user.password_hash[-16:]:  # a changed password ends old sessions
+        if user is None or user.disabled_at is not None or session.get("pw") != user.password_hash[-16:]:
+            # a changed password or a disabled user ends old sessions
             session.clear()
             return None
         db.expunge(user)
