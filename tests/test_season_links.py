@@ -40,7 +40,7 @@ def test_upgrade_from_the_first_schema_keeps_the_offices(tmp_path: Path) -> None
     upgrade(engine)
     assert "office_links" in inspect(engine).get_table_names()
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
         assert conn.execute(text("SELECT name FROM offices")).scalars().all() == ["สพป.ขอนแก่น เขต 1"]
     engine.dispose()
 

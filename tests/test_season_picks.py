@@ -128,6 +128,6 @@ def test_upgrade_from_office_links_adds_the_picks(tmp_path: Path, db_url: str | 
     upgrade(engine)
     assert "picks" in inspect(engine).get_table_names()
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
         assert conn.execute(text("SELECT name FROM offices")).scalars().all() == ["สพป.ขอนแก่น เขต 1"]
     engine.dispose()

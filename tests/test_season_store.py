@@ -103,7 +103,7 @@ def test_migrations_from_the_first_give_the_models_schema(store: Store) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert diff == []
-    assert version == "0004"
+    assert version == "0005"
 
 
 def test_a_file_received_twice_is_stored_once(store: Store) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from formkit.season.store.db import Store
@@ -159,32 +159,28 @@ def season_records(store: Store) -> list[dict[str, Any]]:
         return [export_record(i) for i in found]
 
 
-def _given(value: Any) -> bool:
-    """A JSON value is there: not SQL NULL, JSON null or an empty list."""
-    return bool(value) and value not in ("null", "[]")
-
-
 def tracker_cells(session: Session, season: Season) -> dict[tuple[int, str], tuple[int, str]]:
-    """(office id, form) -> (receipt id, status) of the file that counts, read
-    without the records (the tracker of a whole season stays fast)."""
-    rows = session.execute(
-        select(Receipt.id, Receipt.office_id, Parse.form, type_coerce(Parse.error, String),
-               type_coerce(Parse.warnings, String))
+    """(office id, form) -> (receipt id, status) of the file that counts.
+
+    One query over the receipts and their current parses, read from two
+    covering indexes (``ix_receipts_tracker``, ``ix_parses_tracker``) as
+    plain column tuples: the parse's form and its ``failed`` and ``warned``
+    flags, never its record (the tracker of a whole season stays fast)."""
+    rows = session.connection().execute(
+        select(Receipt.id, Receipt.office_id, Parse.form, Parse.failed, Parse.warned)
         .outerjoin(Parse, (Parse.sha256 == Receipt.sha256) & Parse.current.is_(True))
         .where(Receipt.season_id == season.id, Receipt.office_id.is_not(None))
         .order_by(Receipt.received_at, Receipt.id))
-    newest: dict[tuple[int, str], tuple[int, bool, bool, bool]] = {}
-    by_id: dict[int, tuple[int, bool, bool, bool]] = {}
-    for rid, office_id, form, error_json, warnings_json in rows:  # JSON as text (not decoded), or as the driver gives it
-        failed = _given(error_json)
-        newest[(office_id or 0, form or "")] = by_id[rid] = (rid, form is not None or failed, failed,
-                                                             _given(warnings_json))
+    newest: dict[tuple[int, str], tuple[int, Any, Any, Any]] = {}
+    by_id: dict[int, tuple[int, Any, Any, Any]] = {}
+    for rid, office_id, form, failed, warned in rows:  # failed is None: no parse yet
+        newest[(office_id or 0, form or "")] = by_id[rid] = (rid, form, failed, warned)
     _apply_picks(session, season, newest, by_id)
-    corrected = set(session.scalars(select(Correction.receipt_id).distinct()))
-    judged = set(session.scalars(select(Judgment.receipt_id).where(Judgment.final.is_(True))))
+    corrected = set(session.connection().scalars(select(Correction.receipt_id).distinct()))
+    judged = set(session.connection().scalars(select(Judgment.receipt_id).where(Judgment.final.is_(True))))
     out = {}
-    for key, (rid, parsed, failed, warnings) in newest.items():
-        if not parsed:
+    for key, (rid, form, failed, warned) in newest.items():
+        if form is None and not failed:
             status = "queued"
         elif failed:
             status = "failed"
@@ -193,6 +189,6 @@ def tracker_cells(session: Session, season: Season) -> dict[tuple[int, str], tup
         elif rid in corrected:
             status = "corrected"
         else:
-            status = "warnings" if warnings else "read"
+            status = "warnings" if warned else "read"
         out[key] = (rid, status)
     return out

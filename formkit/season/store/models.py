@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -70,7 +70,9 @@ class Receipt(Base):
     """A file handed in for an office: its original name, who brought it, when."""
 
     __tablename__ = "receipts"
-    __table_args__ = (UniqueConstraint("season_id", "sha256", "office_id", name="uq_receipt_once"),)
+    __table_args__ = (UniqueConstraint("season_id", "sha256", "office_id", name="uq_receipt_once"),
+                      # the tracker's scan of a season in order, from the index alone
+                      Index("ix_receipts_tracker", "season_id", "received_at", "id", "office_id", "sha256"))
     id: Mapped[int] = mapped_column(primary_key=True)
     season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id"))
     sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
@@ -83,9 +85,15 @@ class Receipt(Base):
 
 
 class Parse(Base):
-    """One parse of a blob; re-parsing adds a row and moves ``current``."""
+    """One parse of a blob; re-parsing adds a row and moves ``current``.
+    ``failed`` (an error) and ``warned`` (any warning) are set from
+    ``error`` and ``warnings`` whenever the row is written (see
+    :func:`_parse_flags`): with ``form`` they are all the tracker reads,
+    from the index ``ix_parses_tracker`` alone, never the row with its
+    record."""
 
     __tablename__ = "parses"
+    __table_args__ = (Index("ix_parses_tracker", "sha256", "current", "form", "failed", "warned"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
     current: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -97,6 +105,14 @@ class Parse(Base):
     where: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     office_name: Mapped[str | None] = mapped_column(String(500), nullable=True)
     parsed_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    failed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    warned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+@event.listens_for(Parse, "before_insert")
+@event.listens_for(Parse, "before_update")
+def _parse_flags(mapper: Any, connection: Any, parse: Parse) -> None:
+    parse.failed, parse.warned = parse.error is not None, bool(parse.warnings)
 
 
 class Correction(Base):

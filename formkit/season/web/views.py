@@ -3,23 +3,18 @@ progress, a document's review (corrections), its judgment, the exports."""
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
 from typing import Any
 
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, session, url_for
-from markupsafe import Markup, escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from formkit.season.store import current, export
+from formkit.season.store import export
 from formkit.season.store.batch import MAX_FILES, receive_all
 from formkit.season.store.intake import Received
-from formkit.season.store.models import Blob, Job, Level, Office, Parse, Receipt, now
-from formkit.season.store.people import authenticate, current_season
-from formkit.season.web.i18n import translate
+from formkit.season.store.models import Blob, Job, Office, Parse, Receipt
+from formkit.season.store.people import authenticate
 from formkit.season.web.auth import safe_next, login_required, sign_in, store_of
-
-STATUSES = ("missing", "late", "queued", "failed", "warnings", "read", "corrected", "judged")
-
+from formkit.season.web.tracker import tracker_data
 
 def register(app: Flask) -> None:
     @app.route("/login", methods=["GET", "POST"])
@@ -203,71 +198,3 @@ def batch_state(batch: str) -> dict[str, Any]:
                  "form": p.form if p else None, "error": p.error if p else None, "note": r.match_note or "",
                  "done": p is not None and r.sha256 not in pending} for r, p, o in rows]
     return {"receipts": receipts, "total": len(receipts), "done": sum(r["done"] for r in receipts)}
-
-
-def cells_html(row: list[tuple[str, dict[str, Any]]], words: dict[str, str], prefix: str) -> Markup:
-    """One office's cells, built here rather than in the template (where
-    3,675 cells cost a tenth of a second): the status is one of
-    :data:`STATUSES`, the receipt and level numbers, the words escaped."""
-    out = []
-    labels = _labels(tuple(sorted(words.items())))
-    href = escape(prefix)
-    for _, cell in row:
-        status, level = cell["status"], cell.get("level")
-        label = labels.get((status, level)) or _label(words, status, level)
-        if cell.get("receipt"):
-            out.append(f'<td class="st-{status}"><a href="{href}{int(cell["receipt"])}">{label}</a></td>')
-        else:
-            out.append(f'<td class="st-{status}">{label}</td>')
-    return Markup("".join(out))
-
-
-def _label(words: dict[str, str], status: str, level: Any) -> str:
-    assert status in STATUSES
-    return str(escape(words[status] + (f" · {words['level']} {int(level)}" if level else "")))
-
-
-@lru_cache(maxsize=8)
-def _labels(words: tuple[tuple[str, str], ...]) -> dict[tuple[str, Any], str]:
-    """Every cell's text for the common levels (escaped once, not per cell)."""
-    table = dict(words)
-    return {(s, lv): _label(table, s, lv) for s in STATUSES for lv in (None, 0, 1, 2, 3, 4, 5)}
-
-
-def tracker_data(args: Any) -> dict[str, Any]:
-    store = store_of()
-    with store.session() as db:
-        season = current_season(db)
-        offices = list(db.scalars(select(Office).order_by(Office.code)))
-        found = current.tracker_cells(db, season)
-        levels = {(o, f): lv for o, f, lv in db.execute(
-            select(Level.office_id, Level.form, Level.level).where(Level.season_id == season.id))}
-        unmatched = db.scalar(select(func.count()).select_from(Receipt).where(
-            Receipt.season_id == season.id, Receipt.office_id.is_(None))) or 0
-        forms = [f for f in season.forms]
-    cells: dict[tuple[int, str], dict[str, Any]] = {
-        key: {"status": status, "receipt": rid, "level": levels.get(key)} for key, (rid, status) in found.items()}
-    want_form, want_status, query = args.get("form", ""), args.get("status", ""), args.get("q", "").strip().casefold()
-    shown_forms = [f for f in forms if not want_form or f == want_form]
-    counts = {s: 0 for s in STATUSES}
-    rows = []
-    words = {s: translate(g.lang, s) for s in STATUSES} | {"level": translate(g.lang, "level")}
-    prefix = url_for("review", rid=0)[:-1]
-    absent = {"status": "late" if season.deadline is not None and now() > season.deadline else "missing"}
-    reminder = []
-    for office in offices:
-        oid = office.id
-        owed = [f for f in forms if (oid, f) not in cells]
-        if owed:
-            reminder.append((office, owed))
-        row = [(f, cells.get((oid, f), absent)) for f in shown_forms]
-        for _, cell in row:
-            counts[cell["status"]] += 1
-        if query and query not in office.name.casefold() and query not in office.code.casefold():
-            continue
-        if want_status and not any(cell["status"] == want_status for _, cell in row):
-            continue
-        rows.append((office, cells_html(row, words, prefix), cells.get((oid, ""))))
-    return {"season": season, "forms": forms, "shown_forms": shown_forms, "rows": rows, "counts": counts,
-            "statuses": STATUSES, "unmatched": unmatched, "reminder": reminder, "filters": {"form": want_form, "status": want_status,
-                                                                      "q": args.get("q", "")}}

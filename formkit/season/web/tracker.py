@@ -1,0 +1,108 @@
+"""The tracker's data: offices down, the season's forms across, each cell
+the status of the file that counts (:func:`formkit.season.store.current.tracker_cells`)
+with its level, the counts, the filters and the reminder text.
+
+The 245 x 15 cells of a whole season are built here as HTML, not in the
+template (where they cost a tenth of a second): each (status, level)'s
+cell is written and escaped once per request, and a cell joins it with its
+receipt number. The store is read as column tuples, one query per table."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, url_for
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+
+from formkit.season.store import current
+from formkit.season.store.models import Level, Office, Receipt, now
+from formkit.season.store.people import current_season
+from formkit.season.web.auth import store_of
+from formkit.season.web.i18n import translate
+
+STATUSES = ("missing", "late", "queued", "failed", "warnings", "read", "corrected", "judged")
+
+
+class Cells:
+    """Each cell's HTML by status and level, written once: ``head`` + the
+    receipt id + ``tail`` for a cell with a file, ``plain`` for one without."""
+
+    def __init__(self, lang: str, prefix: str) -> None:
+        self.words = {s: translate(lang, s) for s in STATUSES} | {"level": translate(lang, "level")}
+        self.href = str(escape(prefix))
+        self.label: dict[tuple[str, Any], str] = {}
+        self.head: dict[tuple[str, Any], str] = {}
+        self.tail: dict[tuple[str, Any], str] = {}
+        for status in STATUSES:
+            for level in (None, 0, 1, 2, 3, 4, 5):
+                self._add(status, level)
+
+    def _add(self, status: str, level: Any) -> None:
+        assert status in STATUSES
+        words = self.words
+        self.label[(status, level)] = label = str(escape(
+            words[status] + (f" · {words['level']} {int(level)}" if level else "")))
+        self.head[(status, level)] = f'<td class="st-{status}"><a href="{self.href}'
+        self.tail[(status, level)] = f'">{label}</a></td>'
+
+    def plain(self, status: str) -> str:
+        return f'<td class="st-{status}">{self.label[(status, None)]}</td>'
+
+    def linked(self, status: str, level: Any, receipt: int) -> str:
+        key = (status, level)
+        if key not in self.head:
+            self._add(status, level)
+        return self.head[key] + str(int(receipt)) + self.tail[key]
+
+
+def _season_rows(db: Any, season: Any) -> tuple[list[Any], dict[tuple[int, str], Any], int]:
+    """The offices (id, code, name), the levels by (office, form), and the
+    count of the season's files matched to no office."""
+    conn = db.connection()
+    offices = list(conn.execute(select(Office.id, Office.code, Office.name).order_by(Office.code)))
+    levels = {(o, f): lv for o, f, lv in conn.execute(
+        select(Level.office_id, Level.form, Level.level).where(Level.season_id == season.id))}
+    unmatched = conn.scalar(select(func.count()).select_from(Receipt).where(
+        Receipt.season_id == season.id, Receipt.office_id.is_(None))) or 0
+    return offices, levels, unmatched
+
+
+def tracker_data(args: Any) -> dict[str, Any]:
+    with store_of().session() as db:
+        season = current_season(db)
+        found = current.tracker_cells(db, season)
+        offices, levels, unmatched = _season_rows(db, season)
+        forms = list(season.forms)
+        db.expunge(season)
+    want_form, want_status, query = args.get("form", ""), args.get("status", ""), args.get("q", "").strip().casefold()
+    shown_forms = [f for f in forms if not want_form or f == want_form]
+    counts = {s: 0 for s in STATUSES}
+    absent = "late" if season.deadline is not None and now() > season.deadline else "missing"
+    cells = Cells(g.lang, url_for("review", rid=0)[:-1])
+    empty = cells.plain(absent)
+    rows, reminder = [], []
+    for office in offices:
+        oid = office.id
+        owed = [f for f in forms if (oid, f) not in found]
+        if owed:
+            reminder.append((office, owed))
+        statuses, html = [], []
+        for form in shown_forms:
+            hit = found.get((oid, form))
+            if hit is None:
+                statuses.append(absent)
+                html.append(empty)
+            else:
+                statuses.append(hit[1])
+                html.append(cells.linked(hit[1], levels.get((oid, form)), hit[0]))
+        for status in statuses:
+            counts[status] += 1
+        if query and query not in office.name.casefold() and query not in office.code.casefold():
+            continue
+        if want_status and want_status not in statuses:
+            continue
+        unread = found.get((oid, ""))
+        rows.append((office, Markup("".join(html)), {"receipt": unread[0]} if unread else None))
+    return {"season": season, "forms": forms, "shown_forms": shown_forms, "rows": rows, "counts": counts,
+            "statuses": STATUSES, "unmatched": unmatched, "reminder": reminder,
+            "filters": {"form": want_form, "status": want_status, "q": args.get("q", "")}}
