@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from formkit.season.store.db import Store
@@ -168,9 +168,9 @@ def tracker_cells(session: Session, season: Season) -> dict[tuple[int, str], tup
     flags, never its record (the tracker of a whole season stays fast)."""
     rows = session.connection().execute(
         select(Receipt.id, Receipt.office_id, Parse.form, Parse.failed, Parse.warned)
-        .outerjoin(Parse, (Parse.sha256 == Receipt.sha256) & Parse.current.is_(True))
+        .outerjoin(Parse, (Parse.sha256 == Receipt.sha256) & (Parse.current == true()))  # = (not IS): the index's key
         .where(Receipt.season_id == season.id, Receipt.office_id.is_not(None))
-        .order_by(Receipt.received_at, Receipt.id))
+        .order_by(Receipt.received_at, Receipt.id)).all()  # fetched at once, not row by row
     newest: dict[tuple[int, str], tuple[int, Any, Any, Any]] = {}
     by_id: dict[int, tuple[int, Any, Any, Any]] = {}
     for rid, office_id, form, failed, warned in rows:  # failed is None: no parse yet

@@ -59,50 +59,66 @@ def _season_rows(db: Any, season: Any) -> tuple[list[Any], dict[tuple[int, str],
     """The offices (id, code, name), the levels by (office, form), and the
     count of the season's files matched to no office."""
     conn = db.connection()
-    offices = list(conn.execute(select(Office.id, Office.code, Office.name).order_by(Office.code)))
+    offices = conn.execute(select(Office.id, Office.code, Office.name).order_by(Office.code)).all()
     levels = {(o, f): lv for o, f, lv in conn.execute(
-        select(Level.office_id, Level.form, Level.level).where(Level.season_id == season.id))}
+        select(Level.office_id, Level.form, Level.level).where(Level.season_id == season.id)).all()}
     unmatched = conn.scalar(select(func.count()).select_from(Receipt).where(
         Receipt.season_id == season.id, Receipt.office_id.is_(None))) or 0
     return offices, levels, unmatched
 
 
 def tracker_data(args: Any) -> dict[str, Any]:
+    """The tracker page's values; ``args`` the filters (form, status, q)."""
     with store_of().session() as db:
         season = current_season(db)
         found = current.tracker_cells(db, season)
         offices, levels, unmatched = _season_rows(db, season)
-        forms = list(season.forms)
         db.expunge(season)
-    want_form, want_status, query = args.get("form", ""), args.get("status", ""), args.get("q", "").strip().casefold()
-    shown_forms = [f for f in forms if not want_form or f == want_form]
-    counts = {s: 0 for s in STATUSES}
+    forms = list(season.forms)
+    filters = {"form": args.get("form", ""), "status": args.get("status", ""), "q": args.get("q", "")}
+    shown_forms = [f for f in forms if not filters["form"] or f == filters["form"]]
     absent = "late" if season.deadline is not None and now() > season.deadline else "missing"
-    cells = Cells(g.lang, url_for("review", rid=0)[:-1])
-    empty = cells.plain(absent)
+    table = Table(Cells(g.lang, url_for("review", rid=0)[:-1]), found, levels, absent)
+    query = filters["q"].strip().casefold()
     rows, reminder = [], []
     for office in offices:
-        oid = office.id
-        owed = [f for f in forms if (oid, f) not in found]
+        owed = [f for f in forms if (office.id, f) not in found]
         if owed:
             reminder.append((office, owed))
-        statuses, html = [], []
-        for form in shown_forms:
-            hit = found.get((oid, form))
-            if hit is None:
-                statuses.append(absent)
-                html.append(empty)
-            else:
-                statuses.append(hit[1])
-                html.append(cells.linked(hit[1], levels.get((oid, form)), hit[0]))
-        for status in statuses:
-            counts[status] += 1
+        statuses, html = table.row(office.id, shown_forms)
         if query and query not in office.name.casefold() and query not in office.code.casefold():
             continue
-        if want_status and want_status not in statuses:
+        if filters["status"] and filters["status"] not in statuses:
             continue
-        unread = found.get((oid, ""))
-        rows.append((office, Markup("".join(html)), {"receipt": unread[0]} if unread else None))
-    return {"season": season, "forms": forms, "shown_forms": shown_forms, "rows": rows, "counts": counts,
-            "statuses": STATUSES, "unmatched": unmatched, "reminder": reminder,
-            "filters": {"form": want_form, "status": want_status, "q": args.get("q", "")}}
+        unread = found.get((office.id, ""))
+        rows.append((office, html, {"receipt": unread[0]} if unread else None))
+    return {"season": season, "forms": forms, "shown_forms": shown_forms, "rows": rows, "counts": table.counts,
+            "statuses": STATUSES, "unmatched": unmatched, "reminder": reminder, "filters": filters}
+
+
+class Table:
+    """The cells of the offices' rows, and the count of each status over
+    every office (before the filters of the office and status)."""
+
+    def __init__(self, cells: Cells, found: dict[tuple[int, str], tuple[int, str]],
+                 levels: dict[tuple[int, str], Any], absent: str) -> None:
+        self.cells, self.found, self.levels, self.absent = cells, found, levels, absent
+        self.empty = cells.plain(absent)
+        self.counts = {s: 0 for s in STATUSES}
+
+    def row(self, office_id: int, forms: list[str]) -> tuple[list[str], Markup]:
+        """One office's statuses and cells, for ``forms``."""
+        found, levels, head, tail, counts = self.found, self.levels, self.cells.head, self.cells.tail, self.counts
+        statuses, html = [], []
+        for form in forms:
+            hit = found.get((office_id, form))
+            if hit is None:
+                statuses.append(self.absent)
+                html.append(self.empty)
+                continue
+            key = (hit[1], levels.get((office_id, form)))
+            statuses.append(key[0])
+            html.append(head[key] + str(hit[0]) + tail[key] if key in head else self.cells.linked(*key, hit[0]))
+        for status in statuses:
+            counts[status] += 1
+        return statuses, Markup("".join(html))
