@@ -41,7 +41,7 @@ def counting(store: Store) -> tuple[int, int, str]:
         kk1 = _office(session, "KK1")
         (item,) = [i for i in current.items(session, season, office_id=kk1.id)
                    if i.parse is not None and i.parse.form == "esao-1-2"]
-        tracked, _ = current.tracker_cells(session, season)[(kk1.id, "esao-1-2")]
+        tracked = current.tracker_cells(session, season)[(kk1.id, "esao-1-2")][0]
     (exported,) = [r for r in current.season_records(store) if (r["office_code"], r["form"]) == ("KK1", "esao-1-2")]
     return item.receipt.id, tracked, exported["sha256"]
 

@@ -159,27 +159,32 @@ def season_records(store: Store) -> list[dict[str, Any]]:
         return [export_record(i) for i in found]
 
 
-def tracker_cells(session: Session, season: Season) -> dict[tuple[int, str], tuple[int, str]]:
-    """(office id, form) -> (receipt id, status) of the file that counts.
+def tracker_cells(session: Session, season: Season) -> dict[tuple[int, str], tuple[int, str, int | None]]:
+    """(office id, form) -> (receipt id, status, level) of the file that counts.
 
-    One query over the receipts and their current parses, read from two
-    covering indexes (``ix_receipts_tracker``, ``ix_parses_tracker``) as
-    plain column tuples: the parse's form and its ``failed`` and ``warned``
-    flags, never its record (the tracker of a whole season stays fast)."""
+    One query over the receipts, their current parses and the levels, read
+    from covering indexes (``ix_receipts_tracker``, ``ix_parses_tracker``)
+    as plain column tuples: the parse's form and its ``failed`` and
+    ``warned`` flags, never its record (the tracker of a whole season stays
+    fast). A status is queued, failed, judged, corrected, warnings or read."""
+    from formkit.season.store.picks import picks_of
+
     rows = session.connection().execute(
-        select(Receipt.id, Receipt.office_id, Parse.form, Parse.failed, Parse.warned)
+        select(Receipt.id, Receipt.office_id, Parse.form, Parse.failed, Parse.warned, Level.level)
         .outerjoin(Parse, (Parse.sha256 == Receipt.sha256) & (Parse.current == true()))  # = (not IS): the index's key
+        .outerjoin(Level, (Level.season_id == Receipt.season_id) & (Level.office_id == Receipt.office_id)
+                   & (Level.form == Parse.form))
         .where(Receipt.season_id == season.id, Receipt.office_id.is_not(None))
         .order_by(Receipt.received_at, Receipt.id)).all()  # fetched at once, not row by row
-    newest: dict[tuple[int, str], tuple[int, Any, Any, Any]] = {}
-    by_id: dict[int, tuple[int, Any, Any, Any]] = {}
-    for rid, office_id, form, failed, warned in rows:  # failed is None: no parse yet
-        newest[(office_id or 0, form or "")] = by_id[rid] = (rid, form, failed, warned)
-    _apply_picks(session, season, newest, by_id)
+    newest = {(row[1] or 0, row[2] or ""): row for row in rows}  # the newest of each office and form
+    picked = picks_of(session, season.id)
+    if picked:
+        by_id = {row[0]: row for row in rows}
+        newest.update({key: by_id[rid] for key, rid in picked.items() if key in newest and rid in by_id})
     corrected = set(session.connection().scalars(select(Correction.receipt_id).distinct()))
     judged = set(session.connection().scalars(select(Judgment.receipt_id).where(Judgment.final.is_(True))))
     out = {}
-    for key, (rid, form, failed, warned) in newest.items():
+    for key, (rid, _, form, failed, warned, level) in newest.items():  # failed is None: no parse yet
         if form is None and not failed:
             status = "queued"
         elif failed:
@@ -190,5 +195,5 @@ def tracker_cells(session: Session, season: Season) -> dict[tuple[int, str], tup
             status = "corrected"
         else:
             status = "warnings" if warned else "read"
-        out[key] = (rid, status)
+        out[key] = (rid, status, level)
     return out

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from formkit.season.store import current
-from formkit.season.store.models import Level, Office, Receipt, now
+from formkit.season.store.models import Office, Receipt, now
 from formkit.season.store.people import current_season
 from formkit.season.web.auth import store_of
 from formkit.season.web.i18n import translate
@@ -55,16 +55,14 @@ class Cells:
         return self.head[key] + str(int(receipt)) + self.tail[key]
 
 
-def _season_rows(db: Any, season: Any) -> tuple[list[Any], dict[tuple[int, str], Any], int]:
-    """The offices (id, code, name), the levels by (office, form), and the
-    count of the season's files matched to no office."""
+def _season_rows(db: Any, season: Any) -> tuple[Any, int]:
+    """The offices (id, code, name) and the count of the season's files
+    matched to no office."""
     conn = db.connection()
     offices = conn.execute(select(Office.id, Office.code, Office.name).order_by(Office.code)).all()
-    levels = {(o, f): lv for o, f, lv in conn.execute(
-        select(Level.office_id, Level.form, Level.level).where(Level.season_id == season.id)).all()}
     unmatched = conn.scalar(select(func.count()).select_from(Receipt).where(
         Receipt.season_id == season.id, Receipt.office_id.is_(None))) or 0
-    return offices, levels, unmatched
+    return offices, unmatched
 
 
 def tracker_data(args: Any) -> dict[str, Any]:
@@ -72,13 +70,13 @@ def tracker_data(args: Any) -> dict[str, Any]:
     with store_of().session() as db:
         season = current_season(db)
         found = current.tracker_cells(db, season)
-        offices, levels, unmatched = _season_rows(db, season)
+        offices, unmatched = _season_rows(db, season)
         db.expunge(season)
     forms = list(season.forms)
     filters = {"form": args.get("form", ""), "status": args.get("status", ""), "q": args.get("q", "")}
     shown_forms = [f for f in forms if not filters["form"] or f == filters["form"]]
     absent = "late" if season.deadline is not None and now() > season.deadline else "missing"
-    table = Table(Cells(g.lang, url_for("review", rid=0)[:-1]), found, levels, absent)
+    table = Table(Cells(g.lang, url_for("review", rid=0)[:-1]), found, absent)
     query = filters["q"].strip().casefold()
     rows, reminder = [], []
     for office in offices:
@@ -100,15 +98,14 @@ class Table:
     """The cells of the offices' rows, and the count of each status over
     every office (before the filters of the office and status)."""
 
-    def __init__(self, cells: Cells, found: dict[tuple[int, str], tuple[int, str]],
-                 levels: dict[tuple[int, str], Any], absent: str) -> None:
-        self.cells, self.found, self.levels, self.absent = cells, found, levels, absent
+    def __init__(self, cells: Cells, found: dict[tuple[int, str], tuple[int, str, int | None]], absent: str) -> None:
+        self.cells, self.found, self.absent = cells, found, absent
         self.empty = cells.plain(absent)
         self.counts = {s: 0 for s in STATUSES}
 
     def row(self, office_id: int, forms: list[str]) -> tuple[list[str], Markup]:
         """One office's statuses and cells, for ``forms``."""
-        found, levels, head, tail, counts = self.found, self.levels, self.cells.head, self.cells.tail, self.counts
+        found, head, tail, counts = self.found, self.cells.head, self.cells.tail, self.counts
         statuses, html = [], []
         for form in forms:
             hit = found.get((office_id, form))
@@ -116,7 +113,7 @@ class Table:
                 statuses.append(self.absent)
                 html.append(self.empty)
                 continue
-            key = (hit[1], levels.get((office_id, form)))
+            key = (hit[1], hit[2])
             statuses.append(key[0])
             html.append(head[key] + str(hit[0]) + tail[key] if key in head else self.cells.linked(*key, hit[0]))
         for status in statuses:
