@@ -9,7 +9,8 @@ from typing import Any
 
 from flask import Flask, g, redirect, render_template, request, url_for
 
-from formkit.season.store.people import SEASON_PROBLEMS, YEARS, check_season, current_season, parse_deadline, set_season
+from formkit.season.store.people import (SEASON_PROBLEMS, YEARS, SeasonInvalid, check_season, current_season,
+                                        parse_deadline, set_season)
 from formkit.season.web.auth import login_required, store_of
 
 FIELDS = ("fiscal_year", "deadline", "forms")
@@ -45,12 +46,15 @@ def change_season(form: Any) -> dict[str, str]:
     problems |= refused.problems if refused else {}
     if problems:
         return {field: problems[field] for field in FIELDS if field in problems}
-    with store_of().session() as db:
-        kept = current_season(db).deadline
-        if deadline is not None and kept is not None and deadline.date() == kept.date():
-            deadline = kept  # the same day: a moment set from the command line stays
-        set_season(db, g.user.name, fiscal_year=year, deadline=deadline, clear_deadline=deadline is None,
-                   form_ids=form_ids)
+    try:
+        with store_of().session() as db:
+            kept = current_season(db).deadline
+            if deadline is not None and kept is not None and deadline.date() == kept.date():
+                deadline = kept  # the same day: a moment set from the command line stays
+            set_season(db, g.user.name, fiscal_year=year, deadline=deadline, clear_deadline=deadline is None,
+                       form_ids=form_ids)
+    except SeasonInvalid as exc:  # a form definition gone since the check
+        return exc.problems
     return {}
 
 
