@@ -245,6 +245,16 @@ def test_the_pages_speak_thai_first_then_english(app: Flask) -> None:
     assert answer.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_catalogue_says_each_message_once(lang: str) -> None:
+    """gettext keeps one translation per message: a second entry would
+    silently win over the first (msgfmt refuses such a file)."""
+    text = (ROOT / "formkit" / "season" / "web" / "locale" / lang / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    ids = re.findall(r'^msgid "(.*)"$', text, re.M)
+    assert len(ids) > 60
+    assert sorted(m for m in set(ids) if ids.count(m) > 1) == []
+
+
 def test_every_message_of_the_pages_has_a_thai_translation() -> None:
     from formkit.season.web.i18n import catalogue
 
