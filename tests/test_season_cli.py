@@ -111,6 +111,35 @@ def test_users_add_and_a_short_password_is_refused(tmp_path: Path) -> None:
     run("users", "--data", data, "add", "ann", env={"FORMKIT_USER_PASSWORD": "long-enough"}, code=1)
 
 
+def test_users_passwd_disable_enable_and_list(tmp_path: Path) -> None:
+    from formkit.season.store.db import open_store
+    from formkit.season.store.models import Audit, User
+    from formkit.season.store.people import authenticate
+
+    data = str(tmp_path / "data")
+    pw = {"FORMKIT_USER_PASSWORD": "long-enough"}
+    run("users", "--data", data, "add", "boss", "--role", "admin", env=pw)
+    run("users", "--data", data, "add", "ann", env=pw)
+    run("users", "--data", data, "passwd", "ann", env={"FORMKIT_USER_PASSWORD": "another-one"})
+    run("users", "--data", data, "passwd", "ann", env={"FORMKIT_USER_PASSWORD": "short"}, code=2)
+    run("users", "--data", data, "passwd", "nobody", env=pw, code=2)
+    run("users", "--data", data, "disable", "ann")
+    run("users", "--data", data, "disable", "boss", code=2)  # the last admin
+    listed = run("users", "--data", data, "list").splitlines()
+    assert listed[0].split("\t")[:3] == ["ann", "reviewer", ""] and "disabled" in listed[0]
+    assert listed[1].split("\t") == ["boss", "admin", "", "enabled"]
+    store = open_store(Path(data))
+    with store.session() as session:
+        assert authenticate(session, "ann", "another-one") is None  # disabled
+    run("users", "--data", data, "enable", "ann")
+    with store.session() as session:
+        assert authenticate(session, "ann", "another-one") is not None
+        assert authenticate(session, "ann", "long-enough") is None
+        actions = [a.action for a in session.query(Audit).order_by(Audit.id)]
+        assert session.query(User).count() == 2
+    assert actions[-3:] == ["reset-password", "disable-user", "enable-user"]
+
+
 def test_without_the_season_extra_the_command_says_what_to_install(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "flask", None)  # import flask now raises ImportError

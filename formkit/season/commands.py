@@ -156,6 +156,64 @@ def users_add(obj: tuple[str, str | None], name: str, role: str, chair: bool) ->
         raise Failed(f"the user {name} cannot be added ({type(exc).__name__})") from None
 
 
+@users_cmd.command("list")
+@click.pass_obj
+def users_list(obj: tuple[str, str | None]) -> None:
+    """Print name, role, chair and state (enabled or disabled since when) of each user."""
+    from sqlalchemy import select
+
+    from formkit.season.store.models import User
+
+    with _open(*obj).session() as session:
+        for user in session.scalars(select(User).order_by(User.name)):
+            state = f"disabled {user.disabled_at:%Y-%m-%d %H:%M}" if user.disabled_at else "enabled"
+            click.echo(f"{user.name}\t{user.role}\t{'chair' if user.chair else ''}\t{state}")
+
+
+@users_cmd.command("passwd")
+@click.argument("name")
+@click.pass_obj
+def users_passwd(obj: tuple[str, str | None], name: str) -> None:
+    """Set a user's password (FORMKIT_USER_PASSWORD or a prompt); their sessions end."""
+    from formkit.season.store.people import set_password
+
+    store = _open(*obj)
+    password = os.environ.get("FORMKIT_USER_PASSWORD") or click.prompt(
+        f"new password for {name}", hide_input=True, confirmation_prompt=True)
+    try:
+        with store.session() as session:
+            set_password(session, name, password, actor="cli")
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@users_cmd.command("disable")
+@click.argument("name")
+@click.pass_obj
+def users_disable(obj: tuple[str, str | None], name: str) -> None:
+    """Stop a user signing in (their open sessions end); never the last admin."""
+    _set_disabled(obj, name, True)
+
+
+@users_cmd.command("enable")
+@click.argument("name")
+@click.pass_obj
+def users_enable(obj: tuple[str, str | None], name: str) -> None:
+    """Let a disabled user sign in again."""
+    _set_disabled(obj, name, False)
+
+
+def _set_disabled(obj: tuple[str, str | None], name: str, disabled: bool) -> None:
+    from formkit.season.store.people import set_disabled
+
+    try:
+        with _open(*obj).session() as session:
+            set_disabled(session, name, disabled, actor="cli")
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"formkit: {name} {'disabled' if disabled else 'enabled'}", err=True)
+
+
 @click.command("ingest")
 @DATA
 @DB
