@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
-import yaml
+from formkit.yamlcache import load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +50,7 @@ def _glyph(entry: dict[str, Any], char: str) -> Glyph:
 @lru_cache(maxsize=1)
 def table() -> GlyphTable:
     """Load the glyph table once per process."""
-    text = resources.files("formkit").joinpath("data/glyphs.yaml").read_text("utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = load_yaml((Path(__file__).resolve().parent.parent / "data" / "glyphs.yaml").read_text("utf-8"))
     symbols = {
         (_font_key(e["font"]), int(e["code"])): _glyph(e, e["char"]) for e in data["symbols"]
     }

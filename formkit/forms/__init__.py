@@ -16,14 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from formkit.errors import FormkitError
 from formkit.forms.controls import control_keys
+from formkit.yamlcache import load_yaml
 
-# libyaml's loader when PyYAML was built with it (the same safe constructors,
-# several times faster than the pure-Python one), else the pure-Python one.
-SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # kind -> keys it requires besides kind/title
 KINDS: dict[str, tuple[str, ...]] = {
@@ -236,11 +232,11 @@ def load_path(where: Path) -> FormDef:
 def _load_path(path: str) -> FormDef:
     where = Path(path)
     try:
-        data = yaml.load(where.read_text("utf-8"), Loader=SAFE_LOADER)
+        data = load_yaml(where.read_text("utf-8"))
         return _form(data, where.parent)
     except FormkitError:
         raise
-    except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # YamlDataError is a ValueError
         raise FormkitError("bad-form-definition", f"{where}: {exc}") from None
 
 
