@@ -59,7 +59,7 @@ def load_yaml(text: str) -> Any:
             return json.loads((folder / f"{key}.json").read_text("utf-8"))
         except (OSError, ValueError):
             pass  # not there yet, or unreadable: parse the YAML
-    data = _parse(text)
+    data = parse_yaml(text)
     if folder is not None:
         _store(folder, key, data)
     return data
@@ -72,7 +72,9 @@ def _folder() -> Path | None:
         return None
 
 
-def _parse(text: str) -> Any:
+def parse_yaml(text: str) -> Any:
+    """What ``text`` loads to, parsed now and never cached (libyaml's safe
+    loader when PyYAML was built with it, else PyYAML's own)."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -32,7 +32,7 @@ def _no_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(text: str) -> object:
         raise AssertionError("the YAML was parsed again")
 
-    monkeypatch.setattr(yamlcache, "_parse", refuse)
+    monkeypatch.setattr(yamlcache, "parse_yaml", refuse)
 
 
 def test_an_entry_gives_back_what_the_yaml_loads_to(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,8 +81,8 @@ def test_an_empty_setting_turns_the_cache_off(tmp_path: Path, monkeypatch: pytes
     monkeypatch.chdir(tmp_path)
     assert yamlcache.cache_dir() is None
     calls: list[str] = []
-    real = yamlcache._parse
-    monkeypatch.setattr(yamlcache, "_parse", lambda text: calls.append(text) or real(text))
+    real = yamlcache.parse_yaml
+    monkeypatch.setattr(yamlcache, "parse_yaml", lambda text: calls.append(text) or real(text))
     load_yaml(TEXT)
     load_yaml(TEXT)
     assert len(calls) == 2 and list(tmp_path.iterdir()) == []
