@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from formkit.errors import FormkitError
 from formkit.forms.controls import control_keys
+from formkit.values import compare_by_type
 from formkit.yamlcache import load_yaml
 
 
@@ -39,8 +39,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class FieldDef:
+class FieldDef(NamedTuple):
     """One field of a form: its record name, locator kind and anchors."""
 
     name: str
@@ -66,8 +65,7 @@ class FieldDef:
     until: str = ""  # a grid: the printed row ("Total") its rows end at
 
 
-@dataclass(frozen=True, slots=True)
-class FormDef:
+class FormDef(NamedTuple):
     """A whole form definition."""
 
     id: str
@@ -365,3 +363,7 @@ def _check_belongs(fields: tuple[FieldDef, ...], folder: Path) -> None:
             known = ", ".join(f"{g}.{k}" for g, keys in boxes.items() for k in sorted(keys)) or "none"
             raise FormkitError("bad-form-definition", f"{where} is not a box of a boxes field beside it "
                                f"(write it as field.key; the boxes here: {known})")
+
+
+compare_by_type(FieldDef)
+compare_by_type(FormDef)
