@@ -542,14 +542,12 @@ def run_learn(data: bytes) -> Crash | None:
     (by libyaml, as formkit loads definitions: the pure-Python loader would
     make the harness, not learn, the slow part): success or a registered
     FormkitError is fine."""
-    import yaml
-
-    from formkit.forms import SAFE_LOADER
     from formkit.learn.learner import learn
     from formkit.learn.write import render
+    from formkit.yamlcache import parse_yaml
 
     try:
-        yaml.load(render(learn(data, "fuzz", "fuzz.docx")), Loader=SAFE_LOADER)
+        parse_yaml(render(learn(data, "fuzz", "fuzz.docx")))
     except Slow:
         raise
     except FormkitError as exc:

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeAlias
+from typing import Any, IO, NamedTuple, TYPE_CHECKING, TypeAlias
 
 from formkit.errors import FormkitError
+from formkit.values import compare_by_type
 
 if TYPE_CHECKING:
     from formkit.forms import FormDef
@@ -331,8 +331,7 @@ def write_report(
     return write(scores, out_dir, title, lang, results)
 
 
-@dataclass(frozen=True, slots=True)
-class LearnedForm:
+class LearnedForm(NamedTuple):
     """A drafted form definition: the ``draft`` (proposed fields), its
     form.yaml ``text`` (every guess a ``# CHECK:`` comment), and the
     ``folder`` it was written to (None when only drafted)."""
@@ -367,8 +366,7 @@ def learn_form(
     return LearnedForm(draft, text, folder)
 
 
-@dataclass(frozen=True, slots=True)
-class CheckReport:
+class CheckReport(NamedTuple):
     """What :func:`check_form` found: each anchor of the definition
     (``findings``: found where, or missing with the nearest printed line);
     with a round trip, how many generated ``records`` were filled and parsed
@@ -420,3 +418,7 @@ def check_form(
     except FormkitError as exc:
         return CheckReport(definition, findings, roundtrip, roundtrip_error=exc)
     return CheckReport(definition, findings, roundtrip, mismatches)
+
+
+compare_by_type(LearnedForm)
+compare_by_type(CheckReport)

@@ -2,7 +2,10 @@
 a message for the person checking the file. The codes are listed in README.md."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
+from formkit.values import compare_by_type
+
 
 WARNING_CODES: dict[str, str] = {
     "field-not-found": "a field's printed label (or table, or box) was not found; the field is empty",
@@ -25,8 +28,7 @@ WARNING_CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Warning:
+class Warning(NamedTuple):
     code: str
     message: str
     field: str | None = None
@@ -39,3 +41,6 @@ class Warning:
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
+
+
+compare_by_type(Warning)

@@ -17,6 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# the YAML cache of this run (formkit.yamlcache), inherited by every process
+# the tests start: nothing is written to the user's own cache folder
+if "FORMKIT_CACHE_DIR" not in os.environ:
+    import atexit
+    import tempfile
+
+    os.environ["FORMKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="formkit-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["FORMKIT_CACHE_DIR"], True)
+
 
 @pytest.fixture(scope="session")
 def soffice() -> str:

@@ -208,7 +208,8 @@ def test_public_names_stay_themselves_whatever_is_imported() -> None:
 
 # -- layers -------------------------------------------------------------------------
 
-BASE = {"formkit.errors", "formkit.warnings", "formkit.text", "formkit.files", "formkit.output"}
+BASE = {"formkit.errors", "formkit.warnings", "formkit.text", "formkit.files", "formkit.output", "formkit.yamlcache",
+        "formkit.values"}
 # stage -> the stages it may import (besides itself and the base modules); each
 # subpackage's __init__ says the same in words
 LAYERS: dict[str, set[str]] = {

@@ -4,7 +4,6 @@ missing), and only against the forms in play: a broken definition beside
 them is left out and named once, never breaking another form."""
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import os
@@ -131,7 +130,7 @@ def test_what_remains_must_hold_the_quality_table_and_a_phrase(tmp_path: Path) -
 
 def test_two_forms_placed_equally_from_what_remains_are_no_recognition() -> None:
     form = forms.load("esao-3-1")
-    twin = dataclasses.replace(form, id="twin")
+    twin = form._replace(id="twin")
     key = "".join(["มาตรฐานที่3สัมฤทธิผลการบริหารและการจัดการศึกษา", "ระดับคุณภาพ", "คำอธิบายระดับคุณภาพ",
                    "เอกสาร/หลักฐานอ้างอิง", "เอกสารที่ต้องนำส่งในระบบ"])
     from formkit.text import match_key

@@ -4,7 +4,6 @@ committee's judgments (reading, matching, mismatches), the text proposal,
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from pathlib import Path
@@ -212,7 +211,7 @@ def test_shipped_rubrics_are_valid() -> None:
 ])
 def test_a_wrong_rubric_fails_loudly(change: dict[str, Any], message: str) -> None:
     form = forms.load("esao-3-1")
-    broken = dataclasses.replace(form, rubric={**form.rubric, **change})
+    broken = form._replace(rubric={**form.rubric, **change})
     with pytest.raises(FormkitError, match=message) as info:
         rubric.check(broken)
     assert info.value.code == "bad-form-definition"
@@ -227,12 +226,12 @@ def test_a_wrong_rubric_fails_loudly(change: dict[str, Any], message: str) -> No
 def test_a_wrong_judgments_rubric_fails_loudly(change: dict[str, Any], message: str) -> None:
     form = forms.load("esao-1-2")
     with pytest.raises(FormkitError, match=message):
-        rubric.check(dataclasses.replace(form, rubric={**form.rubric, **change}))
+        rubric.check(form._replace(rubric={**form.rubric, **change}))
 
 
 def test_a_new_rubric_of_the_same_kind_needs_no_python() -> None:
     form = forms.load("esao-3-1")
-    lenient = dataclasses.replace(form, rubric={
+    lenient = form._replace(rubric={
         **form.rubric, "counts_when": {"filled": ["title"], "at_least": {"photos": 1}},
         "levels": [{"level": 3, "min_works": 2}, {"level": 1, "otherwise": True}]})
     rubric.check(lenient)
@@ -244,7 +243,7 @@ def test_a_new_rubric_of_the_same_kind_needs_no_python() -> None:
 def test_a_form_without_rubric_is_not_scored() -> None:
     form = forms.load("esao-3-1")
     with pytest.raises(FormkitError) as info:
-        rubric.evaluate(dataclasses.replace(form, rubric={}), works_record([]))
+        rubric.evaluate(form._replace(rubric={}), works_record([]))
     assert info.value.code == "no-rubric"
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from formkit.docx import glyphs
@@ -50,14 +50,13 @@ def convert_document(doc: Document) -> Document:
     in a document whose box glyphs were all dropped (:func:`boxes_dropped`),
     a mark or box letter standing alone at the start of a paragraph is read
     as the box it stood for (encoding ``lone-mark``: parse warns)."""
-    out = replace(
-        doc,
+    out = doc._replace(
         body=_blocks(doc.body),
-        headers=tuple(replace(s, blocks=_blocks(s.blocks)) for s in doc.headers),
-        footers=tuple(replace(s, blocks=_blocks(s.blocks)) for s in doc.footers),
+        headers=tuple(s._replace(blocks=_blocks(s.blocks)) for s in doc.headers),
+        footers=tuple(s._replace(blocks=_blocks(s.blocks)) for s in doc.footers),
     )
     if boxes_dropped(out.body):
-        out = replace(out, body=_map_paragraphs(out.body, _lone_mark))
+        out = out._replace(body=_map_paragraphs(out.body, _lone_mark))
     return out
 
 
@@ -91,7 +90,7 @@ def _map_paragraphs(blocks: tuple[Block, ...], change: Callable[[Paragraph], Par
             continue
         rows = []
         for row in block.rows:
-            cells = tuple(c if (inner := _map_paragraphs(c.blocks, change)) is c.blocks else replace(c, blocks=inner)
+            cells = tuple(c if (inner := _map_paragraphs(c.blocks, change)) is c.blocks else c._replace(blocks=inner)
                           for c in row.cells)
             rows.append(row if _same(cells, row.cells) else Row(cells))
         out.append(block if _same(tuple(rows), block.rows) else Table(tuple(rows)))
@@ -120,7 +119,7 @@ def _lone_mark(par: Paragraph) -> Paragraph:
                    "" if letter else None, ord(token) if letter else None)
     rest = first[m.end():]
     inlines = (box, *((Text(rest),) if rest else ()), *par.inlines[1:])
-    return replace(par, inlines=inlines)
+    return par._replace(inlines=inlines)
 
 
 def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
@@ -154,7 +153,7 @@ def _table(block: Table) -> Table:
 
 
 def _row(row: Row) -> Row:
-    cells = tuple(c if (inner := _blocks(c.blocks)) is c.blocks else replace(c, blocks=inner)
+    cells = tuple(c if (inner := _blocks(c.blocks)) is c.blocks else c._replace(blocks=inner)
                   for c in row.cells)
     return row if _same(cells, row.cells) else Row(cells)
 
@@ -170,7 +169,7 @@ def convert_paragraph(par: Paragraph) -> Paragraph:
     items = [piece for inline in par.inlines for piece in _split(inline)]
     items = _pair_marks(items)
     inlines = tuple(i.box if isinstance(i, _Mark) else i for i in items)
-    return replace(par, inlines=inlines)
+    return par._replace(inlines=inlines)
 
 
 def _may_hold_glyph(inline: Inline) -> bool:
@@ -215,7 +214,7 @@ def _pair_marks(items: list[Inline | _Mark]) -> list[Inline | _Mark]:
     for i, item in enumerate(items):
         if isinstance(item, Checkbox) and not item.checked:
             if _take_mark(items, i, i + 1, 1) or _take_mark(items, i, i - 1, -1):
-                items[i] = replace(item, checked=True, encoding="typed-mark")
+                items[i] = item._replace(checked=True, encoding="typed-mark")
     return _merge_text(items)
 
 

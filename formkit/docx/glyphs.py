@@ -7,16 +7,15 @@ uses :func:`is_symbol_font` to keep symbol-font characters apart from text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
-import yaml
+from formkit.values import compare_by_type
+from formkit.yamlcache import load_yaml
 
 
-@dataclass(frozen=True, slots=True)
-class Glyph:
+class Glyph(NamedTuple):
     """What one character means: ``role`` is box, mark or bullet."""
 
     char: str
@@ -24,8 +23,7 @@ class Glyph:
     checked: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class GlyphTable:
+class GlyphTable(NamedTuple):
     symbol_fonts: frozenset[str]
     symbols: dict[tuple[str, int], Glyph]
     unicode: dict[str, Glyph]
@@ -50,8 +48,7 @@ def _glyph(entry: dict[str, Any], char: str) -> Glyph:
 @lru_cache(maxsize=1)
 def table() -> GlyphTable:
     """Load the glyph table once per process."""
-    text = resources.files("formkit").joinpath("data/glyphs.yaml").read_text("utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = load_yaml((Path(__file__).resolve().parent.parent / "data" / "glyphs.yaml").read_text("utf-8"))
     symbols = {
         (_font_key(e["font"]), int(e["code"])): _glyph(e, e["char"]) for e in data["symbols"]
     }
@@ -129,3 +126,7 @@ def box_chars() -> re.Pattern[str]:
     """A pattern matching any Unicode character that is a box or a mark."""
     chars = "".join(c for c, g in table().unicode.items() if g.role != "bullet")
     return re.compile("[" + re.escape(chars) + "]")
+
+
+compare_by_type(Glyph)
+compare_by_type(GlyphTable)

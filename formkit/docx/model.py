@@ -9,23 +9,28 @@ Tables have their merges resolved: every cell knows its grid column, its
 horizontal span (``w:gridSpan``) and vertical span (``w:vMerge``); a cell that
 only continues a vertical merge is kept with ``merged=True`` and no content of
 its own, so row/column positions stay true to the printed grid.
+
+The values are named tuples (one C call to make, which matters when a
+document has thousands of runs, and cheap to define at start-up) that
+compare by type as well as by value: ``Text("line") != Break("line")``, and
+no value equals a plain tuple. A field that takes no part in comparisons
+says so in its class's docstring.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Iterator
-from typing import Union
+from typing import NamedTuple, Union
+
+from formkit.values import compare_by_type
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
+class Text(NamedTuple):
     """Characters of one run (or part of one) in a text font."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Symbol:
+class Symbol(NamedTuple):
     """One glyph of a symbol font (Wingdings, Wingdings 2, Symbol ...).
 
     ``code`` is the byte in the font's own code page (0x00-0xFF): ``w:sym``
@@ -38,8 +43,7 @@ class Symbol:
     code: int
 
 
-@dataclass(frozen=True, slots=True)
-class Checkbox:
+class Checkbox(NamedTuple):
     """A box with a state, whatever way Word stored it.
 
     ``encoding`` says how it was written: ``symbol`` (a symbol-font glyph),
@@ -57,8 +61,7 @@ class Checkbox:
     code: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Image:
+class Image(NamedTuple):
     """A picture placed inline or anchored in a run (DrawingML or VML)."""
 
     sha256: str
@@ -66,8 +69,7 @@ class Image:
     part: str
 
 
-@dataclass(frozen=True, slots=True)
-class Break:
+class Break(NamedTuple):
     """A break inside a paragraph: ``line`` (soft return) or ``page``/``column``."""
 
     kind: str = "line"
@@ -76,8 +78,7 @@ class Break:
 Inline = Union[Text, Symbol, Checkbox, Image, Break]
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A paragraph: its inlines in order, its style id and list numbering.
 
     ``numbered`` is True when Word numbers the paragraph itself (``w:numPr``):
@@ -90,7 +91,7 @@ class Paragraph:
     inlines: tuple[Inline, ...]
     style: str | None = None
     numbered: bool = False
-    ref: int = field(default=-1, compare=False)
+    ref: int = -1
 
     @property
     def text(self) -> str:
@@ -104,8 +105,7 @@ class Paragraph:
         return "".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     """A table cell placed on the table grid. A cell that continues a
     vertical merge has ``merged=True`` and keeps whatever blocks Word left in
     it (usually one empty paragraph)."""
@@ -117,13 +117,11 @@ class Cell:
     merged: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     cells: tuple[Cell, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(NamedTuple):
     rows: tuple[Row, ...]
 
     def cell_at(self, row: int, col: int) -> Cell | None:
@@ -143,16 +141,14 @@ class Table:
 Block = Union[Paragraph, Table]
 
 
-@dataclass(frozen=True, slots=True)
-class Story:
+class Story(NamedTuple):
     """A header or footer part: its kind (``default``, ``first``, ``even``) and blocks."""
 
     kind: str
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Doubt:
+class Doubt(NamedTuple):
     """Something the reader saw that a field's reading must answer for.
 
     ``kind`` is ``struck`` (text in struck-through runs, ``w:strike`` or
@@ -167,8 +163,7 @@ class Doubt:
     context: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """A whole document: body blocks, header and footer stories, and facts
     about how it was edited (tracked changes, comments, struck-through text:
     ``doubts``) that may deserve a warning."""
@@ -182,8 +177,7 @@ class Document:
     doubts: tuple[Doubt, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Control:
+class Control(NamedTuple):
     """A form control of the body: a content control (``w:sdt``, ECMA-376
     §17.5.2) or a legacy form field (``w:ffData``, §17.16), as data.
 
@@ -214,8 +208,14 @@ class Control:
     bound: bool = False
     image: Image | None = None
     repeats: tuple[tuple[Control, ...], ...] = ()
-    paragraphs: tuple[int, ...] = field(default=(), compare=False)
+    paragraphs: tuple[int, ...] = ()
     before: str = ""
+
+
+for _cls in (Text, Symbol, Checkbox, Image, Break, Cell, Row, Table, Story, Doubt, Document):
+    compare_by_type(_cls)
+compare_by_type(Paragraph, ignore=("ref",))
+compare_by_type(Control, ignore=("paragraphs",))
 
 
 def paragraphs_of(blocks: tuple[Block, ...]) -> Iterator[Paragraph]:

@@ -11,16 +11,16 @@ layout gives None and the caller falls back to a byte search.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
+
+from formkit.values import compare_by_type
 
 _ENDOFCHAIN = 0xFFFFFFFE
 _HEADER_DIFAT = 109
 _MAX_ENTRIES = 4096  # directory entries read at most (a Word file has a few dozen)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One directory entry: ``name`` case-folded, ``kind`` 1 storage, 2 stream, 5 root."""
 
     name: str
@@ -113,3 +113,6 @@ def stream_head(stream: BinaryIO, entry: Entry, n: int) -> bytes | None:
         return cf.read(entry.start, 0, min(n, cf.size))
     except (ValueError, struct.error, OSError):
         return None
+
+
+compare_by_type(Entry)

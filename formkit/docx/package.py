@@ -21,10 +21,9 @@ import os
 import posixpath
 import threading
 import zipfile
-from dataclasses import dataclass
 from collections.abc import Callable
 from types import TracebackType
-from typing import BinaryIO, TypeVar
+from typing import BinaryIO, NamedTuple, TypeVar
 from urllib.parse import unquote
 
 from lxml import etree
@@ -35,6 +34,7 @@ from formkit.docx.ns import REL_OFFICE_DOCUMENT, qn
 from formkit.docx.sniff import OLE_MAGIC, RESAVE, RESEND, describe, file_error, refuse_ole
 from formkit.docx.xmlsafe import parse_xml
 from formkit.docx.zipread import Limits, index_members, open_zip, part_key, read_member, read_members
+from formkit.values import compare_by_type
 
 __all__ = ["Limits", "Package", "Rel", "open_package", "read_members", "rels_part", "resolve_target"]
 
@@ -60,8 +60,7 @@ _OTHER_OFFICE = (("spreadsheetml", "an Excel workbook (.xlsx)"),
                  ("ms-excel", "an Excel workbook"), ("ms-powerpoint", "a PowerPoint presentation"))
 
 
-@dataclass(frozen=True)
-class Rel:
+class Rel(NamedTuple):
     """One relationship (§9.3.2): ``target`` is the resolved part name, or the
     URI as written when ``external`` (``TargetMode="External"``)."""
 
@@ -318,3 +317,6 @@ def open_package(source: str | os.PathLike[str] | bytes, name: str | None = None
         zf.close()
         stream.close()
         raise
+
+
+compare_by_type(Rel)

@@ -15,12 +15,12 @@ import io
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 from urllib.parse import unquote
 
 from formkit.docx.sniff import file_error
 from formkit.files import MiB, size_text
+from formkit.values import compare_by_type
 
 _CHUNK = 256 * 1024
 
@@ -31,8 +31,7 @@ def part_key(part: str) -> str:
     return unquote(part.replace("\\", "/").lstrip("/")).lower()
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """Resource limits for one input, all checked before anything is inflated."""
 
     max_file_bytes: int = 100 * MiB  # whole input file (os.stat, before reading)
@@ -198,3 +197,6 @@ def read_members(stream: BinaryIO, name: str, limits: Limits = Limits()) -> list
     with open_zip(stream, name, limits) as zf:
         return [(info.filename, read_member(stream, info, name))
                 for info in index_members(zf, name, limits).values()]
+
+
+compare_by_type(Limits)

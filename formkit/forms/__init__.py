@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import Any, NamedTuple
 
 from formkit.errors import FormkitError
 from formkit.forms.controls import control_keys
+from formkit.values import compare_by_type
+from formkit.yamlcache import load_yaml
 
-# libyaml's loader when PyYAML was built with it (the same safe constructors,
-# several times faster than the pure-Python one), else the pure-Python one.
-SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # kind -> keys it requires besides kind/title
 KINDS: dict[str, tuple[str, ...]] = {
@@ -43,8 +39,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class FieldDef:
+class FieldDef(NamedTuple):
     """One field of a form: its record name, locator kind and anchors."""
 
     name: str
@@ -70,8 +65,7 @@ class FieldDef:
     until: str = ""  # a grid: the printed row ("Total") its rows end at
 
 
-@dataclass(frozen=True, slots=True)
-class FormDef:
+class FormDef(NamedTuple):
     """A whole form definition."""
 
     id: str
@@ -236,11 +230,11 @@ def load_path(where: Path) -> FormDef:
 def _load_path(path: str) -> FormDef:
     where = Path(path)
     try:
-        data = yaml.load(where.read_text("utf-8"), Loader=SAFE_LOADER)
+        data = load_yaml(where.read_text("utf-8"))
         return _form(data, where.parent)
     except FormkitError:
         raise
-    except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # YamlDataError is a ValueError
         raise FormkitError("bad-form-definition", f"{where}: {exc}") from None
 
 
@@ -369,3 +363,7 @@ def _check_belongs(fields: tuple[FieldDef, ...], folder: Path) -> None:
             known = ", ".join(f"{g}.{k}" for g, keys in boxes.items() for k in sorted(keys)) or "none"
             raise FormkitError("bad-form-definition", f"{where} is not a box of a boxes field beside it "
                                f"(write it as field.key; the boxes here: {known})")
+
+
+compare_by_type(FieldDef)
+compare_by_type(FormDef)

@@ -37,7 +37,7 @@ def without_control_boxes(doc: Document) -> Document:
     printed text: a control check box is a field of its own."""
     if not doc.controls:
         return doc
-    return replace(doc, body=_blocks(doc.body))
+    return doc._replace(body=_blocks(doc.body))
 
 
 def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
@@ -46,9 +46,9 @@ def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         if isinstance(block, Paragraph):
             inlines = tuple(i for i in block.inlines
                             if not (isinstance(i, Checkbox) and i.encoding in _CONTROL_BOXES))
-            out.append(block if len(inlines) == len(block.inlines) else replace(block, inlines=inlines))
+            out.append(block if len(inlines) == len(block.inlines) else block._replace(inlines=inlines))
         else:
-            rows = tuple(replace(row, cells=tuple(replace(c, blocks=_blocks(c.blocks)) for c in row.cells))
+            rows = tuple(row._replace(cells=tuple(c._replace(blocks=_blocks(c.blocks)) for c in row.cells))
                          for row in block.rows)
             out.append(Table(rows))
     return tuple(out)

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from formkit.errors import FormkitError
 from formkit.files import read_regular
 from formkit.forms import FieldDef
 from formkit.output import atomic_write_bytes
+from formkit.values import compare_by_type
 
 # A picture's media type (the content type its package gives it) -> the file's suffix.
 _SUFFIX = {
@@ -36,8 +36,7 @@ _SUFFIX = {
 }
 
 
-@dataclass(frozen=True)
-class PhotoFolder:
+class PhotoFolder(NamedTuple):
     """Where ``parse`` writes photos (``folder``) and the folder their paths
     in the record are relative to (``relative_to``; None: ``folder`` as given
     joined with the file name). A plain value: sent to parse workers."""
@@ -115,3 +114,6 @@ def _holds(file: Path, data: bytes) -> bool:
         return read_regular(file, len(data), str(file)) == data
     except (OSError, FormkitError):
         return False
+
+
+compare_by_type(PhotoFolder)

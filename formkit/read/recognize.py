@@ -17,18 +17,19 @@ naming the phrases and anchors not found.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 
 from formkit.errors import FormkitError
 from formkit.forms import FieldDef, FormDef
 from formkit.locate.stream import Stream, paragraph_text
 from formkit.docx.model import Block, Document, Paragraph
 from formkit.text import match_key
+from formkit.values import compare_by_type
 from formkit.warnings import Warning
 
 
-@dataclass(frozen=True, slots=True)
-class Recognition:
+class Recognition(NamedTuple):
     form: FormDef
     score: float
     found: tuple[str, ...]
@@ -157,3 +158,6 @@ def _remains(ranked: list[Recognition], key: str) -> list[Recognition]:
     if not placed or (len(placed) > 1 and len(placed[1].found) == len(placed[0].found)):
         return []
     return placed[:1]
+
+
+compare_by_type(Recognition)

@@ -1,0 +1,44 @@
+"""Typed, immutable values as named tuples that compare by type.
+
+formkit's values (the document model, form definitions, warnings ...) are
+made in their thousands per document and defined at every start-up. A named
+tuple is one C call to make and costs a fraction of a frozen dataclass to
+define (a dataclass compiles generated source for each of its methods when
+its module is imported, a named tuple one small function). What a plain
+named tuple lacks is kept here: a value equals only a value of its own type
+(``Text("line") != Break("line")``, and never a plain tuple), and a field may
+be left out of comparisons, as ``field(compare=False)`` would.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def compare_by_type(cls: type, ignore: tuple[str, ...] = ()) -> None:
+    """Give the named tuple ``cls`` equality and hashing by its type and its
+    fields, leaving out those named in ``ignore``."""
+    fields: tuple[str, ...] = getattr(cls, "_fields")
+    unknown = set(ignore) - set(fields)
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {sorted(unknown)[0]!r}")
+    keep = tuple(i for i, name in enumerate(fields) if name not in ignore)
+    if len(keep) == len(fields):
+        def key(value: Any) -> Any:
+            return value
+    else:
+        def key(value: Any) -> Any:
+            return tuple(value[i] for i in keep)
+
+    def eq(self: Any, other: object) -> bool:
+        return other.__class__ is self.__class__ and tuple.__eq__(key(self), key(other))
+
+    def ne(self: Any, other: object) -> bool:
+        return not eq(self, other)
+
+    def hash_(self: Any) -> int:
+        return hash((self.__class__.__name__, tuple.__hash__(key(self))))
+
+    methods: dict[str, Callable[..., Any]] = {"__eq__": eq, "__ne__": ne, "__hash__": hash_}
+    for name, method in methods.items():
+        setattr(cls, name, method)
