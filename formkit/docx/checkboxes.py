@@ -17,8 +17,8 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from formkit.docx import glyphs
 from formkit.docx.model import (
@@ -33,10 +33,10 @@ from formkit.docx.model import (
     Table,
     Text,
 )
+from formkit.values import compare_by_type
 
 
-@dataclass(frozen=True, slots=True)
-class _Mark:
+class _Mark(NamedTuple):
     """A tick or cross not yet known to belong to a box."""
 
     box: Checkbox
@@ -273,3 +273,6 @@ def _take_typed(items: list[Inline | _Mark], at: int, step: int) -> bool:
         items[at] = Text(text[: m.start(1)] + text[m.end(1):])
         return True
     return False
+
+
+compare_by_type(_Mark)

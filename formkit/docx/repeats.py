@@ -25,7 +25,6 @@ again. Anything else, including a person's own repeated answer, stays.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -44,13 +43,15 @@ _MIN_FIELDS = 3
 _END_MARKS = ("0", "\x05")
 
 
-@dataclass(slots=True)
 class _Unit:
     """A field or control showing ``text`` (or a plain-text piece when ``key`` is None)."""
 
-    key: str | None
-    text: str
-    leaves: list[etree._Element] = field(default_factory=list)
+    __slots__ = ("key", "text", "leaves")
+
+    def __init__(self, key: str | None, text: str, leaves: list[etree._Element] | None = None) -> None:
+        self.key = key
+        self.text = text
+        self.leaves = leaves if leaves is not None else []
 
 
 def read_once(root: etree._Element) -> list[Doubt]:

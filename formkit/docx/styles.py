@@ -16,11 +16,12 @@ never symbol fonts.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
 from formkit.docx.ns import qn
+from formkit.values import compare_by_type
 
 _STYLE = qn("w:style")
 _STYLE_ID = qn("w:styleId")
@@ -74,8 +75,7 @@ def numbering_of(numpr: etree._Element | None) -> bool | None:
     return bool(value) and value != "0"
 
 
-@dataclass(frozen=True, slots=True)
-class _Style:
+class _Style(NamedTuple):
     based_on: str | None
     font: str | None
     numbered: bool | None
@@ -170,3 +170,6 @@ class Styles:
             chain.append(style)
             style_id = style.based_on
         return chain
+
+
+compare_by_type(_Style)

@@ -16,40 +16,46 @@ time with the properties it read from the XML; the builder knows no XML names.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from formkit.docx.model import Block, Cell, Row, Table
 
 RESTART = "restart"
 CONTINUE = "continue"
 
 
-@dataclass(slots=True)
 class _Draft:
-    col: int
-    span: int
-    vmerge: str | None
-    blocks: tuple[Block, ...] = ()
-    row_span: int = 1
-    merged: bool = False
+    """A cell being placed: its grid column and span, its vertical merge."""
+
+    __slots__ = ("col", "span", "vmerge", "blocks", "row_span", "merged")
+
+    def __init__(self, col: int, span: int, vmerge: str | None) -> None:
+        self.col = col
+        self.span = span
+        self.vmerge = vmerge
+        self.blocks: tuple[Block, ...] = ()
+        self.row_span = 1
+        self.merged = False
 
 
-@dataclass(slots=True)
 class _Open:
     """A vertical merge open at some column: its first cell and last row."""
 
-    owner: _Draft
-    last_row: int
+    __slots__ = ("owner", "last_row")
+
+    def __init__(self, owner: _Draft, last_row: int) -> None:
+        self.owner = owner
+        self.last_row = last_row
 
 
-@dataclass(slots=True)
 class TableBuilder:
     """Collects rows and cells of one ``w:tbl`` and builds the :class:`Table`."""
 
-    _rows: list[list[_Draft]] = field(default_factory=list)
-    _col: int = 0
-    _open: dict[int, _Open] = field(default_factory=dict)
-    _cell: _Draft | None = None
+    __slots__ = ("_rows", "_col", "_open", "_cell")
+
+    def __init__(self) -> None:
+        self._rows: list[list[_Draft]] = []
+        self._col = 0
+        self._open: dict[int, _Open] = {}
+        self._cell: _Draft | None = None
 
     def start_row(self, grid_before: int = 0) -> None:
         """Begin a row whose first cell sits at grid column ``grid_before``."""

@@ -13,7 +13,6 @@ import signal
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -106,13 +105,13 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-@dataclass(slots=True)
 class Tally:
     """How the files of a batch came out, counted as their results are written."""
 
-    ok: int = 0
-    warned: int = 0
-    failed: int = 0
+    __slots__ = ("ok", "warned", "failed")
+
+    def __init__(self) -> None:
+        self.ok = self.warned = self.failed = 0
 
     def add(self, result: ParseResult) -> None:
         if result.error is not None:
