@@ -125,7 +125,7 @@ def outcomes(store: Store, received: list[tuple[str, Received | FormkitError]]) 
     """What each received file became, once parsed (read a few hundred at a time)."""
     out: list[Outcome] = []
     with store.session() as session:
-        codes = dict(session.execute(select(Office.id, Office.code)).tuples().all())
+        codes = {office_id: code for office_id, code in session.execute(select(Office.id, Office.code))}
         for start in range(0, len(received), 500):
             out += _outcomes(session, codes, received[start:start + 500])
     return out

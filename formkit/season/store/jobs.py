@@ -35,6 +35,7 @@ Done = list[tuple[int, str, Encoded]]
 GROUP = 50  # parses stored per transaction, at most ...
 INTERVAL = 0.5  # ... or what is in after this many seconds
 TASK = 8  # jobs sent to a worker at once
+CLAIM = 500  # jobs claimed at once
 MIN_PER_WORKER = 8  # fewer jobs than this per worker are parsed in this process (as formkit parse does)
 
 
@@ -119,7 +120,7 @@ class Runner:
 
     def feed(self) -> None:
         """Hand out every job queued now; store the results that are in."""
-        while claimed := claim(self.store, 500):
+        while claimed := claim(self.store, CLAIM):
             tasks = [[(job_id, sha, os.fspath(blob_path(self.store.files, sha)))
                       for job_id, sha in claimed[n:n + TASK]] for n in range(0, len(claimed), TASK)]
             if self.pool is None and self.workers > 1 and len(claimed) >= self.workers * MIN_PER_WORKER:
@@ -129,13 +130,17 @@ class Runner:
                     self._keep(parse_task(task))
             else:
                 self.out += [self.pool.submit(parse_task, task) for task in tasks]
+            if len(claimed) < CLAIM:
+                break
         self._collect(block=False)
 
     def finish(self) -> int:
-        """Parse until nothing is queued or out; return how many jobs ran."""
+        """Parse until nothing is queued or out (what was queued meanwhile
+        is claimed once the work out is done); return how many jobs ran."""
         self.feed()
         while self.out:
-            self._collect(block=True)
+            while self.out:
+                self._collect(block=True)
             self.feed()
         self._store()
         return self.count

@@ -138,8 +138,8 @@ def _match_receipts(session: Session, newest: dict[str, Encoded]) -> None:
 def _flag_corrections(session: Session, newest: dict[str, Encoded]) -> None:
     """A correction whose field the new parse reads differently from the
     value first parsed is disputed (and audited)."""
-    ids = dict(session.execute(select(RECEIPTS.c.id, RECEIPTS.c.sha256).where(RECEIPTS.c.sha256.in_(list(newest))))
-               .tuples().all())
+    ids = {rid: sha for rid, sha in session.execute(
+        select(RECEIPTS.c.id, RECEIPTS.c.sha256).where(RECEIPTS.c.sha256.in_(list(newest))))}
     records: dict[str, Any] = {}
     corrections: Iterable[Correction] = session.scalars(select(Correction).where(Correction.receipt_id.in_(ids))) \
         if ids else ()
