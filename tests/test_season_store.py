@@ -302,3 +302,65 @@ def test_a_file_parsed_twice_in_one_group_has_one_current_parse(store: Store) ->
         current_parses = session.scalars(select(Parse).where(Parse.sha256 == got.sha256, Parse.current.is_(True)))
         assert len(list(current_parses)) == 1
         assert session.scalar(select(func.count()).select_from(Parse)) == 3
+
+
+def test_a_group_received_at_once_keeps_each_content_once_and_refuses_only_the_large_file(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """receive_many: one blob and one receipt per content (the copy in the
+    same group is a retry of the first), the file over the limit is its
+    error with nothing of it written, one parse queued per new content."""
+    sample = (SAMPLES / "esao-1-2" / "office-copy.docx").read_bytes()
+    other = (SAMPLES / "esao-1-2" / "over-dots.docx").read_bytes()
+    monkeypatch.setattr(intake, "MAX_FILE_BYTES", max(len(sample), len(other)))
+    with store.session() as session:
+        kk1 = session.scalar(select(Office).where(Office.code == "KK1"))
+        first, big, copy = intake.receive_many(store, session, [("a.docx", sample), ("big.docx", sample + b"x" * len(sample)),
+                                                                ("a-again.docx", sample)])
+        (later,) = intake.receive_many(store, session, [("b.docx", other)], office=kk1)
+    assert isinstance(first, intake.Received) and isinstance(copy, intake.Received) and isinstance(later, intake.Received)
+    assert isinstance(big, FormkitError) and big.code == "too-large"
+    assert not first.duplicate and copy.duplicate and copy.receipt_id == first.receipt_id and copy.name == "a.docx"
+    assert sorted(p.name for p in store.files.rglob("*") if p.is_file()) == sorted([first.sha256, later.sha256])
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Receipt)) == 2
+        assert sorted(session.scalars(select(Job.sha256))) == sorted([first.sha256, later.sha256])
+        receipt = session.get(Receipt, later.receipt_id)
+        assert receipt is not None and receipt.office_id is not None and receipt.match_note == "office given"
+        audits = list(session.scalars(select(Audit).where(Audit.action == "receive")))
+        assert sorted(a.target for a in audits) == sorted(f"receipt:{r.receipt_id}" for r in (first, later))
+
+
+def test_ingest_with_a_worker_pool_stores_what_parse_reads_once_per_file(store: Store, tmp_path: Path) -> None:
+    """ingest_paths with two workers (the pool path: enough files): each
+    file's stored parse is the library's (record, warnings, where found),
+    parsed once, its job done, matched by the header's office name."""
+    from formkit.season.store.batch import ingest_paths
+    from formkit.season.store.jobs import MIN_PER_WORKER
+
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    count = 2 * MIN_PER_WORKER + 3
+    for n in range(count):
+        record = {"level": n % 5 + 1, "process": f"โครงการที่ {n}"} | ({"office": "สพป.ขอนแก่น เขต 1"} if n % 2 else {})
+        (folder / f"office-{n:02}.docx").write_bytes(bytes(api.fill_bytes("esao-1-2", record)))
+    (folder / "zz-copy.docx").write_bytes((folder / "office-00.docx").read_bytes())
+    from tests.docxbuild import make_docx
+
+    (folder / "zz-letter.docx").write_bytes(make_docx("<w:p><w:r><w:t>A letter, not a form</w:t></w:r></w:p>"))
+    found = ingest_paths(store, [folder], workers=2)
+    assert [o.duplicate for o in found] == [False] * count + [True, False]
+    assert [o.office for o in found[:count]] == [None if n % 2 == 0 else "KK1" for n in range(count)]
+    expected = {Path(r.file).name: r for r in api.parse_files([folder])}
+    with store.session() as session:
+        assert {j.state for j in session.scalars(select(Job))} == {"done", "failed"}
+        assert session.scalar(select(func.count()).select_from(Job)) == count + 1
+        flags = {p.sha256: (p.failed, p.warned) for p in session.scalars(select(Parse))}
+        assert sorted(flags.values()).count((True, False)) == 1  # the letter: the tracker's "failed"
+        for outcome in [*found[:count], found[-1]]:
+            receipt = _receipt(session, intake.Received(outcome.receipt_id or 0, "", "", False))
+            (parse,) = session.scalars(select(Parse).where(Parse.sha256 == receipt.sha256))
+            want = expected[outcome.name]
+            assert (parse.form, parse.record, parse.warnings, parse.where or {}) == (
+                want.form, want.record, [w.as_dict() for w in want.warnings], want.places())
+            assert (parse.failed, parse.warned) == (want.error is not None, bool(want.warnings))
+        assert session.scalar(select(func.count()).select_from(Audit).where(Audit.action == "parse")) == count + 1

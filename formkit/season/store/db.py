@@ -21,6 +21,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from formkit.errors import FormkitError
+from formkit.season.store.models import dump_json
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -65,7 +66,7 @@ def make_engine(data: Path, url: str | None) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     try:
-        engine = create_engine(url, future=True, pool_pre_ping=True)
+        engine = create_engine(url, future=True, pool_pre_ping=True, json_serializer=dump_json)
     except ModuleNotFoundError as exc:
         raise FormkitError("not-found", f"the database driver is missing ({exc.name}): pip install 'formkit[postgres]'") from None
     except Exception as exc:  # noqa: BLE001 - a malformed URL

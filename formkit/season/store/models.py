@@ -9,15 +9,35 @@ of these models is a new migration under migrations/versions.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, false
+from sqlalchemy import (
+    JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, event, false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class JSONText(str):
+    """A JSON column's value already encoded (by the worker process that
+    parsed the file): :func:`dump_json` writes it as it is."""
+
+
+def dump_json(value: Any) -> str:
+    """How the engine encodes a JSON column's value (``json_serializer``):
+    :class:`JSONText` as it is, anything else with :func:`json.dumps`."""
+    return value if isinstance(value, JSONText) else json.dumps(value)
+
+
+def encode_json(value: Any) -> JSONText:
+    """``value`` encoded once, compact, for a JSON column (what
+    :func:`json.loads` reads back is ``value``)."""
+    return JSONText(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
 class Base(DeclarativeBase):
@@ -221,3 +241,8 @@ class Pick(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+def table(model: type[Base]) -> Table:
+    """A model's table, for Core statements (bulk inserts and updates)."""
+    return cast(Table, model.__table__)
