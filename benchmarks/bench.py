@@ -56,6 +56,8 @@ STARTUP_LABELS = {
     "script": "start-up: formkit parse 1 file (console script)",
     "bare": "start-up: python -c 'import lxml.etree, click'",
 }
+# What --only may name; parse without fill still fills its documents once, untimed.
+SECTIONS = frozenset(("fill", "parse", "startup", "process", "memory"))
 MEMORY_LABEL = "formkit parse DIR -o out.jsonl --format jsonl ({n:,} files)"
 # The bulk-with-verification tasks (--jobs 1, --jobs 2), when the fill group has them.
 LABELS = {**FILL_LABELS, **PARSE_LABELS, **STARTUP_LABELS}
@@ -76,6 +78,11 @@ class Config:
     process_rows: int = 600
     process_rounds: int = 2
     forms: tuple[str, ...] = _inputs.FORMS
+    only: frozenset[str] = SECTIONS
+
+    def runs(self, section: str) -> bool:
+        """Whether ``section`` (one of :data:`SECTIONS`) is measured in this run."""
+        return section in self.only
 
     def rounds_for(self, n: int) -> int:
         """Timed rounds per group: 3 for small batches, 2 for large ones (each
@@ -91,12 +98,17 @@ def parse_args(argv: list[str]) -> Config:
     p.add_argument("--startup-runs", type=int, help="timed start-up runs per command (default 15; --quick: 2)")
     p.add_argument("--rounds", type=int, help="timed rounds per group (default 3 for N <= 500, else 2; --quick: 1)")
     p.add_argument("--quick", action="store_true", help="tiny sizes for a smoke run")
-    p.add_argument("--output", type=Path, help="write the report here (default benchmarks/latest.md; none with --quick)")
+    p.add_argument("--output", type=Path, help="write the report here (default benchmarks/latest.md; none with --quick or --only)")
     p.add_argument("--profile", type=int, default=0, metavar="N", help="also print cProfile top 15 of bulk fill and batch parse over N docs per form")
     p.add_argument("--keep", action="store_true", help="keep the temporary work folder")
     p.add_argument("--process-rows", type=int, help="esao-1-2 records of the whole-process bulk runs (default 600; --quick: 5)")
     p.add_argument("--process-rounds", type=int, help="interleaved rounds of the whole-process bulk runs (default 2; --quick: 1)")
+    p.add_argument("--only", help="comma-separated sections to run: " + ", ".join(sorted(SECTIONS))
+                   + " (default all; e.g. --only parse: parse alone, its documents filled once untimed)")
     a = p.parse_args(argv)
+    only = frozenset(s.strip() for s in a.only.split(",")) if a.only else SECTIONS
+    if not only <= SECTIONS:
+        p.error(f"--only: unknown section(s) {', '.join(sorted(only - SECTIONS))}")
     sizes = [int(s) for s in a.sizes.split(",")] if a.sizes else ([5] if a.quick else [245, 2000])
     return Config(
         sizes=sizes,
@@ -104,11 +116,12 @@ def parse_args(argv: list[str]) -> Config:
         startup_runs=a.startup_runs or (2 if a.quick else 15),
         rounds=a.rounds or (1 if a.quick else None),
         quick=a.quick,
-        output=a.output or (None if a.quick else HERE / "latest.md"),
+        output=a.output or (None if a.quick or a.only else HERE / "latest.md"),
         profile=a.profile,
         keep=a.keep,
         process_rows=a.process_rows or (5 if a.quick else 600),
         process_rounds=a.process_rounds or (1 if a.quick else 2),
+        only=only,
     )
 
 
@@ -187,6 +200,16 @@ def bench_fill(cfg: Config, res: Results, work: Path, photos: dict[str, bytes], 
         res.notes.append(_equivalence(form, out))
     log(f"fill {form} N={n}: done ({rounds} round(s))")
     return out / "formkit"
+
+
+def fill_untimed(work: Path, photos: dict[str, bytes], form: str, n: int) -> Path:
+    """``formkit bulk --no-verify`` over ``n`` records of ``form``, once and
+    untimed: the documents the parse group reads when fill is not measured."""
+    inputs = _inputs.prepare(work, ROOT / "samples", form, n, sorted(photos))
+    out = work / f"fill-{form}-{n}" / "formkit"
+    log(f"fill {form} N={n}: untimed (--only without fill)")
+    _fill.FormkitBulk(form, inputs.jsonl, inputs.jsonl, out, verify=False).run()
+    return out
 
 
 def _equivalence(form: str, out: Path) -> str:
@@ -323,7 +346,7 @@ def targets(cfg: Config, res: Results) -> list[Target]:
     time beside it)."""
     out: list[Target] = []
     big = max(cfg.sizes)
-    for form in cfg.forms:
+    for form in cfg.forms if cfg.runs("parse") else ():
         for n in cfg.sizes:
             wall, cpu = res.quotient("parse1", "lxmlfloor", form, n)
             out.append(Target(f"batch parse (1 job) vs zip+lxml floor, {form}, N={n:,}: time ÷ floor", wall, 2.5, False,
@@ -331,15 +354,15 @@ def targets(cfg: Config, res: Results) -> list[Target]:
             wall, cpu = res.quotient("pydocx", "parse1", form, n)
             out.append(Target(f"batch parse (1 job) vs python-docx walk (open + walk), {form}, N={n:,}: speed-up", wall,
                               3.0, True, cpu=cpu))
-    for form in cfg.forms:
+    for form in cfg.forms if cfg.runs("parse") else ():
         wall, _ = res.quotient("parse1", "parse2", form, big)
         out.append(Target(f"batch parse --jobs 2 vs --jobs 1, {form}, N={big:,}: throughput", wall, 1.8, True,
                           why_missing="formkit parse has no --jobs option"))
-    for form in cfg.forms:  # bulk reads back every document by default (bulk1, bulk2); bulk1nv without
+    for form in cfg.forms if cfg.runs("fill") else ():  # bulk reads back every document by default (bulk1, bulk2); bulk1nv without
         wall, _ = res.quotient("bulk1", "bulk2", form, big)
         out.append(Target(f"bulk fill --jobs 2 vs --jobs 1 (read-back on), {form}, N={big:,}: throughput", wall, 1.8,
                           True))
-    for form in cfg.forms:  # issue 6: fill itself against the floor, so without the read-back
+    for form in cfg.forms if cfg.runs("fill") else ():  # issue 6: fill itself against the floor, so without the read-back
         for n in cfg.sizes:
             wall, cpu = res.quotient("bulk1nv", "zipfloor", form, n)
             out.append(Target(f"bulk fill (1 job) vs zip-copy floor, {form}, N={n:,}: time ÷ floor (--no-verify; issue 6)",
@@ -414,10 +437,11 @@ def one_time(res: Results, forms: tuple[str, ...], work: Path) -> None:
 
 def report(cfg: Config, res: Results, header: list[str]) -> str:
     lines = ["## Performance benchmarks: latest run", "", *header, "", *table(res.rows), "",
-             "### Targets (issue 17; issue 6 where it still stands)", "", *targets_table(targets(cfg, res)), "",
-             "### Targets (issue 17: bulk with read-back over 600 records and start-up, whole processes)", "",
-             *targets_table(_process.targets(res.process, res.startup_ms, res.startup_cpu)), "",
-             "### How measured", ""]
+             "### Targets (issue 17; issue 6 where it still stands)", "", *targets_table(targets(cfg, res)), ""]
+    if cfg.runs("process") or cfg.runs("startup"):
+        lines += ["### Targets (issue 17: bulk with read-back over 600 records and start-up, whole processes)", "",
+                  *targets_table(_process.targets(res.process, res.startup_ms, res.startup_cpu)), ""]
+    lines += ["### How measured", ""]
     lines += [f"- {note}" for note in method_notes(cfg) + res.notes]
     return "\n".join(lines) + "\n"
 
@@ -431,19 +455,28 @@ def run(cfg: Config, argv: list[str], work: Path) -> str:
         log(line)
     res = Results()
     photos = _inputs.write_photos(work / "photos")
-    one_time(res, cfg.forms, work)
+    if cfg.runs("fill"):
+        one_time(res, cfg.forms, work)
     firsts: dict[str, Path] = {}
     for n in cfg.sizes:
         for form in cfg.forms:
-            docs = bench_fill(cfg, res, work, photos, form, n)
+            if cfg.runs("fill"):
+                docs = bench_fill(cfg, res, work, photos, form, n)
+            else:
+                docs = fill_untimed(work, photos, form, n)
             firsts.setdefault(form, docs)
-            bench_parse(cfg, res, work, form, n, docs)
-    small = work / "small.docx"
-    shutil.copyfile(firsts["esao-1-2"] / "esao-1-2-1.docx", small)
-    bench_startup(cfg, res, work, small)
-    bench_process(cfg, res, work, photos)
-    sources = [firsts[f] / f"{f}-{i}.docx" for f in cfg.forms for i in range(1, 6) if (firsts[f] / f"{f}-{i}.docx").exists()]
-    bench_memory(cfg, res, work, sources)
+            if cfg.runs("parse"):
+                bench_parse(cfg, res, work, form, n, docs)
+    if cfg.runs("startup"):
+        small = work / "small.docx"
+        shutil.copyfile(firsts["esao-1-2"] / "esao-1-2-1.docx", small)
+        bench_startup(cfg, res, work, small)
+    if cfg.runs("process"):
+        bench_process(cfg, res, work, photos)
+    if cfg.runs("memory"):
+        sources = [firsts[f] / f"{f}-{i}.docx" for f in cfg.forms for i in range(1, 6)
+                   if (firsts[f] / f"{f}-{i}.docx").exists()]
+        bench_memory(cfg, res, work, sources)
     res.notes.append(f"load average at the end: {load()}")
     text = report(cfg, res, header)
     if cfg.profile:

@@ -257,3 +257,20 @@ def test_boxes_after_a_long_text_keep_their_labels() -> None:
     body = tuple(P(box(n % 2 == 0), " " + text) for n, (_, text) in enumerate(evidence.items)) + long_text
     found = locate(form, convert_document(Document(body)))
     assert found.record["evidence"] == {key: n % 2 == 0 for n, (key, _) in enumerate(evidence.items)}
+
+
+def test_what_a_stream_derives_is_made_once_per_key() -> None:
+    stream = build((Paragraph((Text("ผลงานชิ้นที่ 1"),)), Paragraph((Text("answer"),))))
+    made: list[str] = []
+
+    def make(name: str) -> tuple[int, ...]:
+        made.append(name)
+        return (len(stream.paras),)
+
+    first = stream.derived(("count", "a"), lambda: make("a"))
+    assert stream.derived(("count", "a"), lambda: make("a")) is first == (2,)
+    assert stream.derived(("count", "b"), lambda: make("b")) == (2,)
+    assert made == ["a", "b"]
+    other = build(())
+    assert other.derived(("count", "a"), lambda: make("c")) == (2,)
+    assert made == ["a", "b", "c"]  # another stream derives its own

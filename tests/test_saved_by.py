@@ -9,7 +9,9 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from formkit.cli import main
 from formkit.docx import savedby
@@ -113,3 +115,24 @@ def test_score_input_check_accepts_text_or_null_only() -> None:
     assert parse_problem({**base, "saved_by": None}, None) == ""
     assert parse_problem(base, None) == ""  # results written before the key existed
     assert "saved_by" in parse_problem({**base, "saved_by": 7}, None)
+
+
+def test_the_same_properties_bytes_are_parsed_once_and_read_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from formkit.docx import package
+
+    calls: list[str] = []
+    real = package.parse_xml
+
+    def counting(data: bytes, part: str) -> etree._Element:
+        calls.append(part)
+        return real(data, part)
+
+    monkeypatch.setattr(package, "parse_xml", counting)
+    monkeypatch.setattr(package, "_shared", {})
+    first = _with_app(tmp_path, "Calligra Words", "3.2")
+    assert [parse_file(first).saved_by for _ in range(3)] == ["Calligra Words 3.2"] * 3
+    assert calls.count("docProps/app.xml") == 1
+    other = tmp_path / "other"
+    other.mkdir()
+    assert parse_file(_with_app(other, "WPS Writer")).saved_by == "WPS Writer"
+    assert calls.count("docProps/app.xml") == 2

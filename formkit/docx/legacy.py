@@ -11,7 +11,7 @@ import zipfile
 from typing import BinaryIO
 
 from formkit.docx.sniff import F_ENCRYPTED, OLE_MAGIC, fib_encrypted, ole_streams
-from formkit.docx.zipread import Limits, open_zip
+from formkit.docx.zipread import Limits, directory_names, open_zip
 from formkit.errors import FormkitError
 
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
@@ -104,7 +104,16 @@ _MANIFEST_ROOT = re.compile(rb"<manifest:file-entry\b[^>]*?manifest:full-path=\"
 
 def _odf_text(stream: BinaryIO) -> bool:
     """An ODF text package whose ``mimetype`` is not its first member, or
-    which has none but a manifest naming the package's media type."""
+    which has none but a manifest naming the package's media type. A zip
+    whose directory names neither member (every .docx) is not opened."""
+    try:
+        stream.seek(0)
+        names = directory_names(stream)
+        stream.seek(0)
+    except OSError:
+        names = None
+    if names is not None and b"mimetype" not in names and b"META-INF/manifest.xml" not in names:
+        return False
     mime, manifest = _zip_members(stream, ("mimetype", "META-INF/manifest.xml"))
     if mime is not None:
         return mime.strip() == _ODT_MIME

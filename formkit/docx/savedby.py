@@ -20,6 +20,8 @@ import os
 import re
 from typing import BinaryIO
 
+from lxml import etree
+
 from formkit.docx.package import Package
 from formkit.docx.xmlsafe import parse_xml
 from formkit.errors import FormkitError
@@ -55,9 +57,13 @@ def from_package(pkg: Package) -> str | None:
                      if rel.type.endswith(_EXTENDED) and not rel.external and pkg.has(rel.target)), None)
         if part is None:
             return None
-        root = pkg.xml(part)
+        return pkg.derived(part, _application)  # a batch's documents share these bytes: parsed once
     except FormkitError:
         return None
+
+
+def _application(root: etree._Element, context: str) -> str | None:
+    """The application an extended properties part names (see :func:`from_package`)."""
     app = (root.findtext(f"{_EP}Application") or "").strip()
     version = (root.findtext(f"{_EP}AppVersion") or "").strip()
     if not app:

@@ -96,7 +96,14 @@ def _repeat_starts(fields: tuple[FieldDef, ...], stream: Stream) -> list[int]:
     return starts
 
 
-def _block_starts(f: FieldDef, stream: Stream, lo: int, hi: int) -> list[int]:
+def _block_starts(f: FieldDef, stream: Stream, lo: int, hi: int) -> tuple[int, ...]:
+    """The paragraphs in [lo, hi) that start a block of the repeat ``f``
+    (searched once per stream: the repeat's end stops and its blocks both
+    ask)."""
+    return stream.derived(("block-starts", f.start, lo, hi), lambda: tuple(_find_block_starts(f, stream, lo, hi)))
+
+
+def _find_block_starts(f: FieldDef, stream: Stream, lo: int, hi: int) -> list[int]:
     label = make_label(f.start)
     out = []
     expected: int | None = None

@@ -208,7 +208,12 @@ def _box_digit_column(cells: dict[tuple[int, int], list[Para]]) -> int | None:
 def _all_cells(stream: Stream) -> dict[tuple[int, ...], dict[tuple[int, int], list[Para]]]:
     """For every table (by its container path), the paragraphs of each
     (row, column) cell, nested tables' paragraphs counted in their outer
-    cells too; one pass over the stream, however many tables there are."""
+    cells too; one pass over the stream, however many tables there are, and
+    once per stream (the level and every grid ask). Shared: not to be changed."""
+    return stream.derived(("all-cells",), lambda: _cells_of(stream))
+
+
+def _cells_of(stream: Stream) -> dict[tuple[int, ...], dict[tuple[int, int], list[Para]]]:
     tables: dict[tuple[int, ...], dict[tuple[int, int], list[Para]]] = {}
     for p in stream.paras:
         c = p.container

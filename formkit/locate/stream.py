@@ -9,13 +9,16 @@ the container of paragraph q" is a prefix test.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from formkit.docx.model import Block, Checkbox, Image, Paragraph, Table, Text
 from formkit.text import clean_chars, clean_key, key_ends
 
 Container = tuple[int, ...]
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,19 @@ class Stream:
     tables: list[tuple[Table, Container, str]]
     _ends: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
     _firsts: dict[tuple[bool, str], list[int]] | None = field(default=None, repr=False, compare=False)
+    #: What locators derive from the whole stream and ask for more than once
+    #: (a repeated block's starts), by a key of their own; see :meth:`derived`.
+    _derived: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, key: tuple[object, ...], make: Callable[[], _V]) -> _V:
+        """``make()``, computed once per stream and ``key`` (which must name
+        everything ``make`` reads besides the stream); the value is shared,
+        so it must not be changed by its users."""
+        try:
+            return self._derived[key]  # type: ignore[return-value]
+        except KeyError:
+            value = self._derived[key] = make()
+            return value
 
     def starting(self, char: str, after_number: bool) -> list[int]:
         """Indexes (ascending) of the paragraphs whose key starts with
