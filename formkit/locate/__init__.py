@@ -16,7 +16,6 @@ formkit.forms and the base modules.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from formkit.forms import FieldDef, FormDef
@@ -46,15 +45,19 @@ _LABELLED = ("section", "value", "lines", "images", "year", "date", "signature")
 _STOPS = ("section", "value", "lines", "images", "date", "signature")
 
 
-@dataclass(slots=True)
 class Located:
     """A record with, for each field path, where it was found."""
 
-    record: dict[str, Any]
-    where: dict[str, Found] = field(default_factory=dict)
-    warnings: list[Warning] = field(default_factory=list)
-    stream: Stream | None = None
-    headers: list[Stream] = field(default_factory=list)
+    __slots__ = ("record", "where", "warnings", "stream", "headers")
+
+    def __init__(self, record: dict[str, Any], where: dict[str, Found] | None = None,
+                 warnings: list[Warning] | None = None, stream: Stream | None = None,
+                 headers: list[Stream] | None = None) -> None:
+        self.record = record
+        self.where = where if where is not None else {}
+        self.warnings = warnings if warnings is not None else []
+        self.stream = stream
+        self.headers = headers if headers is not None else []
 
 
 def locate(form: FormDef, doc: Document, stream: Stream | None = None) -> Located:

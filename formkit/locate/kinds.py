@@ -6,7 +6,6 @@ the warnings, so ``inspect`` and the Python API can show provenance.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from formkit.docx.model import Break, Checkbox, Text
@@ -17,7 +16,6 @@ from formkit.locate.labels import COLONS, Hit, Label, make_label
 from formkit.locate.stream import Para, Stream
 
 
-@dataclass(slots=True)
 class Found:
     """A located value with its provenance. ``hit`` and ``end`` (the label and
     the stream index where its answer ends), ``boxes`` (key -> (stream index,
@@ -26,15 +24,25 @@ class Found:
     into a template; ``cells``: a grid's header row and the rows below it,
     each column's first paragraph (formkit.locate.grid)."""
 
-    value: Any
-    where: str = ""
-    warnings: list[Warning] = field(default_factory=list)
-    detail: list[str] = field(default_factory=list)
-    hit: Hit | None = None
-    end: int = -1
-    boxes: dict[Any, tuple[int, int]] = field(default_factory=dict)
-    blocks: list[tuple[int, int, dict[str, Found]]] = field(default_factory=list)
-    cells: list[dict[str, int]] = field(default_factory=list)  # a grid's header and rows: column -> stream index
+    __slots__ = ("value", "where", "warnings", "detail", "hit", "end", "boxes", "blocks", "cells")
+
+    def __init__(
+        self, value: Any, where: str = "", warnings: list[Warning] | None = None, detail: list[str] | None = None,
+        hit: Hit | None = None, end: int = -1, boxes: dict[Any, tuple[int, int]] | None = None,
+        blocks: list[tuple[int, int, dict[str, Found]]] | None = None, cells: list[dict[str, int]] | None = None,
+    ) -> None:
+        self.value = value
+        self.where = where
+        self.warnings = warnings if warnings is not None else []
+        self.detail = detail if detail is not None else []
+        self.hit = hit
+        self.end = end
+        self.boxes = boxes if boxes is not None else {}
+        self.blocks = blocks if blocks is not None else []
+        self.cells = cells if cells is not None else []  # a grid's header and rows: column -> stream index
+
+    def __repr__(self) -> str:
+        return f"Found({self.value!r}, {self.where!r})"
 
 
 # ---- text between a label and the next one -------------------------------------------
@@ -279,12 +287,14 @@ def describe_box(box: Checkbox) -> str:
 
 # ---- box groups ----------------------------------------------------------------------
 
-@dataclass(slots=True)
 class _Box:
-    box: Checkbox
-    where: str
-    at: tuple[int, int]
-    text: str = ""
+    __slots__ = ("box", "where", "at", "text")
+
+    def __init__(self, box: Checkbox, where: str, at: tuple[int, int], text: str = "") -> None:
+        self.box = box
+        self.where = where
+        self.at = at
+        self.text = text
 
 
 def boxes_in(stream: Stream, lo: int, hi: int) -> list[_Box]:

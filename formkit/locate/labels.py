@@ -11,10 +11,11 @@ start is there. Headings (``exact``) must be the whole line.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from formkit.text import match_key
+from formkit.values import compare_by_type
 
 # What ends a label as a colon does: ASCII, full-width (Chinese, Japanese
 # forms), the ratio sign and the small and modifier colons other fonts type.
@@ -25,21 +26,34 @@ _LONG = 8
 _MIN_SHARE = 0.6
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
+class Label(NamedTuple):
     text: str
     key: str
     exact: bool = False
 
 
-@dataclass(frozen=True, slots=True)
 class Hit:
     """Where a label was found: paragraph index and the character span of the
     label in that paragraph's text."""
 
-    index: int
-    start: int
-    end: int
+    __slots__ = ("index", "start", "end")
+
+    def __init__(self, index: int, start: int, end: int) -> None:
+        self.index = index
+        self.start = start
+        self.end = end
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hit) and (self.index, self.start, self.end) == (other.index, other.start, other.end)
+
+    def __hash__(self) -> int:
+        return hash((self.index, self.start, self.end))
+
+    def __repr__(self) -> str:
+        return f"Hit({self.index}, {self.start}, {self.end})"
+
+
+compare_by_type(Label)
 
 
 @lru_cache(maxsize=1024)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
 
@@ -21,16 +20,35 @@ Container = tuple[int, ...]
 _V = TypeVar("_V")
 
 
-@dataclass(frozen=True, slots=True)
 class Para:
-    """One paragraph of the stream, with what locators ask of it."""
+    """One paragraph of the stream, with what locators ask of it: its
+    ``index`` in the stream, the ``container`` (table cell path) it stands
+    in, ``where`` in words, its clean ``text`` and matching ``key`` (derived
+    from the paragraph, so left out of comparisons). Made once per paragraph
+    and never changed."""
 
-    index: int
-    paragraph: Paragraph
-    container: Container
-    where: str
-    text: str = field(compare=False)
-    key: str = field(compare=False)
+    __slots__ = ("index", "paragraph", "container", "where", "text", "key")
+
+    def __init__(self, index: int, paragraph: Paragraph, container: Container, where: str, text: str,
+                 key: str) -> None:
+        self.index = index
+        self.paragraph = paragraph
+        self.container = container
+        self.where = where
+        self.text = text
+        self.key = key
+
+    def _compared(self) -> tuple[int, Paragraph, Container, str]:
+        return self.index, self.paragraph, self.container, self.where
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Para) and self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        return f"Para({self.index}, {self.where!r}, {self.text!r})"
 
     @property
     def key_ends(self) -> tuple[int, ...]:
@@ -70,17 +88,19 @@ def paragraph_text(par: Paragraph) -> str:
 ENUM = re.compile(r"^\(?#\)?")
 
 
-@dataclass(slots=True)
 class Stream:
     """All paragraphs of one story, plus the tables with their positions."""
 
-    paras: list[Para]
-    tables: list[tuple[Table, Container, str]]
-    _ends: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
-    _firsts: dict[tuple[bool, str], list[int]] | None = field(default=None, repr=False, compare=False)
-    #: What locators derive from the whole stream and ask for more than once
-    #: (a repeated block's starts), by a key of their own; see :meth:`derived`.
-    _derived: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False, compare=False)
+    __slots__ = ("paras", "tables", "_ends", "_firsts", "_derived")
+
+    def __init__(self, paras: list[Para], tables: list[tuple[Table, Container, str]]) -> None:
+        self.paras = paras
+        self.tables = tables
+        self._ends: dict[int, int] = {}
+        self._firsts: dict[tuple[bool, str], list[int]] | None = None
+        #: What locators derive from the whole stream and ask for more than once
+        #: (a repeated block's starts), by a key of their own; see :meth:`derived`.
+        self._derived: dict[tuple[object, ...], object] = {}
 
     def derived(self, key: tuple[object, ...], make: Callable[[], _V]) -> _V:
         """``make()``, computed once per stream and ``key`` (which must name
