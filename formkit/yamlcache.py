@@ -4,9 +4,12 @@ Every command reads the shipped form definitions and the glyph table: a
 form must be recognised before a single field is read. Parsing them with
 PyYAML costs more than the rest of a one-file ``formkit parse`` start-up
 (importing PyYAML alone is some 10 ms, each definition a few more), so
-what a YAML text loads to is kept as JSON, named by the SHA-256 of the
-text: an edited definition is a new text, read again; an unchanged one is
-read back with the json module, which the commands import anyway.
+what a YAML text loads to is kept as JSON beside the text itself, in an
+entry named by the text's length and CRC-32: an entry is used only when its
+text is the text being loaded, character for character, so an edited
+definition is read again and a colliding name is merely a miss; an
+unchanged one is read back with the json module, which the commands import
+anyway (a cryptographic hash would cost more to set up than the rest).
 
 The cache is a folder of the user's own (``FORMKIT_CACHE_DIR``, else the
 platform's cache folder, ``formkit/yaml`` in it); it holds only what the
@@ -16,14 +19,14 @@ read or written is simply not used: the cache only ever saves time.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
-_FORMAT = "1"  # changes when what an entry holds changes
+_FORMAT = "2"  # changes when what an entry holds changes
 _KEEP = 256  # entries kept; the oldest go first
 
 
@@ -52,16 +55,19 @@ def load_yaml(text: str) -> Any:
     """What ``text`` loads to with PyYAML's safe loader (libyaml's when
     built), from the cache when an earlier run stored it. Invalid YAML
     raises :class:`YamlDataError`."""
-    key = hashlib.sha256(f"{_FORMAT}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    raw = text.encode("utf-8", "surrogatepass")
+    key = f"{len(raw)}-{zlib.crc32(raw):08x}"
     folder = _folder()
     if folder is not None:
         try:
-            return json.loads((folder / f"{key}.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            pass  # not there yet, or unreadable: parse the YAML
+            entry = json.loads((folder / f"{key}.json").read_text("utf-8"))
+            if entry["format"] == _FORMAT and entry["text"] == text:
+                return entry["data"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not there yet, unreadable or another text's: parse the YAML
     data = parse_yaml(text)
     if folder is not None:
-        _store(folder, key, data)
+        _store(folder, key, text, data)
     return data
 
 
@@ -84,12 +90,13 @@ def parse_yaml(text: str) -> Any:
         raise YamlDataError(str(exc)) from None
 
 
-def _store(folder: Path, key: str, data: Any) -> None:
-    """Keep ``data`` as JSON when JSON gives it back exactly; written to a
-    temporary name and renamed, so a reader never sees half an entry."""
+def _store(folder: Path, key: str, text: str, data: Any) -> None:
+    """Keep ``data`` with its ``text`` as JSON when JSON gives it back
+    exactly; written to a temporary name and renamed, so a reader never sees
+    half an entry."""
     try:
-        encoded = json.dumps(data, ensure_ascii=False)
-        if json.loads(encoded) != data:
+        encoded = json.dumps({"format": _FORMAT, "text": text, "data": data}, ensure_ascii=False)
+        if json.loads(encoded)["data"] != data:
             return
     except (TypeError, ValueError):  # a date, a set, a nan ...
         return

@@ -64,7 +64,19 @@ def test_a_damaged_entry_is_replaced(cache: Path) -> None:
     [entry] = _entries(cache)
     entry.write_text('{"id": "trunc', "utf-8")
     assert load_yaml(TEXT)["id"] == "demo"
-    assert json.loads(entry.read_text("utf-8"))["id"] == "demo"
+    assert json.loads(entry.read_text("utf-8"))["data"]["id"] == "demo"
+
+
+def test_an_entry_of_another_text_is_never_used(cache: Path) -> None:
+    """Entries are named by length and CRC-32: one that names the same but
+    holds another text (a collision, or a hand-edited entry) is a miss."""
+    load_yaml(TEXT)
+    [entry] = _entries(cache)
+    forged = json.loads(entry.read_text("utf-8"))
+    forged["text"], forged["data"] = TEXT.replace("demo", "dem0"), {"id": "forged"}
+    entry.write_text(json.dumps(forged), "utf-8")
+    assert load_yaml(TEXT)["id"] == "demo"
+    assert json.loads(entry.read_text("utf-8"))["data"]["id"] == "demo"
 
 
 def test_a_cache_that_cannot_be_written_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,7 +110,7 @@ def test_old_entries_go_first(cache: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(yamlcache, "_KEEP", 3)
     for n in range(5):
         load_yaml(f"n: {n}\n")
-    kept = {json.loads(p.read_text("utf-8"))["n"] for p in _entries(cache)}
+    kept = {json.loads(p.read_text("utf-8"))["data"]["n"] for p in _entries(cache)}
     assert len(kept) == 3 and 4 in kept
 
 
@@ -116,11 +128,11 @@ def test_a_bad_definition_still_names_its_file(tmp_path: Path, cache: Path) -> N
 
 def test_a_warm_parse_never_imports_pyyaml(tmp_path: Path) -> None:
     """The shipped definitions and the glyph table come from the cache once
-    it holds them: a one-file parse imports neither PyYAML nor click's
-    machinery beyond what the command needs."""
+    it holds them: a one-file parse of a form without pictures imports
+    neither PyYAML nor hashlib (OpenSSL's set-up)."""
     sample = ROOT / "samples" / "esao-1-2" / "over-dots.docx"
     script = ("import sys, json\nfrom formkit.read.parse import parse_file\n"
-              f"r = parse_file({str(sample)!r})\nprint(json.dumps([r.form, 'yaml' in sys.modules]))")
+              f"r = parse_file({str(sample)!r})\nprint(json.dumps([r.form, 'yaml' in sys.modules or 'hashlib' in sys.modules]))")
     env = {**__import__("os").environ, "FORMKIT_CACHE_DIR": str(tmp_path)}
     runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
                            cwd=ROOT, timeout=300) for _ in range(2)]

@@ -27,7 +27,6 @@ back.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import warnings
 from dataclasses import dataclass
@@ -245,4 +244,6 @@ def check_sha256(path: str, shown: str, digest: str) -> None:
 def _sha256_of(path: str, dev: int, ino: int, size: int, mtime_ns: int) -> str:
     """The SHA-256 of a photo file, remembered per file version (a batch whose
     rows name the same photos reads each once)."""
+    import hashlib  # not at start-up: a parse without pictures never needs OpenSSL's
+
     return hashlib.sha256(read_regular(path, MAX_PHOTO_BYTES, path, "the photo size limit")).hexdigest()
