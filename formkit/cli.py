@@ -39,7 +39,26 @@ class FileFailed(click.ClickException):
     exit_code = 1
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# The season's commands (formkit/season/commands.py), defined only when one
+# of them runs or the help lists them: the other commands never pay for them.
+SEASON_COMMANDS = ("serve", "offices", "users", "ingest", "export", "season")
+
+
+class _Formkit(click.Group):
+    """The command group, with the season's commands added on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *SEASON_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in SEASON_COMMANDS and cmd_name not in self.commands:
+            from formkit.season.commands import register
+
+            register(self)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Formkit, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="formkit")
 def main() -> None:
     """Fill, parse and score the ESAO self-assessment Word forms."""
@@ -449,10 +468,6 @@ def check_cmd(form: str, original: str | None, roundtrip: int, seed: int) -> Non
         raise FileFailed(f"{len(report.missing)} anchor(s) missing, {report.changed} record(s) changed by the round trip")
     click.echo(f"formkit: {definition.id}: every anchor found", err=True)
 
-
-from formkit.season.commands import register as _register_season  # noqa: E402 - serve, offices, users, ingest, export
-
-_register_season(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

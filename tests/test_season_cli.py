@@ -147,6 +147,19 @@ def test_without_the_season_extra_the_command_says_what_to_install(tmp_path: Pat
     assert "pip install 'formkit[season]'" in out
 
 
+def test_the_season_commands_are_named_where_they_are_loaded_lazily() -> None:
+    from formkit.cli import SEASON_COMMANDS
+    from formkit.season.commands import COMMANDS
+
+    assert sorted(SEASON_COMMANDS) == sorted(c.name for c in COMMANDS)
+    code = ("import sys, runpy\nsys.argv = ['formkit', 'forms']\n"
+            "try:\n    runpy.run_module('formkit', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('formkit.season.commands' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "False"
+
+
 def test_other_commands_never_load_the_web_stack() -> None:
     code = ("import sys, runpy\nsys.argv = ['formkit', 'forms']\n"
             "try:\n    runpy.run_module('formkit', run_name='__main__')\nexcept SystemExit:\n    pass\n"
