@@ -28,6 +28,7 @@ class Checker(Protocol):
     def bad(self, path: Any, message: str) -> object: ...
     def one_line(self, value: Any, path: Any) -> Any: ...
     def obj(self, fields: Any, value: Any, path: Any) -> Any: ...
+    def repeat(self, field: Any, value: Any, path: Any, limit: int, noun: str, within: str) -> Any: ...
     def image(self, value: Any, path: Any) -> Any: ...
 
 
@@ -41,7 +42,7 @@ def check(checker: Checker, f: FieldDef, value: Any, path: tuple[Any, ...], bad:
     if kind == "picture":
         return checker.image(value, path)
     if kind == "list":
-        return _items(checker, f, value, path, bad)
+        return checker.repeat(f, value, path, MAX_REPEATS, "items", "section")
     text = checker.one_line(value, path)
     if text is bad or not text:
         return text
@@ -60,15 +61,6 @@ def _date(checker: Checker, text: str, path: tuple[Any, ...]) -> Any:
     except ValueError:
         pass
     return checker.bad(path, f'expected a date written "2024-03-05" (year-month-day), got {text!r:.60}')
-
-
-def _items(checker: Checker, f: FieldDef, value: Any, path: tuple[Any, ...], bad: object) -> Any:
-    if not isinstance(value, list):
-        return checker.bad(path, f"expected a list of items, got {value!r:.60}")
-    if len(value) > MAX_REPEATS:
-        return checker.bad(path, f"{len(value):,} items, over the limit of {MAX_REPEATS} for one section")
-    items = [checker.obj(f.fields, item, (*path, n)) for n, item in enumerate(value)]
-    return bad if any(item is bad for item in items) else items
 
 
 def canonical(f: FieldDef, value: Any, picture: Callable[[Any], dict[str, str]] | None = None) -> Any:

@@ -327,11 +327,16 @@ class _Checker:
             return _BAD
         return dict(value)
 
-    def repeat(self, field: FieldDef, value: Any, path: PathSegments) -> list[Any] | object:
+    def repeat(self, field: FieldDef, value: Any, path: PathSegments, limit: int = MAX_ITEMS,
+               noun: str = "", within: str = "document") -> list[Any] | object:
+        """A list of ``field``'s items, each checked as an object of its
+        fields: at most ``limit`` of them (``noun`` names them in messages;
+        the field's name when empty)."""
+        noun = noun or field.name
         if not isinstance(value, list):
-            return self.bad(path, f"expected a list of {field.name}, got {show(value)}")
-        if len(value) > MAX_ITEMS:
-            return self.bad(path, f"{len(value):,} {field.name}, over the limit of {MAX_ITEMS} for one document")
+            return self.bad(path, f"expected a list of {noun}, got {show(value)}")
+        if len(value) > limit:
+            return self.bad(path, f"{len(value):,} {noun}, over the limit of {limit} for one {within}")
         items = [self.obj(field.fields, item, (*path, i)) for i, item in enumerate(value)]
         return _BAD if any(item is _BAD for item in items) else items
 
