@@ -59,29 +59,24 @@ def test_struck_words_typed_in_an_answer_are_left_out_with_a_warning() -> None:
     assert record["suggestions"] == "ควรปรับปรุง" and record["level"] == 3
 
 
-def test_printed_text_struck_out_stays_as_it_is() -> None:
-    heading = "ปัญหา อุปสรรค"
-
+def _strike_run_of(text: str) -> object:
+    """An edit striking through the run that holds ``text`` (its w:rPr gains w:strike)."""
     def edit(xml: str) -> str:
-        at = xml.index(heading)
-        run_start = xml.rindex("<w:rPr>", 0, at)
+        run_start = xml.rindex("<w:rPr>", 0, xml.index(text))
         return xml[:run_start] + "<w:rPr>" + STRIKE + xml[run_start + len("<w:rPr>"):]
 
-    record, codes = _parse(_edited(edit))
+    return edit
+
+
+def test_printed_text_struck_out_stays_as_it_is() -> None:
+    record, codes = _parse(_edited(_strike_run_of("ปัญหา อุปสรรค")))
     clean, _ = _parse(formkit.fill_bytes("esao-1-2", RECORD))
     assert record == clean
     assert "struck-text" not in codes
 
 
 def test_a_struck_tick_is_not_a_tick() -> None:
-    ticked = '<w:sym w:font="Wingdings 2" w:char="F052"/>'
-
-    def edit(xml: str) -> str:
-        at = xml.index(ticked)
-        run_start = xml.rindex("<w:rPr>", 0, at)
-        return xml[:run_start] + "<w:rPr>" + STRIKE + xml[run_start + len("<w:rPr>"):]
-
-    record, codes = _parse(_edited(edit))
+    record, codes = _parse(_edited(_strike_run_of('<w:sym w:font="Wingdings 2" w:char="F052"/>')))
     assert record["level"] is None  # the only ticked level was struck through
     assert len(codes["struck-box"]) == 1 and "☑" in codes["struck-box"][0]
 
