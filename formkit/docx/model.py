@@ -191,7 +191,8 @@ class Control(NamedTuple):
     date of a date control (``w:fullDate``), ``image`` a picture control's
     picture, ``repeats`` the controls of each item of a repeating section.
     ``paragraphs`` are the positions (as :attr:`Paragraph.ref`) of the
-    paragraphs it stands in, when the reader was asked for them; ``before``
+    paragraphs it stands in, when the reader was asked for them (no part in
+    comparisons, like :attr:`Paragraph.ref`); ``before``
     the text printed before it on its line (its label, when it has one).
     """
 

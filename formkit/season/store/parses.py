@@ -9,6 +9,7 @@ statements, whatever its size.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,8 +41,6 @@ class Encoded:
     warned: bool = False  # any warning: the tracker's flag, as Parse's listener sets it
 
     def record_value(self) -> Any:
-        import json
-
         return json.loads(self.record)
 
 
