@@ -132,7 +132,14 @@ class Parse(Base):
 @event.listens_for(Parse, "before_insert")
 @event.listens_for(Parse, "before_update")
 def _parse_flags(mapper: Any, connection: Any, parse: Parse) -> None:
-    parse.failed, parse.warned = parse.error is not None, bool(parse.warnings)
+    parse.failed, parse.warned = parse_flags(parse.error, parse.warnings)
+
+
+def parse_flags(error: Any, warnings: Any) -> tuple[bool, bool]:
+    """A parse's tracker flags (``failed``, ``warned``) from its error and
+    warnings: set by the listener above on the ORM's writes and by the
+    store's bulk inserts, which no listener sees."""
+    return error is not None, bool(warnings)
 
 
 class Correction(Base):

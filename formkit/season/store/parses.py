@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from formkit.season.store.models import Audit, Correction, JSONText, Office, Parse, Receipt, encode_json, now, table
+from formkit.season.store.models import (
+    Audit, Correction, JSONText, Office, Parse, Receipt, encode_json, now, parse_flags, table,
+)
 from formkit.season.store.paths import get_path
 from formkit.season.store.people import audit, office_key
 
@@ -38,7 +40,8 @@ class Encoded:
     office_name: str | None
     office_key: str | None
     error_code: str | None
-    warned: bool = False  # any warning: the tracker's flag, as Parse's listener sets it
+    failed: bool = False  # the tracker's flags (models.parse_flags)
+    warned: bool = False
 
     def record_value(self) -> Any:
         return json.loads(self.record)
@@ -54,7 +57,7 @@ def encode(result: Any) -> Encoded:
     return Encoded(env["form"], encode_json(record), encode_json(env["warnings"]), encode_json(env["error"]),
                    encode_json(places or None), office_name,
                    office_key(office_name) if office_name and office_name.strip() else None,
-                   env["error"]["code"] if env["error"] else None, bool(env["warnings"]))
+                   env["error"]["code"] if env["error"] else None, *parse_flags(env["error"], env["warnings"]))
 
 
 def office_keys(session: Session) -> dict[str, int]:
@@ -109,7 +112,7 @@ def save_encoded(session: Session, results: Sequence[tuple[str, Encoded]]) -> No
         {"sha256": sha, "current": last[sha] == n, "formkit_version": __version__, "form": e.form,
          "record": JSONText(e.record), "warnings": JSONText(e.warnings), "error": JSONText(e.error),
          "where": JSONText(e.where), "office_name": e.office_name, "parsed_at": at,
-         "failed": e.error_code is not None, "warned": e.warned}
+         "failed": e.failed, "warned": e.warned}
         for n, (sha, e) in enumerate(results)])
     session.execute(insert(table(Audit)), [
         {"at": at, "actor": "system", "action": "parse", "target": f"sha256:{sha}",
