@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 
 import pytest
 
@@ -21,21 +22,26 @@ STRIKE = "<w:strike/>"
 _RUN_PROPS = '<w:rPr><w:rFonts w:ascii="TH SarabunPSK" w:hAnsi="TH SarabunPSK" w:cs="TH SarabunPSK"/>'
 
 
-def _edited(edit: object) -> bytes:
-    """RECORD filled into esao-1-2, its document part changed by ``edit``."""
-    data = formkit.fill_bytes("esao-1-2", RECORD)
+def _with_document(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    """The .docx ``data`` with its word/document.xml replaced by ``change(part)``."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in src.namelist():
             body = src.read(name)
-            if name == "word/document.xml":
-                text = body.decode("utf-8")
-                changed = edit(text)  # type: ignore[operator]
-                assert changed != text, "the edit found nothing to change"
-                body = changed.encode("utf-8")
-            dst.writestr(name, body)
+            dst.writestr(name, change(body) if name == "word/document.xml" else body)
     return out.getvalue()
+
+
+def _edited(edit: Callable[[str], str]) -> bytes:
+    """RECORD filled into esao-1-2, its document part changed by ``edit``."""
+    def change(body: bytes) -> bytes:
+        text = body.decode("utf-8")
+        changed = edit(text)
+        assert changed != text, "the edit found nothing to change"
+        return changed.encode("utf-8")
+
+    return _with_document(formkit.fill_bytes("esao-1-2", RECORD), change)
 
 
 def _parse(data: bytes) -> tuple[dict, dict[str, list[str]]]:
@@ -59,7 +65,7 @@ def test_struck_words_typed_in_an_answer_are_left_out_with_a_warning() -> None:
     assert record["suggestions"] == "ควรปรับปรุง" and record["level"] == 3
 
 
-def _strike_run_of(text: str) -> object:
+def _strike_run_of(text: str) -> Callable[[str], str]:
     """An edit striking through the run that holds ``text`` (its w:rPr gains w:strike)."""
     def edit(xml: str) -> str:
         run_start = xml.rindex("<w:rPr>", 0, xml.index(text))
@@ -171,25 +177,21 @@ def _flattened(data: bytes) -> bytes:
     from lxml import etree
 
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in src.namelist():
-            body = src.read(name)
-            if name == "word/document.xml":
-                root = etree.fromstring(body)
-                for table in [t for t in root.iter(f"{w}tbl") if t.getparent() is not None]:
-                    parent = table.getparent()
-                    if parent is None:  # inside a table already flattened
-                        continue
-                    at = parent.index(table)
-                    for n, par in enumerate(list(table.iter(f"{w}p"))):
-                        parent.insert(at + n, par)
-                    parent.remove(table)
-                assert next(root.iter(f"{w}tbl"), None) is None
-                body = etree.tostring(root)
-            dst.writestr(name, body)
-    return out.getvalue()
+
+    def flatten(body: bytes) -> bytes:
+        root = etree.fromstring(body)
+        for table in [t for t in root.iter(f"{w}tbl") if t.getparent() is not None]:
+            parent = table.getparent()
+            if parent is None:  # inside a table already flattened
+                continue
+            at = parent.index(table)
+            for n, par in enumerate(list(table.iter(f"{w}p"))):
+                parent.insert(at + n, par)
+            parent.remove(table)
+        assert next(root.iter(f"{w}tbl"), None) is None
+        return bytes(etree.tostring(root))
+
+    return _with_document(data, flatten)
 
 
 @pytest.mark.parametrize("form_id", ["esao-1-2", "esao-3-1"])
