@@ -104,6 +104,13 @@ def match_key(text: str) -> str:
     return clean_key(clean_chars(text))
 
 
+def short_key(text: str) -> str:
+    """:func:`match_key`, remembered for short texts: a form's own words
+    (labels, phrases, box labels) and its printed lines are keyed again in
+    every document read; answers, rarely repeated, are keyed afresh."""
+    return _short_key(text) if len(text) <= _CACHED_CHARS else match_key(text)
+
+
 def clean_key(text: str) -> str:
     """:func:`match_key` of text that is already character-clean. White space
     (``str.split``'s, the same set as the regular expression ``\\s``) and the
@@ -131,6 +138,7 @@ def _key_ends(text: str) -> tuple[int, ...]:
 
 
 _short_ends = lru_cache(maxsize=2048)(_key_ends)
+_short_key = lru_cache(maxsize=4096)(match_key)
 
 
 def key_with_positions(text: str) -> tuple[str, list[int]]:

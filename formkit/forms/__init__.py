@@ -86,10 +86,12 @@ class FormDef(NamedTuple):
         raise KeyError(name)
 
 
+@lru_cache(maxsize=1)
 def shipped_dir() -> Path:
     """The forms shipped with formkit: ``formkit/_forms`` in an installed
     package (the repository's ``forms/``, mapped there by setup.cfg), else
-    ``forms/`` of the source checkout the package runs from."""
+    ``forms/`` of the source checkout the package runs from. Found once per
+    process (every parse asks, and resolving the path costs system calls)."""
     package = Path(__file__).resolve().parent.parent  # formkit/
     inside = package / "_forms"
     return inside if inside.is_dir() else package.parent / "forms"

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from formkit.docx.model import Break, Checkbox, Text
-from formkit.text import LIST_NUMBER, match_key, normalize, normalize_line, parse_int
+from formkit.text import LIST_NUMBER, normalize, normalize_line, parse_int, short_key
 from formkit.warnings import Warning
 from formkit.locate.boxes import form_boxes
 from formkit.locate.labels import COLONS, Hit, Label, make_label
@@ -132,11 +132,11 @@ def value_value(raw: str) -> str:
 def lines_value(raw: str, ignore: tuple[str, ...]) -> list[str]:
     """Numbered dotted lines: each line without its printed number; empty
     lines and printed fillers ("ฯลฯ") dropped."""
-    skip = {match_key(i) for i in ignore}
+    skip = {short_key(i) for i in ignore}
     out = []
     for line in raw.split("\n"):
         text = normalize_line(LIST_NUMBER.sub("", normalize_line(line)))
-        if text and match_key(text) not in skip:
+        if text and short_key(text) not in skip:
             out.append(text)
     return out
 
@@ -370,8 +370,8 @@ def key_start(text: str, want: int) -> str:
     while True:
         cut = text.find(" ", size)
         if cut < 0:
-            return match_key(text)[:want]
-        key = match_key(text[:cut])
+            return short_key(text)[:want]
+        key = short_key(text[:cut])
         if len(key) >= want:
             return key[:want]
         size = 2 * cut

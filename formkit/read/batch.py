@@ -24,6 +24,7 @@ from formkit.read.inputs import expand_inputs
 from formkit import forms as formdefs
 from formkit.forms import FormDef
 from formkit.output import atomic_write, to_json
+from formkit.docx.reader import collector_paused
 from formkit.read.parse import ParseResult, legacy_format, parse_file
 from formkit.read.photos import PhotoFolder, photo_folder
 from formkit.read.table import write_table
@@ -196,9 +197,10 @@ def parse_files(
     processes. Legacy .doc/.rtf/.odt files are converted up front, a chunk
     per LibreOffice process, when ``convert``. With ``photos_dir``, photos
     are written there (see :func:`~formkit.read.parse.parse_file`). Results
-    made in a worker carry the envelope only (``recognition``, ``located``
-    and ``document`` stay None: the document model is not sent back between
-    processes), and where each field was found (:meth:`ParseResult.places`). Closing the generator early stops the workers and removes the
+    carry the envelope only (``recognition``, ``located`` and ``document``
+    stay None: the document model is not kept, nor sent back between
+    processes; :func:`~formkit.read.parse.parse_file` gives it), and where
+    each field was found (:meth:`ParseResult.places`). Closing the generator early stops the workers and removes the
     conversions, wherever the caller was interrupted."""
     files = list(expand_inputs(paths, legacy=convert))
     photos = photo_folder(photos_dir, photos_relative_to)
@@ -210,7 +212,7 @@ def parse_files(
             pool = stack.enter_context(worker_pool(jobs))
             yield from pool.map(_parse_envelope, jobs_list, chunksize=16)
         else:
-            yield from map(_parse_one, jobs_list)
+            yield from map(_parse_envelope, jobs_list)
 
 
 _CHUNK = 200  # legacy files converted per soffice process
@@ -259,11 +261,15 @@ def _parse_one(job: _Job) -> ParseResult:
 
 
 def _parse_envelope(job: _Job) -> ParseResult:
-    """In a worker process: one file's result without the document model,
-    its JSON Lines line made here, where the work is shared out."""
-    result = _parse_one(job)
-    envelope = ParseResult(result.file, result.form, result.record, result.warnings, result.error,
-                           saved_by=result.saved_by, found_at=result.places())
+    """One file's result without the document model, its JSON Lines line
+    made here (in a worker process, where the work is shared out). The
+    model is freed before the garbage collector runs again: a collection
+    while it is alive would walk all of its objects for nothing."""
+    with collector_paused():
+        result = _parse_one(job)
+        envelope = ParseResult(result.file, result.form, result.record, result.warnings, result.error,
+                               saved_by=result.saved_by, found_at=result.places())
+        del result
     envelope.line = to_json(envelope.as_dict(), indent=None)
     return envelope
 

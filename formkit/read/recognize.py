@@ -24,7 +24,7 @@ from formkit.errors import FormkitError
 from formkit.forms import FieldDef, FormDef
 from formkit.locate.stream import Stream, paragraph_text
 from formkit.docx.model import Block, Document, Paragraph
-from formkit.text import match_key
+from formkit.text import match_key, short_key
 from formkit.values import compare_by_type
 from formkit.warnings import Warning
 
@@ -76,7 +76,7 @@ def _collect(blocks: tuple[Block, ...], out: list[str]) -> None:
 
 
 def score(form: FormDef, key: str) -> Recognition:
-    found = tuple(p for p in form.phrases if match_key(p) in key)
+    found = tuple(p for p in form.phrases if short_key(p) in key)
     missing = tuple(p for p in form.phrases if p not in found)
     total = len(form.phrases) or 1
     return Recognition(form, len(found) / total, found, missing)
