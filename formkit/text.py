@@ -77,6 +77,12 @@ def normalize(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def is_blank(text: str) -> bool:
+    """``not normalize(text)``, without building the normalized text: the
+    text holds nothing but leaders, white space and zero-width characters."""
+    return not LEADER.sub("", clean_chars(text)).strip()
+
+
 def fold_digits(text: str) -> str:
     """Thai digits to Arabic digits. ``str.translate`` looks every character
     up in its table; one ``in`` scan per digit is a tenth of that on text

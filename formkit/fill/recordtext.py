@@ -20,15 +20,15 @@ value first), with characters a terminal should not get escaped.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from formkit.errors import FormkitError
+
+if TYPE_CHECKING:
+    import yaml
 
 PathSegments = tuple[str | int, ...]  # a field's path in a record: names and item numbers
 
@@ -36,9 +36,6 @@ MAX_DEPTH = 16  # levels of lists and objects in one record
 MAX_VALUES = 20_000  # numbers, texts, lists and objects in one record
 SHOWN = 60  # characters of a value shown in a message
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
-_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _DIGITS_LIMIT = re.compile(r"Exceeds the limit \((\d+) digits\)")
 
@@ -102,22 +99,33 @@ def _yaml_error(exc: yaml.YAMLError) -> FormkitError:
     return _bad(f"not valid YAML: {problem}{where}")
 
 
+def _loader() -> Any:
+    """PyYAML's safe loader (libyaml's when built), imported only for YAML records."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _check_events(text: str) -> None:
     """Read the YAML events, refusing an alias, the depth or the count limit."""
+    import yaml
+
+    opening = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    closing = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
     depth = count = 0
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=_loader()):
         if isinstance(event, yaml.AliasEvent):
             line = event.start_mark.line + 1 if event.start_mark else 0
             raise _bad(f"a YAML alias (*{show_text(event.anchor or '')}) at line {line}: aliases are not "
                        "allowed in a record (nested aliases can stand for billions of values); "
                        "write the value out in full")
-        if isinstance(event, _OPEN):
+        if isinstance(event, opening):
             depth += 1
             if depth > MAX_DEPTH:
                 raise _too_deep()
-        elif isinstance(event, _CLOSE):
+        elif isinstance(event, closing):
             depth -= 1
-        count += isinstance(event, (*_OPEN, yaml.ScalarEvent))
+        count += isinstance(event, (*opening, yaml.ScalarEvent))
         if count > MAX_VALUES:
             raise _too_many()
 
@@ -125,9 +133,11 @@ def _check_events(text: str) -> None:
 def load_yaml(text: str) -> Any:
     """YAML text (safe loader) as data within the limits; ``bad-data``
     otherwise, syntax errors with line and column."""
+    import yaml
+
     try:
         _check_events(text)
-        data = yaml.load(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_loader())
     except yaml.YAMLError as exc:
         raise _yaml_error(exc) from None
     except (ValueError, OverflowError) as exc:  # a value YAML resolves but Python will not build
@@ -213,5 +223,7 @@ def quoted(key: Any, limit: int = 60) -> str:
 
 def suggest(name: str, known: Sequence[str]) -> str:
     """' (did you mean 'x'?)' for the closest of ``known``, or ""."""
+    import difflib  # only when a record names a field the form lacks
+
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close and close[0] != name else ""

@@ -29,7 +29,6 @@ import re
 import secrets
 import string
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -117,15 +116,20 @@ class Part:
 
 def _docxtpl_tag(tag: _Tag) -> str:
     if not tag.flavor:
-        return escape(tag.code, _QUOTE)
-    text = escape(tag.code[:2] + tag.flavor + tag.code[2:])
+        return _escape(tag.code).replace('"', "&quot;")  # an inline tag may stand in an attribute value
+    text = _escape(tag.code[:2] + tag.flavor + tag.code[2:])
     run = f'<w:r xmlns:w="{NS["w"]}"><w:t xml:space="preserve">{text}</w:t></w:r>'
     if tag.flavor == "tr":  # a grid's added rows (formkit.fill.kinds)
         return f'<w:tr xmlns:w="{NS["w"]}"><w:tc><w:p>{run}</w:p></w:tc></w:tr>'
     return run if tag.flavor == "r" else f'<w:p xmlns:w="{NS["w"]}">{run}</w:p>'
 
 
-_QUOTE = {'"': "&quot;"}  # an inline tag may stand in an attribute value
+def _escape(text: str) -> str:
+    """Text as XML character data (what ``xml.sax.saxutils.escape`` does,
+    without the network modules that module imports)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 _DIGIT_OF = str.maketrans(_INDEX_LETTERS, "0123456789")
 
 

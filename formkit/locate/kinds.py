@@ -9,10 +9,10 @@ import re
 from typing import Any
 
 from formkit.docx.model import Break, Checkbox, Text
-from formkit.text import LIST_NUMBER, normalize, normalize_line, parse_int, short_key
+from formkit.text import LIST_NUMBER, is_blank, normalize, normalize_line, parse_int, short_key
 from formkit.warnings import Warning
 from formkit.locate.boxes import form_boxes
-from formkit.locate.labels import COLONS, Hit, Label, make_label
+from formkit.locate.labels import COLONS, Hit, Label, common_prefix, make_label
 from formkit.locate.stream import Para, Stream
 
 
@@ -66,7 +66,7 @@ def span_text(stream: Stream, hit: Hit, stop: Hit | None) -> tuple[str, str]:
     last = paras[max(end - 1, hit.index)]
     where = label_para.where if last is label_para else f"{label_para.where} .. {last.where}"
     raw = "\n".join(parts)
-    if not normalize(raw) and (cell := beside(stream, hit, stop)) is not None:
+    if is_blank(raw) and (cell := beside(stream, hit, stop)) is not None:
         lo, hi = cell
         return "\n".join(p.text for p in paras[lo:hi]), f"{paras[lo].where} .. {paras[hi - 1].where}"
     return raw, where
@@ -380,10 +380,10 @@ def key_start(text: str, want: int) -> str:
 def _label_fits(label: Label, key: str) -> bool:
     """``label`` opens the text whose key (at least the label's length of
     it) is ``key``: all of it, or 60% of a long label."""
-    n = 0
-    while n < min(len(key), len(label.key)) and key[n] == label.key[n]:
-        n += 1
-    return n == len(label.key) or (len(label.key) >= 8 and n >= 0.6 * len(label.key))
+    want = label.key
+    if key.startswith(want):
+        return True
+    return len(want) >= 8 and common_prefix(key, want) >= 0.6 * len(want)
 
 
 def header_text(streams: list[Stream]) -> str:

@@ -62,7 +62,8 @@ def make_label(text: str, exact: bool = False) -> Label:
     return Label(text, ENUM.sub("", key, count=1) or key, exact)
 
 
-def _common(a: str, b: str) -> int:
+def common_prefix(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share at their start."""
     n = min(len(a), len(b))
     i = 0
     while i < n and a[i] == b[i]:
@@ -87,7 +88,7 @@ def match_start(label: Label, para: Para) -> Hit | None:
     elif label.exact or size < _LONG:
         return None
     else:
-        n = _common(lkey, pkey[skip:])
+        n = common_prefix(lkey, pkey[skip:])
     if label.exact:  # the whole line, a colon after it allowed ("付款方式：")
         ok = skip + n == len(pkey) or not pkey[skip + n :].strip(COLONS)
     else:
