@@ -70,8 +70,8 @@ def profile(work: Path, samples: Path, photos: dict[str, bytes], forms: tuple[st
                       parse_stages(by_form)])
 
 
-STAGES = ("zip + lxml floor", "open the package", "parse the main part", "read the model (rest)",
-          "close, free the XML", "checkboxes", "stream", "recognize", "locate", "JSON", "free the model")
+STAGES = ("zip + lxml floor", "open the package", "parse the main part", "read the model (rest, boxes decided)",
+          "close, free the XML", "stream", "recognize", "locate", "JSON", "free the model")
 
 
 def parse_stages(by_form: dict[str, list[str]], rounds: int = 3) -> str:
@@ -87,7 +87,6 @@ def parse_stages(by_form: dict[str, list[str]], rounds: int = 3) -> str:
     from lxml import etree
 
     from formkit import forms as formdefs
-    from formkit.docx.checkboxes import convert_document
     from formkit.docx.package import open_package
     from formkit.docx.reader import collector_paused, read_document
     from formkit.locate import locate
@@ -120,22 +119,20 @@ def parse_stages(by_form: dict[str, list[str]], rounds: int = 3) -> str:
                         tick(1)
                         pkg.xml(pkg.main_part)
                         tick(2)
-                        doc = read_document(pkg)
+                        doc = read_document(pkg, boxes=True)
                         tick(3)
                     del pkg
                     tick(4)
-                    doc = convert_document(doc)
-                    tick(5)
                     stream = build(doc.body)
-                    tick(6)
+                    tick(5)
                     rec = recognize_key(stream_key(stream), known)
-                    tick(7)
+                    tick(6)
                     located = locate(rec.form, doc, stream)
-                    tick(8)
+                    tick(7)
                     json.dumps({"form": rec.form.id, "record": located.record}, ensure_ascii=False)
-                    tick(9)
+                    tick(8)
                     del doc, stream, rec, located
-                    tick(10)
+                    tick(9)
             per_round.append([s * 1000 / len(files) for s in spent])
         medians = [statistics.median(r[i] for r in per_round) for i in range(len(STAGES))]
         cells = [f"{m:.2f}" for m in medians] + [f"{sum(medians[1:]):.2f} ({sum(medians[1:]) / medians[0]:.1f}× floor)"]

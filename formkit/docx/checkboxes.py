@@ -49,26 +49,46 @@ def convert_document(doc: Document) -> Document:
     """Return ``doc`` with glyph boxes and marks turned into Checkbox inlines;
     in a document whose box glyphs were all dropped (:func:`boxes_dropped`),
     a mark or box letter standing alone at the start of a paragraph is read
-    as the box it stood for (encoding ``lone-mark``: parse warns)."""
+    as the box it stood for (encoding ``lone-mark``: parse warns). The
+    reader does the same as it reads (``read_document(pkg, boxes=True)``,
+    with :func:`paragraph_boxes`, :func:`holds_whole_box` and
+    :func:`lone_marks`); this is the stage for a model built otherwise."""
     out = doc._replace(
         body=_blocks(doc.body),
         headers=tuple(s._replace(blocks=_blocks(s.blocks)) for s in doc.headers),
         footers=tuple(s._replace(blocks=_blocks(s.blocks)) for s in doc.footers),
     )
-    if boxes_dropped(out.body):
-        out = out._replace(body=_map_paragraphs(out.body, _lone_mark))
-    return out
+    return lone_marks(out) if boxes_dropped(out.body) else out
+
+
+def lone_marks(doc: Document) -> Document:
+    """``doc`` (its boxes converted, none of them whole) with a mark or box
+    letter standing alone at the start of a body paragraph read as a box."""
+    return doc._replace(body=_map_paragraphs(doc.body, _lone_mark))
+
+
+def paragraph_boxes(par: Paragraph) -> Paragraph:
+    """One paragraph with its glyph boxes and marks converted; most hold no
+    glyph and come back as they are (tested here before any call: most hold
+    one text without a box character)."""
+    search = glyphs.box_chars().search
+    for inline in par.inlines:
+        if isinstance(inline, Symbol) or (isinstance(inline, Text) and search(inline.text) is not None):
+            return convert_paragraph(par)
+    return par
+
+
+def holds_whole_box(par: Paragraph) -> bool:
+    """Whether ``par`` (converted) holds a box that shows its glyph whole
+    (what :func:`boxes_dropped` looks for)."""
+    return any(isinstance(item, Checkbox) and _whole(item) for item in par.inlines)
 
 
 def boxes_dropped(blocks: tuple[Block, ...]) -> bool:
     """True when no box of ``blocks`` shows its glyph whole: no box in a
     named symbol font, no box character, no Word control or form field
     (AbiWord and pandoc leave only marks, letters and fontless codes)."""
-    for par in paragraphs_of(blocks):
-        for item in par.inlines:
-            if isinstance(item, Checkbox) and _whole(item):
-                return False
-    return True
+    return not any(map(holds_whole_box, paragraphs_of(blocks)))
 
 
 def _whole(box: Checkbox) -> bool:
@@ -124,20 +144,10 @@ def _lone_mark(par: Paragraph) -> Paragraph:
 
 def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """``blocks`` converted. Most paragraphs hold no glyph and come back as
-    they are; a container none of whose parts changed is kept, not copied.
-    A paragraph is tested here, in the loop, before any call: most hold one
-    text without a box character."""
-    search = glyphs.box_chars().search
+    they are; a container none of whose parts changed is kept, not copied."""
     out: list[Block] | None = None
     for n, block in enumerate(blocks):
-        new: Block = block
-        if isinstance(block, Paragraph):
-            for inline in block.inlines:
-                if isinstance(inline, Symbol) or (isinstance(inline, Text) and search(inline.text) is not None):
-                    new = convert_paragraph(block)
-                    break
-        else:
-            new = _table(block)
+        new = paragraph_boxes(block) if isinstance(block, Paragraph) else _table(block)
         if new is not block:
             if out is None:
                 out = list(blocks[:n])

@@ -25,6 +25,7 @@ from typing import Protocol, TypeVar
 
 from lxml import etree
 
+from formkit.docx.checkboxes import lone_marks
 from formkit.docx.controls import read_controls
 from formkit.docx.model import Block, Document, Image, Story
 from formkit.docx.repeats import read_once
@@ -114,7 +115,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_document(pkg: PackageLike, refs: bool = False) -> Document:
+def read_document(pkg: PackageLike, refs: bool = False, boxes: bool = False) -> Document:
     """Read a .docx package into an immutable :class:`~formkit.docx.model.Document`.
 
     Body blocks come in document order. Headers and footers are the parts
@@ -125,13 +126,16 @@ def read_document(pkg: PackageLike, refs: bool = False) -> Document:
     once even when several sections share it, as a :class:`Story` whose kind is
     the reference's ``w:type`` (``default`` when absent). ``tracked_changes``
     is set when any story holds a revision mark (§17.13.5); ``comments`` counts
-    the distinct comments anchored in the body (§17.13.4).
+    the distinct comments anchored in the body (§17.13.4). With ``boxes``,
+    glyph boxes and marks are decided as each paragraph is read: the result
+    is :func:`formkit.docx.checkboxes.convert_document` of the document read
+    without, in one pass.
     """
     with collector_paused():
-        return _read(pkg, refs)
+        return _read(pkg, refs, boxes)
 
 
-def _read(pkg: PackageLike, refs: bool) -> Document:
+def _read(pkg: PackageLike, refs: bool, boxes: bool) -> Document:
     main = pkg.main_part
     rels = pkg.rels(main)
     styles = _styles(pkg)
@@ -141,7 +145,7 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
     doubts = read_once(root)  # LibreOffice's repeated text fields (formkit.docx.repeats)
     doubts += struck(root)  # struck-through text and boxes (formkit.docx.strike)
     index = {el: n for n, el in enumerate(root.iter(_P))} if refs else None
-    body_reader = StoryReader(main, styles, images, index)
+    body_reader = StoryReader(main, styles, images, index, boxes)
     body_el = root.find(_BODY)
     body = body_reader.read(body_el)
 
@@ -159,14 +163,14 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
         ):
             continue
         seen.add(rel.target)
-        reader = StoryReader(rel.target, styles, images)
+        reader = StoryReader(rel.target, styles, images, boxes=boxes)
         story = pkg.xml(rel.target)
         doubts += read_once(story) + struck(story)
         blocks: tuple[Block, ...] = reader.read(story)
         tracked = tracked or reader.tracked
         stories[kind].append(Story(story_type, blocks))
 
-    return Document(
+    doc = Document(
         body=body,
         headers=tuple(stories["header"]),
         footers=tuple(stories["footer"]),
@@ -175,6 +179,7 @@ def _read(pkg: PackageLike, refs: bool) -> Document:
         controls=read_controls(body_el, lambda rid: images.resolve(main, rid), index) if body_reader.controls else (),
         doubts=tuple(doubts),
     )
+    return lone_marks(doc) if boxes and not body_reader.whole_box else doc
 
 
 def styles_part(pkg: PackageLike) -> str | None:

@@ -46,7 +46,9 @@ from formkit.docx.inline import (
     run_properties,
     symbol_font,
 )
+from formkit.docx.checkboxes import convert_paragraph, holds_whole_box, paragraph_boxes
 from formkit.docx.controls import placeholder_hidden
+from formkit.docx.glyphs import box_chars
 from formkit.docx.plain import plain_text
 from formkit.docx.runs import ImageSource, RunContent
 from formkit.docx.styles import Styles, numbering_of
@@ -98,9 +100,15 @@ class StoryReader(RunContent):
     """
 
     def __init__(
-        self, part: str, styles: Styles, images: ImageSource, refs: dict[etree._Element, int] | None = None
+        self, part: str, styles: Styles, images: ImageSource, refs: dict[etree._Element, int] | None = None,
+        boxes: bool = False,
     ) -> None:
         self.part = part
+        # With ``boxes``, each paragraph's glyph boxes are decided as it is
+        # read (formkit.docx.checkboxes), and ``whole_box`` says whether any
+        # box showed its glyph whole.
+        self._box_chars = box_chars().search if boxes else None
+        self.whole_box = False
         self._refs = refs
         self.tracked = False
         self.comment_ids: set[object] = set()
@@ -207,7 +215,10 @@ class StoryReader(RunContent):
         if not self._in_instruction:
             text = plain_text(el, _WALKED, self._plain_run, self._hidden_runs)
             if text is not None:
-                self._containers[-1].append(Paragraph((Text(text),) if text else (), style, numbered, ref))
+                par = Paragraph((Text(text),) if text else (), style, numbered, ref)
+                if self._box_chars is not None and self._box_chars(text) is not None:
+                    par = self._boxes_of(convert_paragraph(par))
+                self._containers[-1].append(par)
                 return
         self._para = ParagraphBuilder(style, numbered, ref)
         self._push(iter(el), _PARAGRAPH, self._end_paragraph)
@@ -217,12 +228,19 @@ class StoryReader(RunContent):
         if para is None:
             return
         self._para = None
-        self._containers[-1].append(para.build())
+        built = para.build()
+        self._containers[-1].append(self._boxes_of(paragraph_boxes(built)) if self._box_chars else built)
         if para.textboxes:
             # Text-box contents are their own story: fields do not cross into them.
             self._saved_fields.append((self._fields, self._in_instruction))
             self._fields, self._in_instruction = [], 0
             self._push(chain.from_iterable(para.textboxes), _BLOCK, self._end_textboxes)
+
+    def _boxes_of(self, par: Paragraph) -> Paragraph:
+        """``par`` (its boxes decided), noted when it holds a whole box."""
+        if not self.whole_box and holds_whole_box(par):
+            self.whole_box = True
+        return par
 
     def _end_textboxes(self) -> None:
         self._fields, self._in_instruction = self._saved_fields.pop()

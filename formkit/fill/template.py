@@ -25,7 +25,6 @@ from pathlib import Path
 from lxml import etree
 
 from formkit import forms as formdefs
-from formkit.docx.checkboxes import convert_document
 from formkit.forms import FormDef
 from formkit.locate import Located, locate
 from formkit.locate.stream import build
@@ -119,7 +118,7 @@ def _read(form: FormDef, data: bytes, name: str) -> _Read:
     from formkit.docx.reader import read_document, styles_part
 
     with open_package(data, name) as pkg:
-        model = convert_document(read_document(pkg, refs=True))
+        model = read_document(pkg, refs=True, boxes=True)
         stream = build(model.body)  # keyed once, for recognition and the locators
         recognize_key(stream_key(stream), formdefs.load_all(), form)
         located = locate(form, model, stream)

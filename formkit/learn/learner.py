@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from formkit.docx.checkboxes import convert_document
 from formkit.learn.controls import add_controls, without_control_boxes
 from formkit.learn.draft import assemble
 from formkit.learn.model import (
@@ -59,7 +58,7 @@ def learn(source: str | Path | bytes, form_id: str, name: str | None = None) -> 
 
     name = name or ("original.docx" if isinstance(source, bytes) else str(source))
     with open_package(source, name) as pkg:
-        doc = convert_document(read_document(pkg, refs=True))
+        doc = read_document(pkg, refs=True, boxes=True)
         bold, drawn = paragraph_looks(pkg)
     stream = build(without_control_boxes(doc).body)
     learner = Learner(stream, bold, drawn)

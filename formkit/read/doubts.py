@@ -120,14 +120,13 @@ def _lone(box: Checkbox) -> str:
 def _original(original: Path) -> tuple[frozenset[str], bool]:
     """The match keys of every paragraph of the form's original, and
     whether it has a page header (a part, empty or not)."""
-    from formkit.docx.checkboxes import convert_document
     from formkit.docx.package import open_package
     from formkit.docx.reader import read_document
     from formkit.locate.stream import build
 
     try:
         with open_package(original, str(original)) as pkg:
-            doc = convert_document(read_document(pkg))
+            doc = read_document(pkg, boxes=True)
     except Exception:  # noqa: BLE001 - an unreadable original prints nothing to keep
         return frozenset(), False
     return frozenset(p.key for p in build(doc.body).paras if p.key), bool(doc.headers)

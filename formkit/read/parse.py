@@ -16,7 +16,6 @@ from typing import Any
 
 from formkit import forms as formdefs
 from formkit.docx import savedby
-from formkit.docx.checkboxes import convert_document
 from formkit.errors import FormkitError
 from formkit.locate import Located, locate
 from formkit.locate.stream import build
@@ -75,7 +74,7 @@ def read_model(source: str | os.PathLike[str] | bytes, name: str) -> Document:
     from formkit.docx.reader import read_document
 
     with open_package(source, name) as pkg:
-        return convert_document(read_document(pkg))
+        return read_document(pkg, boxes=True)
 
 
 def legacy_format(path: str | os.PathLike[str]) -> str | None:
@@ -152,7 +151,7 @@ def _read(result: ParseResult, source: str | os.PathLike[str] | bytes, display: 
     from formkit.docx.zipread import converted_limits
 
     with open_package(source, display, converted_limits(_size(display)) if converted else Limits()) as pkg:
-        doc = convert_document(read_document(pkg))
+        doc = read_document(pkg, boxes=True)
         result.saved_by = savedby.from_package(pkg)
         definition = _fill(result, doc, form, root)
         if photos is not None and result.record is not None and result.located is not None:
