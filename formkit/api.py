@@ -1,7 +1,7 @@
 """The public Python API: what the ``formkit`` command line does, as functions.
 
 Each function is a thin layer over the module that does the work, and each
-command of :mod:`formkit.cli` calls exactly one of them, so the command
+command (:mod:`formkit.commands`) calls exactly one of them, so the command
 line and a program (the season web app, an office's script) share one code
 path. Nothing here prints, prompts or exits: results are values, progress
 is an iterator (:func:`parse_files` yields each file's result as it is

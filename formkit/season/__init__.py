@@ -3,11 +3,11 @@
 store (the season database: SQLAlchemy models, Alembic migrations shipped
 in the package, content-addressed files under the data folder, the
 operations every face shares), web (the Flask pages of ``formkit serve``)
-and commands (the ``serve``, ``offices``, ``ingest`` and ``export``
-commands, registered by formkit/cli.py). A face like the command line: it
-parses and scores through :mod:`formkit.api` only, and nothing below it
-imports it. Flask and SQLAlchemy are loaded only here, so every other
-command starts without them.
+and commands (the ``serve``, ``offices``, ``users``, ``ingest``, ``export``
+and ``season`` commands, defined when formkit/cli.py runs one of them). A
+face like the command line: it parses and scores through :mod:`formkit.api`
+only, and nothing below it imports it. Flask and SQLAlchemy are loaded only
+here, so every other command starts without them.
 """
 from __future__ import annotations
 

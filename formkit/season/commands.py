@@ -1,7 +1,7 @@
-"""The season's commands (click), registered on ``formkit`` by formkit/cli.py:
-``serve``, ``offices``, ``users``, ``ingest`` and ``export``. The store and
-the web app are imported inside each command, so every other command starts
-without Flask or SQLAlchemy."""
+"""The season's commands (click), added to ``formkit`` by formkit/cli.py when
+one of them runs: ``serve``, ``offices``, ``users``, ``ingest``, ``export``
+and ``season``. The store and the web app are imported inside each command,
+so every other command starts without Flask or SQLAlchemy."""
 from __future__ import annotations
 
 import os
@@ -310,8 +310,3 @@ def season_cmd(data: str, db: str | None, fiscal_year: int | None, deadline: str
 
 
 COMMANDS = (serve_cmd, offices_cmd, users_cmd, ingest_cmd, export_cmd, season_cmd)
-
-
-def register(group: click.Group) -> None:
-    for command in COMMANDS:
-        group.add_command(command)
