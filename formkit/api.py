@@ -22,10 +22,10 @@ from __future__ import annotations
 import os
 from collections.abc import Generator, Iterable, Mapping
 from pathlib import Path
-from typing import Any, IO, NamedTuple, TYPE_CHECKING, TypeAlias
+from typing import Any, IO, TYPE_CHECKING, TypeAlias
 
 from formkit.errors import FormkitError
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 
 if TYPE_CHECKING:
     from formkit.forms import FormDef

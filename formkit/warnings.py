@@ -2,9 +2,7 @@
 a message for the person checking the file. The codes are listed in README.md."""
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 
 
 WARNING_CODES: dict[str, str] = {

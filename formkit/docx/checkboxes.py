@@ -18,7 +18,6 @@ import operator
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import NamedTuple
 
 from formkit.docx import glyphs
 from formkit.docx.model import (
@@ -33,7 +32,7 @@ from formkit.docx.model import (
     Table,
     Text,
 )
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 
 
 class _Mark(NamedTuple):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 from formkit.yamlcache import load_yaml
 
 

@@ -19,9 +19,9 @@ says so in its class's docstring.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple, Union
+from typing import Union
 
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 
 
 class Text(NamedTuple):

@@ -11,9 +11,9 @@ layout gives None and the caller falls back to a byte search.
 from __future__ import annotations
 
 import struct
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 
 _ENDOFCHAIN = 0xFFFFFFFE
 _HEADER_DIFAT = 109

@@ -23,7 +23,7 @@ import threading
 import zipfile
 from collections.abc import Callable
 from types import TracebackType
-from typing import BinaryIO, NamedTuple, TypeVar
+from typing import BinaryIO, TypeVar
 from urllib.parse import unquote
 
 from lxml import etree
@@ -34,7 +34,7 @@ from formkit.docx.ns import REL_OFFICE_DOCUMENT, qn
 from formkit.docx.sniff import OLE_MAGIC, RESAVE, RESEND, describe, file_error, refuse_ole
 from formkit.docx.xmlsafe import parse_xml
 from formkit.docx.zipread import Limits, index_members, open_zip, part_key, read_member, read_members
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 
 __all__ = ["Limits", "Package", "Rel", "open_package", "read_members", "rels_part", "resolve_target"]
 

@@ -16,12 +16,10 @@ never symbol fonts.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from lxml import etree
 
 from formkit.docx.ns import qn
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 
 _STYLE = qn("w:style")
 _STYLE_ID = qn("w:styleId")

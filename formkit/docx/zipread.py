@@ -15,12 +15,12 @@ import io
 import struct
 import zipfile
 import zlib
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 from urllib.parse import unquote
 
 from formkit.docx.sniff import file_error
 from formkit.files import MiB, size_text
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 
 _CHUNK = 256 * 1024
 

@@ -24,11 +24,12 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from formkit.errors import FormkitError
 from formkit.files import MiB, read_regular
 from formkit.output import csv_unmark
+from formkit.values import NamedTuple
 
 MAX_DATA_BYTES = 64 * MiB  # a CSV or JSON Lines file for bulk
 MAX_LINE_CHARS = 1_000_000  # one line of a CSV or JSON Lines file

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from formkit.fill.csvfile import ENCODING_NAMES, MAX_LINE_CHARS, MAX_ROWS, Broken, csv_rows, detect_encoding, read_data
 from formkit.errors import FormkitError
@@ -40,6 +40,7 @@ from formkit.forms import FieldDef, FormDef
 from formkit.fill.recordtext import PathSegments, bracket_path, load_json, suggest
 from formkit.fill.records import BadData, PathNamer, unwrap, validate
 from formkit.text import fold_digits
+from formkit.values import NamedTuple
 
 __all__ = ["ENCODING_NAMES", "Row", "csv_encoding", "detect_encoding", "read_rows", "tick"]
 PARSE_COLUMNS = frozenset({"file", "form", "saved_by", "warnings", "error_code", "error_message"})

@@ -13,11 +13,11 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from formkit.errors import FormkitError
 from formkit.forms.controls import control_keys
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 from formkit.yamlcache import load_yaml
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import bisect
 from functools import lru_cache
-from typing import NamedTuple
 
 from formkit.text import match_key
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 
 # What ends a label as a colon does: ASCII, full-width (Chinese, Japanese
 # forms), the ratio sign and the small and modifier colons other fonts type.

@@ -20,13 +20,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from formkit.errors import FormkitError
 from formkit.files import read_regular
 from formkit.forms import FieldDef
 from formkit.output import atomic_write_bytes
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 
 # A picture's media type (the content type its package gives it) -> the file's suffix.
 _SUFFIX = {

@@ -17,15 +17,12 @@ naming the phrases and anchors not found.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
-
 from formkit.errors import FormkitError
 from formkit.forms import FieldDef, FormDef
 from formkit.locate.stream import Stream, paragraph_text
 from formkit.docx.model import Block, Document, Paragraph
 from formkit.text import match_key, short_key
-from formkit.values import compare_by_type
+from formkit.values import NamedTuple, compare_by_type
 from formkit.warnings import Warning
 
 
