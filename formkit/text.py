@@ -25,26 +25,28 @@ _SPACES = dict.fromkeys(
     map(ord, "\u00a0\t\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"),
     " ",
 )
-_CHAR_MAP = {**_REMOVE, **_SPACES}
+_CHAR_MAP = {**_REMOVE, **_SPACES}  # format characters and spaces other than " ": none printable
 # A run of leaders that only marks a blank: 3+ '.', any '…', 3+ '_'.
 LEADER = re.compile(r"\.{3,}|…+|_{3,}")
 # A typed list number at the start of a line: "1.", "(2)", "๓)".
 LIST_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)]\s*")
 # A typed number and then only leaders and spaces ("1. ......"); one flat
 # character class, so a long run of dots that fails at its end cannot
-# backtrack exponentially.
-_NUMBERED = re.compile(r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)][\s.…_]*$")
+# backtrack exponentially. Only fill and learn ask: compiled on first use.
+_NUMBERED = r"^\s*\(?[0-9๐-๙]{1,3}\s*[.)][\s.…_]*$"
 _WS = re.compile(r"[ \r\f\v]+")
 _LINE_SPLIT = re.compile(r"\r\n|[\n\r\v\u2028\u2029]")
 
 
-_SPECIAL = re.compile("[" + "".join(chr(c) for c in _CHAR_MAP) + "]")
 _CHAR_PAIRS = tuple((chr(c), r or "") for c, r in _CHAR_MAP.items())
 
 
 def clean_chars(text: str) -> str:
-    """Character-level rules only (NFC, sara am, zero-width, spaces); keeps lines."""
-    if _SPECIAL.search(text):
+    """Character-level rules only (NFC, sara am, zero-width, spaces); keeps lines.
+    Printable text holds nothing ``_CHAR_MAP`` changes: one C scan says so (a
+    regular expression of those characters would cost more to compile, at
+    every start, than a whole document's scans)."""
+    if not text.isprintable():
         # one str.replace per character present: str.translate looks every
         # character of a Thai text up in its table, a dozen times slower
         for char, replacement in _CHAR_PAIRS:
@@ -73,7 +75,7 @@ _short_line = lru_cache(maxsize=8192)(_normalize_line)
 
 def numbered_blank(text: str) -> bool:
     """A typed number then only leaders: "1. ......" (also "2. .... ....")."""
-    return bool(_NUMBERED.match(text) and LEADER.search(text))
+    return bool(re.match(_NUMBERED, text) and LEADER.search(text))
 
 
 def normalize(text: str) -> str:

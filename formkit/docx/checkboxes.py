@@ -117,7 +117,7 @@ def _map_paragraphs(blocks: tuple[Block, ...], change: Callable[[Paragraph], Par
     return blocks if _same(result, blocks) else result
 
 
-_LONE = re.compile(r"\s*(\S)(?=\s|$)")
+_LONE = r"\s*(\S)(?=\s|$)"  # this and the typed marks' patterns: compiled on first use
 
 
 def _lone_mark(par: Paragraph) -> Paragraph:
@@ -128,7 +128,7 @@ def _lone_mark(par: Paragraph) -> Paragraph:
     if any(isinstance(i, Checkbox) for i in par.inlines):
         return par
     first = par.inlines[0].text
-    m = _LONE.match(first)
+    m = re.match(_LONE, first)
     glyph = glyphs.lone_box(m.group(1)) if m else None
     if m is None or glyph is None or glyph.role == "bullet":
         return par
@@ -268,16 +268,16 @@ def _belongs_before(items: list[Inline | _Mark], at: int) -> bool:
 
 
 # a one-character word right after the box, or a sign glued to it ("☐/5")
-_AFTER_WORD = re.compile(r"\s*(\S)(?=\s|$|[\u0e00-\u0e7f])")  # "X แผน", "Xแผน"
-_AFTER_SIGN = re.compile(r"\s*([/×])")
+_AFTER_WORD = r"\s*(\S)(?=\s|$|[\u0e00-\u0e7f])"  # "X แผน", "Xแผน"
+_AFTER_SIGN = r"\s*([/×])"
 # a one-character word right before the box
-_BEFORE = re.compile(r"(?:^|\s)(\S)\s*$")
+_BEFORE = r"(?:^|\s)(\S)\s*$"
 
 
 def _take_typed(items: list[Inline | _Mark], at: int, step: int) -> bool:
     """A typed mark word ("/", "X" ...) at the near end of the text at ``at``."""
     text = items[at].text  # type: ignore[union-attr]
-    m = (_AFTER_WORD.match(text) or _AFTER_SIGN.match(text)) if step > 0 else _BEFORE.search(text)
+    m = (re.match(_AFTER_WORD, text) or re.match(_AFTER_SIGN, text)) if step > 0 else re.search(_BEFORE, text)
     if m and glyphs.is_typed_mark(m.group(1)):
         items[at] = Text(text[: m.start(1)] + text[m.end(1):])
         return True

@@ -15,7 +15,8 @@ from formkit.docx.zipread import Limits, directory_names, open_zip
 from formkit.errors import FormkitError
 
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
-_WORD_XML = re.compile(rb"<w:wordDocument\b|schemas\.microsoft\.com/office/word/2003/wordml|progid=.Word\.Document")
+# Compiled on first use (re's cache), as the manifest's pattern: most files are neither.
+_WORD_XML = rb"<w:wordDocument\b|schemas\.microsoft\.com/office/word/2003/wordml|progid=.Word\.Document"
 _WORD2 = (b"\xdb\xa5", b"\x9b\xa5")  # Word for Windows 2.0 and 1.x: the FIB's wIdent
 _WORDPERFECT = b"\xffWPC"
 _MAX_MANIFEST = 1024 * 1024
@@ -62,7 +63,7 @@ def legacy_kind(head: bytes, stream: BinaryIO | None = None) -> str | None:
 
 def is_word_xml(head: bytes) -> bool:
     """Whether ``head`` begins a Word 2003 XML document."""
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(b"<?xml") and bool(_WORD_XML.search(head))
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(b"<?xml") and bool(re.search(_WORD_XML, head))
 
 
 def _zip_member(stream: BinaryIO, names: tuple[str, ...]) -> bytes | None:
@@ -97,9 +98,9 @@ def _zip_members(stream: BinaryIO, names: tuple[str, ...]) -> list[bytes | None]
         stream.seek(0)
 
 
-_MANIFEST_ROOT = re.compile(rb"<manifest:file-entry\b[^>]*?manifest:full-path=\"/\"[^>]*>|"
-                            rb"<manifest:file-entry\b[^>]*?manifest:media-type=\"[^\"]*\"[^>]*"
-                            rb"manifest:full-path=\"/\"[^>]*>")
+_MANIFEST_ROOT = (rb"<manifest:file-entry\b[^>]*?manifest:full-path=\"/\"[^>]*>|"
+                  rb"<manifest:file-entry\b[^>]*?manifest:media-type=\"[^\"]*\"[^>]*"
+                  rb"manifest:full-path=\"/\"[^>]*>")
 
 
 def _odf_text(stream: BinaryIO) -> bool:
@@ -117,7 +118,7 @@ def _odf_text(stream: BinaryIO) -> bool:
     mime, manifest = _zip_members(stream, ("mimetype", "META-INF/manifest.xml"))
     if mime is not None:
         return mime.strip() == _ODT_MIME
-    root = _MANIFEST_ROOT.search(manifest or b"")
+    root = re.search(_MANIFEST_ROOT, manifest or b"")
     return root is not None and b'manifest:media-type="' + _ODT_MIME + b'"' in root.group()
 
 

@@ -34,9 +34,14 @@ _META_BYTES = 1024 * 1024  # an ODF meta.xml larger than this is not read
 _EXTENDED = "/extended-properties"
 _EP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 _META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}generator"
-_RTF_GENERATOR = re.compile(rb"\{\\\*\\generator\s+([^;{}]{1,2000})")
-_FLAT_GENERATOR = re.compile(rb"<meta:generator>([^<]{1,2000})</meta:generator>")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+# Compiled on first use (re's cache): only files LibreOffice converts are searched.
+_RTF_GENERATOR = rb"\{\\\*\\generator\s+([^;{}]{1,2000})"
+_FLAT_GENERATOR = rb"<meta:generator>([^<]{1,2000})</meta:generator>"
+# control, zero-width and direction characters, each read as a space
+_CONTROL = dict.fromkeys(
+    [*range(0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010), *range(0x2028, 0x202F), *range(0x2066, 0x206A), 0xFEFF],
+    " ",
+)
 _XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
 
 
@@ -44,7 +49,7 @@ def clean(text: str | None) -> str | None:
     """``text`` as one short line, or None when nothing printable is left."""
     if not text:
         return None
-    line = " ".join(_CONTROL.sub(" ", text).split())
+    line = " ".join(text.translate(_CONTROL).split())
     return line[:MAX_CHARS] or None
 
 
@@ -82,7 +87,7 @@ def from_file(path: str | os.PathLike[str], kind: str) -> str | None:
     except Exception:  # noqa: BLE001 - a file that says nothing readable names no program
         return None
     pattern = {"rtf": _RTF_GENERATOR, "fodt": _FLAT_GENERATOR}.get(kind)
-    match = pattern.search(head) if pattern is not None else None
+    match = re.search(pattern, head) if pattern is not None else None
     if match is None:
         return None
     text = match.group(1).decode("utf-8", "replace") if kind == "fodt" else match.group(1).decode("latin-1")

@@ -35,7 +35,7 @@ _DEL = qn("w:del")
 _STRIKES = (qn("w:strike"), qn("w:dstrike"))
 _RFONTS, _FONT, _CHAR = qn("w:rFonts"), qn("w:font"), qn("w:char")
 W_VAL = qn("w:val")
-_LONE_MARK = re.compile(r"\s*(\S)\s*")
+_LONE_MARK = r"\s*(\S)\s*"  # compiled on first use: few documents strike a mark through
 
 
 def struck(root: etree._Element) -> list[Doubt]:
@@ -122,7 +122,7 @@ def _take_glyphs(run: etree._Element, context: str, plain_boxes: int) -> list[Do
                 run.remove(el)
                 out.append(Doubt("struck-box", glyph.char, context))
         elif el.tag == _T and el.text:
-            lone = _LONE_MARK.fullmatch(el.text)
+            lone = re.fullmatch(_LONE_MARK, el.text)
             if lone and glyphs.is_typed_mark(lone.group(1)):
                 out.append(Doubt("struck-box", lone.group(1), context))
                 el.text = ""

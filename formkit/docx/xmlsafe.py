@@ -47,11 +47,9 @@ __all__ = ["parse_xml"]
 
 # Encodings whose bytes for "<", "!", "?" and ASCII letters are the ASCII ones,
 # so the prolog can be scanned after a lossless latin-1 decoding.
-_ASCII_COMPATIBLE = re.compile(
-    r"(utf-?8|(us-)?ascii|iso[-_]?8859-\d{1,2}|latin-?1|windows-125\d|cp125\d)",
-    re.IGNORECASE,
-)
-_UTF16_NAMES = re.compile(r"(utf-?16|utf-?16le|utf-?16be|ucs-?2)", re.IGNORECASE)
+# Both compiled on first use (re's cache): a UTF-16 part is rare.
+_ASCII_COMPATIBLE = r"(?i)(utf-?8|(us-)?ascii|iso[-_]?8859-\d{1,2}|latin-?1|windows-125\d|cp125\d)"
+_UTF16_NAMES = r"(?i)(utf-?16|utf-?16le|utf-?16be|ucs-?2)"
 _ENCODING_DECL = re.compile(
     r"""\A<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']*)["']"""
 )
@@ -128,7 +126,7 @@ def _check_declared_encoding(text: str, codec: str, part: str) -> None:
         return
     declared = match.group(1).strip()
     allowed = _UTF16_NAMES if codec.startswith("utf-16") else _ASCII_COMPATIBLE
-    if not allowed.fullmatch(declared):
+    if not re.fullmatch(allowed, declared):
         raise _bad_encoding(part, repr(declared))
 
 
@@ -185,7 +183,7 @@ def _refuse_dtd_in_prolog(data: bytes, part: str) -> None:
         window *= 4
 
 
-_POSITION_SUFFIX = re.compile(r",\s*line \d+, column \d+\s*$")
+_POSITION_SUFFIX = r",\s*line \d+, column \d+\s*$"  # compiled on first use: XML that is not well-formed
 
 
 def parse_xml(data: bytes, part: str) -> etree._Element:
@@ -200,7 +198,7 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        reason = " ".join(_POSITION_SUFFIX.sub("", str(exc.msg or "syntax error")).split())
+        reason = " ".join(re.sub(_POSITION_SUFFIX, "", str(exc.msg or "syntax error")).split())
         raise FormkitError(
             "bad-xml",
             f"part {part} is not well-formed XML (line {exc.lineno}: {reason}); "

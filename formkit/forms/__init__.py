@@ -201,14 +201,14 @@ def load(form_id: str, root: Path | None = None) -> FormDef:
     return load_id(form_id, root)
 
 
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+_ID = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"  # compiled on first use: only a named form is looked up
 
 
 def load_id(form_id: str, root: Path | None = None) -> FormDef:
     """The form whose id is ``form_id``, never a path: what an input file
     names as its form (a parse or score result) is looked up here."""
     known = catalog(root)
-    folder = known.get(form_id) if isinstance(form_id, str) and _ID.fullmatch(form_id) else None
+    folder = known.get(form_id) if isinstance(form_id, str) and re.fullmatch(_ID, form_id) else None
     if folder is None:
         names = ", ".join(sorted(known)) or "none"
         raise FormkitError("no-such-form", f"no form {str(form_id)[:100]!r} (known forms: {names})")

@@ -202,7 +202,7 @@ def _find_labels(fields: tuple[FieldDef, ...], stream: Stream, lo: int, hi: int,
     return hits
 
 
-_BLANK_BEFORE = re.compile(r"(?:\.{3,}|…+|_{3,}|\s{2,}|\t)\s*$")
+_BLANK_BEFORE = r"(?:\.{3,}|…+|_{3,}|\s{2,}|\t)\s*$"  # compiled on first use: few forms have second labels
 
 
 def _second_label(label: Label, para: Para, after: int) -> Hit | None:
@@ -210,7 +210,7 @@ def _second_label(label: Label, para: Para, after: int) -> Hit | None:
     only where a blank (leaders, a tab or a wide gap) stands before it, so a
     word inside an answer ("การนิเทศแบบกลุ่มเครือข่าย") is never taken for it."""
     hit = match_inside(label, para, after)
-    if hit is None or not _BLANK_BEFORE.search(para.with_tabs[after : hit.start]):
+    if hit is None or not re.search(_BLANK_BEFORE, para.with_tabs[after : hit.start]):
         return None
     return hit
 
