@@ -111,12 +111,13 @@ def _next_cell(stream: Stream, index: int, stop: Hit | None) -> tuple[int, int] 
     return (lo, hi) if hi > lo else None
 
 
-_LEAD = re.compile(f"^[\\s{COLONS}]+")
-
-
 def strip_lead(text: str) -> str:
-    """The rest of a label's line without the colon or spaces after the label."""
-    return _LEAD.sub("", text)
+    """The rest of a label's line without the colon or spaces after the label
+    (white space as ``str.strip`` takes it, the set ``\\s`` matches)."""
+    rest = text.lstrip()
+    while rest and rest[0] in COLONS:
+        rest = rest.lstrip(COLONS).lstrip()
+    return rest
 
 
 def section_value(raw: str) -> str:
