@@ -9,7 +9,6 @@ batch goes on with the next file.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,24 +25,51 @@ from formkit.read.recognize import Recognition, recognize_key, stream_key
 from formkit.warnings import Warning
 
 
-@dataclass(slots=True)
 class ParseResult:
-    """One file's result; ``as_dict`` is the documented JSON envelope."""
+    """One file's result; ``as_dict`` is the documented JSON envelope.
 
-    file: str
-    form: str | None = None
-    record: dict[str, Any] | None = None
-    warnings: list[Warning] = field(default_factory=list)
-    error: FormkitError | None = None
-    recognition: Recognition | None = None
-    located: Located | None = None
-    document: Document | None = None
-    saved_by: str | None = None  # the program that last saved the file (formkit.docx.savedby)
-    #: ``as_dict`` as one line of compact JSON, when a worker process made it
-    #: (so the main process of a batch only writes it out).
-    line: str | None = field(default=None, repr=False, compare=False)
-    #: where each field was found, kept by a worker process that leaves ``located`` behind
-    found_at: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    Results compare by every field but ``line`` and ``found_at``, which the
+    repr leaves out too; a result is changed in place, so it has no hash. A
+    plain class, not a dataclass: the ``dataclasses`` module and the methods
+    it generates would cost every start-up 7 million instructions.
+    """
+
+    __match_args__ = ("file", "form", "record", "warnings", "error", "recognition", "located", "document",
+                      "saved_by", "line", "found_at")
+    __slots__ = __match_args__
+    _COMPARED = __slots__[:-2]  # all but line and found_at
+
+    def __init__(self, file: str, form: str | None = None, record: dict[str, Any] | None = None,
+                 warnings: list[Warning] | None = None, error: FormkitError | None = None,
+                 recognition: Recognition | None = None, located: Located | None = None,
+                 document: Document | None = None, saved_by: str | None = None, line: str | None = None,
+                 found_at: dict[str, str] | None = None) -> None:
+        self.file = file
+        self.form = form
+        self.record = record
+        self.warnings = warnings if warnings is not None else []
+        self.error = error
+        self.recognition = recognition
+        self.located = located
+        self.document = document
+        self.saved_by = saved_by  # the program that last saved the file (formkit.docx.savedby)
+        #: ``as_dict`` as one line of compact JSON, when a worker process made it
+        #: (so the main process of a batch only writes it out).
+        self.line = line
+        #: where each field was found, kept by a worker process that leaves ``located`` behind
+        self.found_at = found_at
+
+    def _compared(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._COMPARED)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ParseResult) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._COMPARED)
+        return f"{self.__class__.__qualname__}({shown})"
 
     @property
     def ok(self) -> bool:
