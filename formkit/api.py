@@ -76,6 +76,7 @@ def _form_arg(form: Form | None) -> str | None:
 def parse_files(
     paths: Iterable[str | os.PathLike[str]], *, form: Form | None = None, jobs: int = 1, convert: bool = True,
     photos_dir: str | os.PathLike[str] | None = None, photos_relative_to: str | os.PathLike[str] | None = None,
+    models: bool = True,
 ) -> Generator[ParseResult, None, None]:
     """Parse many documents: each result as it is ready, in the order given.
 
@@ -83,7 +84,9 @@ def parse_files(
     and .odt, converted up front by one LibreOffice process per 200 files).
     ``jobs`` worker processes parse in parallel (0: one per core); results
     made in a worker hold the envelope only (``document``, ``located`` and
-    ``recognition`` are None). A file that cannot be read is its result's
+    ``recognition`` are None), and so does every result with ``models=False``:
+    each document model is then freed as soon as its record is made (a batch
+    that only needs the records runs faster and in less memory). A file that cannot be read is its result's
     ``error``; ``form`` (checked first: a wrong one raises) forces the form.
     Files are read as the results are taken; ``close()`` the generator (or
     use :func:`contextlib.closing`) to stop early: the workers stop too.
@@ -100,7 +103,7 @@ def parse_files(
     from formkit.read.batch import default_jobs, parse_files as run
 
     return run(paths, form=_form_arg(form), jobs=jobs or default_jobs(), convert=convert, photos_dir=photos_dir,
-               photos_relative_to=photos_relative_to)
+               photos_relative_to=photos_relative_to, models=models)
 
 
 # data files of many records: bulk's, never one record for fill

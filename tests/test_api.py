@@ -75,6 +75,16 @@ def test_parse_files_gives_every_sample_its_expected_record_in_order() -> None:
         assert got.document is not None  # parsed in this process: the model comes along
 
 
+def test_parse_files_without_models_gives_the_same_envelopes() -> None:
+    files = [str(p) for p in sorted(S12.glob("*.docx"))]
+    kept = list(formkit.parse_files(files))
+    freed = list(formkit.parse_files(files, models=False))
+    assert [r.as_dict() for r in freed] == [r.as_dict() for r in kept]
+    assert [r.places() for r in freed] == [r.places() for r in kept]
+    assert all(r.document is not None for r in kept if r.ok)
+    assert all(r.document is None and r.located is None and r.recognition is None for r in freed)
+
+
 def test_parse_files_with_workers_gives_the_same_envelopes_without_the_model() -> None:
     files = [str(p) for p in sorted(S12.glob("*.docx"))] * 2  # 30 files: enough for two workers
     alone = [r.as_dict() for r in formkit.parse_files(files)]

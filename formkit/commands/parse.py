@@ -48,7 +48,7 @@ def parse_cmd(
         if photos_dir:
             _make_folder(photos_dir)
         with closing(api.parse_files(files, form=form, jobs=jobs, convert=convert, photos_dir=photos_dir or None,
-                                     photos_relative_to=relative_to)) as results:
+                                     photos_relative_to=relative_to, models=False)) as results:
             tally = _write_parsed(results, len(files), output, fmt, form)
     except FormkitError as exc:  # the output cannot be written
         raise FileFailed(f"{exc} [{exc.code}]") from None

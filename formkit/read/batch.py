@@ -184,24 +184,26 @@ def run_parse(
     benchmarks time this, the command's own path without start-up."""
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with atomic_write(output, encoding=encoding, newline="") as out:
-        results = parse_files(files, form=form, jobs=jobs, convert=convert)
+        results = parse_files(files, form=form, jobs=jobs, convert=convert, models=False)
         return write_results(results, out, fmt, len(files) == 1, form).failed
 
 
 def parse_files(
     paths: Iterable[str | os.PathLike[str]], *, form: str | None = None, jobs: int = 1, convert: bool = True,
     photos_dir: str | os.PathLike[str] | None = None, photos_relative_to: str | os.PathLike[str] | None = None,
+    models: bool = True,
 ) -> Generator[ParseResult, None, None]:
     """Parse every file (folders walked, see :mod:`formkit.read.inputs`), yielding
     each result as it is ready, in the input order, with ``jobs`` worker
     processes. Legacy .doc/.rtf/.odt files are converted up front, a chunk
     per LibreOffice process, when ``convert``. With ``photos_dir``, photos
     are written there (see :func:`~formkit.read.parse.parse_file`). Results
-    carry the envelope only (``recognition``, ``located`` and ``document``
-    stay None: the document model is not kept, nor sent back between
-    processes; :func:`~formkit.read.parse.parse_file` gives it), and where
-    each field was found (:meth:`ParseResult.places`). Closing the generator early stops the workers and removes the
-    conversions, wherever the caller was interrupted."""
+    made in a worker, and every result when not ``models``, carry the
+    envelope only (``recognition``, ``located`` and ``document`` stay None:
+    the document model is not sent back between processes, nor kept), and
+    where each field was found (:meth:`ParseResult.places`). Closing the
+    generator early stops the workers and removes the conversions, wherever
+    the caller was interrupted."""
     files = list(expand_inputs(paths, legacy=convert))
     photos = photo_folder(photos_dir, photos_relative_to)
     with ExitStack() as stack:
@@ -212,7 +214,7 @@ def parse_files(
             pool = stack.enter_context(worker_pool(jobs))
             yield from pool.map(_parse_envelope, jobs_list, chunksize=16)
         else:
-            yield from map(_parse_envelope, jobs_list)
+            yield from map(_parse_one if models else _parse_envelope, jobs_list)
 
 
 _CHUNK = 200  # legacy files converted per soffice process

@@ -182,7 +182,7 @@ class _Plan:
         if self.documents:
             from formkit.read.batch import parse_files
 
-            with closing(parse_files(self.documents, convert=self.convert)) as results:
+            with closing(parse_files(self.documents, convert=self.convert, models=False)) as results:
                 parsed = [result.as_dict() for result in results]
         return [entry for part in self.parts for entry in (part if isinstance(part, list) else [parsed[part]])]
 

@@ -66,7 +66,7 @@ def parse_task(task: Task) -> Done:
     encoded for the store."""
     from formkit import api
 
-    results = api.parse_files([path for _, _, path in task], jobs=1)
+    results = api.parse_files([path for _, _, path in task], jobs=1, models=False)
     return [(job_id, sha, encode(result)) for (job_id, sha, _), result in zip(task, results)]
 
 

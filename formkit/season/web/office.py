@@ -163,7 +163,7 @@ def _parse(data: bytes, suffix: str) -> Any:
     with tempfile.TemporaryDirectory(dir=spool) as folder:
         path = Path(folder) / ("upload" + suffix)
         path.write_bytes(data)
-        (result,) = api.parse_files([path])
+        (result,) = api.parse_files([path], models=False)
     return result
 
 
