@@ -11,7 +11,9 @@ from __future__ import annotations
 import importlib.util
 import random
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -23,6 +25,7 @@ from formkit.docx.reader import read_document
 from tests.docxbuild import make_docx, p, r
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 STYLES = """
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
 <w:style w:type="character" w:styleId="Box"><w:rPr><w:rFonts w:ascii="Wingdings 2" w:hAnsi="Wingdings 2"/></w:rPr></w:style>
@@ -127,18 +130,25 @@ def _load_fuzz():  # type: ignore[no-untyped-def]
     return module
 
 
-def test_mutants_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+def read_mutants(seed: int, read: Callable[[bytes], T], count: int = 150) -> Iterator[tuple[list[str], T]]:
+    """``read`` over ``count`` seeded XML mutants of the samples and
+    originals (benchmarks/fuzz.py): each mutation's steps and what ``read``
+    gave, for every mutant it did not refuse."""
     fuzz = _load_fuzz()
-    rng = random.Random(20240611)
+    rng = random.Random(seed)
     seeds = fuzz.corpus(ROOT)
-    compared = shortcuts = 0
-    for _ in range(150):
-        data, _steps = fuzz.mutate_xml(rng, rng.choice(seeds).data)
+    for _ in range(count):
+        data, steps = fuzz.mutate_xml(rng, rng.choice(seeds).data)
         try:
-            fast, walked, taken = _both(data, monkeypatch)
+            yield steps, read(data)
         except FormkitError:
             continue
-        assert fast == walked, _steps
+
+
+def test_mutants_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    compared = shortcuts = 0
+    for steps, (fast, walked, taken) in read_mutants(20240611, lambda data: _both(data, monkeypatch)):
+        assert fast == walked, steps
         compared += 1
         shortcuts += sum(taken)
     assert compared > 100 and shortcuts > 1000  # the mutants were read, mostly the short way
