@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from formkit.docx.ancestors import Nearest
 from formkit.docx.model import Doubt
 from formkit.docx.ns import qn
 
@@ -60,10 +61,9 @@ def read_once(root: etree._Element) -> list[Doubt]:
     moved the answer's own line breaks out in front of it (their places are
     lost): a ``moved-breaks`` doubt with the answer's text says so."""
     paragraphs: dict[etree._Element, None] = {}
+    paragraph_of = Nearest(_P).of
     for el in root.iter(_SDT, _INSTR):
-        par = el.getparent()
-        while par is not None and par.tag != _P:
-            par = par.getparent()
+        par = paragraph_of(el)
         if par is not None:
             paragraphs[par] = None
     return [d for p in paragraphs for d in _paragraph(p)]

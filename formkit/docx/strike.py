@@ -23,6 +23,7 @@ import re
 from lxml import etree
 
 from formkit.docx import glyphs
+from formkit.docx.ancestors import Nearest
 from formkit.docx.inline import on_off
 from formkit.docx.model import Doubt
 from formkit.docx.ns import qn
@@ -42,13 +43,14 @@ def struck(root: etree._Element) -> list[Doubt]:
     """The struck-through text of the story under ``root`` as doubts; its
     struck boxes and marks taken out of the tree."""
     paragraphs: dict[etree._Element, None] = {}
+    paragraph_of = Nearest(_P).of
     for mark in root.iter(*_STRIKES):
         rpr = mark.getparent()
         run = rpr.getparent() if rpr is not None else None
-        par = run.getparent() if run is not None else None
-        while par is not None and par.tag != _P:
-            par = par.getparent()
-        if par is not None and rpr is not None and rpr.tag == _RPR and on_off(mark.get(W_VAL)):
+        if run is None or rpr is None or rpr.tag != _RPR or not on_off(mark.get(W_VAL)):
+            continue
+        par = paragraph_of(run)
+        if par is not None:
             paragraphs[par] = None
     out: list[Doubt] = []
     for par in paragraphs:
