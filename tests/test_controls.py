@@ -383,3 +383,29 @@ def test_a_definition_naming_a_control_of_another_kind_finds_none(tmp_path: Path
     result = parse_file(buf.getvalue(), "t.docx", str(tmp_path))
     assert result.record == {"office": False, "agree": ""}
     assert [w.code for w in result.warnings] == ["field-not-found", "field-not-found"]
+
+
+def test_repeat_items_are_the_outermost_items_in_any_nest() -> None:
+    """Each item not inside another, in document order, as walking up from
+    every control would find them (without the walk: a hostile nest made it
+    quadratic)."""
+    import random
+
+    from formkit.docx import controls as cx
+
+    def naive(content: etree._Element) -> list[etree._Element]:
+        items = [s for s in content.iter(cx.SDT) if s.find(f"{cx.SDT_PR}/{cx.REPEATING_ITEM}") is not None]
+        return [s for s in items if not any(a in items for a in s.iterancestors(cx.SDT))]
+
+    rng = random.Random(11)
+    for _ in range(40):
+        content = etree.Element(cx.SDT_CONTENT)
+        nodes = [content]
+        for _ in range(120):
+            sdt = etree.SubElement(rng.choice(nodes[-10:]), cx.SDT)
+            props = etree.SubElement(sdt, cx.SDT_PR)
+            if rng.random() < 0.4:
+                etree.SubElement(props, cx.REPEATING_ITEM)
+            nodes.append(etree.SubElement(sdt, cx.SDT_CONTENT))
+        found = cx.repeat_items(content)
+        assert found == naive(content) and len(found) >= 1

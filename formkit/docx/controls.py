@@ -346,15 +346,20 @@ def field_runs(begin_run: etree._Element) -> tuple[list[etree._Element], list[et
 
 
 def repeat_items(content: etree._Element) -> list[etree._Element]:
-    """The ``w15:repeatingSectionItem`` controls of a repeating section's content."""
+    """The ``w15:repeatingSectionItem`` controls of a repeating section's
+    content, those inside another item left out. The walk is in document
+    order, so whatever lies inside an item comes right after it: the
+    controls of the last item taken are set aside at once, and no control
+    walks up its ancestors (quadratic in a hostile nest of items)."""
     out: list[etree._Element] = []
-    taken: set[etree._Element] = set()
+    inside: set[etree._Element] = set()  # the controls of the last item taken
     for sdt in content.iter(SDT):
+        if sdt in inside:
+            continue
         props = sdt.find(SDT_PR)
         if props is not None and props.find(REPEATING_ITEM) is not None:
-            taken.add(sdt)
-            if not any(a in taken for a in sdt.iterancestors(SDT)):
-                out.append(sdt)
+            out.append(sdt)
+            inside = set(sdt.iter(SDT))
     return out
 
 
