@@ -12,7 +12,7 @@ from formkit.docx.model import Break, Checkbox, Text
 from formkit.text import LIST_NUMBER, is_blank, normalize, normalize_line, parse_int, short_key
 from formkit.warnings import Warning
 from formkit.locate.boxes import form_boxes
-from formkit.locate.labels import COLONS, Hit, Label, common_prefix, make_label
+from formkit.locate.labels import COLONS, Hit, Label, make_label, opening
 from formkit.locate.stream import Para, Stream
 
 
@@ -339,7 +339,7 @@ def box_group(
     used: set[int] = set()
     for key, label in labels:
         for n, cand in enumerate(found_boxes):
-            if n not in used and _label_fits(label, starts[n]):
+            if n not in used and opening(label.key, starts[n]):
                 assigned[key] = cand
                 used.add(n)
                 break
@@ -376,15 +376,6 @@ def key_start(text: str, want: int) -> str:
         if len(key) >= want:
             return key[:want]
         size = 2 * cut
-
-
-def _label_fits(label: Label, key: str) -> bool:
-    """``label`` opens the text whose key (at least the label's length of
-    it) is ``key``: all of it, or 60% of a long label."""
-    want = label.key
-    if key.startswith(want):
-        return True
-    return len(want) >= 8 and common_prefix(key, want) >= 0.6 * len(want)
 
 
 def header_text(streams: list[Stream]) -> str:

@@ -61,13 +61,19 @@ def make_label(text: str, exact: bool = False) -> Label:
     return Label(text, ENUM.sub("", key, count=1) or key, exact)
 
 
-def common_prefix(a: str, b: str) -> int:
-    """How many characters ``a`` and ``b`` share at their start."""
-    n = min(len(a), len(b))
-    i = 0
-    while i < n and a[i] == b[i]:
-        i += 1
-    return i
+def opening(lkey: str, key: str) -> int:
+    """How much of the label key ``lkey`` opens ``key``: all of it (its
+    length), or, for a long label, the characters the two share at their
+    start when they are at least :data:`_MIN_SHARE` of it (an office may
+    retype the end of a long label); 0 when the label does not open ``key``."""
+    if key.startswith(lkey):
+        return len(lkey)
+    if len(lkey) < _LONG:
+        return 0
+    n, most = 0, min(len(lkey), len(key))
+    while n < most and lkey[n] == key[n]:
+        n += 1
+    return n if n >= _MIN_SHARE * len(lkey) else 0
 
 
 def match_start(label: Label, para: Para) -> Hit | None:
@@ -79,21 +85,16 @@ def match_start(label: Label, para: Para) -> Hit | None:
     if pkey[:1] in ("#", "(") and not lkey.startswith("#"):  # cheap test before the pattern
         m = ENUM.match(pkey)
         skip = m.end() if m and m.end() < len(pkey) else 0
-    size = len(lkey)
-    if not size or not pkey.startswith(lkey[0], skip):
+    if not lkey or not pkey.startswith(lkey[0], skip):
         return None  # nothing in common: most paragraphs stop here
-    if pkey.startswith(lkey, skip):
-        n = size
-    elif label.exact or size < _LONG:
-        return None
-    else:
-        n = common_prefix(lkey, pkey[skip:])
     if label.exact:  # the whole line, a colon after it allowed ("付款方式：")
-        ok = skip + n == len(pkey) or not pkey[skip + n :].strip(COLONS)
+        n = len(lkey)
+        if not pkey.startswith(lkey, skip) or (skip + n != len(pkey) and pkey[skip + n :].strip(COLONS)):
+            return None
     else:
-        ok = n == size or n >= _MIN_SHARE * size
-    if not ok:
-        return None
+        n = opening(lkey, pkey[skip:] if skip else pkey)
+        if not n:
+            return None
     return Hit(para.index, 0, para.key_ends[skip + n - 1])
 
 

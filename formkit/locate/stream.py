@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from typing import TypeVar
 
 from formkit.docx.model import Block, Checkbox, Image, Paragraph, Table, Text
-from formkit.text import clean_chars, clean_key, key_ends
+from formkit.text import clean_chars, clean_key, for_short_texts, key_ends
 
 Container = tuple[int, ...]
 _V = TypeVar("_V")
@@ -191,18 +190,12 @@ def _add(out: Stream, par: Paragraph, container: Container, where: str) -> None:
         raw = inlines[0].text  # most paragraphs: one text (Paragraph.text without the walk)
     else:
         raw = par.text
-    text, key = _line_text_key(raw) if len(raw) <= _CACHED_CHARS else _text_key(raw)
+    text, key = _text_key(raw)
     out.paras.append(Para(len(out.paras), par, container, where, text, key))
 
 
+@for_short_texts(4096)
 def _text_key(raw: str) -> tuple[str, str]:
-    """A paragraph's clean text and its key."""
+    """A paragraph's clean text and its key (a printed line's, once per batch)."""
     text = clean_chars(raw)
     return text, clean_key(text)
-
-
-# Printed lines repeat in every document of a batch of one form and are
-# computed once; answers rarely repeat, and a cache of long texts would keep
-# megabytes of a document alive after it was read.
-_CACHED_CHARS = 300
-_line_text_key = lru_cache(maxsize=4096)(_text_key)
