@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TypeVar
 
+_T = TypeVar("_T")
 _THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _DIGIT_PAIRS = tuple(zip(_THAI_DIGITS, "0123456789"))
 _REMOVE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u2060\u00ad"), None)
@@ -59,20 +62,32 @@ def clean_chars(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+_CACHED_CHARS = 300
+
+
+def for_short_texts(maxsize: int) -> Callable[[Callable[[str], _T]], Callable[[str], _T]]:
+    """A function of one text, its results remembered for texts of at most
+    300 characters (``maxsize`` of them): printed lines and a form's own words
+    come back in every document of a batch and are worked out once; answers
+    rarely repeat, and a cache of long texts would keep megabytes of a
+    document alive after it was read."""
+    def wrap(work: Callable[[str], _T]) -> Callable[[str], _T]:
+        remembered = lru_cache(maxsize=maxsize)(work)
+
+        @wraps(work)
+        def call(text: str) -> _T:
+            return remembered(text) if len(text) <= _CACHED_CHARS else work(text)
+
+        return call
+
+    return wrap
+
+
+@for_short_texts(8192)
 def normalize_line(line: str) -> str:
-    """One line: leaders removed, white space collapsed, ends trimmed (cached
-    when short: the printed lines of a form come back in every document of a
-    batch; a long answer would only fill the cache)."""
-    return _short_line(line) if len(line) <= _CACHED_CHARS else _normalize_line(line)
-
-
-def _normalize_line(line: str) -> str:
+    """One line: leaders removed, white space collapsed, ends trimmed."""
     line = LEADER.sub(" ", clean_chars(line))
     return _WS.sub(" ", line).strip()
-
-
-_CACHED_CHARS = 300
-_short_line = lru_cache(maxsize=8192)(_normalize_line)
 
 
 def numbered_blank(text: str) -> bool:
@@ -119,11 +134,11 @@ def match_key(text: str) -> str:
     return clean_key(clean_chars(text))
 
 
+@for_short_texts(4096)
 def short_key(text: str) -> str:
     """:func:`match_key`, remembered for short texts: a form's own words
-    (labels, phrases, box labels) and its printed lines are keyed again in
-    every document read; answers, rarely repeated, are keyed afresh."""
-    return _short_key(text) if len(text) <= _CACHED_CHARS else match_key(text)
+    (labels, phrases, box labels) are keyed again in every document read."""
+    return match_key(text)
 
 
 def clean_key(text: str) -> str:
@@ -141,19 +156,12 @@ def clean_key(text: str) -> str:
 _KEY_TOKEN = re.compile(r"\d+|[^\s.…_:\-–—]")
 
 
+@for_short_texts(2048)
 def key_ends(text: str) -> tuple[int, ...]:
     """For each character of ``clean_key(text)``, the index in ``text`` just
-    past the characters it stands for (computed only where a label matched;
-    cached for short texts, the printed lines labels are found on)."""
-    return _short_ends(text) if len(text) <= _CACHED_CHARS else _key_ends(text)
-
-
-def _key_ends(text: str) -> tuple[int, ...]:
+    past the characters it stands for (computed only where a label matched,
+    on the printed lines labels are found on)."""
     return tuple(key_with_positions(text)[1])
-
-
-_short_ends = lru_cache(maxsize=2048)(_key_ends)
-_short_key = lru_cache(maxsize=4096)(match_key)
 
 
 def key_with_positions(text: str) -> tuple[str, list[int]]:
