@@ -274,3 +274,13 @@ def test_what_a_stream_derives_is_made_once_per_key() -> None:
     other = build(())
     assert other.derived(("count", "a"), lambda: make("c")) == (2,)
     assert made == ["a", "b", "c"]  # another stream derives its own
+
+
+def test_a_label_opens_a_text_whole_or_mostly_when_long() -> None:
+    from formkit.locate.labels import opening
+
+    assert opening("ชื่อ", "ชื่อโรงเรียน") == 4
+    assert opening("ชื่อ", "ชื่") == 0  # a short label must be there whole
+    long = "abcdefghij"  # 10 characters: 6 shared are enough, 5 are not
+    assert opening(long, "abcdefXXXX") == 6 and opening(long, "abcdeXXXXX") == 0
+    assert opening(long, "abcdefghij and more") == 10 and opening(long, "") == 0

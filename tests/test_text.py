@@ -102,3 +102,50 @@ def test_a_label_with_letters_that_fold_longer_is_found_and_cut() -> None:
     assert start is not None and line[start.end:] == ": Hauptstraße 5, ﬁle ﬁrst"
     inside = match_inside(make_label("file first"), pseudo_para(line), 5)
     assert inside is not None and line[inside.start:inside.end] == "ﬁle ﬁrst"
+
+
+# Characters at each edge of the character rules: the mapped spaces and format
+# characters, sara am's two spellings, a combining mark, leaders, Thai digits.
+_EDGES = st.text(alphabet=st.sampled_from(
+    " .…_\t\n\r\v\u2028\xa0\u2003\u3000\u200b\u200d\ufeff\u00ad\u0e4d\u0e32e\u0301aกข๑๙09\x1c"), max_size=30)
+
+
+@given(_EDGES | st.text(max_size=30))
+@settings(max_examples=500)
+def test_is_blank_is_normalize_giving_nothing(text: str) -> None:
+    from formkit.text import is_blank
+
+    assert is_blank(text) == (not normalize(text))
+
+
+@given(_EDGES | st.text(max_size=30))
+@settings(max_examples=500)
+def test_clean_chars_maps_each_character_as_its_table_says(text: str) -> None:
+    import unicodedata
+
+    from formkit.text import _CHAR_MAP
+
+    expected = unicodedata.normalize("NFC", text.translate(_CHAR_MAP).replace("\u0e4d\u0e32", "\u0e33"))
+    assert clean_chars(text) == expected
+
+
+@given(_EDGES | st.text(max_size=30))
+def test_fold_digits_folds_every_thai_digit(text: str) -> None:
+    from formkit.text import fold_digits
+
+    assert fold_digits(text) == text.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+
+
+def test_short_texts_are_remembered_and_long_ones_are_not() -> None:
+    from formkit.text import for_short_texts
+
+    calls: list[str] = []
+
+    @for_short_texts(8)
+    def upper(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    short, long = "ab", "x" * 301
+    assert [upper(short), upper(short), upper(long), upper(long)] == ["AB", "AB", long.upper(), long.upper()]
+    assert calls == [short, long, long]
